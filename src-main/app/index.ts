@@ -1,0 +1,62 @@
+// The desktop app's main process: opens the workspace, the window, the image protocol and the IPC wiring.
+// This folder is the only place that imports electron; everything it calls is plain, testable Node.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, dialog, Menu } from 'electron';
+import { PivotError } from '../../src-shared/errors';
+import { Workspace } from '../store/workspace';
+import { handleImageProtocol, registerImageSchemePrivileges } from './image-protocol';
+import { registerIpc } from './ipc';
+import { buildMenu } from './menu';
+import { readSettings, writeSettings } from './settings';
+import { createMainWindow } from './window';
+
+registerImageSchemePrivileges();
+
+/** out/main, where the built preload and renderer sit beside us. */
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+let workspace: Workspace | undefined;
+
+function openWorkspace(dir: string): Workspace {
+  const next = Workspace.open(dir);
+  workspace?.close();
+  workspace = next;
+  writeSettings(app.getPath('userData'), { workspace: next.dir });
+  return next;
+}
+
+function currentWorkspace(): Workspace {
+  if (!workspace) throw new PivotError('WORKSPACE_UNAVAILABLE', 'No workspace is open: use File → Open Workspace….');
+  return workspace;
+}
+
+async function chooseWorkspace(win: BrowserWindow): Promise<void> {
+  const r = await dialog.showOpenDialog(win, { title: 'Open or create a workspace folder', properties: ['openDirectory', 'createDirectory'] });
+  const dir = r.filePaths[0];
+  if (r.canceled || !dir) return;
+  try {
+    openWorkspace(dir);
+    win.reload();
+  } catch (err) {
+    dialog.showErrorBox('Cannot open this workspace', PivotError.toData(err).message);
+  }
+}
+
+void app.whenReady().then(() => {
+  const remembered = readSettings(app.getPath('userData')).workspace;
+  try {
+    openWorkspace(remembered ?? join(app.getPath('documents'), 'PIVOT Studio'));
+  } catch (err) {
+    dialog.showErrorBox('Cannot open the last workspace', `${PivotError.toData(err).message}\nChoose another one with File → Open Workspace….`);
+  }
+  handleImageProtocol(currentWorkspace);
+  const win = createMainWindow(join(here, '../preload'), join(here, '../renderer'));
+  registerIpc(win, currentWorkspace);
+  Menu.setApplicationMenu(buildMenu({ openWorkspace: () => void chooseWorkspace(win) }));
+});
+
+app.on('window-all-closed', () => {
+  workspace?.close();
+  app.quit();
+});

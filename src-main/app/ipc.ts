@@ -1,0 +1,39 @@
+// Wires the contract to ipcMain: every request is checked for its sender (our own window) and validated by dispatch.
+import { BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent } from 'electron';
+import { contract, type ChannelName, type EventName, type Events } from '../../src-shared/ipc/contract';
+import { PivotError } from '../../src-shared/errors';
+import { dispatch } from '../ipc/dispatch';
+import type { HandlerContext } from '../ipc/handlers';
+import type { Workspace } from '../store/workspace';
+
+export function registerIpc(win: BrowserWindow, workspace: () => Workspace): void {
+  const emit = <E extends EventName>(event: E, payload: Events[E]): void => {
+    if (!win.isDestroyed()) win.webContents.send(event, payload);
+  };
+  const pickFile = async (purpose: 'import' | 'export'): Promise<string | null> => {
+    const filters = [{ name: 'Preference pairs', extensions: ['jsonl', 'json'] }];
+    if (purpose === 'import') {
+      const r = await dialog.showOpenDialog(win, { properties: ['openFile'], filters });
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    }
+    const r = await dialog.showSaveDialog(win, { defaultPath: 'pairs.jsonl', filters });
+    return r.canceled ? null : (r.filePath ?? null);
+  };
+  for (const channel of Object.keys(contract) as ChannelName[]) {
+    ipcMain.handle(channel, (event: IpcMainInvokeEvent, request: unknown) => {
+      if (!fromOurWindow(event, win)) {
+        return { ok: false, error: new PivotError('UNAUTHORIZED', 'Request from an unknown frame refused.').toJSON() };
+      }
+      const ctx: HandlerContext = { workspace: workspace(), emit, pickFile };
+      return dispatch(channel, request, ctx);
+    });
+  }
+}
+
+/** Only the main frame of our window, showing our own page, may call the contract. */
+function fromOurWindow(event: IpcMainInvokeEvent, win: BrowserWindow): boolean {
+  const frame = event.senderFrame;
+  if (event.sender !== win.webContents || !frame || frame !== win.webContents.mainFrame) return false;
+  const url = new URL(frame.url);
+  return url.protocol === 'file:' || url.origin === process.env.ELECTRON_RENDERER_URL?.replace(/\/$/, '');
+}

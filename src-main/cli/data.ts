@@ -1,0 +1,89 @@
+// `pivot data shapes|import|export`: make the built-in Shapes world, bring datasets in, write curated pairs out.
+import type { Command } from 'commander';
+import { IMPORT_FORMATS, type ImportFormat } from '../../src-shared/domain/import-report';
+import { PAIR_STATUSES, SPLITS, type PairFilter, type PairStatus, type Split } from '../../src-shared/domain/pairs';
+import { exportDataset } from '../curation/export-dataset';
+import { importDataset } from '../curation/import-dataset';
+import { writeShapesWorld } from '../engine/data/shapes';
+import { Workspace } from '../store/workspace';
+import { nonNegativeInt, oneOf, positiveInt } from './options';
+import { progressBar } from './progress';
+
+export function registerDataCommands(program: Command): void {
+  const data = program.command('data').description('Make, import and export preference-pair datasets.');
+
+  data
+    .command('shapes')
+    .description('Write a seeded Shapes-world dataset (images, masks, captions, preference pairs in TRL format).')
+    .requiredOption('--out <dir>', 'output folder')
+    .requiredOption('--count <n>', 'number of images', positiveInt('--count'))
+    .option('--seed <s>', 'random seed; the same seed gives byte-identical files', nonNegativeInt('--seed'), 0)
+    .option('--size <px>', 'image side in pixels', positiveInt('--size'), 64)
+    .option('--difficulty <spec>', "preset (easy|medium|hard) and knobs, e.g. 'hard' or 'medium,objects=3-6,noise=0.1'")
+    .option('--json', 'print one JSON object')
+    .action(async (o: { out: string; count: number; seed: number; size: number; difficulty?: string; json?: boolean }) => {
+      const bar = progressBar('shapes', !o.json && process.stderr.isTTY === true);
+      const summary = await writeShapesWorld(
+        { out: o.out, count: o.count, seed: o.seed, size: o.size, ...(o.difficulty ? { difficulty: o.difficulty } : {}) },
+        (done, total) => bar.update(done, total),
+      );
+      bar.done();
+      if (o.json) print(summary);
+      else process.stdout.write(`Wrote ${summary.images} images and ${summary.pairs} pairs to ${summary.out}\n` +
+        `Import them with: pivot data import ${summary.out}/pairs.jsonl --workspace <dir>\n`);
+    });
+
+  data
+    .command('import')
+    .description('Import preference pairs (TRL, RLAIF-V or LLaVA-RLHF; detected when --format is not given).')
+    .argument('<file>', 'JSONL or JSON file; image paths are relative to its folder')
+    .requiredOption('--workspace <dir>', 'workspace folder (created on first use)')
+    .option('--format <format>', IMPORT_FORMATS.join('|'), oneOf('--format', IMPORT_FORMATS))
+    .option('--dataset <name>', 'name to file the pairs under (default: <folder>/<file>)')
+    .option('--json', 'print exactly one JSON object: {"imported", "rejected", "skipped"}')
+    .action(async (file: string, o: { workspace: string; format?: ImportFormat; dataset?: string; json?: boolean }) => {
+      const ws = Workspace.open(o.workspace);
+      try {
+        const bar = progressBar('import', !o.json && process.stderr.isTTY === true);
+        const report = await importDataset(ws, file, {
+          ...(o.format ? { format: o.format } : {}),
+          ...(o.dataset ? { dataset: o.dataset } : {}),
+          onProgress: (done, total) => bar.update(done, total),
+        });
+        bar.done();
+        if (o.json) return print(report);
+        process.stdout.write(`Imported ${report.imported} pairs, skipped ${report.skipped} already present, rejected ${report.rejected.length}.\n`);
+        for (const r of report.rejected) {
+          const where = r.line !== undefined ? `line ${r.line}` : `index ${r.index}${r.id ? ` (id ${r.id})` : ''}`;
+          process.stdout.write(`  ${where}: ${r.reason}\n`);
+        }
+      } finally {
+        ws.close();
+      }
+    });
+
+  data
+    .command('export')
+    .description('Write pairs as TRL conversational JSONL with the images beside it.')
+    .requiredOption('--workspace <dir>', 'workspace folder')
+    .requiredOption('--out <file>', 'output .jsonl file; images go to images/ beside it')
+    .option('--format <format>', 'trl', oneOf('--format', ['trl'] as const), 'trl')
+    .option('--status <status>', `only pairs with this status (${PAIR_STATUSES.join('|')})`, oneOf('--status', PAIR_STATUSES))
+    .option('--split <split>', `only this split (${SPLITS.join('|')})`, oneOf('--split', SPLITS))
+    .option('--json', 'print one JSON object')
+    .action(async (o: { workspace: string; out: string; status?: PairStatus; split?: Split; json?: boolean }) => {
+      const ws = Workspace.open(o.workspace);
+      try {
+        const filter: PairFilter = { ...(o.status ? { status: [o.status] } : {}), ...(o.split ? { split: o.split } : {}) };
+        const result = await exportDataset(ws, o.out, filter);
+        if (o.json) print(result);
+        else process.stdout.write(`Wrote ${result.written} pairs and ${result.images} images to ${result.path}\n`);
+      } finally {
+        ws.close();
+      }
+    });
+}
+
+function print(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}

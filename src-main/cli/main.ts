@@ -1,0 +1,29 @@
+// The `pivot` command line: the same engine and workspace as the desktop app, headless.
+import { Command, CommanderError } from 'commander';
+import { PivotError } from '../../src-shared/errors';
+import { registerDataCommands } from './data';
+import { registerServeCommand } from './serve';
+
+export function buildProgram(): Command {
+  const program = new Command('pivot')
+    .description('PIVOT Studio: curate preference pairs, post-train an MLLM with SFT and DPO, compare its vision encoders.')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .exitOverride()
+    .showHelpAfterError();
+  registerDataCommands(program);
+  registerServeCommand(program);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code (the caller sets it, so pending output is flushed). */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    const data = PivotError.toData(err);
+    process.stderr.write(`pivot: ${data.message}\n`);
+    return data.code === 'INTERNAL' ? 70 : 1;
+  }
+}

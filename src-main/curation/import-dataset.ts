@@ -1,0 +1,58 @@
+// Imports a dataset file into a workspace: validated records go in (images content-addressed), bad ones are
+// reported by line or index with the reason, and pairs already present are skipped rather than duplicated.
+import { basename, dirname, resolve } from 'node:path';
+import type { ImportFormat, ImportReport } from '../../src-shared/domain/import-report';
+import { readDataset, type ValidRecord } from '../datasets/import';
+import type { NewPair } from '../store/pairs';
+import type { Workspace } from '../store/workspace';
+
+/** Records are written in batches: one transaction each, so a crash mid-import keeps every finished batch. */
+const BATCH = 500;
+
+export interface ImportOptions {
+  format?: ImportFormat;
+  /** Dataset name the pairs are filed under; defaults to `<folder>/<file>`. */
+  dataset?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function importDataset(ws: Workspace, file: string, options: ImportOptions = {}): Promise<ImportReport> {
+  const path = resolve(file);
+  const parsed = await readDataset(path, options.format);
+  const datasetId = ws.pairs.ensureDataset(options.dataset ?? defaultDatasetName(path), parsed.format, path);
+  const report: ImportReport = { imported: 0, rejected: [], skipped: 0 };
+  let batch: NewPair[] = [];
+  let done = 0;
+  const flush = (): void => {
+    const { inserted, duplicates } = ws.pairs.insertMany(datasetId, batch);
+    report.imported += inserted;
+    report.skipped += duplicates;
+    batch = [];
+    options.onProgress?.(done, parsed.total);
+  };
+  for await (const item of parsed.items) {
+    done++;
+    if (item.ok) batch.push(toNewPair(ws, item.record));
+    else report.rejected.push(item.rejected);
+    if (batch.length >= BATCH) flush();
+  }
+  flush();
+  return report;
+}
+
+function toNewPair(ws: Workspace, record: ValidRecord): NewPair {
+  const { bytes, format, width, height } = record.image;
+  const hash = ws.images.put(bytes, format);
+  return {
+    image: { hash, format, width, height, bytes: bytes.length },
+    question: record.question,
+    chosen: record.chosen,
+    rejected: record.rejected,
+    origin: record.origin,
+    ...(record.split ? { split: record.split } : {}),
+  };
+}
+
+function defaultDatasetName(path: string): string {
+  return `${basename(dirname(path))}/${basename(path)}`;
+}

@@ -1,0 +1,56 @@
+// The one implementation of every contract channel, shared by Electron IPC and the `pivot serve` WebSocket.
+import type { ChannelName, Events, ParsedRequestOf, ResponseOf } from '../../src-shared/ipc/contract';
+import { PivotError } from '../../src-shared/errors';
+import { exportDataset } from '../curation/export-dataset';
+import { importDataset } from '../curation/import-dataset';
+import type { Workspace } from '../store/workspace';
+
+/** What a handler may use besides its request: the workspace and a way to push events to the window. */
+export interface HandlerContext {
+  workspace: Workspace;
+  emit: <E extends keyof Events>(event: E, payload: Events[E]) => void;
+  /** A native file picker; only Electron has one. */
+  pickFile?: (purpose: 'import' | 'export') => Promise<string | null>;
+}
+
+export type Handlers = {
+  [C in ChannelName]: (request: ParsedRequestOf<C>, ctx: HandlerContext) => ResponseOf<C> | Promise<ResponseOf<C>>;
+};
+
+export const handlers: Handlers = {
+  'workspace:info': (_req, { workspace, pickFile }) => ({
+    path: workspace.dir,
+    schemaVersion: workspace.schemaVersion,
+    pairs: workspace.pairs.count(),
+    datasets: workspace.pairs.datasets(),
+    tags: workspace.pairs.tags(),
+    nativeDialogs: pickFile !== undefined,
+  }),
+  'pairs:list': (req, { workspace }) => workspace.pairs.list(req),
+  'pairs:counts': (req, { workspace }) => workspace.pairs.counts(req.filter),
+  'pairs:get': (req, { workspace }) => workspace.pairs.get(req.id),
+  'pairs:update': (req, { workspace }) => workspace.pairs.update(req.id, req.edit),
+  'pairs:swap': (req, { workspace }) => workspace.pairs.swap(req.id),
+  'pairs:undo': (req, { workspace }) => workspace.pairs.undo(req.id),
+  'pairs:history': (req, { workspace }) => workspace.pairs.history(req.id),
+  'pairs:bulk': (req, { workspace, emit }) => {
+    const affected = workspace.pairs.bulk(req.target, req.action, (done, total) =>
+      emit('job:progress', { job: req.job, done, total, label: `${req.action.kind}: ${done} / ${total}` }),
+    );
+    return { affected };
+  },
+  'data:import': (req, { workspace, emit }) =>
+    importDataset(workspace, req.path, {
+      ...(req.format ? { format: req.format } : {}),
+      ...(req.dataset ? { dataset: req.dataset } : {}),
+      onProgress: (done, total) => emit('job:progress', { job: req.job, done, total, label: `importing ${done} / ${total}` }),
+    }),
+  'data:export': (req, { workspace, emit }) =>
+    exportDataset(workspace, req.path, req.filter, (done, total) =>
+      emit('job:progress', { job: req.job, done, total, label: `exporting ${done} / ${total}` }),
+    ),
+  'dialog:pick-file': async (req, { pickFile }) => {
+    if (!pickFile) throw new PivotError('INVALID_REQUEST', 'No native file picker here: type the path instead.');
+    return pickFile(req.purpose);
+  },
+};

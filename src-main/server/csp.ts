@@ -1,0 +1,17 @@
+// The Content-Security-Policy of the window, one definition for Electron and for `pivot serve`.
+
+/** Scripts only from the app itself; images from the app, the image protocol and data URLs (ECharts exports). */
+export function contentSecurityPolicy(imageSources: string): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    // Vue transitions and ECharts set element style attributes.
+    "style-src 'self' 'unsafe-inline'",
+    `img-src 'self' data: blob: ${imageSources}`.trim(),
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}

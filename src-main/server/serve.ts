@@ -1,0 +1,170 @@
+// `pivot serve`: the window in a browser. HTTP on 127.0.0.1 serves the built renderer and workspace images, and a
+// WebSocket carries the same contract as Electron IPC to the same handlers. Every request needs the random token
+// printed in the URL (kept afterwards in a same-site cookie, so the page's own assets load).
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { EventName, Events } from '../../src-shared/ipc/contract';
+import { IMAGE_HASH_PATTERN, IMAGE_ROUTE, type WireMessage, type WireRequest } from '../../src-shared/ipc/wire';
+import { PivotError } from '../../src-shared/errors';
+import { dispatch } from '../ipc/dispatch';
+import type { Workspace } from '../store/workspace';
+import { contentSecurityPolicy } from './csp';
+import { IMAGE_MIME, readStatic } from './static-files';
+
+const COOKIE = 'pivot_token';
+/** Requests larger than this are refused: the contract has no large payloads. */
+const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+export interface ServeOptions {
+  workspace: Workspace;
+  rendererDir: string;
+  /** 0 picks a free port. */
+  port: number;
+  token?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+export async function serve(options: ServeOptions): Promise<RunningServer> {
+  const token = options.token ?? randomBytes(24).toString('hex');
+  const sockets = new Set<WebSocket>();
+  const emit = <E extends EventName>(event: E, payload: Events[E]): void => {
+    const message = JSON.stringify({ event, payload } as WireMessage);
+    for (const s of sockets) s.send(message);
+  };
+  const ctx = { workspace: options.workspace, emit };
+
+  const server = createServer((req, res) => {
+    handleHttp(req, res, options, token).catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(PivotError.toData(err).message);
+    });
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== '/ws' || !authorised(req, url, token) || !sameOrigin(req)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('message', (data) => {
+        void answer(ws, data.toString(), ctx);
+      });
+    });
+  });
+
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolvePromise());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((resolveClose) => {
+        for (const s of sockets) s.terminate();
+        wss.close();
+        server.close(() => resolveClose());
+      }),
+  };
+}
+
+async function answer(ws: WebSocket, text: string, ctx: Parameters<typeof dispatch>[2]): Promise<void> {
+  let message: WireRequest;
+  try {
+    message = JSON.parse(text) as WireRequest;
+    if (typeof message !== 'object' || message === null || typeof message.id !== 'number') throw new Error('no id');
+  } catch {
+    const error = new PivotError('INVALID_REQUEST', 'A message must be JSON {"id": number, "channel", "request"}.');
+    ws.send(JSON.stringify({ id: -1, result: { ok: false, error: error.toJSON() } }));
+    return;
+  }
+  const result = await dispatch(message.channel, message.request, ctx);
+  ws.send(JSON.stringify({ id: message.id, result } satisfies WireMessage));
+}
+
+async function handleHttp(req: IncomingMessage, res: ServerResponse, options: ServeOptions, token: string): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  if (!authorised(req, url, token)) {
+    res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('PIVOT Studio: open the URL printed by `pivot serve`, including its ?token=…');
+    return;
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD' }).end();
+    return;
+  }
+  const headers: Record<string, string> = {
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-store',
+  };
+  if (url.searchParams.get('token') === token) {
+    headers['set-cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+  }
+  if (url.pathname.startsWith(IMAGE_ROUTE)) {
+    await sendImage(res, options.workspace, url, headers);
+    return;
+  }
+  const file = readStatic(options.rendererDir, url.pathname);
+  if (!file) {
+    res.writeHead(503, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
+    res.end(`The window is not built (${options.rendererDir} is missing). Run \`npm run build\` in the PIVOT Studio folder.`);
+    return;
+  }
+  res.writeHead(200, { ...headers, 'content-type': file.contentType, 'content-security-policy': contentSecurityPolicy('') });
+  res.end(req.method === 'HEAD' ? undefined : file.body);
+}
+
+async function sendImage(res: ServerResponse, ws: Workspace, url: URL, headers: Record<string, string>): Promise<void> {
+  const hash = url.pathname.slice(IMAGE_ROUTE.length);
+  const format = IMAGE_HASH_PATTERN.test(hash) ? ws.pairs.imageFormat(hash) : undefined;
+  if (!format) {
+    res.writeHead(404, headers).end();
+    return;
+  }
+  const thumb = url.searchParams.get('thumb') === '1';
+  const path = thumb ? await ws.images.thumbnail(hash, format) : ws.images.pathFor(hash, format);
+  res.writeHead(200, {
+    ...headers,
+    'cache-control': 'private, max-age=31536000, immutable',
+    'content-type': thumb ? 'image/png' : (IMAGE_MIME[format] ?? 'application/octet-stream'),
+  });
+  createReadStream(path).pipe(res);
+}
+
+/** The token from the query or the cookie, compared in constant time. */
+function authorised(req: IncomingMessage, url: URL, token: string): boolean {
+  const given = url.searchParams.get('token') ?? readCookie(req.headers.cookie, COOKIE);
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Browsers send Origin on WebSocket upgrades: refuse pages of other sites (cross-site WebSocket hijacking). */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  return origin === undefined || origin === `http://${req.headers.host}`;
+}
+
+function readCookie(header: string | undefined, name: string): string | undefined {
+  for (const part of header?.split(';') ?? []) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+}

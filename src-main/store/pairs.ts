@@ -1,0 +1,305 @@
+// The preference pairs of a workspace: queries, edits with an undo history, bulk actions and inserts.
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import {
+  PAIR_STATUSES,
+  pairQuerySchema,
+  type BulkAction,
+  type BulkTarget,
+  type PairEdit,
+  type PairFilter,
+  type PairPage,
+  type PairQuery,
+  type PairStatus,
+  type PreferencePair,
+  type Split,
+  type StatusCounts,
+} from '../../src-shared/domain/pairs';
+import type { DatasetSummary, PairHistoryEntry } from '../../src-shared/ipc/contract';
+import { PivotError } from '../../src-shared/errors';
+import { filterToSql, sortToSql } from './pair-filter-sql';
+
+/** A pair ready to be stored; its image is already in the workspace's image files. */
+export interface NewPair {
+  image: { hash: string; format: string; width: number; height: number; bytes: number };
+  question: string;
+  chosen: string;
+  rejected: string;
+  origin: Record<string, string | number | boolean | null>;
+  split?: Split;
+}
+
+interface PairRow {
+  id: number;
+  image: string;
+  width: number;
+  height: number;
+  question: string;
+  chosen: string;
+  rejected: string;
+  status: PairStatus;
+  tags: string;
+  note: string;
+  split: Split;
+  origin: string;
+  dataset: string;
+  format: string;
+  created_at: string;
+  updated_at: string;
+}
+
+const SELECT_PAIRS = `
+  SELECT p.id, p.image, i.width, i.height, p.question, p.chosen, p.rejected, p.status, p.tags, p.note, p.split,
+         p.origin, d.name AS dataset, d.format, p.created_at, p.updated_at
+  FROM pairs p JOIN images i ON i.hash = p.image JOIN datasets d ON d.id = p.dataset_id`;
+
+/** Bulk actions run in chunks so progress can be reported and the database is never locked for long. */
+export const BULK_CHUNK = 2000;
+
+const EDITABLE = ['question', 'chosen', 'rejected', 'status', 'tags', 'note', 'split'] as const;
+type Editable = (typeof EDITABLE)[number];
+
+export class PairStore {
+  constructor(private readonly db: Database.Database) {}
+
+  /** Returns the id of the dataset called `name`, creating it on first use. */
+  ensureDataset(name: string, format: string, sourcePath: string | null): number {
+    const row = this.db.prepare('SELECT id FROM datasets WHERE name = ?').get(name) as { id: number } | undefined;
+    if (row) return row.id;
+    return Number(
+      this.db
+        .prepare('INSERT INTO datasets (name, format, source_path, imported_at) VALUES (?, ?, ?, ?)')
+        .run(name, format, sourcePath, now()).lastInsertRowid,
+    );
+  }
+
+  /** Inserts pairs in one transaction; a pair already imported before (same content) is skipped. */
+  insertMany(datasetId: number, pairs: readonly NewPair[]): { inserted: number; duplicates: number } {
+    const putImage = this.db.prepare(
+      'INSERT OR IGNORE INTO images (hash, format, width, height, bytes) VALUES (?, ?, ?, ?, ?)',
+    );
+    const insert = this.db.prepare(`
+      INSERT OR IGNORE INTO pairs (dataset_id, image, question, chosen, rejected, split, origin, dedup_key, created_at, updated_at)
+      VALUES (@dataset, @image, @question, @chosen, @rejected, @split, @origin, @key, @now, @now)`);
+    return this.db.transaction(() => {
+      let inserted = 0;
+      const at = now();
+      for (const p of pairs) {
+        putImage.run(p.image.hash, p.image.format, p.image.width, p.image.height, p.image.bytes);
+        const changes = insert.run({
+          dataset: datasetId,
+          image: p.image.hash,
+          question: p.question,
+          chosen: p.chosen,
+          rejected: p.rejected,
+          split: p.split ?? 'train',
+          origin: JSON.stringify(p.origin),
+          key: dedupKey(p),
+          now: at,
+        }).changes;
+        inserted += changes;
+      }
+      return { inserted, duplicates: pairs.length - inserted };
+    })();
+  }
+
+  list(query: PairQuery): PairPage {
+    const q = pairQuerySchema.parse(query);
+    const { where, params } = filterToSql(q.filter);
+    const items = (
+      this.db
+        .prepare(`${SELECT_PAIRS} WHERE ${where} ORDER BY ${sortToSql(q.sort, q.descending)} LIMIT @limit OFFSET @offset`)
+        .all({ ...params, limit: q.limit, offset: q.offset }) as PairRow[]
+    ).map(toPair);
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM pairs p WHERE ${where}`).get(params) as { n: number }).n;
+    return { items, total, offset: q.offset };
+  }
+
+  /** Counts per status for a filter, ignoring its status part, so the counters show what each chip would give. */
+  counts(filter: PairFilter): StatusCounts {
+    const { where, params } = filterToSql(filter, { ignoreStatus: true });
+    const rows = this.db
+      .prepare(`SELECT p.status, count(*) AS n FROM pairs p WHERE ${where} GROUP BY p.status`)
+      .all(params) as { status: PairStatus; n: number }[];
+    const counts = { total: 0 } as StatusCounts;
+    for (const s of PAIR_STATUSES) counts[s] = 0;
+    for (const r of rows) {
+      counts[r.status] = r.n;
+      counts.total += r.n;
+    }
+    return counts;
+  }
+
+  get(id: number): PreferencePair {
+    const row = this.db.prepare(`${SELECT_PAIRS} WHERE p.id = ?`).get(id) as PairRow | undefined;
+    if (!row) throw new PivotError('NOT_FOUND', `No pair with id ${id} in this workspace.`, { id });
+    return toPair(row);
+  }
+
+  /** Applies an edit and records the previous values, so `undo` can restore them. */
+  update(id: number, edit: PairEdit, action = 'edit'): PreferencePair {
+    return this.db.transaction(() => {
+      const before = this.get(id);
+      const fields = EDITABLE.filter((f) => edit[f] !== undefined && !sameValue(edit[f], before[f]));
+      if (fields.length === 0) return before;
+      this.recordHistory(id, action, pick(before, fields));
+      this.writeFields(id, Object.fromEntries(fields.map((f) => [f, edit[f]])) as PairEdit);
+      return this.get(id);
+    })();
+  }
+
+  /** Swaps chosen and rejected (the pair's preference was the wrong way round). */
+  swap(id: number): PreferencePair {
+    const pair = this.get(id);
+    return this.update(id, { chosen: pair.rejected, rejected: pair.chosen }, 'swap');
+  }
+
+  /** Restores the values before the most recent edit of a pair. */
+  undo(id: number): PreferencePair {
+    return this.db.transaction(() => {
+      this.get(id);
+      const last = this.db
+        .prepare('SELECT id, before FROM pair_history WHERE pair_id = ? ORDER BY id DESC LIMIT 1')
+        .get(id) as { id: number; before: string } | undefined;
+      if (!last) throw new PivotError('NOTHING_TO_UNDO', `Pair ${id} has no edit to undo.`, { id });
+      this.writeFields(id, JSON.parse(last.before) as PairEdit);
+      this.db.prepare('DELETE FROM pair_history WHERE id = ?').run(last.id);
+      return this.get(id);
+    })();
+  }
+
+  history(id: number): PairHistoryEntry[] {
+    this.get(id);
+    return (
+      this.db
+        .prepare('SELECT at, action, before FROM pair_history WHERE pair_id = ? ORDER BY id DESC')
+        .all(id) as { at: string; action: string; before: string }[]
+    ).map((r) => ({ at: r.at, action: r.action, before: JSON.parse(r.before) as PairHistoryEntry['before'] }));
+  }
+
+  /** Runs a bulk action over ids or a whole filtered query, in chunks, reporting progress after each. */
+  bulk(target: BulkTarget, action: BulkAction, onProgress?: (done: number, total: number) => void): number {
+    const ids = 'ids' in target ? [...new Set(target.ids)] : this.ids(target.filter);
+    let done = 0;
+    for (let start = 0; start < ids.length; start += BULK_CHUNK) {
+      const chunk = ids.slice(start, start + BULK_CHUNK);
+      this.db.transaction(() => {
+        for (const id of chunk) this.applyBulk(id, action);
+      })();
+      done += chunk.length;
+      onProgress?.(done, ids.length);
+    }
+    return ids.length;
+  }
+
+  /** Ids of every pair the filter matches, in id order. */
+  ids(filter: PairFilter): number[] {
+    const { where, params } = filterToSql(filter);
+    return this.db.prepare(`SELECT p.id FROM pairs p WHERE ${where} ORDER BY p.id`).pluck().all(params) as number[];
+  }
+
+  /** Streams every pair the filter matches, in id order, without holding them all in memory. */
+  *iterate(filter: PairFilter): Generator<PreferencePair & { imageFormat: string }> {
+    const { where, params } = filterToSql(filter);
+    const stmt = this.db.prepare(
+      `${SELECT_PAIRS.replace('i.height,', 'i.height, i.format AS image_format,')} WHERE ${where} ORDER BY p.id`,
+    );
+    for (const row of stmt.iterate(params) as IterableIterator<PairRow & { image_format: string }>) {
+      yield { ...toPair(row), imageFormat: row.image_format };
+    }
+  }
+
+  imageFormat(hash: string): string | undefined {
+    return this.db.prepare('SELECT format FROM images WHERE hash = ?').pluck().get(hash) as string | undefined;
+  }
+
+  datasets(): DatasetSummary[] {
+    return this.db
+      .prepare(
+        `SELECT d.name, d.format, d.imported_at AS importedAt, count(p.id) AS pairs
+         FROM datasets d LEFT JOIN pairs p ON p.dataset_id = d.id GROUP BY d.id ORDER BY d.name`,
+      )
+      .all() as DatasetSummary[];
+  }
+
+  tags(): string[] {
+    return this.db
+      .prepare('SELECT DISTINCT json_each.value FROM pairs, json_each(pairs.tags) ORDER BY 1')
+      .pluck()
+      .all() as string[];
+  }
+
+  count(): number {
+    return this.db.prepare('SELECT count(*) FROM pairs').pluck().get() as number;
+  }
+
+  private applyBulk(id: number, action: BulkAction): void {
+    switch (action.kind) {
+      case 'status':
+        this.update(id, { status: action.status }, 'bulk-status');
+        return;
+      case 'split':
+        this.update(id, { split: action.split }, 'bulk-split');
+        return;
+      case 'add-tag':
+      case 'remove-tag': {
+        const tags = this.get(id).tags.filter((t) => t !== action.tag);
+        if (action.kind === 'add-tag') tags.push(action.tag);
+        this.update(id, { tags }, action.kind);
+        return;
+      }
+      case 'delete':
+        this.db.prepare('DELETE FROM pairs WHERE id = ?').run(id);
+        return;
+    }
+  }
+
+  private recordHistory(id: number, action: string, before: Partial<PreferencePair>): void {
+    this.db
+      .prepare('INSERT INTO pair_history (pair_id, at, action, before) VALUES (?, ?, ?, ?)')
+      .run(id, now(), action, JSON.stringify(before));
+  }
+
+  private writeFields(id: number, edit: PairEdit): void {
+    const fields = EDITABLE.filter((f) => edit[f] !== undefined);
+    const values: Record<string, unknown> = { id, now: now() };
+    for (const f of fields) values[f] = f === 'tags' ? JSON.stringify(edit.tags) : edit[f];
+    const sets = fields.map((f) => `${f} = @${f}`).join(', ');
+    this.db.prepare(`UPDATE pairs SET ${sets}, updated_at = @now WHERE id = @id`).run(values);
+  }
+}
+
+function toPair(row: PairRow): PreferencePair {
+  return {
+    id: row.id,
+    image: row.image,
+    imageWidth: row.width,
+    imageHeight: row.height,
+    question: row.question,
+    chosen: row.chosen,
+    rejected: row.rejected,
+    status: row.status,
+    tags: JSON.parse(row.tags) as string[],
+    note: row.note,
+    split: row.split,
+    source: { dataset: row.dataset, format: row.format, origin: JSON.parse(row.origin) as PreferencePair['source']['origin'] },
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function dedupKey(p: NewPair): string {
+  return createHash('sha256').update([p.image.hash, p.question, p.chosen, p.rejected].join('\u0000')).digest('hex');
+}
+
+function pick(pair: PreferencePair, fields: readonly Editable[]): Partial<PreferencePair> {
+  return Object.fromEntries(fields.map((f) => [f, pair[f]]));
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function now(): string {
+  return new Date().toISOString();
+}

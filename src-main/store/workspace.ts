@@ -1,0 +1,73 @@
+// Opens (or creates) a workspace folder: `workspace.sqlite` in WAL mode with schema migrations, and the
+// content-addressed image files beside it. A workspace written by a newer app is refused, never touched.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { PivotError } from '../../src-shared/errors';
+import { ImageFiles } from './images';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
+import { PairStore } from './pairs';
+
+export const WORKSPACE_DB = 'workspace.sqlite';
+
+export class Workspace {
+  readonly images: ImageFiles;
+  readonly pairs: PairStore;
+
+  private constructor(
+    readonly dir: string,
+    readonly db: Database.Database,
+  ) {
+    this.images = new ImageFiles(dir);
+    this.pairs = new PairStore(db);
+  }
+
+  /** Opens the workspace in `dir`, creating the folder and database on first use. */
+  static open(dir: string): Workspace {
+    const absolute = resolve(dir);
+    mkdirSync(absolute, { recursive: true });
+    const file = join(absolute, WORKSPACE_DB);
+    const isNew = !existsSync(file);
+    let db: Database.Database;
+    try {
+      db = new Database(file);
+    } catch (err) {
+      throw new PivotError('WORKSPACE_UNAVAILABLE', `Cannot open ${file}: ${(err as Error).message}`);
+    }
+    // Check the version before anything writes to the file (even switching to WAL would).
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      db.close();
+      throw new PivotError(
+        'WORKSPACE_TOO_NEW',
+        `The workspace ${absolute} was written by a newer PIVOT Studio (schema ${version}; this app knows up to ` +
+          `${SCHEMA_VERSION}). Update PIVOT Studio to open it; the workspace was not changed.`,
+        { path: absolute, schemaVersion: version, supported: SCHEMA_VERSION },
+      );
+    }
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, version);
+    if (isNew) mkdirSync(join(absolute, 'images'), { recursive: true });
+    return new Workspace(absolute, db);
+  }
+
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function migrate(db: Database.Database, from: number): void {
+  for (let v = from; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
