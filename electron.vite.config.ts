@@ -2,6 +2,19 @@
 import { resolve } from 'node:path';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { contentSecurityPolicy } from './src-main/server/csp';
+import { IMAGE_PROTOCOL } from './src-shared/ipc/wire';
+
+/** The window's CSP as a <meta> tag (Electron loads it from file://, where no header can carry it). */
+function cspMeta(): Plugin {
+  return {
+    name: 'pivot-csp-meta',
+    transformIndexHtml: () => [
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy(`${IMAGE_PROTOCOL}:`, 'meta') }, injectTo: 'head-prepend' },
+    ],
+  };
+}
 
 export default defineConfig({
   main: {
@@ -24,7 +37,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
-    plugins: [vue()],
+    plugins: [vue(), cspMeta()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       rollupOptions: { input: resolve(__dirname, 'src-renderer/index.html') },

@@ -23,20 +23,22 @@ export async function importDataset(ws: Workspace, file: string, options: Import
   const report: ImportReport = { imported: 0, rejected: [], skipped: 0 };
   let batch: NewPair[] = [];
   let done = 0;
-  const flush = (): void => {
+  const flush = async (): Promise<void> => {
     const { inserted, duplicates } = ws.pairs.insertMany(datasetId, batch);
     report.imported += inserted;
     report.skipped += duplicates;
     batch = [];
     options.onProgress?.(done, parsed.total);
+    // Let progress events (and other requests) go out between batches.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   };
   for await (const item of parsed.items) {
     done++;
     if (item.ok) batch.push(toNewPair(ws, item.record));
     else report.rejected.push(item.rejected);
-    if (batch.length >= BATCH) flush();
+    if (batch.length >= BATCH) await flush();
   }
-  flush();
+  await flush();
   return report;
 }
 

@@ -33,8 +33,8 @@ export const handlers: Handlers = {
   'pairs:swap': (req, { workspace }) => workspace.pairs.swap(req.id),
   'pairs:undo': (req, { workspace }) => workspace.pairs.undo(req.id),
   'pairs:history': (req, { workspace }) => workspace.pairs.history(req.id),
-  'pairs:bulk': (req, { workspace, emit }) => {
-    const affected = workspace.pairs.bulk(req.target, req.action, (done, total) =>
+  'pairs:bulk': async (req, { workspace, emit }) => {
+    const affected = await workspace.pairs.bulk(req.target, req.action, (done, total) =>
       emit('job:progress', { job: req.job, done, total, label: `${req.action.kind}: ${done} / ${total}` }),
     );
     return { affected };

@@ -38,6 +38,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX pairs_status ON pairs(status);
   CREATE INDEX pairs_dataset ON pairs(dataset_id);
   CREATE INDEX pairs_updated ON pairs(updated_at);
+  -- The length-bias check sorts and filters by it.
+  CREATE INDEX pairs_length_diff ON pairs(abs(length_diff));
   CREATE TABLE pair_history (
     id INTEGER PRIMARY KEY,
     pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,

@@ -90,17 +90,33 @@ describe('PairStore bulk actions', () => {
     const n = BULK_CHUNK + 5;
     const ws = await workspaceWithPairs(Array.from({ length: n }, (_, i) => ({ question: i % 2 ? 'odd?' : 'even?' })));
     const progress: Array<[number, number]> = [];
-    const affected = ws.pairs.bulk({ filter: { text: 'odd' } }, { kind: 'add-tag', tag: 'odd' }, (d, t) => progress.push([d, t]));
+    const affected = await ws.pairs.bulk({ filter: { text: 'odd' } }, { kind: 'add-tag', tag: 'odd' }, (d, t) => progress.push([d, t]));
     const odd = Math.floor(n / 2);
     expect(affected).toBe(odd);
     expect(progress.at(-1)).toEqual([odd, odd]);
     expect(ws.pairs.counts({ tags: ['odd'] }).total).toBe(odd);
 
-    ws.pairs.bulk({ ids: [1, 2, 3] }, { kind: 'status', status: 'needs-review' });
+    await ws.pairs.bulk({ ids: [1, 2, 3] }, { kind: 'status', status: 'needs-review' });
     expect(ws.pairs.counts({})['needs-review']).toBe(3);
-    ws.pairs.bulk({ ids: [2] }, { kind: 'remove-tag', tag: 'odd' });
+    await ws.pairs.bulk({ ids: [2] }, { kind: 'remove-tag', tag: 'odd' });
     expect(ws.pairs.get(2).tags).toEqual([]);
-    ws.pairs.bulk({ filter: { tags: ['odd'] } }, { kind: 'delete' });
+    await ws.pairs.bulk({ filter: { tags: ['odd'] } }, { kind: 'delete' });
     expect(ws.pairs.count()).toBe(n - odd + 1);
+  });
+
+  it('records the previous value of every pair it changes, and only of those, so each can be undone', async () => {
+    const ws = await workspaceWithPairs([{}, {}, {}]);
+    ws.pairs.update(2, { status: 'accepted', tags: ['keep'] });
+    await ws.pairs.bulk({ filter: {} }, { kind: 'status', status: 'accepted' });
+    await ws.pairs.bulk({ ids: [1, 2] }, { kind: 'add-tag', tag: 'new' });
+    await ws.pairs.bulk({ ids: [1, 2] }, { kind: 'add-tag', tag: 'new' });
+    await ws.pairs.bulk({ ids: [3] }, { kind: 'split', split: 'test' });
+    expect(ws.pairs.history(2).map((h) => h.action)).toEqual(['bulk-add-tag', 'edit']);
+    expect(ws.pairs.get(2).tags).toEqual(['keep', 'new']);
+    expect(ws.pairs.undo(2).tags).toEqual(['keep']);
+    expect(ws.pairs.get(1)).toMatchObject({ status: 'accepted', tags: ['new'] });
+    expect(ws.pairs.undo(1)).toMatchObject({ status: 'accepted', tags: [] });
+    expect(ws.pairs.undo(1)).toMatchObject({ status: 'pending' });
+    expect(ws.pairs.undo(3)).toMatchObject({ split: 'train', status: 'accepted' });
   });
 });

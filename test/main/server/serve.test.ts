@@ -1,0 +1,124 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { serve, type RunningServer } from '../../../src-main/server/serve';
+import type { Workspace } from '../../../src-main/store/workspace';
+import type { WireMessage } from '../../../src-shared/ipc/wire';
+import { tempDir, workspaceWithPairs } from '../../helpers/workspace';
+
+let server: RunningServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function start(): Promise<{ server: RunningServer; ws: Workspace; base: string }> {
+  const rendererDir = tempDir();
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>PIVOT</title>');
+  mkdirSync(join(rendererDir, 'assets'));
+  writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
+  const ws = await workspaceWithPairs([{ question: 'Q1?' }, { question: 'Q2?' }]);
+  server = await serve({ workspace: ws, rendererDir, port: 0 });
+  return { server, ws, base: `http://127.0.0.1:${server.port}` };
+}
+
+function connect(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers });
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+    socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+}
+
+function request(socket: WebSocket, id: number, channel: string, body: unknown): Promise<WireMessage> {
+  return new Promise((resolve) => {
+    const onMessage = (data: WebSocket.RawData): void => {
+      const message = JSON.parse(data.toString()) as WireMessage;
+      if ('id' in message && message.id === id) {
+        socket.off('message', onMessage);
+        resolve(message);
+      }
+    };
+    socket.on('message', onMessage);
+    socket.send(JSON.stringify({ id, channel, request: body }));
+  });
+}
+
+describe('pivot serve', () => {
+  it('binds to loopback and refuses every request without the token', async () => {
+    const { server, base } = await start();
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
+    expect((await fetch(`${base}/`)).status).toBe(401);
+    expect((await fetch(`${base}/assets/app.js`)).status).toBe(401);
+    expect((await fetch(`${base}/?token=wrong`)).status).toBe(401);
+    await expect(connect(`ws://127.0.0.1:${server.port}/ws`)).rejects.toThrow('401');
+    await expect(connect(`ws://127.0.0.1:${server.port}/ws?token=nope`)).rejects.toThrow('401');
+  });
+
+  it('serves the window with a CSP and a same-site cookie that lets the page load its assets', async () => {
+    const { server, base } = await start();
+    const page = await fetch(server.url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>PIVOT</title>');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const cookie = page.headers.get('set-cookie')!;
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Strict');
+    const asset = await fetch(`${base}/assets/app.js`, { headers: { cookie: cookie.split(';')[0]! } });
+    expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await asset.text()).toBe('console.log(1)');
+  });
+
+  it('never serves a file outside the renderer folder', async () => {
+    const { server, base } = await start();
+    const res = await fetch(`${base}/..%2f..%2f..%2fetc%2fpasswd?token=${server.token}`);
+    expect(await res.text()).not.toContain('root:');
+  });
+
+  it('carries the contract over the WebSocket, with validation and errors as data', async () => {
+    const { server } = await start();
+    const socket = await connect(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
+    const list = await request(socket, 1, 'pairs:list', { limit: 10 });
+    expect(list).toMatchObject({ id: 1, result: { ok: true, data: { total: 2 } } });
+    const bad = await request(socket, 2, 'pairs:get', { id: 'one' });
+    expect(bad).toMatchObject({ id: 2, result: { ok: false, error: { code: 'INVALID_REQUEST' } } });
+    const unknown = await request(socket, 3, 'shell:exec', {});
+    expect(unknown).toMatchObject({ id: 3, result: { ok: false, error: { code: 'UNKNOWN_CHANNEL' } } });
+    socket.close();
+  });
+
+  it('refuses a WebSocket opened by a page of another site', async () => {
+    const { server } = await start();
+    await expect(
+      connect(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { origin: 'http://evil.example' }),
+    ).rejects.toThrow('401');
+  });
+
+  it('pushes job progress events to the window', async () => {
+    const { server } = await start();
+    const socket = await connect(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
+    const events: WireMessage[] = [];
+    socket.on('message', (d) => {
+      const m = JSON.parse(d.toString()) as WireMessage;
+      if ('event' in m) events.push(m);
+    });
+    await request(socket, 1, 'pairs:bulk', { job: 'b', target: { ids: [1, 2] }, action: { kind: 'split', split: 'test' } });
+    expect(events).toEqual([{ event: 'job:progress', payload: { job: 'b', done: 2, total: 2, label: 'split: 2 / 2' } }]);
+    socket.close();
+  });
+
+  it('serves workspace images and thumbnails by hash only', async () => {
+    const { server, ws, base } = await start();
+    const hash = ws.pairs.get(1).image;
+    const image = await fetch(`${base}/images/${hash}?token=${server.token}`);
+    expect(image.status).toBe(200);
+    expect(image.headers.get('content-type')).toBe('image/png');
+    const thumb = await fetch(`${base}/images/${hash}?thumb=1&token=${server.token}`);
+    expect(thumb.status).toBe(200);
+    expect((await thumb.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    expect((await fetch(`${base}/images/${'0'.repeat(64)}?token=${server.token}`)).status).toBe(404);
+    expect((await fetch(`${base}/images/..%2fworkspace.sqlite?token=${server.token}`)).status).toBe(404);
+  });
+});

@@ -1,0 +1,184 @@
+// A fake of the app behind the contract, in memory, as a Transport: what the window's tests talk to through the real
+// api client. It records every call, and implements the channels the screen uses with the app's meaning
+// (status / tag / text filters, sort by id, offset paging, edit history and undo).
+import { PivotError } from '../../src-shared/errors';
+import type { ImportReport } from '../../src-shared/domain/import-report';
+import type { PairEdit, PairFilter, PairStatus, PreferencePair, StatusCounts } from '../../src-shared/domain/pairs';
+import type { ChannelName, EventName, Events, PairHistoryEntry, Result, WorkspaceInfo } from '../../src-shared/ipc/contract';
+import type { Transport } from '../../src-renderer/src/api/transport';
+
+export interface FakeCall {
+  channel: ChannelName;
+  // The recorded request, as JSON data.
+  request: Record<string, unknown>;
+}
+
+export function makePair(id: number, overrides: Partial<PreferencePair> = {}): PreferencePair {
+  return {
+    id,
+    image: id.toString(16).padStart(64, '0'),
+    imageWidth: 640,
+    imageHeight: 480,
+    question: `Question ${id}?`,
+    chosen: `Chosen answer ${id}`,
+    rejected: `Rejected answer ${id}`,
+    status: 'pending',
+    tags: [],
+    note: '',
+    source: { dataset: 'shapes', format: 'trl', origin: {} },
+    split: 'train',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    updatedAt: '2025-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+type Handler = (request: Record<string, unknown>) => unknown;
+
+export class FakeBackend implements Transport {
+  readonly kind = 'fake' as const;
+  readonly calls: FakeCall[] = [];
+  pairs: PreferencePair[];
+  info: WorkspaceInfo;
+  /** Per-channel replacements (return a value, a Promise, or throw a PivotError). */
+  readonly overrides = new Map<ChannelName, Handler>();
+  private readonly history = new Map<number, { entry: PairHistoryEntry; before: PreferencePair }[]>();
+  private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
+  private clock = 0;
+
+  constructor(pairs: PreferencePair[], info: Partial<WorkspaceInfo> = {}) {
+    this.pairs = pairs;
+    this.info = {
+      path: '/tmp/workspace',
+      schemaVersion: 1,
+      pairs: pairs.length,
+      datasets: [{ name: 'shapes', format: 'trl', pairs: pairs.length, importedAt: '2025-01-01T00:00:00.000Z' }],
+      tags: ['blurry', 'hallucination'],
+      nativeDialogs: false,
+      ...info,
+    };
+  }
+
+  callsOf(channel: ChannelName): Record<string, unknown>[] {
+    return this.calls.filter((c) => c.channel === channel).map((c) => c.request);
+  }
+
+  emit<E extends EventName>(event: E, payload: Events[E]): void {
+    for (const l of this.listeners.get(event) ?? []) (l as (p: Events[E]) => void)(payload);
+  }
+
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener as (payload: never) => void);
+    return () => set.delete(listener as (payload: never) => void);
+  }
+
+  imageUrl(hash: string, thumb: boolean): string {
+    return `fake://${hash}${thumb ? '?thumb' : ''}`;
+  }
+
+  async invoke(channel: ChannelName, request: unknown): Promise<Result<unknown>> {
+    const req = (request ?? {}) as Record<string, unknown>;
+    this.calls.push({ channel, request: JSON.parse(JSON.stringify(req)) as Record<string, unknown> });
+    try {
+      const override = this.overrides.get(channel);
+      const data = override ? await override(req) : this.handle(channel, req);
+      return { ok: true, data };
+    } catch (err) {
+      return { ok: false, error: PivotError.toData(err) };
+    }
+  }
+
+  private find(id: unknown): PreferencePair {
+    const pair = this.pairs.find((p) => p.id === id);
+    if (!pair) throw new PivotError('NOT_FOUND', `No pair ${String(id)}.`);
+    return pair;
+  }
+
+  private matching(filter: PairFilter = {}, ignoreStatus = false): PreferencePair[] {
+    return this.pairs.filter(
+      (p) =>
+        (ignoreStatus || !filter.status?.length || filter.status.includes(p.status)) &&
+        (!filter.tags?.length || filter.tags.some((t) => p.tags.includes(t))) &&
+        (!filter.text || [p.question, p.chosen, p.rejected].some((s) => s.toLowerCase().includes(filter.text!.toLowerCase()))),
+    );
+  }
+
+  private record(pair: PreferencePair, action: string, fields: (keyof PairHistoryEntry['before'])[]): void {
+    const before: PairHistoryEntry['before'] = {};
+    for (const f of fields) (before as Record<string, unknown>)[f] = pair[f];
+    const list = this.history.get(pair.id) ?? [];
+    list.push({ entry: { at: new Date(Date.UTC(2025, 0, 2, 0, 0, this.clock)).toISOString(), before, action }, before: { ...pair } });
+    this.history.set(pair.id, list);
+  }
+
+  private replace(pair: PreferencePair): PreferencePair {
+    this.clock += 1;
+    const updated = { ...pair, updatedAt: new Date(Date.UTC(2025, 0, 2, 0, 0, this.clock)).toISOString() };
+    this.pairs = this.pairs.map((p) => (p.id === pair.id ? updated : p));
+    return updated;
+  }
+
+  private handle(channel: ChannelName, req: Record<string, unknown>): unknown {
+    switch (channel) {
+      case 'workspace:info':
+        return { ...this.info, pairs: this.pairs.length };
+      case 'pairs:list': {
+        const all = this.matching(req.filter as PairFilter);
+        const offset = (req.offset as number | undefined) ?? 0;
+        const limit = (req.limit as number | undefined) ?? 100;
+        return { items: all.slice(offset, offset + limit), total: all.length, offset };
+      }
+      case 'pairs:counts': {
+        const counts: StatusCounts = { pending: 0, accepted: 0, rejected: 0, 'needs-review': 0, total: 0 };
+        for (const p of this.matching(req.filter as PairFilter, true)) {
+          counts[p.status] += 1;
+          counts.total += 1;
+        }
+        return counts;
+      }
+      case 'pairs:get':
+        return this.find(req.id);
+      case 'pairs:update': {
+        const pair = this.find(req.id);
+        const edit = req.edit as PairEdit;
+        this.record(pair, 'edit', Object.keys(edit) as (keyof PairEdit)[]);
+        return this.replace({ ...pair, ...edit });
+      }
+      case 'pairs:swap': {
+        const pair = this.find(req.id);
+        this.record(pair, 'swap', ['chosen', 'rejected']);
+        return this.replace({ ...pair, chosen: pair.rejected, rejected: pair.chosen });
+      }
+      case 'pairs:undo': {
+        const pair = this.find(req.id);
+        const last = this.history.get(pair.id)?.pop();
+        if (!last) throw new PivotError('NOTHING_TO_UNDO', `Pair ${pair.id} has no edit to undo.`);
+        return this.replace({ ...pair, ...last.entry.before });
+      }
+      case 'pairs:history':
+        return (this.history.get(this.find(req.id).id) ?? []).map((h) => h.entry);
+      case 'pairs:bulk': {
+        const target = req.target as { ids?: number[]; filter?: PairFilter };
+        const ids = target.ids ?? this.matching(target.filter).map((p) => p.id);
+        const action = req.action as { kind: string; status?: PairStatus };
+        if (action.kind === 'status') for (const id of ids) this.replace({ ...this.find(id), status: action.status! });
+        if (action.kind === 'delete') this.pairs = this.pairs.filter((p) => !ids.includes(p.id));
+        return { affected: ids.length };
+      }
+      case 'data:import': {
+        const report: ImportReport = { imported: 0, skipped: 0, rejected: [] };
+        return report;
+      }
+      case 'data:export':
+        return { path: req.path, written: 0, images: 0 };
+      case 'dialog:pick-file':
+        return null;
+    }
+  }
+}
+
+export function manyPairs(n: number, overrides: (id: number) => Partial<PreferencePair> = () => ({})): PreferencePair[] {
+  return Array.from({ length: n }, (_, i) => makePair(i + 1, overrides(i + 1)));
+}

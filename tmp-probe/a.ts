@@ -1,0 +1,11 @@
+import { register } from 'node:module';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+register(new URL('./hook.mjs', import.meta.url));
+let t = performance.now();
+await import('@tensorflow/tfjs-core/dist/register_all_gradients');
+console.log('grad load ms', performance.now() - t);
+console.log(tf.version_core, tf.getBackend());
+const v = tf.variable(tf.tensor([1,2,3]));
+tf.train.adam(0.1).minimize(() => tf.sum(tf.square(v)) as tf.Scalar);
+console.log(v.dataSync());
