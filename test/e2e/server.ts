@@ -1,0 +1,41 @@
+// Starts `pivot serve` as a user would (the real CLI, a fresh workspace) and returns the printed URL.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface ServedWorkspace {
+  url: string;
+  stop(): void;
+}
+
+export function pivot(args: string[]): ChildProcess {
+  return spawn(process.execPath, [`${ROOT}/bin/pivot.mjs`, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Runs a pivot command to completion and returns its stdout; a non-zero exit fails with stderr. */
+export function runPivot(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = pivot(args);
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`pivot ${args.join(' ')} exited ${code}: ${err}`))));
+  });
+}
+
+export function servePivot(workspace: string): Promise<ServedWorkspace> {
+  const child = pivot(['serve', '--workspace', workspace, '--port', '0']);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const match = /Open (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(out);
+      if (match) resolve({ url: match[1]!, stop: () => child.kill('SIGTERM') });
+    });
+    child.on('close', (code) => reject(new Error(`pivot serve exited ${code}: ${err}`)));
+  });
+}
