@@ -8,7 +8,8 @@ import { importDataset } from '../src-main/curation/import-dataset';
 import { Workspace } from '../src-main/store/workspace';
 import type { PairQuery } from '../src-shared/domain/pairs';
 
-const pairs = Number(process.argv[process.argv.indexOf('--pairs') + 1] || 100_000);
+const pairsFlag = process.argv.indexOf('--pairs');
+const pairs = pairsFlag > 0 ? Number(process.argv[pairsFlag + 1]) : 100_000;
 const images = Math.min(2_000, pairs);
 const dir = mkdtempSync(join(tmpdir(), 'pivot-bench-'));
 

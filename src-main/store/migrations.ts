@@ -40,6 +40,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX pairs_updated ON pairs(updated_at);
   -- The length-bias check sorts and filters by it.
   CREATE INDEX pairs_length_diff ON pairs(abs(length_diff));
+  CREATE INDEX pairs_question ON pairs(question COLLATE NOCASE, id);
   CREATE TABLE pair_history (
     id INTEGER PRIMARY KEY,
     pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
