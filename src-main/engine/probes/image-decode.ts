@@ -1,0 +1,108 @@
+// Images and masks as the probes take them: decoded with sharp, resized to the encoder's size,
+// normalised per channel into NCHW float32; masks as class ids, resized nearest-neighbour only.
+import sharp from 'sharp';
+import { readMaskPng, resizeMaskNearest, type ClassMask } from './mask-png';
+
+/** How the encoder wants its pixels (its processor's image size, mean and std). */
+export interface ImagePreprocess {
+  size: number;
+  mean: readonly [number, number, number];
+  std: readonly [number, number, number];
+}
+
+/** CLIP's processor statistics (openai/clip-*). */
+export const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
+export const CLIP_STD = [0.26862954, 0.26130258, 0.27577711] as const;
+/** SigLIP / SigLIP2 processors map [0, 1] to [−1, 1]. */
+export const SIGLIP_MEAN = [0.5, 0.5, 0.5] as const;
+export const SIGLIP_STD = [0.5, 0.5, 0.5] as const;
+
+const IN_FLIGHT = 8;
+
+/** One image → float32 [3, size, size] (flattened), normalised. Bicubic resize, as CLIP's and SigLIP's processors. */
+export async function decodeImage(path: string, prep: ImagePreprocess): Promise<Float32Array> {
+  let decoded: { data: Buffer; info: { channels: number } };
+  try {
+    decoded = await sharp(path)
+      .removeAlpha()
+      .toColourspace('srgb')
+      .resize(prep.size, prep.size, { fit: 'fill', kernel: 'cubic' })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    throw new Error(`${path}: cannot read image (${(err as Error).message})`);
+  }
+  const { data, info } = decoded;
+  const plane = prep.size * prep.size;
+  const out = new Float32Array(3 * plane);
+  for (let c = 0; c < 3; c++) {
+    const mean = prep.mean[c] as number;
+    const std = prep.std[c] as number;
+    for (let i = 0; i < plane; i++) out[c * plane + i] = ((data[i * info.channels + c] as number) / 255 - mean) / std;
+  }
+  return out;
+}
+
+/** Runs `work` over `items` with a few in flight, keeping the order of `items`. */
+async function mapLimited<T, R>(items: readonly T[], work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  for (let start = 0; start < items.length; start += IN_FLIGHT) {
+    const chunk = items.slice(start, start + IN_FLIGHT);
+    const done = await Promise.all(chunk.map((item, k) => work(item, start + k)));
+    done.forEach((r, k) => (out[start + k] = r));
+  }
+  return out;
+}
+
+/** Every image, decoded; the first unreadable one fails the load, naming its file. */
+export async function loadImages(paths: readonly string[], prep: ImagePreprocess, onProgress?: (done: number, total: number) => void): Promise<Float32Array[]> {
+  let done = 0;
+  return mapLimited(paths, async (path) => {
+    const pixels = await decodeImage(path, prep);
+    onProgress?.(++done, paths.length);
+    return pixels;
+  });
+}
+
+/** Stacks per-image [3, S, S] pixels (a slice of them) into one NCHW buffer. */
+export function stackPixels(images: readonly Float32Array[], size: number, from = 0, to = images.length): Float32Array {
+  const each = 3 * size * size;
+  const out = new Float32Array((to - from) * each);
+  for (let i = from; i < to; i++) {
+    const img = images[i] as Float32Array;
+    if (img.length !== each) throw new Error(`image ${i} has ${img.length} values, expected 3×${size}×${size}`);
+    out.set(img, (i - from) * each);
+  }
+  return out;
+}
+
+/** What `loadMasks` is given per sample: the mask file and the image it must match in size. */
+export interface MaskSource {
+  image: string;
+  mask: string;
+}
+
+/**
+ * Every mask as class ids. A mask whose size differs from its image's is an error naming both files
+ * (a mask for another image, or a resized copy). `resizeTo` resizes with nearest-neighbour, e.g. to
+ * the encoder's size so mask pixels line up with what the encoder saw; leave it out for full resolution.
+ */
+export async function loadMasks(sources: readonly MaskSource[], resizeTo?: number): Promise<ClassMask[]> {
+  return mapLimited(sources, async ({ image, mask }) => {
+    const [decoded, meta] = await Promise.all([
+      readMaskPng(mask),
+      sharp(image)
+        .metadata()
+        .catch((err: Error) => {
+          throw new Error(`${image}: cannot read image (${err.message})`);
+        }),
+    ]);
+    // The stored size: decodeImage does not apply EXIF rotation either, so pixels and mask stay in one frame.
+    const width = meta.width ?? 0;
+    const height = meta.height ?? 0;
+    if (decoded.width !== width || decoded.height !== height) {
+      throw new Error(`${mask}: mask is ${decoded.width}×${decoded.height} but its image ${image} is ${width}×${height}`);
+    }
+    return resizeTo === undefined ? decoded : resizeMaskNearest(decoded, resizeTo, resizeTo);
+  });
+}
