@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, Menu } from 'electron';
 import { PivotError } from '../../src-shared/errors';
+import { RunManager } from '../runs/run-manager';
 import { Workspace } from '../store/workspace';
+import { launchUtilityEngineHost } from './engine-host-utility';
 import { handleImageProtocol, registerImageSchemePrivileges } from './image-protocol';
-import { registerIpc } from './ipc';
+import { registerIpc, sendToWindow } from './ipc';
 import { buildMenu } from './menu';
 import { readSettings, writeSettings } from './settings';
 import { createMainWindow } from './window';
@@ -17,11 +19,21 @@ registerImageSchemePrivileges();
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 let workspace: Workspace | undefined;
+/** The training runs of the open workspace, each on an engine host utility process. */
+let runs: RunManager | undefined;
+let mainWindow: BrowserWindow | undefined;
 
-function openWorkspace(dir: string): Workspace {
+async function openWorkspace(dir: string): Promise<Workspace> {
   const next = Workspace.open(dir);
+  // A run of the previous workspace is cancelled (checkpoint kept) before its database closes.
+  await runs?.close();
   workspace?.close();
   workspace = next;
+  runs = new RunManager(next, {
+    launch: launchUtilityEngineHost,
+    emit: (event, payload) => sendToWindow(mainWindow, event, payload),
+    recipesDir: join(app.getAppPath(), 'resources', 'recipes'),
+  });
   writeSettings(app.getPath('userData'), { workspace: next.dir });
   return next;
 }
@@ -36,27 +48,31 @@ async function chooseWorkspace(win: BrowserWindow): Promise<void> {
   const dir = r.filePaths[0];
   if (r.canceled || !dir) return;
   try {
-    openWorkspace(dir);
+    await openWorkspace(dir);
     win.reload();
   } catch (err) {
     dialog.showErrorBox('Cannot open this workspace', PivotError.toData(err).message);
   }
 }
 
-void app.whenReady().then(() => {
+void app.whenReady().then(async () => {
   const remembered = readSettings(app.getPath('userData')).workspace;
   try {
-    openWorkspace(remembered ?? join(app.getPath('documents'), 'PIVOT Studio'));
+    await openWorkspace(remembered ?? join(app.getPath('documents'), 'PIVOT Studio'));
   } catch (err) {
     dialog.showErrorBox('Cannot open the last workspace', `${PivotError.toData(err).message}\nChoose another one with File → Open Workspace….`);
   }
   handleImageProtocol(currentWorkspace);
   const win = createMainWindow(join(here, '../preload'), join(here, '../renderer'));
-  registerIpc(win, currentWorkspace);
+  mainWindow = win;
+  registerIpc(win, currentWorkspace, () => runs);
   Menu.setApplicationMenu(buildMenu({ openWorkspace: () => void chooseWorkspace(win) }));
 });
 
 app.on('window-all-closed', () => {
-  workspace?.close();
-  app.quit();
+  // A run in progress stops at its next step and keeps its checkpoint before the workspace closes.
+  void (runs?.close() ?? Promise.resolve()).finally(() => {
+    workspace?.close();
+    app.quit();
+  });
 });

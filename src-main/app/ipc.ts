@@ -4,12 +4,16 @@ import { contract, type ChannelName, type EventName, type Events } from '../../s
 import { PivotError } from '../../src-shared/errors';
 import { dispatch } from '../ipc/dispatch';
 import type { HandlerContext } from '../ipc/handlers';
+import type { RunManager } from '../runs/run-manager';
 import type { Workspace } from '../store/workspace';
 
-export function registerIpc(win: BrowserWindow, workspace: () => Workspace): void {
-  const emit = <E extends EventName>(event: E, payload: Events[E]): void => {
-    if (!win.isDestroyed()) win.webContents.send(event, payload);
-  };
+/** Pushes an event to the window, unless it is gone. */
+export function sendToWindow<E extends EventName>(win: BrowserWindow | undefined, event: E, payload: Events[E]): void {
+  if (win && !win.isDestroyed()) win.webContents.send(event, payload);
+}
+
+export function registerIpc(win: BrowserWindow, workspace: () => Workspace, runs?: () => RunManager | undefined): void {
+  const emit = <E extends EventName>(event: E, payload: Events[E]): void => sendToWindow(win, event, payload);
   const pickFile = async (purpose: 'import' | 'export'): Promise<string | null> => {
     const filters = [{ name: 'Preference pairs', extensions: ['jsonl', 'json'] }];
     if (purpose === 'import') {
@@ -24,7 +28,8 @@ export function registerIpc(win: BrowserWindow, workspace: () => Workspace): voi
       if (!fromOurWindow(event, win)) {
         return { ok: false, error: new PivotError('UNAUTHORIZED', 'Request from an unknown frame refused.').toJSON() };
       }
-      const ctx: HandlerContext = { workspace: workspace(), emit, pickFile };
+      const manager = runs?.();
+      const ctx: HandlerContext = { workspace: workspace(), emit, pickFile, ...(manager ? { runs: manager } : {}) };
       return dispatch(channel, request, ctx);
     });
   }

@@ -2,7 +2,12 @@
 import { Command, CommanderError } from 'commander';
 import { PivotError } from '../../src-shared/errors';
 import { registerDataCommands } from './data';
+import { registerDoctorCommand } from './doctor';
+import { registerExportCommand } from './export';
+import { registerHfCommands } from './hf';
+import { registerProbeGradcamCommand } from './probe-gradcam';
 import { registerServeCommand } from './serve';
+import { registerTrainCommand } from './train';
 
 export function buildProgram(): Command {
   const program = new Command('pivot')
@@ -12,6 +17,11 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerDataCommands(program);
   registerServeCommand(program);
+  registerTrainCommand(program);
+  registerDoctorCommand(program);
+  registerHfCommands(program);
+  registerExportCommand(program);
+  registerProbeGradcamCommand(program);
   return program;
 }
 

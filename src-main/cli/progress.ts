@@ -3,14 +3,15 @@
 export function progressBar(label: string, enabled = process.stderr.isTTY === true) {
   let last = 0;
   return {
-    update(done: number, total: number): void {
+    /** `note` is shown after the count (e.g. the loss). */
+    update(done: number, total: number, note = ''): void {
       if (!enabled) return;
       const now = Date.now();
       if (now - last < 100 && done < total) return;
       last = now;
       const width = 30;
       const filled = total > 0 ? Math.round((done / total) * width) : 0;
-      process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
+      process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${note ? ` ${note}` : ''}\x1b[K`);
     },
     done(): void {
       if (enabled) process.stderr.write('\n');

@@ -3,6 +3,8 @@ import type { ChannelName, Events, ParsedRequestOf, ResponseOf } from '../../src
 import { PivotError } from '../../src-shared/errors';
 import { exportDataset } from '../curation/export-dataset';
 import { importDataset } from '../curation/import-dataset';
+import { listRecipes } from '../runs/recipes';
+import type { RunManager } from '../runs/run-manager';
 import type { Workspace } from '../store/workspace';
 
 /** What a handler may use besides its request: the workspace and a way to push events to the window. */
@@ -11,6 +13,13 @@ export interface HandlerContext {
   emit: <E extends keyof Events>(event: E, payload: Events[E]) => void;
   /** A native file picker; only Electron has one. */
   pickFile?: (purpose: 'import' | 'export') => Promise<string | null>;
+  /** Training runs of this workspace (each transport owns one manager per open workspace). */
+  runs?: RunManager;
+}
+
+function runManager(ctx: HandlerContext): RunManager {
+  if (!ctx.runs) throw new PivotError('INTERNAL', 'Training is not available through this connection (no run manager).');
+  return ctx.runs;
 }
 
 export type Handlers = {
@@ -53,4 +62,14 @@ export const handlers: Handlers = {
     if (!pickFile) throw new PivotError('INVALID_REQUEST', 'No native file picker here: type the path instead.');
     return pickFile(req.purpose);
   },
+  'runs:start': (req, ctx) => runManager(ctx).start(req),
+  'runs:list': (_req, { workspace }) => workspace.runs.list(),
+  'runs:get': (req, { workspace }) => workspace.runs.get(req.id),
+  'runs:metrics': (req, { workspace }) => workspace.runs.metrics(req.id, req.maxPoints),
+  'runs:logs': (req, { workspace }) => workspace.runs.logs(req.id, req.afterId, req.limit),
+  'runs:pause': (req, ctx) => runManager(ctx).pause(req.id),
+  'runs:resume': (req, ctx) => runManager(ctx).resume(req.id),
+  'runs:cancel': (req, ctx) => runManager(ctx).cancel(req.id),
+  'recipes:list': (_req, { runs }) => (runs ? runs.recipes() : listRecipes()),
+  'engine:backends': (_req, ctx) => runManager(ctx).backends(),
 };

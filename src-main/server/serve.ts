@@ -9,7 +9,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventName, Events } from '../../src-shared/ipc/contract';
 import { IMAGE_HASH_PATTERN, IMAGE_ROUTE, type WireMessage, type WireRequest } from '../../src-shared/ipc/wire';
 import { PivotError } from '../../src-shared/errors';
+import type { HostLauncher } from '../engine/host/engine-host';
+import { forkEngineHost } from '../engine/host/fork';
 import { dispatch } from '../ipc/dispatch';
+import { RunManager } from '../runs/run-manager';
 import type { Workspace } from '../store/workspace';
 import { contentSecurityPolicy } from './csp';
 import { IMAGE_MIME, readStatic } from './static-files';
@@ -24,6 +27,8 @@ export interface ServeOptions {
   /** 0 picks a free port. */
   port: number;
   token?: string;
+  /** Starts an engine host for each training run (default: a Node child process). */
+  engineHost?: HostLauncher;
 }
 
 export interface RunningServer {
@@ -40,7 +45,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     const message = JSON.stringify({ event, payload } as WireMessage);
     for (const s of sockets) s.send(message);
   };
-  const ctx = { workspace: options.workspace, emit };
+  const runs = new RunManager(options.workspace, { launch: options.engineHost ?? (() => forkEngineHost()), emit });
+  const ctx = { workspace: options.workspace, emit, runs };
 
   const server = createServer((req, res) => {
     handleHttp(req, res, options, token).catch((err: unknown) => {
@@ -73,12 +79,15 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
-    close: () =>
-      new Promise<void>((resolveClose) => {
+    // A run in progress is cancelled first (its checkpoint kept), so the workspace can close cleanly after.
+    close: async () => {
+      await runs.close();
+      await new Promise<void>((resolveClose) => {
         for (const s of sockets) s.terminate();
         wss.close();
         server.close(() => resolveClose());
-      }),
+      });
+    },
   };
 }
 

@@ -50,6 +50,51 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX pair_history_pair ON pair_history(pair_id, id);
   `,
+  // 2: training runs, their metrics and their logs.
+  `
+  CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    recipe TEXT NOT NULL,
+    objective TEXT CHECK (objective IS NULL OR objective IN ('sft', 'dpo')),
+    backend TEXT,
+    -- The data source as asked (JSON): {"folder"} or {"dataset", "filter"}; NULL = the recipe's own.
+    data TEXT,
+    status TEXT NOT NULL DEFAULT 'queued'
+      CHECK (status IN ('queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'crashed')),
+    error TEXT,
+    -- Relative to the workspace folder, so a moved workspace keeps its runs.
+    run_dir TEXT NOT NULL,
+    progress TEXT,
+    result TEXT,
+    -- The process that drives the run (the app, pivot serve or pivot train): a run whose owner is gone is over.
+    owner_pid INTEGER,
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    ended_at TEXT
+  );
+  CREATE INDEX runs_status ON runs(status);
+  CREATE TABLE run_metrics (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    stage TEXT NOT NULL,
+    step INTEGER NOT NULL,
+    elapsed_ms REAL NOT NULL,
+    -- Step and time along the whole run (they continue across stages).
+    run_step INTEGER NOT NULL,
+    run_ms REAL NOT NULL,
+    metric_values TEXT NOT NULL
+  );
+  CREATE INDEX run_metrics_run ON run_metrics(run_id, id);
+  CREATE TABLE run_logs (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    level TEXT NOT NULL CHECK (level IN ('info', 'warn', 'error')),
+    message TEXT NOT NULL
+  );
+  CREATE INDEX run_logs_run ON run_logs(run_id, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

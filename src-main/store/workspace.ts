@@ -7,12 +7,14 @@ import { PivotError } from '../../src-shared/errors';
 import { ImageFiles } from './images';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
 import { PairStore } from './pairs';
+import { RunStore } from './runs';
 
 export const WORKSPACE_DB = 'workspace.sqlite';
 
 export class Workspace {
   readonly images: ImageFiles;
   readonly pairs: PairStore;
+  readonly runs: RunStore;
 
   private constructor(
     readonly dir: string,
@@ -20,6 +22,7 @@ export class Workspace {
   ) {
     this.images = new ImageFiles(dir);
     this.pairs = new PairStore(db);
+    this.runs = new RunStore(db, dir);
   }
 
   /** Opens the workspace in `dir`, creating the folder and database on first use. */

@@ -13,6 +13,15 @@ import {
   type StatusCounts,
 } from '../domain/pairs';
 import { IMPORT_FORMATS, type ImportReport } from '../domain/import-report';
+import {
+  runStartSchema,
+  type BackendReport,
+  type RecipeInfo,
+  type RunEventData,
+  type RunInfo,
+  type RunLogPage,
+  type RunMetrics,
+} from '../domain/runs';
 import type { ErrorData } from '../errors';
 
 /** A channel: the request's schema, and its response type carried as a phantom. */
@@ -27,6 +36,7 @@ function channel<Res>() {
 
 const pairId = z.number().int().positive();
 const nothing = z.object({}).strict();
+const runRef = z.object({ id: z.number().int().positive() }).strict();
 
 export interface DatasetSummary {
   name: string;
@@ -96,6 +106,33 @@ export const contract = {
   'dialog:pick-file': channel<string | null>()(
     z.object({ purpose: z.enum(['import', 'export']) }).strict(),
   ),
+  /** Queues a training run (it starts at once when none is running); the data is exported into its folder first. */
+  'runs:start': channel<RunInfo>()(runStartSchema),
+  /** Every run of the workspace, newest first. */
+  'runs:list': channel<RunInfo[]>()(nothing),
+  'runs:get': channel<RunInfo>()(runRef),
+  /** A run's recorded metrics, at most `maxPoints` of them (bucket means) for a chart. */
+  'runs:metrics': channel<RunMetrics>()(
+    z.object({ id: z.number().int().positive(), maxPoints: z.number().int().min(2).max(100_000).default(2000) }).strict(),
+  ),
+  /** A run's log after entry `afterId`, oldest first. */
+  'runs:logs': channel<RunLogPage>()(
+    z
+      .object({
+        id: z.number().int().positive(),
+        afterId: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(5000).default(1000),
+      })
+      .strict(),
+  ),
+  'runs:pause': channel<RunInfo>()(runRef),
+  'runs:resume': channel<RunInfo>()(runRef),
+  /** Stops a run at its next step (the engine keeps its checkpoint), or drops it from the queue. */
+  'runs:cancel': channel<RunInfo>()(runRef),
+  /** The built-in recipes (resources/recipes/*.yaml). */
+  'recipes:list': channel<RecipeInfo[]>()(nothing),
+  /** The engine's backends on this machine, and the one a run gets by default. */
+  'engine:backends': channel<BackendReport>()(nothing),
 } as const;
 
 export type Contract = typeof contract;
@@ -114,9 +151,17 @@ export interface Events {
   'job:progress': { job: string; done: number; total: number; label: string };
   /** Pairs changed outside the window's own request (another window, the CLI). */
   'pairs:changed': { reason: string };
+  /**
+   * What a running run reports (stage, metrics, checkpoint, log). A metrics event carries its place on the run's own
+   * axes (`axis`), the numbers `runs:metrics` returns for it later; a log event the id of its entry in `runs:logs`
+   * (every line of the run's log is sent, the app's own lines — stage started, checkpoint, crash — included).
+   */
+  'run:event': { runId: number; event: RunEventData; axis?: { runStep: number; runMs: number }; logId?: number };
+  /** A run changed status (queued, running, paused, … crashed) or name; carries the whole record. */
+  'run:status': { run: RunInfo };
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: readonly EventName[] = ['job:progress', 'pairs:changed'];
+export const EVENT_NAMES: readonly EventName[] = ['job:progress', 'pairs:changed', 'run:event', 'run:status'];
 
 /** What crosses the wire for a response: data or an error as data. */
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorData };

@@ -4,6 +4,8 @@
 import { PivotError } from '../../src-shared/errors';
 import type { ImportReport } from '../../src-shared/domain/import-report';
 import type { PairEdit, PairFilter, PairStatus, PreferencePair, StatusCounts } from '../../src-shared/domain/pairs';
+import type { BackendReport, MetricPoint, RecipeInfo, RunInfo, RunLogEntry, RunStatus } from '../../src-shared/domain/runs';
+import { downsamplePoints } from '../../src-shared/metrics/downsample';
 import type { ChannelName, EventName, Events, PairHistoryEntry, Result, WorkspaceInfo } from '../../src-shared/ipc/contract';
 import type { Transport } from '../../src-renderer/src/api/transport';
 
@@ -33,6 +35,34 @@ export function makePair(id: number, overrides: Partial<PreferencePair> = {}): P
   };
 }
 
+export function makeRun(id: number, overrides: Partial<RunInfo> = {}): RunInfo {
+  return {
+    id,
+    name: `run-${id}`,
+    recipe: 'shapes-quick',
+    objective: 'dpo',
+    backend: null,
+    data: { filter: { status: ['accepted'] } },
+    status: 'completed',
+    error: null,
+    runDir: `/tmp/workspace/runs/${id}`,
+    progress: null,
+    result: null,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    startedAt: null,
+    endedAt: null,
+    ...overrides,
+  };
+}
+
+/** Metric points of a DPO-like run: loss falls, margins grow. */
+export function makePoints(n: number, from = 1, stage = 'dpo'): MetricPoint[] {
+  return Array.from({ length: n }, (_, i) => {
+    const step = from + i;
+    return { stage, step, runStep: step, runMs: 100 * step, values: { loss: 1 / step, 'rewards/margins': step / 10, 'rewards/accuracies': 0.5, learning_rate: 1e-3 } };
+  });
+}
+
 type Handler = (request: Record<string, unknown>) => unknown;
 
 export class FakeBackend implements Transport {
@@ -45,6 +75,19 @@ export class FakeBackend implements Transport {
   private readonly history = new Map<number, { entry: PairHistoryEntry; before: PreferencePair }[]>();
   private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
   private clock = 0;
+  /** Training: runs (newest first, as the app lists them), their metrics and logs, recipes and backends. */
+  runs: RunInfo[] = [];
+  readonly runMetrics = new Map<number, MetricPoint[]>();
+  readonly runLogs = new Map<number, RunLogEntry[]>();
+  recipes: RecipeInfo[] = [{ name: 'shapes-quick', description: 'the whole pipeline in seconds', path: '/r/shapes-quick.yaml' }];
+  backends: BackendReport = {
+    backends: [
+      { name: 'cuda', available: false, reason: 'the native addon is not built' },
+      { name: 'wasm', available: true, reason: 'WebAssembly' },
+      { name: 'cpu', available: true, reason: 'plain JavaScript' },
+    ],
+    picked: { name: 'wasm', reason: 'best available: WebAssembly' },
+  };
 
   constructor(pairs: PreferencePair[], info: Partial<WorkspaceInfo> = {}) {
     this.pairs = pairs;
@@ -175,7 +218,56 @@ export class FakeBackend implements Transport {
         return { path: req.path, written: 0, images: 0 };
       case 'dialog:pick-file':
         return null;
+      case 'runs:start': {
+        const run = makeRun(Math.max(0, ...this.runs.map((r) => r.id)) + 1, {
+          name: (req.name as string | undefined) ?? 'new-run',
+          recipe: req.recipe as string,
+          objective: (req.objective as RunInfo['objective'] | undefined) ?? null,
+          status: 'queued',
+          data: (req.data as RunInfo['data'] | undefined) ?? null,
+        });
+        this.runs = [run, ...this.runs];
+        return run;
+      }
+      case 'runs:list':
+        return this.runs;
+      case 'runs:get':
+        return this.findRun(req.id);
+      case 'runs:metrics': {
+        const points = this.runMetrics.get(this.findRun(req.id).id) ?? [];
+        return { runId: req.id, total: points.length, points: downsamplePoints(points, (req.maxPoints as number | undefined) ?? 2000) };
+      }
+      case 'runs:logs': {
+        const after = (req.afterId as number | undefined) ?? 0;
+        return { runId: req.id, entries: (this.runLogs.get(this.findRun(req.id).id) ?? []).filter((e) => e.id > after), more: false };
+      }
+      case 'runs:pause':
+        return this.setRunStatus(req.id, 'running', 'paused');
+      case 'runs:resume':
+        return this.setRunStatus(req.id, 'paused', 'running');
+      case 'runs:cancel':
+        return this.setRunStatus(req.id, null, 'cancelled');
+      case 'recipes:list':
+        return this.recipes;
+      case 'engine:backends':
+        return this.backends;
     }
+  }
+
+  private findRun(id: unknown): RunInfo {
+    const run = this.runs.find((r) => r.id === id);
+    if (!run) throw new PivotError('NOT_FOUND', `No run ${String(id)} in this workspace.`);
+    return run;
+  }
+
+  /** Answers with the run as it was (the status change arrives as a run:status event, as from the app). */
+  private setRunStatus(id: unknown, from: RunStatus | null, to: RunStatus): RunInfo {
+    const run = this.findRun(id);
+    if (from !== null && run.status !== from) throw new PivotError('INVALID_REQUEST', `Run ${run.id} is ${run.status}.`);
+    const changed = { ...run, status: to };
+    this.runs = this.runs.map((r) => (r.id === run.id ? changed : r));
+    queueMicrotask(() => this.emit('run:status', { run: changed }));
+    return run;
   }
 }
 

@@ -24,6 +24,16 @@ const CHANNELS = {
   'data:import': true,
   'data:export': true,
   'dialog:pick-file': true,
+  'runs:start': true,
+  'runs:list': true,
+  'runs:get': true,
+  'runs:metrics': true,
+  'runs:logs': true,
+  'runs:pause': true,
+  'runs:resume': true,
+  'runs:cancel': true,
+  'recipes:list': true,
+  'engine:backends': true,
 } as const satisfies Record<ChannelName, true>;
 
 type DomainOf<C extends string> = C extends `${infer D}:${string}` ? D : never;

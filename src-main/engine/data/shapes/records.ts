@@ -138,6 +138,7 @@ ${pairs} pairs. The same options always produce byte-identical files.
 | \`metadata.jsonl\` | per image: objects (instance, shape, colour, class, centre, size, box, visible pixels, drawn colour), clutter, background and noise parameters, split |
 | \`classes.json\` | the ${NUM_CLASSES} segmentation classes with display colours |
 | \`world.json\` | generator version, options, resolved difficulty, label definition |
+| \`tokenizer.json\` | word-level Hugging Face tokenizer covering every word of the questions, answers and captions (specials \`<|endoftext|>\`, \`<image>\`, \`<unk>\`) |
 
 Label: ${LABEL_DEFINITION}
 

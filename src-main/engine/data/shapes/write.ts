@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { parseDifficulty, type ResolvedDifficulty } from './difficulty';
 import { captionRow, metadataRow, pairRows, paths, readme, worldDoc, type WorldParams } from './records';
 import { generateSample } from './sample';
+import { shapesTokenizerText } from './tokenizer';
 import { shapeClasses } from './vocab';
 
 export interface ShapesWorldOptions {
@@ -156,6 +157,9 @@ export async function writeShapesWorld(
   await writeAtomic(join(out, 'classes.json'), `${JSON.stringify(shapeClasses(), null, 2)}\n`);
   await writeAtomic(join(out, 'world.json'), `${JSON.stringify(worldDoc(world, pairs), null, 2)}\n`);
   await writeAtomic(join(out, 'README.md'), readme(world, pairs));
+  // The world's own word-level tokenizer, so a toy MLLM trains on the folder as it is. Not listed in `files`,
+  // which names the dataset proper (its count is pinned by the determinism tests).
+  await writeAtomic(join(out, 'tokenizer.json'), shapesTokenizerText());
 
   const classes = shapeClasses().length;
   return {

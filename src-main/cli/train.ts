@@ -1,0 +1,134 @@
+// `pivot train`: a training run from the command line, recorded in the workspace like the window's, and run the same
+// way — on an engine host process, never in the CLI's own event loop. Ctrl+C cancels at the next step (checkpoint
+// kept); a second Ctrl+C stops at once.
+import type { Command } from 'commander';
+import { ENGINE_BACKENDS, OBJECTIVES, type EngineBackend, type RunEventData, type RunInfo, type RunObjective } from '../../src-shared/domain/runs';
+import type { Events } from '../../src-shared/ipc/contract';
+import { forkEngineHost } from '../engine/host/fork';
+import { RunManager } from '../runs/run-manager';
+import type { EmitEvent } from '../runs/run-session';
+import { Workspace } from '../store/workspace';
+import { oneOf } from './options';
+import { progressBar } from './progress';
+
+interface TrainCommandOptions {
+  workspace: string;
+  recipe: string;
+  objective?: RunObjective;
+  data?: string;
+  backend?: EngineBackend;
+  name?: string;
+  json?: boolean;
+}
+
+/** Exit codes: 0 completed, 130 cancelled (as for an interrupted command), 1 failed or crashed. */
+const EXIT_CANCELLED = 130;
+
+export function registerTrainCommand(program: Command): void {
+  program
+    .command('train')
+    .description('Post-train with a recipe (SFT or DPO) on an engine host process; the run is recorded in the workspace.')
+    .requiredOption('--workspace <dir>', 'workspace folder; the run lives in <dir>/runs/<id>')
+    .requiredOption('--recipe <file|name>', 'a recipe file (YAML or JSON) or a built-in recipe name')
+    .option('--objective <objective>', `post-training branch (${OBJECTIVES.join('|')}); the recipe's default otherwise`, oneOf('--objective', OBJECTIVES))
+    .option('--data <folder>', "dataset folder (pairs.jsonl + images, as pivot data export writes it); the recipe's data otherwise")
+    .option('--backend <name>', `engine backend (${ENGINE_BACKENDS.join('|')}); the best available otherwise`, oneOf('--backend', ENGINE_BACKENDS))
+    .option('--name <name>', 'a name for the run')
+    .option('--json', 'print one JSON object at the end: the run id, its status and the engine\'s result')
+    .action(async (o: TrainCommandOptions) => {
+      const ws = Workspace.open(o.workspace);
+      try {
+        process.exitCode = await train(ws, o);
+      } finally {
+        ws.close();
+      }
+    });
+}
+
+async function train(ws: Workspace, o: TrainCommandOptions): Promise<number> {
+  const display = stageDisplay({ bars: !o.json && process.stderr.isTTY === true, notes: !o.json });
+  let runId = 0;
+  const emit: EmitEvent = (event, payload) => {
+    if (event !== 'run:event') return;
+    const { runId: id, event: runEvent } = payload as Events['run:event'];
+    if (id === runId) display.event(runEvent);
+  };
+  const manager = new RunManager(ws, { launch: () => forkEngineHost(), emit });
+  const run = await manager.start({
+    recipe: o.recipe,
+    ...(o.objective ? { objective: o.objective } : {}),
+    ...(o.data ? { data: { folder: o.data } } : {}),
+    ...(o.backend ? { backend: o.backend } : {}),
+    ...(o.name ? { name: o.name } : {}),
+  });
+  runId = run.id;
+  let interrupts = 0;
+  const interrupt = (): void => {
+    interrupts += 1;
+    try {
+      if (interrupts === 1) {
+        display.note('Cancelling at the next step; the checkpoint is kept. Press Ctrl+C again to stop at once.');
+        manager.cancel(run.id);
+      } else {
+        manager.stopNow(run.id);
+      }
+    } catch {
+      // The run ended in the meantime: nothing left to stop.
+    }
+  };
+  process.on('SIGINT', interrupt);
+  let ended: RunInfo;
+  try {
+    ended = await manager.finished(run.id);
+  } finally {
+    process.off('SIGINT', interrupt);
+    display.end();
+  }
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ runId: ended.id, status: ended.status, ...(ended.result ?? {}), ...(ended.error ? { error: ended.error } : {}) })}\n`);
+  } else {
+    // A failure's message was shown as it happened (the run's log lines on stderr): not again.
+    process.stdout.write(summary(ended, display.shown(ended.error)));
+  }
+  if (ended.status === 'completed') return 0;
+  return ended.status === 'cancelled' ? EXIT_CANCELLED : 1;
+}
+
+function summary(run: RunInfo, errorShown: boolean): string {
+  const head = `Run ${run.id} (${run.name}) ${run.status}${run.result ? ` on ${run.result.backend}, ${run.result.objective}` : ''}.`;
+  const stages = run.result?.stages.map((s) => `  ${s.name}: ${s.steps} steps, final loss ${s.finalLoss.toPrecision(4)}`) ?? [];
+  const tail = run.result ? [`Final checkpoint: ${run.result.finalCheckpoint}`] : run.error && !errorShown ? [run.error] : [];
+  return `${[head, ...stages, ...tail, `Run folder: ${run.runDir}`].join('\n')}\n`;
+}
+
+/** A progress bar per stage on stderr (terminal only), and the engine's warnings (above the bar on a terminal). */
+function stageDisplay(show: { bars: boolean; notes: boolean }) {
+  let bar: ReturnType<typeof progressBar> | null = null;
+  const notes: string[] = [];
+  const note = (message: string): void => {
+    if (!show.notes) return;
+    notes.push(message);
+    process.stderr.write(show.bars ? `\r\x1b[K${message}\n` : `${message}\n`);
+  };
+  return {
+    note,
+    /** Whether `text` was already written as (part of) a note. */
+    shown: (text: string | null): boolean => text !== null && notes.some((n) => n.includes(text)),
+    event(event: RunEventData): void {
+      if (event.type === 'stage') {
+        bar?.done();
+        bar = progressBar(`${event.stage} (${event.index}/${event.of})`, show.bars);
+        bar.update(0, event.totalSteps);
+      } else if (event.type === 'metrics') {
+        const loss = event.values.loss;
+        bar?.update(event.step, event.totalSteps, loss === undefined ? '' : `loss ${loss.toPrecision(4)}`);
+      } else if (event.type === 'log' && event.level === 'warn') {
+        note(event.message);
+      }
+    },
+    end(): void {
+      bar?.done();
+      bar = null;
+    },
+  };
+}

@@ -1,0 +1,6 @@
+// Exporting a trained encoder for use outside PIVOT Studio: a Hugging Face folder, its model card, its self-check.
+export { exportEncoder, type ExportOptions, type ExportReport } from './export-encoder';
+export { modelCard, parseMeasurements, type ExportMeasurement, type ExportMeasurements, type ModelCardInput } from './model-card';
+export { preprocessorConfig, baseModelOf } from './preprocessor';
+export { sourceFromCheckpoint, sourceFromRun, type ExportSource, type RunManifest } from './source';
+export { checkExportedEncoder, EXPORT_TOLERANCE, type ExportCheck } from './verify';

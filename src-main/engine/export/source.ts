@@ -1,0 +1,110 @@
+// Which checkpoint an export reads: a checkpoint folder as given, or the post-trained one of a run folder (from its
+// state.json and recipe.json), with what the run says about it — the stage, its objective, the resolved recipe.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { PivotError } from '../../../src-shared/errors';
+import { MLLM_CONFIG_FILE } from '../models/mllm/config';
+import type { Objective } from '../train/api';
+import { readRunState, TRAINER_STATE_FILE, type RunState } from '../train/checkpoints';
+import type { Recipe, Stage } from '../train/recipe';
+import { RUN_RECIPE_FILE } from '../train/run-manifest';
+
+/** `recipe.json` of a run folder as `checkAndRecordRecipe` writes it. */
+export interface RunManifest {
+  recipe: string;
+  seed: number;
+  model: Recipe['model'];
+  data: Recipe['data'] & { resolvedFolder: string };
+  /** Every stage ever run in the folder, in the order first run. */
+  stages: Record<string, Stage>;
+}
+
+export interface ExportSource {
+  /** Absolute path of the MLLM checkpoint folder. */
+  checkpoint: string;
+  /** The run folder holding it, when it sits in one (`<run>/checkpoints/<stage>-<step>`). */
+  runDir: string | null;
+  /** The stage that wrote the checkpoint, and its optimisation step, when known. */
+  stage: string | null;
+  step: number | null;
+  /** sft or dpo when that stage is a post-training stage of that kind. */
+  objective: Objective | null;
+  manifest: RunManifest | null;
+  state: RunState | null;
+}
+
+const OBJECTIVE_KINDS: readonly string[] = ['sft', 'dpo'];
+
+/** A checkpoint folder (written by `saveMllm` or a training run), and its run folder when it is inside one. */
+export function sourceFromCheckpoint(dir: string): ExportSource {
+  const checkpoint = resolve(dir);
+  if (!existsSync(join(checkpoint, MLLM_CONFIG_FILE))) {
+    throw new PivotError('INVALID_REQUEST', `${checkpoint} is not an MLLM checkpoint (no ${MLLM_CONFIG_FILE}); pass a folder under <run>/checkpoints/, or the run folder with --run.`);
+  }
+  const parent = dirname(checkpoint);
+  const runDir = basename(parent) === 'checkpoints' && existsSync(join(dirname(parent), 'state.json')) ? dirname(parent) : null;
+  const manifest = runDir ? readManifest(runDir) : null;
+  const trainer = readJson<{ stage?: unknown; step?: unknown }>(join(checkpoint, TRAINER_STATE_FILE));
+  const named = /^(.+)-(\d+)$/.exec(basename(checkpoint));
+  const stage = typeof trainer?.stage === 'string' ? trainer.stage : (named?.[1] ?? null);
+  const step = typeof trainer?.step === 'number' ? trainer.step : named ? Number(named[2]) : null;
+  const kind = stage !== null ? manifest?.stages[stage]?.kind : undefined;
+  return {
+    checkpoint, runDir, stage, step, manifest, state: runDir ? readRunState(runDir) : null,
+    objective: kind !== undefined && OBJECTIVE_KINDS.includes(kind) ? (kind as Objective) : null,
+  };
+}
+
+/**
+ * The checkpoint a run folder offers: the named stage's latest, else its finished post-training stage (sft or dpo;
+ * `objective` picks one when both branches were trained there), else its last finished stage.
+ */
+export function sourceFromRun(runDir: string, choose: { stage?: string; objective?: Objective } = {}): ExportSource {
+  const dir = resolve(runDir);
+  const state = readRunState(dir);
+  if (!state || Object.keys(state.stages).length === 0) {
+    throw new PivotError('INVALID_REQUEST', `${dir} holds no trained stage (no state.json with stages): train the run first, or pass a checkpoint folder with --checkpoint.`);
+  }
+  const manifest = readManifest(dir);
+  const order = [...new Set([...Object.keys(manifest?.stages ?? {}), ...Object.keys(state.stages)])];
+  const kindOf = (name: string) => manifest?.stages[name]?.kind;
+  let stage: string;
+  if (choose.stage !== undefined) {
+    if (!state.stages[choose.stage]) {
+      throw new PivotError('INVALID_REQUEST', `${dir} has no stage "${choose.stage}"; it has ${order.filter((s) => state.stages[s]).join(', ')}.`);
+    }
+    stage = choose.stage;
+  } else {
+    const done = order.filter((s) => state.stages[s]?.status === 'done');
+    const branches = done.filter((s) => OBJECTIVE_KINDS.includes(kindOf(s) ?? '') && (choose.objective === undefined || kindOf(s) === choose.objective));
+    const kinds = [...new Set(branches.map(kindOf))];
+    if (choose.objective !== undefined && branches.length === 0) {
+      throw new PivotError('INVALID_REQUEST', `${dir} has no finished ${choose.objective} stage (finished: ${done.join(', ') || 'none'}).`);
+    }
+    if (kinds.length > 1) {
+      throw new PivotError('INVALID_REQUEST', `${dir} holds both an sft and a dpo branch (${branches.join(', ')}): say which to export (--objective sft|dpo, or --stage NAME).`);
+    }
+    const last = branches.at(-1) ?? done.at(-1);
+    if (last === undefined) {
+      throw new PivotError('INVALID_REQUEST', `${dir} has no finished stage yet; name an unfinished one with --stage to export its latest checkpoint.`);
+    }
+    stage = last;
+  }
+  const source = sourceFromCheckpoint(join(dir, (state.stages[stage] as { checkpoint: string }).checkpoint));
+  const kind = kindOf(stage);
+  const objective = kind !== undefined && OBJECTIVE_KINDS.includes(kind) ? (kind as Objective) : null;
+  return { ...source, runDir: dir, stage, objective, manifest, state };
+}
+
+function readManifest(runDir: string): RunManifest | null {
+  return readJson<RunManifest>(join(runDir, RUN_RECIPE_FILE));
+}
+
+function readJson<T>(path: string): T | null {
+  if (!existsSync(path)) return null;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}

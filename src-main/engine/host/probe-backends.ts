@@ -1,0 +1,45 @@
+// Which backends the engine can train on here, asked of a fresh engine host: probing loads tfjs, wasm and the cuda
+// addon, which must not happen in main (a broken addon would take the window down with it).
+import { PivotError } from '../../../src-shared/errors';
+import type { BackendInfo, BackendReport } from '../../../src-shared/domain/runs';
+import type { HostLauncher } from './engine-host';
+
+/** Asks a fresh host for every backend's standing, and says which one a run without `backend` gets and why. */
+export function probeBackends(launch: HostLauncher): Promise<BackendReport> {
+  return new Promise<BackendReport>((resolve, reject) => {
+    const host = launch();
+    const output: string[] = [];
+    let answered = false;
+    host.onOutput((_stream, line) => output.push(line));
+    host.onMessage((message) => {
+      if (message.type === 'backends') {
+        answered = true;
+        resolve({ backends: message.backends, picked: pickBackend(message.backends) });
+      } else if (message.type === 'failed') {
+        answered = true;
+        reject(PivotError.fromJSON(message.error));
+      }
+    });
+    host.onExit((code, signal, error) => {
+      if (answered) return;
+      const how = error ? error.message : signal ? `signal ${signal}` : `exit code ${code}`;
+      const tail = output.slice(-5).join('\n');
+      reject(new PivotError('INTERNAL', `The engine host ended (${how}) while probing backends.${tail ? `\n${tail}` : ''}`));
+    });
+    host.send({ type: 'backends' });
+  });
+}
+
+/** The first available backend (they come best first), with the same reasoning the engine gives when it selects. */
+export function pickBackend(backends: readonly BackendInfo[]): BackendReport['picked'] {
+  const passedOver: string[] = [];
+  for (const b of backends) {
+    if (!b.available) {
+      passedOver.push(`${b.name}: ${b.reason}`);
+      continue;
+    }
+    const why = passedOver.length > 0 ? ` (passed over ${passedOver.join('; ')})` : '';
+    return { name: b.name, reason: `best available: ${b.reason}${why}` };
+  }
+  return null;
+}

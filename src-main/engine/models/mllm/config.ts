@@ -1,0 +1,69 @@
+// What an MLLM checkpoint records beside its three parts (`mllm.json`): where the image features come from,
+// how images are prepared, and how the image placeholder expands — with LLaVA's field names where it has them.
+import { readFileSync } from 'node:fs';
+
+export const MLLM_CONFIG_FILE = 'mllm.json';
+export const MLLM_FORMAT = 'pivot-mllm';
+
+/** The image preparation and feature selection of an MLLM. */
+export interface MllmConfig {
+  /** LLaVA's `vision_feature_layer`: index into the encoder's hidden states, negative from the end. Default −2. */
+  featureLayer: number;
+  /** Side of the square image the encoder takes, in px. */
+  imageSize: number;
+  /** Per-channel RGB mean and std applied to pixels scaled to [0, 1]. */
+  imageMean: [number, number, number];
+  imageStd: [number, number, number];
+}
+
+/** OpenAI CLIP's normalisation (CLIPImageProcessor defaults). */
+export const CLIP_MEAN: [number, number, number] = [0.48145466, 0.4578275, 0.40821073];
+export const CLIP_STD: [number, number, number] = [0.26862954, 0.26130258, 0.27577711];
+/** SigLIP's normalisation (SiglipImageProcessor defaults). */
+export const SIGLIP_MEAN: [number, number, number] = [0.5, 0.5, 0.5];
+export const SIGLIP_STD: [number, number, number] = [0.5, 0.5, 0.5];
+
+/** The `mllm.json` object. */
+export function mllmConfigToJson(config: MllmConfig, extra: { imageTokenIndex: number; imageSeqLength: number }): Record<string, unknown> {
+  return {
+    format: MLLM_FORMAT,
+    version: 1,
+    vision_feature_layer: config.featureLayer,
+    vision_feature_select_strategy: 'default',
+    projector_hidden_act: 'gelu',
+    image_size: config.imageSize,
+    image_mean: config.imageMean,
+    image_std: config.imageStd,
+    image_token: '<image>',
+    image_token_index: extra.imageTokenIndex,
+    image_seq_length: extra.imageSeqLength,
+    encoder: 'encoder',
+    language_model: 'lm',
+    projector: 'projector.safetensors',
+    tokenizer: 'tokenizer.json',
+  };
+}
+
+/** Reads `mllm.json`, naming the file and the field on anything missing or malformed. */
+export function readMllmConfig(path: string): MllmConfig {
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new Error(`${path}: cannot read the MLLM description (${(err as Error).message}); is this a checkpoint folder?`);
+  }
+  if (json.format !== MLLM_FORMAT) throw new Error(`${path}: "format" must be "${MLLM_FORMAT}", got ${JSON.stringify(json.format)}`);
+  const triple = (key: string): [number, number, number] => {
+    const value = json[key];
+    if (!Array.isArray(value) || value.length !== 3 || !value.every((v) => typeof v === 'number')) {
+      throw new Error(`${path}: "${key}" must be a list of 3 numbers, got ${JSON.stringify(value)}`);
+    }
+    return value as [number, number, number];
+  };
+  const integer = (key: string): number => {
+    const value = json[key];
+    if (typeof value !== 'number' || !Number.isInteger(value)) throw new Error(`${path}: "${key}" must be an integer, got ${JSON.stringify(value)}`);
+    return value;
+  };
+  return { featureLayer: integer('vision_feature_layer'), imageSize: integer('image_size'), imageMean: triple('image_mean'), imageStd: triple('image_std') };
+}

@@ -1,0 +1,37 @@
+// Named toy MLLM sizes for the Shapes world: a SigLIP-style tower without its pooling head (as the paper's
+// MLLMs use it) and a Qwen2-style LM with grouped-query attention, both initialised from a seed.
+import type { SiglipVisionConfigFields } from '../siglip/config';
+
+export const MLLM_PRESET_NAMES = ['toy', 'tiny'] as const;
+export type MllmPresetName = (typeof MLLM_PRESET_NAMES)[number];
+
+/** One preset: the encoder's config fields and the LM's config.json. */
+export interface MllmPreset {
+  encoder: SiglipVisionConfigFields;
+  lm: Record<string, unknown>;
+}
+
+export const MLLM_PRESETS: Readonly<Record<MllmPresetName, MllmPreset>> = {
+  // For tests and the demo: 16 image tokens, ~0.3 M parameters; a training step takes milliseconds on cpu.
+  toy: {
+    encoder: {
+      image_size: 32, patch_size: 8, hidden_size: 64, intermediate_size: 128, num_hidden_layers: 3, num_attention_heads: 4,
+      vision_use_head: false,
+    },
+    lm: {
+      vocab_size: 128, hidden_size: 64, intermediate_size: 176, num_hidden_layers: 2, num_attention_heads: 4,
+      num_key_value_heads: 2, max_position_embeddings: 128, tie_word_embeddings: true,
+    },
+  },
+  // Issue 3's study size: 64 image tokens, ViT 192 × 6, LM 256 × 4 (4 heads, 2 KV heads, MLP 688, vocab 512).
+  tiny: {
+    encoder: {
+      image_size: 64, patch_size: 8, hidden_size: 192, intermediate_size: 768, num_hidden_layers: 6, num_attention_heads: 3,
+      vision_use_head: false,
+    },
+    lm: {
+      vocab_size: 512, hidden_size: 256, intermediate_size: 688, num_hidden_layers: 4, num_attention_heads: 4,
+      num_key_value_heads: 2, max_position_embeddings: 256, tie_word_embeddings: true,
+    },
+  },
+};

@@ -1,0 +1,61 @@
+// The training engine's boundary: what the CLI, the engine host process and the app call, and what they hear back.
+// Everything behind it (models, objectives, loop, checkpoints) is free to change; this is the contract.
+
+export type Objective = 'sft' | 'dpo';
+
+/** What a run reports while it trains; the host forwards these to the CLI's progress bar and the window's charts. */
+export type RunEvent =
+  | { type: 'stage'; stage: string; index: number; of: number; totalSteps: number }
+  | {
+      type: 'metrics';
+      stage: string;
+      step: number;
+      totalSteps: number;
+      epoch: number;
+      elapsedMs: number;
+      /**
+       * TRL's names where TRL has one: loss, learning_rate, grad_norm; DPO adds rewards/chosen, rewards/rejected,
+       * rewards/margins, rewards/accuracies, logps/chosen, logps/rejected, ref_logps/chosen, ref_logps/rejected.
+       */
+      values: Record<string, number>;
+    }
+  | { type: 'checkpoint'; stage: string; step: number; path: string }
+  | { type: 'log'; level: 'info' | 'warn'; message: string };
+
+/** How the host pauses and cancels a run: checked between optimisation steps. */
+export interface RunControl {
+  shouldStop(): boolean;
+  waitWhilePaused(): Promise<void>;
+}
+
+export interface TrainOptions {
+  /** A recipe file (JSON or YAML) or a built-in recipe name. */
+  recipe: string;
+  /** The post-training branch; the recipe's default when omitted. */
+  objective?: Objective;
+  /** Folder of the run: checkpoints, metrics.jsonl, the resolved recipe. Resumed when it holds a checkpoint. */
+  runDir: string;
+  /** Dataset folder (TRL JSONL `pairs.jsonl` + images, and `captions.jsonl` when present); overrides the recipe's. */
+  data?: string;
+  /** tfjs backend name; the best available when omitted. */
+  backend?: string;
+  control?: RunControl;
+  onEvent?: (event: RunEvent) => void;
+}
+
+export interface StageResult {
+  name: string;
+  steps: number;
+  finalLoss: number;
+  checkpoint: string;
+}
+
+export interface TrainResult {
+  runDir: string;
+  backend: string;
+  objective: Objective;
+  stages: StageResult[];
+  /** Folder of the last checkpoint: the post-trained MLLM. */
+  finalCheckpoint: string;
+  cancelled: boolean;
+}

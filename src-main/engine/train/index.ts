@@ -1,0 +1,111 @@
+// `train(options)`: runs a recipe's stages — the shared ones, then the sft or dpo branch — in a run folder,
+// resuming from its checkpoints and reusing shared stages another branch already trained (see api.ts).
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { selectBackend } from '../backend/select';
+import { readDataset } from '../data/batches';
+import { hashWords } from '../data/shapes/rng';
+import { shapesTokenizerText } from '../data/shapes/tokenizer';
+import { createPresetMllm, createPretrainedMllm, readTokenizerFiles } from '../models/mllm/build';
+import type { Mllm } from '../models/mllm/model';
+import type { StageResult, TrainOptions, TrainResult } from './api';
+import { loadTrainingCheckpoint, readRunState, type RunState } from './checkpoints';
+import { loadRecipe, pipelineFor, type Recipe } from './recipe';
+import { datasetFolder, prepareStageItems } from './run-data';
+import { RunLog } from './run-log';
+import { checkAndRecordRecipe } from './run-manifest';
+import { runStage, stagePlan } from './stage-runner';
+
+export type * from './api';
+export { loadRecipe, pipelineFor, builtInRecipeNames, type Recipe, type Stage } from './recipe';
+
+/** Seeds a stage's shuffling from the recipe's seed and the stage's name (so adding a stage moves no other). */
+export function stageSeed(seed: number, stage: string): number {
+  return hashWords([seed >>> 0, Math.floor(seed / 4294967296) >>> 0, ...Array.from(stage, (c) => c.codePointAt(0) as number)]);
+}
+
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const backend = await selectBackend(options.backend);
+  const recipe = loadRecipe(options.recipe);
+  const objective = options.objective ?? recipe.objective;
+  const pipeline = pipelineFor(recipe, objective);
+  const runDir = resolve(options.runDir);
+  await mkdir(runDir, { recursive: true });
+  const state: RunState = readRunState(runDir) ?? { version: 1, stages: {} };
+  const log = new RunLog(runDir, options.onEvent);
+  const dataFolder = await datasetFolder(recipe, options.data, runDir, log);
+  await checkAndRecordRecipe(runDir, state, recipe, pipeline, dataFolder);
+  log.keepCheckpointed(state);
+  log.info(`Training on ${backend.name} (${backend.reason}).`);
+  const dataset = readDataset(dataFolder);
+
+  const stageResult = (name: string): StageResult => {
+    const s = state.stages[name];
+    return { name, steps: s?.step ?? 0, finalLoss: s?.finalLoss ?? Number.NaN, checkpoint: s ? join(runDir, s.checkpoint) : '' };
+  };
+  const result = (cancelled: boolean, upTo: number): TrainResult => {
+    const stages = pipeline.slice(0, upTo).map((s) => stageResult(s.name));
+    const finalCheckpoint = stages.map((s) => s.checkpoint).filter((c) => c !== '').pop() ?? '';
+    return { runDir, backend: backend.name, objective, stages, finalCheckpoint, cancelled };
+  };
+
+  const first = pipeline.findIndex((s) => state.stages[s.name]?.status !== 'done');
+  if (first === -1) {
+    log.info(`Every stage of the ${objective} pipeline is already trained in ${runDir}.`);
+    return result(false, pipeline.length);
+  }
+  const firstStage = pipeline[first] as (typeof pipeline)[number];
+  for (const reused of pipeline.slice(0, first)) log.info(`Reusing stage ${reused.name} from ${state.stages[reused.name]?.checkpoint}.`);
+  const running = state.stages[firstStage.name];
+  let startCheckpoint = first > 0 ? (state.stages[(pipeline[first - 1] as (typeof pipeline)[number]).name]?.checkpoint ?? null) : null;
+  const startFrom = running?.checkpoint ?? startCheckpoint;
+  const loaded = startFrom !== null ? await loadTrainingCheckpoint(runDir, startFrom) : { model: await freshModel(recipe, dataFolder, log), trainer: null, optimizer: null };
+  const model = loaded.model;
+  try {
+    // Everything about the data is checked before the first step, for every stage still to run.
+    const { items, images } = await prepareStageItems(pipeline.slice(first), dataset, model, recipe);
+    for (let index = first; index < pipeline.length; index++) {
+      const stage = pipeline[index] as (typeof pipeline)[number];
+      const stageItems = items.get(stage.name) ?? [];
+      // Only a checkpoint of this very stage continues it; one of the previous stage is just its starting point.
+      const own = index === first && running !== undefined && loaded.trainer?.stage === stage.name;
+      const resume = own && loaded.trainer && loaded.optimizer ? { trainer: loaded.trainer, optimizer: loaded.optimizer } : null;
+      if (resume) log.info(`Resuming stage ${stage.name} at step ${resume.trainer.step} from ${running?.checkpoint}.`);
+      const plan = stagePlan(stage, stageItems.length);
+      log.emit({ type: 'stage', stage: stage.name, index: index + 1, of: pipeline.length, totalSteps: plan.totalSteps });
+      const outcome = await runStage({
+        runDir, stage, model, items: stageItems, images, seed: stageSeed(recipe.seed, stage.name), startCheckpoint, resume, state, log,
+        ...(options.control ? { control: options.control } : {}),
+      });
+      if (outcome.status === 'cancelled') {
+        log.info(`Stopped in stage ${stage.name} after step ${outcome.steps}; train again with the same run folder to resume.`);
+        return result(true, index + 1);
+      }
+      startCheckpoint = outcome.checkpoint;
+    }
+    return result(false, pipeline.length);
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * The recipe's model before any training: a seeded preset, or pretrained Hugging Face parts. Its tokenizer is the
+ * recipe's, else the LM's (pretrained), else the dataset's; a preset over a dataset without one (pairs exported
+ * from a workspace) gets the Shapes world's, and any word it lacks is reported before training.
+ */
+async function freshModel(recipe: Recipe, dataFolder: string, log: RunLog): Promise<Mllm> {
+  const { preset, encoder, lm, tokenizer, featureLayer } = recipe.model;
+  const source = tokenizer ?? (preset ? dataFolder : (lm as string));
+  const builtIn = preset !== undefined && tokenizer === undefined && !existsSync(join(dataFolder, 'tokenizer.json'));
+  if (builtIn) log.info(`${dataFolder} has no tokenizer.json: using the Shapes world's word-level tokenizer.`);
+  const options = {
+    tokenizerFiles: builtIn ? { 'tokenizer.json': shapesTokenizerText() } : readTokenizerFiles(source),
+    tokenizerSource: builtIn ? 'the built-in Shapes tokenizer' : source,
+    seed: recipe.seed,
+    featureLayer,
+  };
+  if (preset) return createPresetMllm(preset, options);
+  return createPretrainedMllm(encoder as string, lm as string, options);
+}

@@ -1,0 +1,87 @@
+// The recipe file's schema: the model, the data, the shared stages (align → instruct in the paper) and the
+// branch (sft or dpo) that follows them from the same checkpoint. Strict: an unknown field is an error.
+import { z } from 'zod';
+import { MLLM_PARTS } from '../models/mllm/parts';
+import { MLLM_PRESET_NAMES } from '../models/mllm/presets';
+import { STAGE_KINDS } from '../data/batches/examples';
+
+const stageName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'a stage name is letters, digits, "-" and "_"');
+
+/** What every stage sets; the defaults are the paper's (warm-up 3 %, no weight decay) and transformers' (clip 1.0). */
+const stageFields = {
+  /** Which parts get gradients; the others stay bit-identical. */
+  trainable: z.array(z.enum(MLLM_PARTS)).min(1),
+  /** Peak learning rate of the projector and the LM (and of the encoder unless encoderLr is set). */
+  lr: z.number().positive(),
+  /** The encoder's own peak learning rate (the paper: 2e-6 under 1e-5). */
+  encoderLr: z.number().positive().optional(),
+  /** Passes over the stage's data (fractions allowed); ignored when maxSteps is set. Default 1. */
+  epochs: z.number().positive().optional(),
+  /** Exactly this many optimisation steps. */
+  maxSteps: z.number().int().positive().optional(),
+  /** Items per forward pass (DPO: pairs, so 2 × batchSize rows). Default 8. */
+  batchSize: z.number().int().positive().default(8),
+  /** Forward passes per optimisation step. Default 1. */
+  gradAccum: z.number().int().positive().default(1),
+  warmupRatio: z.number().min(0).max(1).default(0.03),
+  weightDecay: z.number().min(0).default(0),
+  /** Global gradient-norm limit; `null` turns clipping off. Default 1.0. */
+  clipNorm: z.number().positive().nullable().default(1),
+  /** DPO's β (only for dpo stages). Default 0.1. */
+  beta: z.number().positive().optional(),
+  /** Also checkpoint every this many steps (0: only at the end of the stage). Default 0. */
+  checkpointEvery: z.number().int().min(0).default(0),
+  /** The part of the dataset's images this stage uses, as fractions in file order (keeps stages' data apart). */
+  subset: z.strictObject({ from: z.number().min(0).max(1), to: z.number().min(0).max(1) }).optional(),
+};
+
+export const stageSchema = z.strictObject({ name: stageName, kind: z.enum(STAGE_KINDS), ...stageFields });
+/** A branch stage: its kind is the branch (sft or dpo); its name defaults to it too. */
+export const branchSchema = z.strictObject({ name: stageName.optional(), ...stageFields });
+
+export const recipeSchema = z.strictObject({
+  name: z.string().optional(),
+  description: z.string().optional(),
+  /** Seeds the model's initialisation and every stage's shuffling. Default 0. */
+  seed: z.number().int().min(0).default(0),
+  /** The branch `train` runs when none is asked for. */
+  objective: z.enum(['sft', 'dpo']).default('dpo'),
+  model: z.strictObject({
+    /** A built-in toy size; or `encoder` + `lm`, Hugging Face folders. */
+    preset: z.enum(MLLM_PRESET_NAMES).optional(),
+    encoder: z.string().optional(),
+    lm: z.string().optional(),
+    /** Folder with tokenizer.json: default the LM folder (pretrained) or the dataset folder (preset). */
+    tokenizer: z.string().optional(),
+    /** LLaVA's vision_feature_layer. Default −2. */
+    featureLayer: z.number().int().default(-2),
+  }),
+  data: z.strictObject({
+    /** A dataset folder (pairs.jsonl, captions.jsonl, images), relative to the recipe file. */
+    folder: z.string().optional(),
+    /** Or a Shapes world made for the run (in <runDir>/data) when no folder is given. */
+    shapes: z
+      .strictObject({
+        count: z.number().int().positive(),
+        seed: z.number().int().min(0).default(0),
+        size: z.number().int().min(32).max(512).default(64),
+        difficulty: z.string().optional(),
+      })
+      .optional(),
+    /** Train on records marked `split: test` too. Default false: they are kept for evaluation. */
+    includeTestSplit: z.boolean().default(false),
+    /** Longest sequence, image expanded; default the LM's max_position_embeddings. */
+    maxLength: z.number().int().positive().optional(),
+  }),
+  /** Shared stages, run in order; their checkpoints are reused by every branch. */
+  stages: z.array(stageSchema),
+  /** The post-training branch, one per objective; each starts from the last shared stage's checkpoint. */
+  branches: z.strictObject({ sft: branchSchema.optional(), dpo: branchSchema.optional() }),
+  /** Reserved for sweeps (LR × β × steps × seeds), a later issue. */
+  sweep: z.unknown().optional(),
+});
+
+export type RecipeInput = z.input<typeof recipeSchema>;
+export type ParsedRecipe = z.output<typeof recipeSchema>;
+export type ParsedStage = z.output<typeof stageSchema>;
+export type ParsedBranch = z.output<typeof branchSchema>;

@@ -1,0 +1,192 @@
+// Reads a recipe — a JSON or YAML file, or a built-in name — into resolved stages, with errors that name the
+// file, the field path and what was expected, so a typo never silently trains with a default.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { PivotError } from '../../../src-shared/errors';
+import type { StageKind } from '../data/batches/examples';
+import type { MllmPart } from '../models/mllm/parts';
+import type { MllmPresetName } from '../models/mllm/presets';
+import type { Objective } from './api';
+import { recipeSchema, type ParsedBranch, type ParsedRecipe, type ParsedStage } from './recipe-schema';
+
+/**
+ * Where the built-in recipes live: `resources/recipes/<name>.yaml` of the source tree, or $PIVOT_RECIPES_DIR (a
+ * packaged app, whose bundle no longer sits three folders below `resources/`).
+ */
+export const BUILT_IN_RECIPE_DIR = process.env.PIVOT_RECIPES_DIR ?? fileURLToPath(new URL('../../../resources/recipes/', import.meta.url));
+
+/** One stage with every default filled in. */
+export interface Stage {
+  name: string;
+  kind: StageKind;
+  trainable: MllmPart[];
+  lr: number;
+  /** The encoder's peak LR (the stage's lr unless set). */
+  encoderLr: number;
+  epochs: number;
+  maxSteps?: number;
+  batchSize: number;
+  gradAccum: number;
+  warmupRatio: number;
+  weightDecay: number;
+  clipNorm: number | null;
+  beta: number;
+  checkpointEvery: number;
+  subset: { from: number; to: number };
+}
+
+export interface Recipe {
+  /** The file read (a built-in's file too). */
+  source: string;
+  name: string;
+  seed: number;
+  objective: Objective;
+  /** Paths are absolute (resolved against the recipe's folder). */
+  model: { preset?: MllmPresetName; encoder?: string; lm?: string; tokenizer?: string; featureLayer: number };
+  data: { folder?: string; shapes?: { count: number; seed: number; size: number; difficulty?: string }; includeTestSplit: boolean; maxLength?: number };
+  stages: Stage[];
+  branches: Partial<Record<Objective, Stage>>;
+}
+
+function fail(message: string): never {
+  throw new PivotError('INVALID_REQUEST', message);
+}
+
+/** The built-in recipe names, from the files shipped in resources/recipes. */
+export function builtInRecipeNames(): string[] {
+  if (!existsSync(BUILT_IN_RECIPE_DIR)) return [];
+  return readdirSync(BUILT_IN_RECIPE_DIR).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();
+}
+
+/** A recipe file (.json, .yaml, .yml) or a built-in recipe's name. */
+export function loadRecipe(nameOrPath: string): Recipe {
+  const asPath = resolve(nameOrPath);
+  if (existsSync(asPath) && statSync(asPath).isFile()) return readRecipeFile(asPath);
+  const builtIns = builtInRecipeNames();
+  if (builtIns.includes(nameOrPath)) return readRecipeFile(join(BUILT_IN_RECIPE_DIR, `${nameOrPath}.yaml`));
+  fail(`Unknown recipe "${nameOrPath}": it is not a recipe file (${asPath} does not exist) nor a built-in recipe (${builtIns.join(', ')}).`);
+}
+
+function readRecipeFile(file: string): Recipe {
+  const text = readFileSync(file, 'utf8');
+  let value: unknown;
+  try {
+    value = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    fail(`${file}: not valid ${extname(file).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
+  }
+  return parseRecipe(value, file);
+}
+
+/** Validates a parsed recipe object; `file` names it in errors and anchors its relative paths. */
+export function parseRecipe(value: unknown, file: string): Recipe {
+  const parsed = recipeSchema.safeParse(value, { reportInput: true });
+  if (!parsed.success) {
+    const messages = parsed.error.issues.flatMap(describeIssue);
+    fail(`${file}: ${messages.join(`\n${file}: `)}`);
+  }
+  return resolveRecipe(parsed.data, file);
+}
+
+/** `stages[1].lr` from a zod path. */
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string[] {
+  const at = fieldPath(issue.path);
+  const input = (issue as { input?: unknown }).input;
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => `unknown field "${at ? `${at}.` : ''}${key}" (check its spelling; recipe fields are listed in resources/recipes/shapes-study.yaml)`);
+    case 'invalid_type':
+      return input === undefined
+        ? [`"${at}" is missing (expected ${issue.expected})`]
+        : [`"${at}" must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, got ${describeValue(input)}`];
+    case 'invalid_value':
+      return [`"${at}" must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(input)}`];
+    default:
+      return [`"${at}": ${issue.message}, got ${describeValue(input)}`];
+  }
+}
+
+function resolveRecipe(r: ParsedRecipe, file: string): Recipe {
+  const base = dirname(file);
+  const path = (p: string | undefined) => (p === undefined ? undefined : isAbsolute(p) ? p : resolve(base, p));
+  if (r.sweep !== undefined) fail(`${file}: "sweep" is reserved for sweeps, which are not supported yet; remove it and run one setting per recipe.`);
+  const pretrained = r.model.encoder !== undefined || r.model.lm !== undefined;
+  if ((r.model.preset !== undefined) === pretrained || (pretrained && (r.model.encoder === undefined || r.model.lm === undefined))) {
+    fail(`${file}: "model" needs either "preset" (toy, tiny) or both "encoder" and "lm" (Hugging Face folders), not both or neither.`);
+  }
+  const stages = r.stages.map((s, i) => resolveStage(s, s.kind, `stages[${i}]`, file));
+  const branches: Partial<Record<Objective, Stage>> = {};
+  for (const objective of ['sft', 'dpo'] as const) {
+    const branch = r.branches[objective];
+    if (branch) branches[objective] = resolveStage({ ...branch, name: branch.name ?? objective }, objective, `branches.${objective}`, file);
+  }
+  const names = [...stages, ...Object.values(branches)].map((s) => s.name);
+  const repeated = names.find((n, i) => names.indexOf(n) !== i);
+  if (repeated !== undefined) fail(`${file}: the stage name "${repeated}" is used twice; stage names name checkpoints and must be unique.`);
+  if (!branches[r.objective]) fail(`${file}: "objective" is ${r.objective} but "branches.${r.objective}" is not defined.`);
+  const { preset, encoder, lm, tokenizer, featureLayer } = r.model;
+  return {
+    source: file,
+    name: r.name ?? file,
+    seed: r.seed,
+    objective: r.objective,
+    model: { ...(preset ? { preset } : {}), ...(encoder ? { encoder: path(encoder) } : {}), ...(lm ? { lm: path(lm) } : {}), ...(tokenizer ? { tokenizer: path(tokenizer) } : {}), featureLayer },
+    data: {
+      ...(r.data.folder ? { folder: path(r.data.folder) } : {}),
+      ...(r.data.shapes ? { shapes: r.data.shapes } : {}),
+      includeTestSplit: r.data.includeTestSplit,
+      ...(r.data.maxLength ? { maxLength: r.data.maxLength } : {}),
+    },
+    stages,
+    branches,
+  };
+}
+
+function resolveStage(s: ParsedStage | (ParsedBranch & { name: string }), kind: StageKind, at: string, file: string): Stage {
+  if (s.epochs !== undefined && s.maxSteps !== undefined) fail(`${file}: "${at}" sets both "epochs" and "maxSteps"; set one.`);
+  if (s.beta !== undefined && kind !== 'dpo') fail(`${file}: "${at}.beta" applies to dpo stages only.`);
+  if (s.encoderLr !== undefined && !s.trainable.includes('encoder')) {
+    fail(`${file}: "${at}.encoderLr" is set but "${at}.trainable" does not include the encoder.`);
+  }
+  const subset = s.subset ?? { from: 0, to: 1 };
+  if (!(subset.from < subset.to)) fail(`${file}: "${at}.subset" must have from < to, got from ${subset.from}, to ${subset.to}.`);
+  return {
+    name: s.name,
+    kind,
+    trainable: [...new Set(s.trainable)],
+    lr: s.lr,
+    encoderLr: s.encoderLr ?? s.lr,
+    epochs: s.epochs ?? 1,
+    ...(s.maxSteps !== undefined ? { maxSteps: s.maxSteps } : {}),
+    batchSize: s.batchSize,
+    gradAccum: s.gradAccum,
+    warmupRatio: s.warmupRatio,
+    weightDecay: s.weightDecay,
+    clipNorm: s.clipNorm,
+    beta: s.beta ?? 0.1,
+    checkpointEvery: s.checkpointEvery,
+    subset,
+  };
+}
+
+/** The stages a run of `objective` goes through: the shared ones, then that branch. */
+export function pipelineFor(recipe: Recipe, objective: Objective): Stage[] {
+  const branch = recipe.branches[objective];
+  if (!branch) fail(`${recipe.source}: no "branches.${objective}" stage; add one to train with ${objective}.`);
+  return [...recipe.stages, branch];
+}

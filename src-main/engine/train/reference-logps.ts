@@ -1,0 +1,74 @@
+// DPO's reference log-probs, computed once per pair before the stage's first update — when the policy still is
+// the reference, so no frozen copy of the model is kept — and cached in memory and in `ref_logps.json`, so a
+// resumed run never recomputes them (TRL #2423: users precompute them for the same reason).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '../backend/tf';
+import { collate, stepMicroBatches, type StageItem, type StepPlan } from '../data/batches';
+import type { ImageCache } from '../data/batches/images';
+import { writeFileAtomic } from '../io/atomic-write';
+import type { Mllm } from '../models/mllm/model';
+import { sequenceLogpsOf } from './objective-steps';
+
+export const REF_LOGPS_FILE = 'ref_logps.json';
+
+/** Summed answer-token log-probs of every item under the reference, in item order. */
+export interface ReferenceLogps {
+  chosen: Float32Array;
+  rejected: Float32Array;
+}
+
+/** What the cache is valid for: the stage, the checkpoint it started from, and the items in order. */
+export interface ReferenceKey {
+  stage: string;
+  startCheckpoint: string;
+  keys: readonly string[];
+}
+
+interface CacheFile extends Omit<ReferenceKey, 'keys'> {
+  keys: string[];
+  chosen: number[];
+  rejected: number[];
+}
+
+/** The cached log-probs when `runDir/ref_logps.json` was written for exactly this stage, start and items. */
+export function readReferenceCache(runDir: string, key: ReferenceKey): ReferenceLogps | null {
+  const path = join(runDir, REF_LOGPS_FILE);
+  if (!existsSync(path)) return null;
+  let cache: CacheFile;
+  try {
+    cache = JSON.parse(readFileSync(path, 'utf8')) as CacheFile;
+  } catch {
+    return null;
+  }
+  const same = cache.stage === key.stage && cache.startCheckpoint === key.startCheckpoint && Array.isArray(cache.keys) && cache.keys.length === key.keys.length && cache.keys.every((k, i) => k === key.keys[i]);
+  return same ? { chosen: Float32Array.from(cache.chosen), rejected: Float32Array.from(cache.rejected) } : null;
+}
+
+/** Writes the cache atomically; float32 values survive the JSON round trip exactly. */
+export async function writeReferenceCache(runDir: string, key: ReferenceKey, logps: ReferenceLogps): Promise<void> {
+  const file: CacheFile = { ...key, keys: [...key.keys], chosen: Array.from(logps.chosen), rejected: Array.from(logps.rejected) };
+  await writeFileAtomic(join(runDir, REF_LOGPS_FILE), `${JSON.stringify(file)}\n`);
+}
+
+/**
+ * One forward pass per micro-batch of the first epoch, in the first epoch's order and grouping: the first
+ * update's policy forward then repeats the reference's exactly, so the first loss is ln 2 to the bit.
+ */
+export function computeReferenceLogps(model: Mllm, items: readonly StageItem[], plan: StepPlan, seed: number, images: ImageCache): ReferenceLogps {
+  const chosen = new Float32Array(items.length);
+  const rejected = new Float32Array(items.length);
+  for (let step = 0; step < plan.stepsPerEpoch; step++) {
+    for (const indices of stepMicroBatches(plan, seed, step).microBatches) {
+      const batch = collate(indices.map((i) => items[i] as StageItem), images);
+      const logps = tf.tidy(() => sequenceLogpsOf(model, batch));
+      const values = logps.dataSync();
+      tf.dispose([logps, batch.pixels as tf.Tensor]);
+      indices.forEach((item, k) => {
+        chosen[item] = values[k] as number;
+        rejected[item] = values[indices.length + k] as number;
+      });
+    }
+  }
+  return { chosen, rejected };
+}

@@ -1,0 +1,229 @@
+// Main's side of training: queues runs (one trains at a time, each on a fresh engine host process), prepares their
+// data, routes pause / resume / cancel, and finds runs left `running` by a process that is gone.
+import { mkdirSync } from 'node:fs';
+import { PivotError } from '../../src-shared/errors';
+import { ACTIVE_RUN_STATUSES, type BackendReport, type ParsedRunStart, type RecipeInfo, type RunInfo } from '../../src-shared/domain/runs';
+import type { HostLauncher } from '../engine/host/engine-host';
+import { probeBackends } from '../engine/host/probe-backends';
+import type { HostTrainOptions } from '../engine/host/protocol';
+import type { Workspace } from '../store/workspace';
+import { listRecipes, resolveRecipe } from './recipes';
+import { checkRunData, materialiseRunData } from './run-data';
+import { RunSession, type EmitEvent } from './run-session';
+
+export interface RunManagerOptions {
+  /** Starts an engine host: a Node child process (CLI, `pivot serve`) or an Electron utility process (the app). */
+  launch: HostLauncher;
+  emit: EmitEvent;
+  /** Built-in recipes folder (default resources/recipes). */
+  recipesDir?: string;
+  /** How long a cancelled run may take to write its checkpoint and stop before its host is killed (default 60 s). */
+  cancelGraceMs?: number;
+}
+
+const DEFAULT_CANCEL_GRACE_MS = 60_000;
+
+export class RunManager {
+  private readonly queue: Array<{ runId: number; options: HostTrainOptions }> = [];
+  private session: RunSession | null = null;
+  private readonly waiting = new Map<number, Array<(run: RunInfo) => void>>();
+  private backendReport: Promise<BackendReport> | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly workspace: Workspace,
+    private readonly options: RunManagerOptions,
+  ) {
+    this.endAbandonedRuns();
+  }
+
+  /** Checks the request, records the run, prepares its data and queues it; it starts at once when nothing runs. */
+  async start(request: ParsedRunStart): Promise<RunInfo> {
+    if (this.closed) throw new PivotError('WORKSPACE_UNAVAILABLE', 'This workspace is closing; start the run again once it is open.');
+    const recipe = resolveRecipe(request.recipe, this.options.recipesDir);
+    const data = request.data ? checkRunData(this.workspace, request.data) : null;
+    const store = this.workspace.runs;
+    const queued = store.create({
+      ...(request.name ? { name: request.name } : {}),
+      recipe,
+      objective: request.objective ?? null,
+      backend: request.backend ?? null,
+      data,
+      ownerPid: process.pid,
+    });
+    this.options.emit('run:status', { run: queued });
+    let dataFolder: string | undefined;
+    try {
+      mkdirSync(queued.runDir, { recursive: true });
+      if (data) dataFolder = await materialiseRunData(this.workspace, data, queued.runDir);
+    } catch (err) {
+      const message = `Preparing the run's data failed: ${PivotError.toData(err).message}`;
+      store.appendLogs(queued.id, [{ level: 'error', message }]);
+      this.end(store.update(queued.id, { status: 'failed', error: message, endedAt: new Date().toISOString() }));
+      throw err;
+    }
+    const options: HostTrainOptions = {
+      recipe,
+      runDir: queued.runDir,
+      ...(request.objective ? { objective: request.objective } : {}),
+      ...(dataFolder ? { data: dataFolder } : {}),
+      ...(request.backend ? { backend: request.backend } : {}),
+    };
+    this.queue.push({ runId: queued.id, options });
+    this.next();
+    return store.get(queued.id);
+  }
+
+  pause(id: number): RunInfo {
+    const run = this.controllable(id, 'pause');
+    if (run.status === 'running') this.session?.pause();
+    return run;
+  }
+
+  resume(id: number): RunInfo {
+    const run = this.controllable(id, 'resume');
+    if (run.status === 'paused') this.session?.resume();
+    return run;
+  }
+
+  /** Stops a running or paused run at its next step (checkpoint kept), or takes a queued one off the queue. */
+  cancel(id: number): RunInfo {
+    const run = this.workspace.runs.get(id);
+    const index = this.queue.findIndex((q) => q.runId === id);
+    if (index >= 0) {
+      this.queue.splice(index, 1);
+      this.workspace.runs.appendLogs(id, [{ level: 'info', message: 'Cancelled before it started.' }]);
+      return this.end(this.workspace.runs.update(id, { status: 'cancelled', endedAt: new Date().toISOString() }));
+    }
+    if (run.status === 'queued') throw this.notHere(run);
+    this.controllable(id, 'cancel');
+    this.session?.cancel();
+    return run;
+  }
+
+  /** Stops a running or paused run at once, killing its engine host (after a cancel that takes too long). */
+  stopNow(id: number): void {
+    this.controllable(id, 'stop');
+    this.session?.stopNow();
+  }
+
+  /** Resolves with the run's final record when it has ended (at once for a run that has). */
+  finished(id: number): Promise<RunInfo> {
+    const run = this.workspace.runs.get(id);
+    if (!ACTIVE_RUN_STATUSES.includes(run.status)) return Promise.resolve(run);
+    return new Promise((resolve) => {
+      const list = this.waiting.get(id) ?? [];
+      list.push(resolve);
+      this.waiting.set(id, list);
+    });
+  }
+
+  /** The built-in recipes a run can name. */
+  recipes(): RecipeInfo[] {
+    return listRecipes(this.options.recipesDir);
+  }
+
+  /** The backends, probed once by an engine host and then remembered; a failed probe is tried again next time. */
+  backends(): Promise<BackendReport> {
+    this.backendReport ??= probeBackends(this.options.launch).catch((err: unknown) => {
+      this.backendReport = null;
+      throw err;
+    });
+    return this.backendReport;
+  }
+
+  /** Cancels what is queued and what runs, and waits until the running one has stopped (or been stopped). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const { runId } of [...this.queue]) this.cancel(runId);
+    const session = this.session;
+    if (session) {
+      session.cancel();
+      await session.finished;
+    }
+  }
+
+  private next(): void {
+    if (this.session || this.closed) return;
+    const item = this.queue.shift();
+    if (!item) return;
+    const session = new RunSession(this.workspace.runs, item.runId, {
+      launch: this.options.launch,
+      emit: this.options.emit,
+      cancelGraceMs: this.options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS,
+    });
+    this.session = session;
+    void session.finished.then((run) => {
+      this.session = null;
+      this.settle(run);
+      this.next();
+    });
+    try {
+      session.start(item.options);
+    } catch (err) {
+      // Launching failed outright (the host binary is missing): the run cannot start, the next one may.
+      this.session = null;
+      const message = `The engine host could not be started: ${PivotError.toData(err).message}`;
+      this.end(this.workspace.runs.update(item.runId, { status: 'crashed', error: message, endedAt: new Date().toISOString() }));
+      this.next();
+    }
+  }
+
+  /** Announces the final record of a run that ended here (not in a session, which announces its own). */
+  private end(run: RunInfo): RunInfo {
+    this.options.emit('run:status', { run });
+    return this.settle(run);
+  }
+
+  /** Wakes whoever waits for a run to end. */
+  private settle(run: RunInfo): RunInfo {
+    for (const resolve of this.waiting.get(run.id) ?? []) resolve(run);
+    this.waiting.delete(run.id);
+    return run;
+  }
+
+  /** A run this manager drives and that is running or paused; anything else is refused with the reason. */
+  private controllable(id: number, verb: string): RunInfo {
+    const run = this.workspace.runs.get(id);
+    if (run.status === 'queued') {
+      if (this.queue.some((q) => q.runId === id)) {
+        throw new PivotError('INVALID_REQUEST', `Run ${id} is queued: it can ${verb} once it has started (or cancel it now).`, { id, status: run.status });
+      }
+      throw this.notHere(run);
+    }
+    if (run.status !== 'running' && run.status !== 'paused') {
+      throw new PivotError('INVALID_REQUEST', `Run ${id} has ended (${run.status}); there is nothing to ${verb}.`, { id, status: run.status });
+    }
+    if (this.session?.runId !== id) throw this.notHere(run);
+    return run;
+  }
+
+  private notHere(run: RunInfo): PivotError {
+    const pid = this.workspace.runs.ownerPid(run.id);
+    return new PivotError('INVALID_REQUEST', `Run ${run.id} is driven by another process (pid ${pid ?? '?'}, e.g. pivot train): control it there.`, { id: run.id, pid });
+  }
+
+  /** Runs left queued / running / paused by a process that no longer exists did not finish: say so. */
+  private endAbandonedRuns(): void {
+    const store = this.workspace.runs;
+    for (const run of store.active()) {
+      const pid = store.ownerPid(run.id);
+      if (pid !== null && pid !== process.pid && processAlive(pid)) continue;
+      const message = run.status === 'queued'
+        ? 'PIVOT Studio closed before this queued run started.'
+        : `PIVOT Studio stopped while this run was ${run.status}; the last checkpoint written is in ${run.runDir}.`;
+      store.appendLogs(run.id, [{ level: 'error', message }]);
+      store.update(run.id, { status: run.status === 'queued' ? 'cancelled' : 'crashed', error: message, endedAt: new Date().toISOString() });
+    }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, owned by someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,105 @@
+// The training view's charts as data: which metrics each chart draws, and the ECharts option for one chart from a
+// run's points — x by step or by time, raw values faint behind their EMA-smoothed line, stage starts marked.
+import type { MetricPoint } from '../../../src-shared/domain/runs';
+import { emaSmooth } from './smoothing';
+
+export type XAxisKind = 'step' | 'time';
+
+export interface ChartSpec {
+  id: string;
+  title: string;
+  /** Metric names (TRL's), each a line. */
+  metrics: string[];
+  /** Schedules are not noisy: they are never smoothed. */
+  smooth: boolean;
+  /** Drawn only when the run reports one of its metrics. */
+  optional?: boolean;
+  yRange?: [number, number];
+}
+
+export const CHARTS: readonly ChartSpec[] = [
+  { id: 'loss', title: 'Loss', metrics: ['loss'], smooth: true },
+  { id: 'margins', title: 'Reward margin (DPO)', metrics: ['rewards/margins'], smooth: true, optional: true },
+  { id: 'accuracies', title: 'Reward accuracy (DPO)', metrics: ['rewards/accuracies'], smooth: true, optional: true, yRange: [0, 1] },
+  { id: 'lr', title: 'Learning rate', metrics: ['learning_rate', 'encoder_learning_rate'], smooth: false },
+];
+
+const COLORS = ['#2f6fde', '#d9480f', '#1a7f37', '#8250df'];
+
+export function xOf(point: MetricPoint, kind: XAxisKind): number {
+  return kind === 'step' ? point.runStep : point.runMs / 1000;
+}
+
+/** Whether the points hold any metric of the chart. */
+export function hasMetrics(spec: ChartSpec, points: readonly MetricPoint[]): boolean {
+  return points.some((p) => spec.metrics.some((m) => m in p.values));
+}
+
+/** One metric as [x, y] pairs, raw and smoothed (points without it, or with null for NaN, are skipped). */
+export function metricSeries(points: readonly MetricPoint[], metric: string, kind: XAxisKind, smoothing: number): { raw: Array<[number, number]>; smoothed: Array<[number, number]> } {
+  const raw: Array<[number, number]> = [];
+  for (const p of points) {
+    const y = p.values[metric];
+    if (typeof y === 'number') raw.push([xOf(p, kind), y]);
+  }
+  const ys = emaSmooth(raw.map(([, y]) => y), smoothing);
+  return { raw, smoothed: raw.map(([x], i) => [x, ys[i] as number]) };
+}
+
+/** Where each stage after the first begins, for vertical marks. */
+export function stageStarts(points: readonly MetricPoint[], kind: XAxisKind): Array<{ stage: string; x: number }> {
+  const starts: Array<{ stage: string; x: number }> = [];
+  for (let i = 1; i < points.length; i++) {
+    const p = points[i] as MetricPoint;
+    if (p.stage !== (points[i - 1] as MetricPoint).stage) starts.push({ stage: p.stage, x: xOf(p, kind) });
+  }
+  return starts;
+}
+
+export function formatSeconds(seconds: number): string {
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
+}
+
+/** The ECharts option of one chart. */
+export function chartOption(spec: ChartSpec, points: readonly MetricPoint[], kind: XAxisKind, smoothing: number): Record<string, unknown> {
+  const weight = spec.smooth ? smoothing : 0;
+  const series: Array<Record<string, unknown>> = [];
+  const present = spec.metrics.filter((m) => points.some((p) => m in p.values));
+  present.forEach((metric, i) => {
+    const color = COLORS[i % COLORS.length];
+    const { raw, smoothed } = metricSeries(points, metric, kind, weight);
+    if (weight > 0) {
+      series.push({ name: `${metric} (raw)`, type: 'line', data: raw, showSymbol: false, lineStyle: { width: 1, opacity: 0.25 }, itemStyle: { color }, silent: true, z: 1 });
+    }
+    series.push({ name: metric, type: 'line', data: weight > 0 ? smoothed : raw, showSymbol: false, lineStyle: { width: 2 }, itemStyle: { color }, sampling: 'lttb', z: 2 });
+  });
+  const marks = stageStarts(points, kind);
+  if (series.length > 0 && marks.length > 0) {
+    (series[series.length - 1] as Record<string, unknown>).markLine = {
+      symbol: 'none',
+      silent: true,
+      lineStyle: { type: 'dashed', color: '#8c959f' },
+      label: { formatter: '{b}', position: 'insideEndTop', color: '#636c76', fontSize: 10 },
+      data: marks.map((m) => ({ name: m.stage, xAxis: m.x })),
+    };
+  }
+  return {
+    animation: false,
+    grid: { left: 56, right: 16, top: 28, bottom: 36 },
+    legend: present.length > 1 ? { top: 0, right: 0, data: present, textStyle: { fontSize: 11 } } : undefined,
+    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toPrecision(4) : String(v)) },
+    xAxis: {
+      type: 'value',
+      name: kind === 'step' ? 'step' : 'time',
+      nameLocation: 'end',
+      scale: true,
+      axisLabel: kind === 'time' ? { formatter: (v: number) => formatSeconds(v) } : {},
+    },
+    yAxis: { type: 'value', scale: spec.yRange === undefined, ...(spec.yRange ? { min: spec.yRange[0], max: spec.yRange[1] } : {}) },
+    series,
+  };
+}

@@ -1,0 +1,187 @@
+// Training runs in the window: the list, the selected run's metrics (history from `runs:metrics`, then live from
+// `run:event`, never polled) and log, the recipes and backends for the start form, and pause / resume / cancel.
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef, triggerRef } from 'vue';
+import type { BackendReport, MetricPoint, RecipeInfo, RunInfo, RunLogEntry, RunStartRequest } from '../../../src-shared/domain/runs';
+import type { Events } from '../../../src-shared/ipc/contract';
+import { downsamplePoints } from '../../../src-shared/metrics/downsample';
+import { useApi } from '../api';
+import type { XAxisKind } from '../lib/run-charts';
+import { useToastsStore } from './toasts';
+
+/** Points fetched for a chart; the live tail is folded back to this many when it has grown to twice as many. */
+export const MAX_POINTS = 2000;
+/** Log lines kept in the window (the whole log stays in the workspace). */
+export const MAX_LOG_LINES = 5000;
+
+type RunEventPayload = Events['run:event'];
+
+export const useTrainingStore = defineStore('training', () => {
+  const api = useApi();
+  const toasts = useToastsStore();
+  const runs = ref<RunInfo[]>([]);
+  const selectedId = ref<number | null>(null);
+  /** The selected run's points, in order; mutated in place and triggered (a live run adds one per step). */
+  const points = shallowRef<MetricPoint[]>([]);
+  const logs = shallowRef<RunLogEntry[]>([]);
+  const loadingRun = ref(false);
+  const recipes = ref<RecipeInfo[]>([]);
+  const backends = ref<BackendReport | null>(null);
+  const backendsError = ref<string | null>(null);
+  const xAxis = ref<XAxisKind>('step');
+  /** EMA weight of the charts, as TensorBoard's smoothing slider. */
+  const smoothing = ref(0.6);
+  const selected = computed(() => runs.value.find((r) => r.id === selectedId.value) ?? null);
+
+  let subscribed = false;
+  /** Events of the selected run that arrive while its history loads; merged after it. */
+  let buffered: RunEventPayload[] | null = null;
+  /** The stage each run is in (from `stage` events), for the progress shown in the list. */
+  const stageOf = new Map<number, { number: number; of: number }>();
+  let localLogId = 0;
+
+  /** Subscribes to the run events (once) and loads the runs, recipes and backends. */
+  async function init(): Promise<void> {
+    if (!subscribed) {
+      subscribed = true;
+      api.on('run:event', applyEvent);
+      api.on('run:status', applyStatus);
+    }
+    await Promise.all([loadRuns(), loadRecipes(), loadBackends()]);
+  }
+
+  async function loadRuns(): Promise<void> {
+    try {
+      runs.value = await api.runs.list({});
+      const keep = selectedId.value !== null && runs.value.some((r) => r.id === selectedId.value);
+      const first = runs.value[0];
+      if (keep) await select(selectedId.value as number);
+      else if (first) await select(first.id);
+    } catch (err) {
+      toasts.error(err, 'Loading the runs');
+    }
+  }
+
+  async function loadRecipes(): Promise<void> {
+    try {
+      recipes.value = await api.recipes.list({});
+    } catch (err) {
+      toasts.error(err, 'Loading the recipes');
+    }
+  }
+
+  async function loadBackends(): Promise<void> {
+    try {
+      backends.value = await api.engine.backends({});
+      backendsError.value = null;
+    } catch (err) {
+      backendsError.value = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  /** Shows a run: its recorded metrics and log, then whatever arrives live. */
+  async function select(id: number): Promise<void> {
+    selectedId.value = id;
+    loadingRun.value = true;
+    buffered = [];
+    points.value = [];
+    logs.value = [];
+    try {
+      const [metrics, log] = await Promise.all([api.runs.metrics({ id, maxPoints: MAX_POINTS }), api.runs.logs({ id })]);
+      if (selectedId.value !== id) return;
+      points.value = metrics.points;
+      logs.value = log.entries;
+      const lastStep = metrics.points.at(-1)?.runStep ?? Number.NEGATIVE_INFINITY;
+      const lastLogId = log.entries.at(-1)?.id ?? 0;
+      for (const payload of buffered ?? []) append(payload, lastStep, lastLogId);
+    } catch (err) {
+      toasts.error(err, `Loading run ${id}`);
+    } finally {
+      if (selectedId.value === id) {
+        buffered = null;
+        loadingRun.value = false;
+      }
+    }
+  }
+
+  function applyEvent(payload: RunEventPayload): void {
+    const { runId, event } = payload;
+    if (event.type === 'stage') stageOf.set(runId, { number: event.index, of: event.of });
+    if (event.type === 'metrics') {
+      const stage = stageOf.get(runId) ?? { number: 1, of: 1 };
+      updateRun(runId, { progress: { stage: event.stage, stageNumber: stage.number, stages: stage.of, step: event.step, totalSteps: event.totalSteps } });
+    }
+    if (runId !== selectedId.value) return;
+    if (buffered) buffered.push(payload);
+    else append(payload, Number.NEGATIVE_INFINITY, 0);
+  }
+
+  /** Adds a live event to the selected run's chart or log, unless the fetched history already holds it. */
+  function append(payload: RunEventPayload, afterStep: number, afterLogId: number): void {
+    const { event, axis, logId } = payload;
+    if (event.type === 'metrics' && axis && axis.runStep > afterStep) {
+      points.value.push({ stage: event.stage, step: event.step, runStep: axis.runStep, runMs: axis.runMs, values: event.values });
+      if (points.value.length >= 2 * MAX_POINTS) points.value = downsamplePoints(points.value, MAX_POINTS);
+      triggerRef(points);
+    } else if (event.type === 'log' && (logId === undefined || logId > afterLogId)) {
+      localLogId -= 1;
+      logs.value.push({ id: logId ?? localLogId, at: new Date().toISOString(), level: event.level, message: event.message });
+      if (logs.value.length > MAX_LOG_LINES) logs.value.splice(0, logs.value.length - MAX_LOG_LINES);
+      triggerRef(logs);
+    }
+  }
+
+  function applyStatus({ run }: Events['run:status']): void {
+    if (runs.value.some((r) => r.id === run.id)) updateRun(run.id, run);
+    else runs.value = [run, ...runs.value];
+  }
+
+  function updateRun(id: number, fields: Partial<RunInfo>): void {
+    runs.value = runs.value.map((r) => (r.id === id ? { ...r, ...fields } : r));
+  }
+
+  /** Queues a run and shows it; returns it, or null when the app refused (the toast says why). */
+  async function start(request: RunStartRequest): Promise<RunInfo | null> {
+    try {
+      const run = await api.runs.start(request);
+      applyStatus({ run });
+      await select(run.id);
+      return run;
+    } catch (err) {
+      toasts.error(err, 'Starting the run');
+      return null;
+    }
+  }
+
+  /** The change itself arrives as a `run:status` event (the answer is the run as it was when asked). */
+  async function control(verb: 'pause' | 'resume' | 'cancel', id: number): Promise<void> {
+    try {
+      await api.runs[verb]({ id });
+    } catch (err) {
+      toasts.error(err, `${verb[0]?.toUpperCase()}${verb.slice(1)} run ${id}`);
+    }
+  }
+
+  return {
+    runs,
+    selectedId,
+    selected,
+    points,
+    logs,
+    loadingRun,
+    recipes,
+    backends,
+    backendsError,
+    xAxis,
+    smoothing,
+    init,
+    loadRuns,
+    select,
+    start,
+    pause: (id: number) => control('pause', id),
+    resume: (id: number) => control('resume', id),
+    cancel: (id: number) => control('cancel', id),
+    applyEvent,
+    applyStatus,
+  };
+});

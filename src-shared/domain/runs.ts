@@ -1,0 +1,161 @@
+// Training runs as the window, the CLI and the workspace see them: a run's record, its metrics and log, the
+// request that starts one, and the engine's events in wire form (src-shared cannot import the engine).
+import { z } from 'zod';
+import { pairFilterSchema } from './pairs';
+
+export const OBJECTIVES = ['sft', 'dpo'] as const;
+export type RunObjective = (typeof OBJECTIVES)[number];
+
+/** The tfjs backends, best first (the engine's list; src-main/engine/host/protocol.ts checks they agree). */
+export const ENGINE_BACKENDS = ['cuda', 'tensorflow', 'wasm', 'cpu'] as const;
+export type EngineBackend = (typeof ENGINE_BACKENDS)[number];
+
+export const RUN_STATUSES = ['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'crashed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+/** A run in one of these still holds (or waits for) the engine. */
+export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'paused'];
+
+/**
+ * Where a run's preference pairs come from: a dataset folder (TRL `pairs.jsonl` + images) as it is, or the pairs of
+ * this workspace that a filter matches (default: the accepted ones), exported into the run's folder when it starts.
+ */
+export const runDataSchema = z.union([
+  z.object({ folder: z.string().trim().min(1) }).strict(),
+  z
+    .object({
+      dataset: z.string().min(1).optional(),
+      filter: pairFilterSchema.default({ status: ['accepted'] }),
+    })
+    .strict(),
+]);
+export type RunData = z.output<typeof runDataSchema>;
+
+export const runStartSchema = z
+  .object({
+    /** A built-in recipe name (`recipes:list`) or the path of a recipe file (YAML or JSON). */
+    recipe: z.string().trim().min(1).max(1000),
+    /** The recipe's default when omitted. */
+    objective: z.enum(OBJECTIVES).optional(),
+    /** The recipe's own data when omitted. */
+    data: runDataSchema.optional(),
+    /** The best available when omitted. */
+    backend: z.enum(ENGINE_BACKENDS).optional(),
+    name: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+export type RunStartRequest = z.input<typeof runStartSchema>;
+export type ParsedRunStart = z.output<typeof runStartSchema>;
+
+/** Where a run stands inside its recipe, from the last metrics it reported. */
+export interface RunProgress {
+  stage: string;
+  /** The stage's number (1-based, as the engine counts them in its `stage` events) and the number of stages. */
+  stageNumber: number;
+  stages: number;
+  step: number;
+  totalSteps: number;
+}
+
+/** A run as recorded in the workspace. Times are ISO 8601. */
+export interface RunInfo {
+  id: number;
+  name: string;
+  recipe: string;
+  /** As asked, or as the engine reported once the run ended; null while the recipe's default is not known. */
+  objective: RunObjective | null;
+  /** As asked, or the one the engine trained on once the run ended; null = the best available. */
+  backend: string | null;
+  data: RunData | null;
+  status: RunStatus;
+  /** Why it failed, crashed or was stopped, in words. */
+  error: string | null;
+  /** Absolute path of `<workspace>/runs/<id>`. */
+  runDir: string;
+  progress: RunProgress | null;
+  /** The engine's result (final checkpoint, per-stage losses) once it ended normally. */
+  result: RunResultData | null;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+}
+
+/** The engine's TrainResult in wire form. */
+export interface RunResultData {
+  runDir: string;
+  backend: string;
+  objective: RunObjective;
+  stages: Array<{ name: string; steps: number; finalLoss: number; checkpoint: string }>;
+  finalCheckpoint: string;
+  cancelled: boolean;
+}
+
+/** The engine's RunEvent in wire form. */
+export type RunEventData =
+  | { type: 'stage'; stage: string; index: number; of: number; totalSteps: number }
+  | {
+      type: 'metrics';
+      stage: string;
+      step: number;
+      totalSteps: number;
+      epoch: number;
+      elapsedMs: number;
+      values: Record<string, number>;
+    }
+  | { type: 'checkpoint'; stage: string; step: number; path: string }
+  | { type: 'log'; level: 'info' | 'warn'; message: string };
+
+/**
+ * One point of a run's metrics. `runStep` and `runMs` run on across stages (a stage that restarts its step count or
+ * clock continues from where the previous one ended), so the whole run plots on one axis.
+ */
+export interface MetricPoint {
+  stage: string;
+  step: number;
+  runStep: number;
+  runMs: number;
+  values: Record<string, number>;
+}
+
+export interface RunMetrics {
+  runId: number;
+  /** Points recorded; `points` holds at most the asked maxPoints, each the mean of a run of consecutive points. */
+  total: number;
+  points: MetricPoint[];
+}
+
+export const RUN_LOG_LEVELS = ['info', 'warn', 'error'] as const;
+export type RunLogLevel = (typeof RUN_LOG_LEVELS)[number];
+
+export interface RunLogEntry {
+  id: number;
+  at: string;
+  level: RunLogLevel;
+  message: string;
+}
+
+export interface RunLogPage {
+  runId: number;
+  entries: RunLogEntry[];
+  /** Whether entries after the last one returned exist. */
+  more: boolean;
+}
+
+/** A built-in recipe (`resources/recipes/<name>.yaml`). */
+export interface RecipeInfo {
+  name: string;
+  description: string;
+  path: string;
+}
+
+/** One backend's standing on the engine host's machine. */
+export interface BackendInfo {
+  name: string;
+  available: boolean;
+  reason: string;
+}
+
+export interface BackendReport {
+  backends: BackendInfo[];
+  /** What a run without `backend` would train on, and why; null if nothing is available. */
+  picked: { name: string; reason: string } | null;
+}

@@ -1,0 +1,82 @@
+// A test double of the training engine, run by a real engine host process ($PIVOT_ENGINE_JOB): it reads a JSON
+// "recipe" describing stages and behaviour, emits RunEvents on a timer, honours RunControl between steps like the
+// engine, writes a checkpoint file per stage (and on cancel), and can fail, or exit the process, at a given step.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Objective, RunEvent, StageResult, TrainOptions, TrainResult } from '../../src-main/engine/train/api';
+
+export interface TestRecipe {
+  stages: Array<{ name: string; steps: number }>;
+  /** Time per step. */
+  stepMs: number;
+  /** Spend each step computing (never yielding to the event loop), as a real training step does, instead of sleeping. */
+  busy?: boolean;
+  objective?: Objective;
+  /** At this step of the last stage the process exits with `exitCode` (default 3), reporting nothing. */
+  exitAtStep?: number;
+  exitCode?: number;
+  /** At this step of the first stage `train` throws. */
+  failAtStep?: number;
+  /** Prints this to stderr at start (a crash's last words). */
+  stderr?: string;
+}
+
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const recipe = JSON.parse(readFileSync(options.recipe, 'utf8')) as TestRecipe;
+  const objective = options.objective ?? recipe.objective ?? 'sft';
+  const emit = (event: RunEvent): void => options.onEvent?.(event);
+  const { control, onEvent: _onEvent, ...plain } = options;
+  emit({ type: 'log', level: 'info', message: `options ${JSON.stringify(plain)}` });
+  if (recipe.stderr) process.stderr.write(`${recipe.stderr}\n`);
+  mkdirSync(options.runDir, { recursive: true });
+  const stages: StageResult[] = [];
+  const result = (cancelled: boolean): TrainResult => ({
+    runDir: options.runDir,
+    backend: options.backend ?? 'cpu',
+    objective,
+    stages,
+    finalCheckpoint: stages.at(-1)?.checkpoint ?? '',
+    cancelled,
+  });
+  for (const [index, stage] of recipe.stages.entries()) {
+    // Stages are numbered from 1, as the engine numbers them.
+    emit({ type: 'stage', stage: stage.name, index: index + 1, of: recipe.stages.length, totalSteps: stage.steps });
+    // Steps and time restart in each stage, as a per-stage loop would count them.
+    const started = Date.now();
+    let loss = Number.NaN;
+    for (let step = 1; step <= stage.steps; step++) {
+      await control?.waitWhilePaused();
+      if (control?.shouldStop()) {
+        stages.push({ name: stage.name, steps: step - 1, finalLoss: loss, checkpoint: checkpoint(options.runDir, stage.name, step - 1, emit) });
+        return result(true);
+      }
+      if (recipe.busy) {
+        const until = Date.now() + recipe.stepMs;
+        while (Date.now() < until);
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, recipe.stepMs));
+      }
+      if (index === recipe.stages.length - 1 && step === recipe.exitAtStep) process.exit(recipe.exitCode ?? 3);
+      if (index === 0 && step === recipe.failAtStep) throw new Error(`loss is NaN at step ${step}`);
+      loss = 2 / (1 + step);
+      const values: Record<string, number> = { loss, learning_rate: 1e-3 * (1 - step / stage.steps), grad_norm: 1 / step };
+      if (objective === 'dpo') {
+        values['rewards/chosen'] = 0.01 * step;
+        values['rewards/rejected'] = -0.01 * step;
+        values['rewards/margins'] = 0.02 * step;
+        values['rewards/accuracies'] = Math.min(1, 0.5 + step / (2 * stage.steps));
+      }
+      emit({ type: 'metrics', stage: stage.name, step, totalSteps: stage.steps, epoch: step / stage.steps, elapsedMs: Date.now() - started, values });
+    }
+    stages.push({ name: stage.name, steps: stage.steps, finalLoss: loss, checkpoint: checkpoint(options.runDir, stage.name, stage.steps, emit) });
+  }
+  return result(false);
+}
+
+function checkpoint(runDir: string, stage: string, step: number, emit: (e: RunEvent) => void): string {
+  const path = join(runDir, `checkpoint-${stage}`);
+  mkdirSync(path, { recursive: true });
+  writeFileSync(join(path, 'state.json'), JSON.stringify({ stage, step }));
+  emit({ type: 'checkpoint', stage, step, path });
+  return path;
+}

@@ -1,0 +1,31 @@
+// Test helpers for training runs: the engine test double's module path, its recipes, and an engine host on it.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { forkEngineHost } from '../../src-main/engine/host/fork';
+import type { HostLauncher } from '../../src-main/engine/host/engine-host';
+import type { TestRecipe } from './training-job';
+import { tempDir } from './workspace';
+
+/** The test double of the engine (see training-job.ts), for $PIVOT_ENGINE_JOB. */
+export const TRAINING_JOB = fileURLToPath(new URL('./training-job.ts', import.meta.url));
+
+/** Engine hosts that run the test double instead of the engine. */
+export const testHost: HostLauncher = () => forkEngineHost({ jobModule: TRAINING_JOB });
+
+/** Writes a recipe for the test double and returns its path. */
+export function testRecipe(recipe: Partial<TestRecipe> = {}, dir = tempDir('pivot-recipe-')): string {
+  const path = join(dir, 'recipe.json');
+  const full: TestRecipe = { stages: [{ name: 'sft', steps: 5 }], stepMs: 10, ...recipe };
+  writeFileSync(path, JSON.stringify(full));
+  return path;
+}
+
+/** Resolves when `predicate` holds, polling; fails after `timeoutMs` saying what it waited for. */
+export async function until(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

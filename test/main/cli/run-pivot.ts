@@ -1,0 +1,29 @@
+// Runs the real `pivot` command (bin/pivot.mjs, TypeScript through tsx) as a user would, for the CLI tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+export interface PivotRun {
+  child: ChildProcess;
+  /** Resolves when the command has exited. */
+  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+/** Starts `pivot args…`; `detached` gives it its own process group (so a test can Ctrl+C the group). */
+export function startPivot(args: string[], env: Record<string, string> = {}, detached = false): PivotRun {
+  const child = spawn(process.execPath, [`${ROOT}/bin/pivot.mjs`, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
+  return { child, done };
+}

@@ -1,0 +1,91 @@
+// Recipes: the built-ins resolve to the paper's stage order, and every mistake is reported with the file, the
+// field path and what was expected — never silently replaced by a default.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { builtInRecipeNames, loadRecipe, pipelineFor } from '../../../../src-main/engine/train/recipe';
+
+const dir = mkdtempSync(join(tmpdir(), 'pivot-recipe-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const minimal = {
+  model: { preset: 'toy' },
+  data: { folder: 'world' },
+  stages: [{ name: 'align', kind: 'caption', trainable: ['projector'], lr: 1e-3, maxSteps: 2 }],
+  branches: { sft: { trainable: ['lm'], lr: 1e-4 } },
+  objective: 'sft',
+};
+
+function writeJson(name: string, value: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(value));
+  return path;
+}
+
+describe('built-in recipes', () => {
+  it('lists shapes-quick and shapes-study and resolves their pipelines', () => {
+    expect(builtInRecipeNames()).toEqual(['shapes-quick', 'shapes-study']);
+    const study = loadRecipe('shapes-study');
+    expect(pipelineFor(study, 'sft').map((s) => s.name)).toEqual(['pretrain', 'align', 'instruct', 'sft']);
+    expect(pipelineFor(study, 'dpo').map((s) => [s.name, s.kind, s.lr, s.encoderLr, s.trainable])).toEqual([
+      ['pretrain', 'caption', 1e-3, 1e-3, ['encoder', 'projector', 'lm']],
+      ['align', 'caption', 1e-3, 1e-3, ['projector']],
+      ['instruct', 'instruct', 3e-4, 6e-5, ['encoder', 'projector', 'lm']],
+      ['dpo', 'dpo', 3e-5, 3e-5, ['encoder', 'projector', 'lm']],
+    ]);
+    // The paper's ratios: DPO's LR 5× below SFT's; the encoder's 5× below the instruct stage's.
+    expect((study.branches.sft?.lr ?? 0) / (study.branches.dpo?.lr ?? 1)).toBeCloseTo(5, 10);
+    expect(study.branches.dpo).toMatchObject({ beta: 0.1, warmupRatio: 0.03, weightDecay: 0, batchSize: 8, gradAccum: 2 });
+    expect(loadRecipe('shapes-quick')).toMatchObject({ objective: 'sft', model: { preset: 'toy', featureLayer: -2 } });
+  });
+
+  it('resolves relative paths against the recipe file and fills the defaults', () => {
+    const recipe = loadRecipe(writeJson('ok.json', minimal));
+    expect(recipe.data.folder).toBe(join(dir, 'world'));
+    expect(recipe.stages[0]).toMatchObject({ batchSize: 8, gradAccum: 1, warmupRatio: 0.03, clipNorm: 1, checkpointEvery: 0, epochs: 1, subset: { from: 0, to: 1 } });
+    expect(pipelineFor(recipe, 'sft').map((s) => s.name)).toEqual(['align', 'sft']);
+  });
+});
+
+describe('recipe errors', () => {
+  it('names the file and the path of an unknown field', () => {
+    const file = writeJson('typo.json', { ...minimal, stages: [{ ...minimal.stages[0], lrr: 1 }] });
+    expect(() => loadRecipe(file)).toThrow(
+      `${file}: unknown field "stages[0].lrr" (check its spelling; recipe fields are listed in resources/recipes/shapes-study.yaml)`,
+    );
+    const top = writeJson('top.json', { ...minimal, optimiser: 'adamw' });
+    expect(() => loadRecipe(top)).toThrow(`${top}: unknown field "optimiser"`);
+  });
+
+  it('names the file, the field and the expected type of a wrong value', () => {
+    const file = join(dir, 'types.yaml');
+    writeFileSync(file, ['model: { preset: huge }', 'data: { folder: world }', 'stages:', '  - { name: a, kind: caption, trainable: [projector], lr: fast }', 'branches: { dpo: { trainable: lm, lr: 1e-6 } }', ''].join('\n'));
+    expect(() => loadRecipe(file)).toThrow(
+      [
+        `${file}: "model.preset" must be one of "toy", "tiny", got string "huge"`,
+        `${file}: "stages[0].lr" must be a number, got string "fast"`,
+        `${file}: "branches.dpo.trainable" must be a list, got string "lm"`,
+      ].join('\n'),
+    );
+  });
+
+  it('says which built-ins exist when a name is neither a file nor a built-in', () => {
+    expect(() => loadRecipe('shapes-quik')).toThrow(
+      `Unknown recipe "shapes-quik": it is not a recipe file (${resolve('shapes-quik')} does not exist) nor a built-in recipe (shapes-quick, shapes-study).`,
+    );
+  });
+
+  it('rejects contradictory settings instead of picking one', () => {
+    const both = writeJson('both.json', { ...minimal, stages: [{ ...minimal.stages[0], epochs: 2 }] });
+    expect(() => loadRecipe(both)).toThrow(`${both}: "stages[0]" sets both "epochs" and "maxSteps"; set one.`);
+    const beta = writeJson('beta.json', { ...minimal, branches: { sft: { ...minimal.branches.sft, beta: 0.1 } } });
+    expect(() => loadRecipe(beta)).toThrow(`${beta}: "branches.sft.beta" applies to dpo stages only.`);
+    const noBranch = writeJson('branch.json', { ...minimal, objective: 'dpo' });
+    expect(() => loadRecipe(noBranch)).toThrow(`${noBranch}: "objective" is dpo but "branches.dpo" is not defined.`);
+    const model = writeJson('model.json', { ...minimal, model: { preset: 'toy', lm: 'x' } });
+    expect(() => loadRecipe(model)).toThrow(`${model}: "model" needs either "preset" (toy, tiny) or both "encoder" and "lm"`);
+    const sweep = writeJson('sweep.json', { ...minimal, sweep: { lr: [1e-4, 1e-5] } });
+    expect(() => loadRecipe(sweep)).toThrow(`${sweep}: "sweep" is reserved for sweeps, which are not supported yet`);
+  });
+});

@@ -1,0 +1,134 @@
+// The run manager with real engine host processes running the engine's test double: a run's data exported from the
+// workspace, its events recorded and forwarded, cancel, failure, a crash reported with its exit code, the queue, and
+// runs abandoned by a process that is gone.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RunManager } from '../../../src-main/runs/run-manager';
+import type { Workspace } from '../../../src-main/store/workspace';
+import type { EventName, Events } from '../../../src-shared/ipc/contract';
+import { testHost, testRecipe, until } from '../../helpers/training';
+import { workspaceWithPairs } from '../../helpers/workspace';
+
+type Emitted = { [E in EventName]: [E, Events[E]] }[EventName];
+
+async function setup(accepted = 2): Promise<{ ws: Workspace; manager: RunManager; emitted: Emitted[] }> {
+  const ws = await workspaceWithPairs([{}, {}, {}]);
+  for (let id = 1; id <= accepted; id++) ws.pairs.update(id, { status: 'accepted' });
+  const emitted: Emitted[] = [];
+  const manager = new RunManager(ws, { launch: testHost, emit: (event, payload) => emitted.push([event, payload] as Emitted), cancelGraceMs: 5000 });
+  return { ws, manager, emitted };
+}
+
+const statuses = (emitted: Emitted[], runId: number): string[] =>
+  emitted.flatMap(([e, p]) => (e === 'run:status' && p.run.id === runId ? [p.run.status] : [])).filter((s, i, all) => s !== all[i - 1]);
+const steps = (emitted: Emitted[], runId: number): number =>
+  emitted.filter(([e, p]) => e === 'run:event' && p.runId === runId && p.event.type === 'metrics').length;
+
+describe('RunManager', () => {
+  it('exports the accepted workspace pairs into the run, records and forwards its events, and completes', async () => {
+    const { ws, manager, emitted } = await setup();
+    const recipe = testRecipe({ stages: [{ name: 'align', steps: 3 }, { name: 'dpo', steps: 4 }], stepMs: 5 });
+    const queued = await manager.start({ recipe, objective: 'dpo', data: { dataset: 'test/pairs.jsonl', filter: { status: ['accepted'] } } });
+    const run = await manager.finished(queued.id);
+
+    expect(run).toMatchObject({ status: 'completed', objective: 'dpo', error: null, result: { cancelled: false, objective: 'dpo' } });
+    expect(statuses(emitted, run.id)).toEqual(['queued', 'running', 'completed']);
+    const exported = readFileSync(join(run.runDir, 'data', 'pairs.jsonl'), 'utf8').trim().split('\n');
+    expect(exported).toHaveLength(2);
+    // The engine got the exported folder.
+    expect(ws.runs.logs(run.id).entries.map((e) => e.message).join('\n')).toContain(`"data":"${join(run.runDir, 'data')}"`);
+
+    // Live events carry the run's own axis: the second stage's steps (1…4 again) continue at 4…7.
+    const axes = emitted.flatMap(([e, p]) => (e === 'run:event' && p.axis ? [p.axis.runStep] : []));
+    expect(axes).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    const metrics = ws.runs.metrics(run.id, 100);
+    expect(metrics.total).toBe(7);
+    expect(metrics.points.map((p) => p.runStep)).toEqual(axes);
+    const runMs = metrics.points.map((p) => p.runMs);
+    expect(runMs).toEqual([...runMs].sort((a, b) => a - b));
+    expect(metrics.points[3]).toMatchObject({ stage: 'dpo', step: 1, values: { loss: 1, 'rewards/margins': 0.02 } });
+    expect(ws.runs.get(run.id).progress).toEqual({ stage: 'dpo', stageNumber: 2, stages: 2, step: 4, totalSteps: 4 });
+    const log = ws.runs.logs(run.id).entries.map((e) => e.message);
+    expect(log).toEqual(expect.arrayContaining(['Stage 1/2: align (3 steps)', 'Stage 2/2: dpo (4 steps)', expect.stringMatching(/^Checkpoint of dpo at step 4: /)]));
+  });
+
+  it('reports a host that exits mid-run as crashed, with its exit code and last words', async () => {
+    const { manager, emitted } = await setup();
+    const recipe = testRecipe({ stages: [{ name: 'sft', steps: 10 }], stepMs: 5, exitAtStep: 3, exitCode: 3, stderr: 'cuda: device lost' });
+    const queued = await manager.start({ recipe, data: { filter: { status: ['accepted'] } } });
+    const run = await manager.finished(queued.id);
+    expect(run.status).toBe('crashed');
+    expect(run.error).toContain('exited with code 3');
+    expect(run.error).toContain('cuda: device lost');
+    expect(statuses(emitted, run.id)).toEqual(['queued', 'running', 'crashed']);
+    expect(steps(emitted, run.id)).toBe(2);
+  });
+
+  it('records a job that throws as failed, with the message, and its stack in the log', async () => {
+    const { ws, manager } = await setup();
+    const queued = await manager.start({ recipe: testRecipe({ failAtStep: 2 }) });
+    const run = await manager.finished(queued.id);
+    expect(run).toMatchObject({ status: 'failed', error: 'loss is NaN at step 2' });
+    expect(ws.runs.logs(run.id).entries.at(-1)).toMatchObject({ level: 'error', message: expect.stringContaining('training-job.ts') });
+  });
+
+  it('pauses, resumes and cancels a running run; cancelled keeps the checkpoint', async () => {
+    const { ws, manager, emitted } = await setup();
+    const queued = await manager.start({ recipe: testRecipe({ stages: [{ name: 'sft', steps: 500 }], stepMs: 5 }) });
+    await until(() => steps(emitted, queued.id) >= 2, 'two steps');
+    manager.pause(queued.id);
+    await until(() => ws.runs.get(queued.id).status === 'paused', 'paused');
+    manager.resume(queued.id);
+    await until(() => ws.runs.get(queued.id).status === 'running', 'running again');
+    manager.cancel(queued.id);
+    const run = await manager.finished(queued.id);
+    expect(run.status).toBe('cancelled');
+    expect(run.result?.cancelled).toBe(true);
+    expect(existsSync(join(run.result!.finalCheckpoint, 'state.json'))).toBe(true);
+    expect(statuses(emitted, run.id)).toEqual(['queued', 'running', 'paused', 'running', 'cancelled']);
+    expect(() => manager.pause(run.id)).toThrow(/has ended \(cancelled\)/);
+  });
+
+  it('trains one run at a time: later runs queue, a queued run can be cancelled, the next starts when one ends', async () => {
+    const { ws, manager, emitted } = await setup();
+    const first = await manager.start({ recipe: testRecipe({ stages: [{ name: 'sft', steps: 500 }], stepMs: 5 }) });
+    const second = await manager.start({ recipe: testRecipe() });
+    const third = await manager.start({ recipe: testRecipe({ stages: [{ name: 'sft', steps: 3 }], stepMs: 1 }) });
+    expect(ws.runs.get(second.id).status).toBe('queued');
+    expect(() => manager.pause(second.id)).toThrow(/is queued/);
+    expect(manager.cancel(second.id).status).toBe('cancelled');
+    await until(() => steps(emitted, first.id) >= 1, 'the first run stepping');
+    expect(ws.runs.get(third.id).status).toBe('queued');
+    manager.cancel(first.id);
+    expect((await manager.finished(third.id)).status).toBe('completed');
+    expect(statuses(emitted, second.id)).toEqual(['queued', 'cancelled']);
+    expect(ws.runs.get(first.id).status).toBe('cancelled');
+    expect(steps(emitted, second.id)).toBe(0);
+  });
+
+  it('refuses a bad request before recording anything', async () => {
+    const { ws, manager } = await setup(0);
+    await expect(manager.start({ recipe: 'no-such-recipe' })).rejects.toThrow(/Unknown recipe 'no-such-recipe'/);
+    await expect(manager.start({ recipe: '/nowhere/r.yaml' })).rejects.toThrow(/recipe file \/nowhere\/r.yaml does not exist/);
+    await expect(manager.start({ recipe: testRecipe(), data: { filter: { status: ['accepted'] } } })).rejects.toThrow(/No pairs match status accepted/);
+    await expect(manager.start({ recipe: testRecipe(), data: { dataset: 'nope', filter: {} } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(manager.start({ recipe: testRecipe(), data: { folder: '/nowhere' } })).rejects.toThrow(/data folder \/nowhere does not exist/);
+    expect(ws.runs.list()).toEqual([]);
+  });
+
+  it('ends runs left active by a process that is gone: running → crashed, queued → cancelled', async () => {
+    const { ws } = await setup();
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const running = ws.runs.create({ recipe: 'r', objective: 'sft', backend: null, data: null, ownerPid: gone });
+    ws.runs.update(running.id, { status: 'running' });
+    const queued = ws.runs.create({ recipe: 'r', objective: 'sft', backend: null, data: null, ownerPid: gone });
+    const alive = ws.runs.create({ recipe: 'r', objective: 'sft', backend: null, data: null, ownerPid: process.ppid });
+    ws.runs.update(alive.id, { status: 'running' });
+    new RunManager(ws, { launch: testHost, emit: () => undefined });
+    expect(ws.runs.get(running.id)).toMatchObject({ status: 'crashed', error: expect.stringContaining('stopped while this run was running') });
+    expect(ws.runs.get(queued.id).status).toBe('cancelled');
+    expect(ws.runs.get(alive.id).status).toBe('running');
+  });
+});

@@ -1,0 +1,115 @@
+// @vitest-environment happy-dom
+// The training screen in the whole window (ECharts stubbed: happy-dom has no canvas): the Curation | Training tabs,
+// the run list with status badges, the start form's request, the charts fed by live events, pause / cancel.
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApi, setApi } from '../../src-renderer/src/api';
+import App from '../../src-renderer/src/App.vue';
+import { FakeBackend, makePoints, makeRun, manyPairs } from './fake-backend';
+import { settle } from './mount-screen';
+
+let wrapper: VueWrapper | null = null;
+beforeEach(() => history.replaceState(null, '', '/'));
+afterEach(() => {
+  wrapper?.unmount();
+  wrapper = null;
+  setApi(null);
+});
+
+async function mountTraining(backend: FakeBackend): Promise<VueWrapper> {
+  const pinia = createPinia();
+  setActivePinia(pinia);
+  setApi(createApi(backend));
+  wrapper = mount(App, { global: { plugins: [pinia], stubs: { Echarts: { props: ['option'], template: '<div class="stub-chart" />' } } }, attachTo: document.body });
+  await settle();
+  await wrapper.get('[data-testid="nav-training"]').trigger('click');
+  await settle();
+  return wrapper;
+}
+
+describe('the training screen', () => {
+  it('is a tab beside curation; the curation counters and actions stay on the curation tab', async () => {
+    const backend = new FakeBackend(manyPairs(3));
+    const w = await mountTraining(backend);
+    expect(w.find('[data-testid="training-view"]').exists()).toBe(true);
+    expect(w.find('[data-testid="curation-view"]').exists()).toBe(false);
+    expect(w.find('[data-testid="count-total"]').exists()).toBe(false);
+    expect(location.hash).toBe('#training');
+    await w.get('[data-testid="nav-curation"]').trigger('click');
+    await settle();
+    expect(w.find('[data-testid="curation-view"]').exists()).toBe(true);
+    expect(w.get('[data-testid="count-total"]').text()).toBe('3');
+  });
+
+  it('lists the runs with their status and shows the selected one with its charts, fed live', async () => {
+    const backend = new FakeBackend([]);
+    backend.runs = [makeRun(2, { status: 'running', name: 'dpo-try' }), makeRun(1, { status: 'crashed', error: 'The engine host crashed: it exited with code 3' })];
+    backend.runMetrics.set(2, makePoints(3));
+    const w = await mountTraining(backend);
+    const rows = w.findAll('[data-testid="run-row"]');
+    expect(rows.map((r) => r.get('[data-testid="run-status"]').attributes('data-status'))).toEqual(['running', 'crashed']);
+    expect(w.get('[data-testid="selected-run-name"]').text()).toBe('dpo-try');
+    expect(w.get('[data-testid="chart-loss"]').attributes('data-points')).toBe('3');
+    expect(w.find('[data-testid="chart-margins"]').exists()).toBe(true);
+
+    backend.emit('run:event', {
+      runId: 2,
+      event: { type: 'metrics', stage: 'dpo', step: 4, totalSteps: 10, epoch: 0, elapsedMs: 400, values: { loss: 0.2 } },
+      axis: { runStep: 4, runMs: 400 },
+    });
+    backend.emit('run:event', { runId: 2, event: { type: 'log', level: 'info', message: 'step four' }, logId: 1 });
+    await settle();
+    expect(w.get('[data-testid="chart-loss"]').attributes('data-points')).toBe('4');
+    expect(w.get('[data-testid="run-log"]').text()).toContain('step four');
+
+    await rows[1]!.trigger('click');
+    await settle();
+    expect(w.get('[data-testid="run-error"]').text()).toContain('exited with code 3');
+    expect(w.get('[data-testid="pause-run"]').attributes('disabled')).toBeDefined();
+  });
+
+  it('starts a run from the form: recipe, objective, workspace dataset and status, backend, name', async () => {
+    const backend = new FakeBackend(manyPairs(2));
+    const w = await mountTraining(backend);
+    // The first built-in recipe is chosen (and described) once the recipes are loaded.
+    expect(w.get('[data-testid="recipe-description"]').text()).toBe('the whole pipeline in seconds');
+    expect(w.get('[data-testid="backend-select"]').text()).toContain('Best available (wasm)');
+    await w.get('[data-testid="objective-select"]').setValue('sft');
+    await w.get('[data-testid="data-dataset"]').setValue('shapes');
+    await w.get('[data-testid="backend-select"]').setValue('cpu');
+    await w.get('[data-testid="run-name"]').setValue('baseline');
+    await w.get('[data-testid="start-run"]').trigger('click');
+    await flushPromises();
+    await settle();
+    expect(backend.callsOf('runs:start')).toEqual([
+      { recipe: 'shapes-quick', objective: 'sft', data: { dataset: 'shapes', filter: { status: ['accepted'] } }, backend: 'cpu', name: 'baseline' },
+    ]);
+    expect(w.get('[data-testid="selected-run-name"]').text()).toBe('baseline');
+
+    await w.get('[data-testid="data-folder-choice"]').setValue(true);
+    await w.get('[data-testid="data-folder"]').setValue('/data/shapes');
+    await w.get('[data-testid="start-run"]').trigger('click');
+    await settle();
+    expect(backend.callsOf('runs:start')[1]).toMatchObject({ data: { folder: '/data/shapes' } });
+  });
+
+  it('pauses, resumes and cancels the selected run; the buttons follow its status', async () => {
+    const backend = new FakeBackend([]);
+    backend.runs = [makeRun(1, { status: 'running' })];
+    const w = await mountTraining(backend);
+    await w.get('[data-testid="pause-run"]').trigger('click');
+    await settle();
+    expect(backend.callsOf('runs:pause')).toEqual([{ id: 1 }]);
+    expect(w.get('[data-testid="selected-run-status"]').attributes('data-status')).toBe('paused');
+    expect(w.get('[data-testid="pause-run"]').attributes('disabled')).toBeDefined();
+    await w.get('[data-testid="resume-run"]').trigger('click');
+    await settle();
+    expect(w.get('[data-testid="selected-run-status"]').attributes('data-status')).toBe('running');
+    await w.get('[data-testid="cancel-run"]').trigger('click');
+    await settle();
+    expect(backend.callsOf('runs:cancel')).toEqual([{ id: 1 }]);
+    expect(w.get('[data-testid="selected-run-status"]').attributes('data-status')).toBe('cancelled');
+    expect(w.get('[data-testid="cancel-run"]').attributes('disabled')).toBeDefined();
+  });
+});
