@@ -157,8 +157,7 @@ export async function writeShapesWorld(
   await writeAtomic(join(out, 'classes.json'), `${JSON.stringify(shapeClasses(), null, 2)}\n`);
   await writeAtomic(join(out, 'world.json'), `${JSON.stringify(worldDoc(world, pairs), null, 2)}\n`);
   await writeAtomic(join(out, 'README.md'), readme(world, pairs));
-  // The world's own word-level tokenizer, so a toy MLLM trains on the folder as it is. Not listed in `files`,
-  // which names the dataset proper (its count is pinned by the determinism tests).
+  // The world's own word-level tokenizer, so a toy MLLM trains on the folder as it is.
   await writeAtomic(join(out, 'tokenizer.json'), shapesTokenizerText());
 
   const classes = shapeClasses().length;
@@ -168,6 +167,6 @@ export async function writeShapesWorld(
     pairs,
     classes,
     difficulty: world.difficulty,
-    files: ['README.md', 'world.json', 'classes.json', ...JSONL_FILES, ...imageFiles],
+    files: ['README.md', 'world.json', 'classes.json', ...JSONL_FILES, 'tokenizer.json', ...imageFiles],
   };
 }

@@ -14,14 +14,12 @@ import { shapesTokenizerText } from '../../../../src-main/engine/data/shapes/tok
 import { createPresetMllm, saveMllm, type Mllm } from '../../../../src-main/engine/models/mllm';
 import { readMaskPng } from '../../../../src-main/engine/probes/mask-png';
 import { startPivot } from '../../cli/run-pivot';
-import { useLinearCpuSegmentSum } from '../train/cpu-segment-sum';
 
 const world = mkdtempSync(join(tmpdir(), 'pivot-gradcam-'));
 let model: Mllm;
 
 beforeAll(async () => {
   await selectBackend('cpu');
-  useLinearCpuSegmentSum();
   await writeShapesWorld({ out: world, count: 8, seed: 3, size: 32, difficulty: 'easy' });
   model = createPresetMllm('toy', { tokenizerFiles: { 'tokenizer.json': shapesTokenizerText() }, tokenizerSource: 'shapes', seed: 4 });
   await saveMllm(model, join(world, 'checkpoint'));

@@ -11,14 +11,12 @@ import { selectBackend } from '../../../../src-main/engine/backend/select';
 import * as tf from '../../../../src-main/engine/backend/tf';
 import { shapesTokenizerText } from '../../../../src-main/engine/data/shapes/tokenizer';
 import { createPresetMllm, createPretrainedMllm, readTokenizerFiles, type Mllm } from '../../../../src-main/engine/models/mllm';
-import { useLinearCpuSegmentSum } from '../train/cpu-segment-sum';
 
 let model: Mllm;
 let sample: GradcamSample;
 
 beforeAll(async () => {
   await selectBackend('cpu');
-  useLinearCpuSegmentSum();
   model = createPresetMllm('toy', { tokenizerFiles: { 'tokenizer.json': shapesTokenizerText() }, tokenizerSource: 'shapes', seed: 2 });
   const size = model.config.imageSize;
   const pixels = tf.tidy(() => tf.randomNormal([3 * size * size], 0, 1, 'float32', 5).dataSync() as Float32Array);

@@ -7,9 +7,7 @@ import { join } from 'node:path';
 import { writeShapesWorld } from '../../../../src-main/engine/data/shapes';
 import type { RunEvent } from '../../../../src-main/engine/train/api';
 import type { RecipeInput } from '../../../../src-main/engine/train/recipe-schema';
-import { useLinearCpuSegmentSum } from './cpu-segment-sum';
 
-useLinearCpuSegmentSum();
 
 /** A fresh temporary folder; remove it with `removeTemp`. */
 export function tempFolder(tag: string): string {

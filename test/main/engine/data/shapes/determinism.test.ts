@@ -31,7 +31,7 @@ const bytes = (s: ShapesWorldSummary, f: string) => readFile(join(s.out, f));
 describe('Shapes world determinism', () => {
   it('writes every file byte-identically for the same options', async () => {
     expect(a.files).toEqual(b.files);
-    expect(a.files).toHaveLength(6 + 24 * 3);
+    expect(a.files).toHaveLength(7 + 24 * 3);
     for (const f of a.files) {
       expect((await bytes(a, f)).equals(await bytes(b, f)), f).toBe(true);
     }

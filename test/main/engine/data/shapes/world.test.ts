@@ -89,7 +89,7 @@ describe('labels, captions and splits', () => {
 
   it('reports what it wrote', async () => {
     expect(summary).toMatchObject({ images: 60, classes: 37, difficulty: parseDifficulty('medium') });
-    expect(summary.files.slice(0, 6)).toEqual(['README.md', 'world.json', 'classes.json', 'pairs.jsonl', 'captions.jsonl', 'metadata.jsonl']);
+    expect(summary.files.slice(0, 7)).toEqual(['README.md', 'world.json', 'classes.json', 'pairs.jsonl', 'captions.jsonl', 'metadata.jsonl', 'tokenizer.json']);
     expect(summary.files).toContain('instances/000060.png');
     const pairs = (await readFile(join(dir, 'pairs.jsonl'), 'utf8')).trimEnd().split('\n');
     expect(pairs).toHaveLength(summary.pairs);
