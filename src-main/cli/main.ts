@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { PivotError } from '../../src-shared/errors';
 import { registerDataCommands } from './data';
+import { registerStudyCommands } from './demo';
 import { registerDoctorCommand } from './doctor';
 import { registerExportCommand } from './export';
 import { registerHfCommands } from './hf';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerHfCommands(program);
   registerExportCommand(program);
   registerProbeGradcamCommand(program);
+  registerStudyCommands(program);
   return program;
 }
 

@@ -1,0 +1,74 @@
+// `pivot demo`: the study in one command — train sft and dpo from one base, measure the three encoders, write
+// report.json and report.html, print the comparison table (or, with --json, one JSON object).
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ENGINE_BACKENDS } from '../../src-shared/domain/runs';
+import { oneOf, positiveInt } from './options';
+import { registerProbeCommands } from './probe';
+import { progressBar } from './progress';
+
+interface DemoCommandOptions {
+  out: string;
+  quick?: boolean;
+  seeds: number;
+  samples?: number;
+  backend?: string;
+  json?: boolean;
+}
+
+/** `pivot demo` and `pivot probe linear|segmentation|alignment` (one code path: src-main/engine/demo). */
+export function registerStudyCommands(program: Command): void {
+  registerProbeCommands(program);
+  registerDemoCommand(program);
+}
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('The study in one command: SFT and DPO from one base MLLM, the three encoders probed, report.json + report.html.')
+    .option('--out <dir>', 'output folder (run/, report.json, report.html)', 'pivot-demo')
+    .option('--quick', 'the shapes-quick recipe (seconds, not a study) instead of shapes-study (minutes)')
+    .option('--seeds <k>', 'probe seeds (split seeds of the linear probe, MLP seeds of the segmentation probe)', positiveInt('--seeds'), 3)
+    .option('--samples <n>', 'Grad-CAM test pairs per model (default 32, 16 with --quick)', positiveInt('--samples'))
+    .option('--backend <name>', `engine backend (${ENGINE_BACKENDS.join('|')}); the best available otherwise`, oneOf('--backend', ENGINE_BACKENDS))
+    .option('--json', 'print one JSON object (the report summary and its paths) instead of the table')
+    .action(async (o: DemoCommandOptions) => {
+      const [{ runStudy }, { formatTable }, { reportSummary }] = await Promise.all([
+        import('../engine/demo/run-study'),
+        import('../engine/demo/table'),
+        import('../engine/demo/report-json'),
+      ]);
+      const tty = !o.json && process.stderr.isTTY === true;
+      let bar: ReturnType<typeof progressBar> | null = null;
+      const { report } = await runStudy({
+        out: resolve(o.out), seeds: o.seeds, ...(o.quick ? { quick: true } : {}), ...(o.backend ? { backend: o.backend } : {}),
+        ...(o.samples !== undefined ? { gradcamSamples: o.samples } : {}),
+        onProgress: (p) => {
+          if (!tty) return;
+          if (p.type === 'phase') {
+            bar?.done();
+            bar = null;
+            process.stderr.write(`${p.message}\n`);
+          } else if (p.event.type === 'stage') {
+            bar?.done();
+            bar = progressBar(`${p.objective} · ${p.event.stage} (${p.event.index}/${p.event.of})`, true);
+          } else if (p.event.type === 'metrics') {
+            bar?.update(p.event.step, p.event.totalSteps, `loss ${(p.event.values.loss ?? Number.NaN).toFixed(3)}`);
+          } else if (p.event.type === 'log' && /^Reusing stage/.test(p.event.message)) {
+            process.stderr.write(`${p.event.message}\n`);
+          }
+        },
+      });
+      (bar as ReturnType<typeof progressBar> | null)?.done();
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify(reportSummary(report), (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))}\n`);
+        return;
+      }
+      process.stdout.write(
+        `\nPIVOT demo: ${report.recipe.name} on ${report.backend}, seeds ${report.seeds.join(', ')}, ${(report.durationsMs.total ?? 0) / 1000} s\n` +
+          `original = base MLLM's encoder (${report.encoders.original.stage} checkpoint); SFT / DPO = the branches' encoders.\n\n` +
+          formatTable(report.rows) +
+          `\nReport: ${report.files.html}\n        ${report.files.json}\n`,
+      );
+    });
+}

@@ -1,0 +1,89 @@
+// `pivot probe linear|segmentation|alignment`: one encoder folder on one dataset, through the same functions the
+// demo measures its three encoders with (src-main/engine/demo/measure-encoder.ts).
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ENGINE_BACKENDS } from '../../src-shared/domain/runs';
+import { oneOf, positiveInt } from './options';
+
+interface ProbeCommandOptions {
+  encoder: string;
+  data: string;
+  seeds: number;
+  lm?: string;
+  backend?: string;
+  json?: boolean;
+}
+
+type ProbeKind = 'linear' | 'segmentation' | 'alignment';
+
+const DESCRIPTIONS: Record<ProbeKind, string> = {
+  linear: 'Linear probe (mean-pooled L2 features, logistic regression, C chosen on validation) of an encoder on image labels.',
+  segmentation: 'Patch-Seg probe (2-layer MLP on patch tokens, 5 epochs, LR 1e-3) of an encoder on image + mask folders.',
+  alignment: "Mutual k-NN (k = 10) alignment between an encoder's per-layer features and an LM's features of the captions.",
+};
+
+/** Adds linear, segmentation and alignment under `pivot probe` (the group probe-gradcam.ts may already have made). */
+export function registerProbeCommands(program: Command): void {
+  const probe = program.commands.find((c) => c.name() === 'probe') ?? program.command('probe').description('Measure what a trained vision encoder sees.');
+  for (const kind of ['linear', 'segmentation', 'alignment'] as const) {
+    const cmd = probe
+      .command(kind)
+      .description(DESCRIPTIONS[kind])
+      .requiredOption('--encoder <dir>', "a Hugging Face vision folder (pivot export's output, or a checkpoint's encoder/)")
+      .requiredOption('--data <dir>', 'a Shapes world, class folders (<class>/*.png) or images/ + masks/ folders')
+      .option('--seeds <k>', 'seeds 0..k-1', positiveInt('--seeds'), 3)
+      .option('--backend <name>', `engine backend (${ENGINE_BACKENDS.join('|')}); the best available otherwise`, oneOf('--backend', ENGINE_BACKENDS))
+      .option('--json', 'print one JSON object');
+    if (kind === 'alignment') cmd.option('--lm <checkpoint>', "the MLLM checkpoint whose LM and tokenizer read the captions; default the checkpoint the encoder/ folder belongs to");
+    cmd.action(async (o: ProbeCommandOptions) => runProbe(kind, o));
+  }
+}
+
+async function runProbe(kind: ProbeKind, o: ProbeCommandOptions): Promise<void> {
+  const [{ selectBackend }, { openProbeDataset }, m, { formatNumber }] = await Promise.all([
+    import('../engine/backend/select'),
+    import('../engine/probes/image-folder'),
+    import('../engine/demo/measure-encoder'),
+    import('../engine/demo/table'),
+  ]);
+  const backend = await selectBackend(o.backend);
+  const encoderDir = resolve(o.encoder);
+  const dataset = await openProbeDataset(resolve(o.data));
+  const encoder = await m.loadEncoderFolder(encoderDir);
+  const images = new m.EncoderImages(encoder, dataset);
+  const seeds = m.seedList(o.seeds);
+  const head = { probe: kind, encoder: encoderDir, data: dataset.root, layout: dataset.layout, backend: backend.name, preprocess: encoder.prepSource };
+  const fmt = (x: { mean: number; std: number }) => `${formatNumber(x.mean)} ± ${formatNumber(x.std)}`;
+  let report: Record<string, unknown>;
+  let text: string;
+  try {
+    if (kind === 'linear') {
+      const { result, data, layer } = await m.measureLinear(images, seeds);
+      report = { ...head, layer, split: data, ...result };
+      text = `Linear probe (${result.protocol}), ${seeds.length} seeds: accuracy ${fmt(result.accuracy)} (chance: majority ${formatNumber(result.chance.majority)}, uniform ${formatNumber(result.chance.uniform)}; ceiling ${formatNumber(result.ceiling)}).\n`;
+    } else if (kind === 'segmentation') {
+      const { result, data, layer } = await m.measureSegmentation(images, seeds);
+      report = { ...head, layer, split: data, ...result, predictions: undefined };
+      text = `Segmentation probe (${result.protocol}), ${seeds.length} seeds: macro recall ${fmt(result.macroRecall)} (chance ${formatNumber(result.chance.macroRecall)}), ` +
+        `mIoU ${fmt(result.mIoU)} (chance ${formatNumber(result.chance.mIoU)}, ceiling ${formatNumber(result.ceiling.mIoU)}).\n`;
+    } else {
+      const lmDir = resolve(o.lm ?? dirname(encoderDir));
+      if (!existsSync(join(lmDir, 'mllm.json'))) throw new Error(`${lmDir} is not an MLLM checkpoint; pass --lm <checkpoint> for the language model that reads the captions`);
+      const { loadMllm } = await import('../engine/models/mllm/checkpoint');
+      const mllm = await loadMllm(lmDir);
+      try {
+        const lm = { model: mllm.lm, encode: (t: string) => mllm.tokenizer.encode(t), padId: mllm.padTokenId, source: `the LM of ${lmDir}` };
+        const { result, data, visionPooling } = await m.measureAlignment(images, lm);
+        report = { ...head, lm: lmDir, data, visionPooling, protocol: `mutual-knn/k${result.k}/max-over-layer-pairs`, ...result };
+        text = `Alignment (mutual k-NN, k = ${result.k}) over ${result.samples} images: max ${formatNumber(result.max.score)} at vision block ${result.max.visionLayer + 1} × LM hidden state ${result.max.lmLayer} (chance ≈ ${formatNumber(result.k / (result.samples - 1))}).\n`;
+      } finally {
+        mllm.dispose();
+      }
+    }
+  } finally {
+    encoder.model.dispose();
+  }
+  if (o.json) process.stdout.write(`${JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))}\n`);
+  else process.stdout.write(text);
+}

@@ -1,0 +1,11 @@
+// The study in one call (`pivot demo`) and the pieces the CLI and the app share: measuring an encoder, the report.
+export { runStudy, type StudyOptions, type StudyProgress, type StudyResult } from './run-study';
+export {
+  captionLmFeatures, captionsOf, DEMO_ALIGNMENT_K, DEMO_SEGMENTATION, EncoderImages, loadEncoderFolder, measureAlignment, measureLinear, measureSegmentation, seedList,
+  type AlignmentLm, type AlignmentMeasurement, type LinearMeasurement, type LoadedEncoder, type SegmentationMeasurement,
+} from './measure-encoder';
+export { COLUMNS, COLUMN_TITLES, deltaOf, reportJsonText, reportSummary, row, writeReportJson, type Column, type ComparisonRow, type DemoReport, type Delta, type EncoderSource, type MetricCell } from './report-json';
+export { escapeHtml, lossCurveSvg, reportHtml, writeReportHtml, type GradcamExample, type ReportExamples, type SegmentationExample } from './report-html';
+export { formatCell, formatDelta, formatNumber, formatTable } from './table';
+export { summariseMetrics, type StageCurve, type TrainingSummary } from './training-summary';
+export { classColour, classMapPng, heatmapOverImagePng, imagePng, pngDataUrl } from './images';

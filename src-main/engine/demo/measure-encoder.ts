@@ -1,0 +1,169 @@
+// One encoder, measured the way the demo and `pivot probe linear|segmentation|alignment` measure it: the linear
+// probe on the Shapes labels, the Patch-Seg segmentation probe on the masks, and the Platonic alignment with a
+// language model's features of the matching captions. One code path for the CLI and the study.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { layerwiseAlignment, type LayerwiseAlignment } from '../analysis/alignment';
+import { lmLayerFeatures, visionLayerFeatures, type LanguageModelLike } from '../analysis/layer-features';
+import { CLIPVisionConfig } from '../models/clip/config';
+import { loadVisionModel, type VisionModel } from '../models/hf';
+import { MLLM_CONFIG_FILE, readMllmConfig } from '../models/mllm/config';
+import { encodePatchTokens, visionModelEncoder } from '../probes/encoder';
+import { CLIP_MEAN, CLIP_STD, SIGLIP_MEAN, SIGLIP_STD, loadImages, loadMasks, type ImagePreprocess } from '../probes/image-decode';
+import type { ProbeDataset } from '../probes/image-folder';
+import { extractPooledFeatures, linearProbe, type LinearProbeResult } from '../probes/linear-probe';
+import { segmentationProbe, type SegmentationProbeResult } from '../probes/segmentation-probe';
+
+/** The segmentation protocol the study keeps: Patch-Seg's 2-layer MLP head, 5 epochs, Adam LR 1e-3. */
+export const DEMO_SEGMENTATION = { epochs: 5, learningRate: 1e-3 } as const;
+/** Mutual k-NN neighbours for alignment (the Platonic paper's k). */
+export const DEMO_ALIGNMENT_K = 10;
+
+/** Seeds 0..k-1. */
+export function seedList(k: number): number[] {
+  return Array.from({ length: k }, (_, i) => i);
+}
+
+export interface LoadedEncoder {
+  dir: string;
+  model: VisionModel;
+  prep: ImagePreprocess;
+  /** Where mean / std came from. */
+  prepSource: string;
+  /** The hidden state the probes read: the MLLM's feature layer when the folder is a checkpoint's encoder/, else −2. */
+  layer: number;
+}
+
+/**
+ * A Hugging Face vision folder (an export, or a checkpoint's `encoder/`). Normalisation from its
+ * preprocessor_config.json, else from the checkpoint's mllm.json next to it, else the family's defaults.
+ */
+export async function loadEncoderFolder(dir: string): Promise<LoadedEncoder> {
+  const model = await loadVisionModel(dir);
+  const size = model.config.image_size;
+  const clip = model.config instanceof CLIPVisionConfig;
+  let prep: ImagePreprocess = { size, mean: clip ? CLIP_MEAN : SIGLIP_MEAN, std: clip ? CLIP_STD : SIGLIP_STD };
+  let prepSource = `${clip ? 'CLIP' : 'SigLIP'} defaults`;
+  let layer = -2;
+  const triple = (v: unknown): v is [number, number, number] => Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number');
+  const preprocessor = join(dir, 'preprocessor_config.json');
+  const mllmJson = join(dirname(dir), MLLM_CONFIG_FILE);
+  if (existsSync(mllmJson)) {
+    const config = readMllmConfig(mllmJson);
+    prep = { size, mean: config.imageMean, std: config.imageStd };
+    prepSource = mllmJson;
+    layer = config.featureLayer;
+  }
+  if (existsSync(preprocessor)) {
+    const json = JSON.parse(readFileSync(preprocessor, 'utf8')) as { image_mean?: unknown; image_std?: unknown };
+    if (triple(json.image_mean) && triple(json.image_std)) {
+      prep = { size, mean: json.image_mean, std: json.image_std };
+      prepSource = preprocessor;
+    }
+  }
+  return { dir, model, prep, prepSource, layer };
+}
+
+/** What the linear probe ran on, beside its result. */
+export interface LinearMeasurement {
+  result: LinearProbeResult;
+  data: string;
+  layer: number;
+}
+
+export interface SegmentationMeasurement {
+  result: SegmentationProbeResult;
+  data: string;
+  layer: number;
+}
+
+export interface AlignmentMeasurement {
+  result: LayerwiseAlignment;
+  data: string;
+  visionPooling: string;
+  lm: string;
+}
+
+/** Decoded images of a dataset for one encoder, cached so the three measures decode once. */
+export class EncoderImages {
+  private cache: Float32Array[] | null = null;
+
+  constructor(readonly encoder: LoadedEncoder, readonly dataset: ProbeDataset) {}
+
+  async all(): Promise<Float32Array[]> {
+    this.cache ??= await loadImages(this.dataset.items.map((i) => i.image), this.encoder.prep);
+    return this.cache;
+  }
+}
+
+function describeData(dataset: ProbeDataset, n: number): string {
+  return `${n} images of ${dataset.root} (${dataset.layout}); each seed draws its own test split (20 %)`;
+}
+
+/**
+ * Linear probe on every labelled image: each seed is a split seed (stratified 80/20 test split, then 20 % of the
+ * rest to choose C). The Shapes world's fixed test split is not used: at demo sizes it is a handful of images.
+ */
+export async function measureLinear(images: EncoderImages, seeds: readonly number[]): Promise<LinearMeasurement> {
+  const { encoder, dataset } = images;
+  if (!dataset.items.some((i) => i.label !== undefined)) throw new Error(`${dataset.root}: no image has a class label; the linear probe needs labels (a Shapes world or class folders)`);
+  const probeEncoder = visionModelEncoder(encoder.model, { layer: encoder.layer });
+  const pooled = await extractPooledFeatures(probeEncoder, await images.all(), probeEncoder.imageSize, { withCls: probeEncoder.hasClassToken });
+  const result = linearProbe(pooled, dataset.items.map((i) => i.label ?? -1), { seeds, classNames: dataset.labelNames });
+  return { result, data: describeData(dataset, dataset.items.length), layer: probeEncoder.layer };
+}
+
+/** Patch-Seg probe on every image with a mask, the study's protocol (5 epochs, LR 1e-3), one test split per seed. */
+export async function measureSegmentation(images: EncoderImages, seeds: readonly number[]): Promise<SegmentationMeasurement> {
+  const { encoder, dataset } = images;
+  const items = dataset.items.filter((i) => i.mask !== undefined && existsSync(i.mask));
+  if (items.length !== dataset.items.length) throw new Error(`${dataset.root}: ${dataset.items.length - items.length} of ${dataset.items.length} images have no mask; the segmentation probe needs a mask per image`);
+  if (dataset.maskClassNames.length === 0) throw new Error(`${dataset.root}: no classes.json; the segmentation probe needs the mask class names`);
+  const probeEncoder = visionModelEncoder(encoder.model, { layer: encoder.layer });
+  const { tokens, channels } = await encodePatchTokens(probeEncoder, await images.all(), probeEncoder.imageSize);
+  const masks = await loadMasks(items.map((i) => ({ image: i.image, mask: i.mask as string })));
+  const result = await segmentationProbe(
+    { tokens, grid: probeEncoder.grid, channels, masks, numClasses: dataset.maskClassNames.length, classNames: dataset.maskClassNames, ignoreIndex: dataset.ignoreIndex, ids: items.map((i) => i.id) },
+    { seeds, ...DEMO_SEGMENTATION },
+  );
+  return { result, data: describeData(dataset, items.length), layer: probeEncoder.layer };
+}
+
+/** A language model and the tokenizer of its texts: what alignment compares the encoder with. */
+export interface AlignmentLm {
+  model: LanguageModelLike;
+  encode(text: string): number[];
+  padId: number;
+  /** Where it came from, for the report. */
+  source: string;
+}
+
+/** Each image's caption: Shapes worlds have one per image in captions.jsonl. */
+export function captionsOf(dataset: ProbeDataset): string[] {
+  const path = join(dataset.root, 'captions.jsonl');
+  if (dataset.layout !== 'shapes-world' || !existsSync(path)) throw new Error(`${dataset.root}: alignment needs a caption per image (a Shapes world's captions.jsonl)`);
+  const rows = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { caption?: unknown });
+  if (rows.length !== dataset.items.length) throw new Error(`${path}: ${rows.length} captions for ${dataset.items.length} images`);
+  return rows.map((r, i) => {
+    if (typeof r.caption !== 'string' || r.caption === '') throw new Error(`${path}: line ${i + 1} has no "caption"`);
+    return r.caption;
+  });
+}
+
+/** LM features of the captions, per layer: computed once and shared by every encoder measured against that LM. */
+export async function captionLmFeatures(lm: AlignmentLm, dataset: ProbeDataset): Promise<Float32Array[][]> {
+  return lmLayerFeatures(lm.model, captionsOf(dataset).map((c) => lm.encode(c)), { padId: lm.padId });
+}
+
+/**
+ * Mutual k-NN (k = 10) between the encoder's per-layer features (class token, or mean of patch tokens for SigLIP)
+ * of every image and the LM's mean-pooled per-layer features of its caption; the best layer pair.
+ */
+export async function measureAlignment(images: EncoderImages, lm: AlignmentLm, lmFeatures?: Float32Array[][]): Promise<AlignmentMeasurement> {
+  const { dataset } = images;
+  if (dataset.items.length <= DEMO_ALIGNMENT_K) throw new Error(`alignment: ${dataset.items.length} images; mutual k-NN with k = ${DEMO_ALIGNMENT_K} needs more than ${DEMO_ALIGNMENT_K}`);
+  const text = lmFeatures ?? (await captionLmFeatures(lm, dataset));
+  const vision = await visionLayerFeatures(images.encoder.model, await images.all());
+  const result = layerwiseAlignment(vision.layers, text, { k: DEMO_ALIGNMENT_K });
+  return { result, data: `all ${dataset.items.length} images of ${dataset.root} with their captions`, visionPooling: vision.pooling, lm: lm.source };
+}

@@ -1,0 +1,109 @@
+// report.html: one self-contained page (inline CSS, inline SVG curves, images as data: URLs, no external asset).
+import { writeFile } from 'node:fs/promises';
+import { COLUMNS, COLUMN_TITLES, type DemoReport } from './report-json';
+import { formatCell, formatDelta, formatNumber } from './table';
+import type { StageCurve } from './training-summary';
+
+export interface GradcamExample {
+  id: string;
+  question: string;
+  image: string;
+  sft: string;
+  dpo: string;
+  sftScore: number | null;
+  dpoScore: number | null;
+}
+
+export interface SegmentationExample {
+  id: string;
+  image: string;
+  truth: string;
+  sft: string;
+  dpo: string;
+}
+
+export interface ReportExamples {
+  gradcam: GradcamExample[];
+  segmentation: SegmentationExample[];
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** One stage's loss as an inline SVG polyline. */
+export function lossCurveSvg(curve: StageCurve, width = 280, height = 140): string {
+  const pts = curve.curve.filter(([, l]) => Number.isFinite(l));
+  const pad = 28;
+  if (pts.length === 0) return `<svg width="${width}" height="${height}" role="img"><text x="10" y="20">no losses</text></svg>`;
+  const xs = pts.map(([s]) => s);
+  const ys = pts.map(([, l]) => l);
+  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  const [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  const sx = (x: number) => pad + ((x - x0) / (x1 - x0 || 1)) * (width - pad - 6);
+  const sy = (y: number) => height - pad + 10 - ((y - y0) / (y1 - y0 || 1)) * (height - pad - 10);
+  const line = pts.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
+  return [
+    `<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(curve.stage)} loss">`,
+    `<rect x="${pad}" y="0" width="${width - pad - 6}" height="${height - pad + 10}" fill="#fafafa" stroke="#ccc"/>`,
+    `<polyline fill="none" stroke="#1f6feb" stroke-width="1.5" points="${line}"/>`,
+    `<text x="2" y="10" font-size="9">${formatNumber(y1)}</text><text x="2" y="${height - pad + 10}" font-size="9">${formatNumber(y0)}</text>`,
+    `<text x="${pad}" y="${height - 4}" font-size="10">${escapeHtml(curve.stage)}: step ${x0}–${x1}, loss ${formatNumber(curve.firstLoss)} → ${formatNumber(curve.lastLoss)}</text>`,
+    '</svg>',
+  ].join('');
+}
+
+const CSS = `body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px;color:#222}
+table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}
+td:first-child,th:first-child,td.v{text-align:left}th{background:#f0f0f0}.small{font-size:.85em;color:#555}
+.grid{display:flex;flex-wrap:wrap;gap:12px}.ex{border:1px solid #ddd;padding:6px}.ex img{image-rendering:pixelated;margin-right:4px}
+figure{margin:0;display:inline-block;text-align:center}figcaption{font-size:.75em}`;
+
+export function reportHtml(report: DemoReport, examples: ReportExamples): string {
+  const e = escapeHtml;
+  const table = [
+    '<table id="comparison"><thead><tr><th>metric</th>',
+    ...COLUMNS.map((c) => `<th>${COLUMN_TITLES[c]}</th>`),
+    '<th>DPO − SFT</th><th>verdict</th><th>chance</th><th>ceiling</th><th>protocol</th></tr></thead><tbody>',
+    ...report.rows.map((r) => {
+      const any = COLUMNS.map((c) => r.cells[c]).find((x) => x !== null) ?? null;
+      return `<tr><td>${e(r.label)}</td>${COLUMNS.map((c) => `<td title="${e(r.cells[c]?.note ?? '')}">${e(formatCell(r.cells[c]))}</td>`).join('')}` +
+        `<td>${e(formatDelta(r))}</td><td class="v">${e(r.delta?.verdict ?? '')}</td>` +
+        `<td>${any?.chance === null || any === null ? '—' : formatNumber(any.chance)}</td><td>${any?.ceiling === null || any === null ? '—' : formatNumber(any.ceiling)}</td><td class="v small">${e(r.protocol)}</td></tr>`;
+    }),
+    '</tbody></table>',
+  ].join('');
+  const img = (src: string, caption: string) => `<figure><img src="${src}" width="96" height="96" alt="${e(caption)}"><figcaption>${e(caption)}</figcaption></figure>`;
+  const gradcam = examples.gradcam.map((g) =>
+    `<div class="ex"><div class="small">${e(g.question)}</div>${img(g.image, 'image')}${img(g.sft, `SFT focus ${g.sftScore === null ? 'n/a' : formatNumber(g.sftScore)}`)}${img(g.dpo, `DPO focus ${g.dpoScore === null ? 'n/a' : formatNumber(g.dpoScore)}`)}</div>`).join('');
+  const seg = examples.segmentation.map((s) =>
+    `<div class="ex"><div class="small">${e(s.id)}</div>${img(s.image, 'image')}${img(s.truth, 'ground truth')}${img(s.sft, 'SFT probe')}${img(s.dpo, 'DPO probe')}</div>`).join('');
+  const curves = report.training.stages.map((s) => lossCurveSvg(s)).join(' ');
+  const enc = COLUMNS.map((c) => `<li><b>${COLUMN_TITLES[c]}</b>: ${e(report.encoders[c].note)} <span class="small">(${e(report.encoders[c].encoder)})</span></li>`).join('');
+  const durations = Object.entries(report.durationsMs).map(([k, v]) => `${e(k)} ${(v / 1000).toFixed(1)} s`).join(', ');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>PIVOT demo: SFT vs DPO encoders</title><style>${CSS}</style></head>
+<body>
+<h1>What SFT and DPO did to the vision encoder</h1>
+<p class="small">Recipe <b>${e(report.recipe.name)}</b>, backend ${e(report.backend)}, ${e(report.date)}. Seeds ${report.seeds.join(', ')}. Shapes world: ${report.world.images} images (${report.world.testImages} in its test split), ${report.world.pairs} pairs, ${e(report.world.folder)}.</p>
+<ul>${enc}</ul>
+<h2>Comparison</h2>
+${table}
+<p class="small">Cells: mean ± std (over seeds for the probes, over Grad-CAM samples for focus; alignment is one measurement). Verdict: "inside the noise" when |Δ| ≤ the larger std of the SFT and DPO cells. Nothing was tuned toward any direction; this is what came out.</p>
+<ul class="small">${report.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>
+<h2>Training curves</h2>
+<div class="grid">${curves}</div>
+<h2>Grad-CAM: SFT vs DPO</h2>
+<p class="small">Projector-L1 maps, each model under its own objective's loss; the question's objects outlined in white.</p>
+<div class="grid">${gradcam || '<p>No examples.</p>'}</div>
+<h2>Segmentation probe predictions</h2>
+<p class="small">First seed's test images; colours are classes (background black).</p>
+<div class="grid">${seg || '<p>No examples.</p>'}</div>
+<p class="small">Durations: ${durations}. Full numbers: report.json.</p>
+</body></html>
+`;
+}
+
+export async function writeReportHtml(path: string, report: DemoReport, examples: ReportExamples): Promise<void> {
+  await writeFile(path, reportHtml(report, examples));
+}

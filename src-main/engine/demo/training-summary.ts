@@ -1,0 +1,53 @@
+// The training curves of a run, summarised from `metrics.jsonl`: per stage its steps, first / last / lowest loss,
+// the last values of every metric (DPO's rewards among them) and a curve of at most `points` (step, loss) points.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface StageCurve {
+  stage: string;
+  steps: number;
+  firstLoss: number;
+  lastLoss: number;
+  minLoss: number;
+  /** Every metric of the stage's last step (loss, learning_rate, grad_norm, DPO's rewards/…). */
+  last: Record<string, number>;
+  /** [step, loss], evenly thinned to at most the requested number of points (the last step always kept). */
+  curve: [number, number][];
+}
+
+export interface TrainingSummary {
+  file: string;
+  stages: StageCurve[];
+}
+
+/** Reads `runDir/metrics.jsonl` (stage order of first appearance). */
+export function summariseMetrics(runDir: string, points = 200): TrainingSummary {
+  const file = join(runDir, 'metrics.jsonl');
+  const byStage = new Map<string, { step: number; values: Record<string, number> }[]>();
+  if (existsSync(file)) {
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      const e = JSON.parse(line) as { type?: string; stage?: string; step?: number; values?: Record<string, number> };
+      if (e.type !== 'metrics' || typeof e.stage !== 'string' || typeof e.step !== 'number' || !e.values) continue;
+      const list = byStage.get(e.stage) ?? [];
+      list.push({ step: e.step, values: e.values });
+      byStage.set(e.stage, list);
+    }
+  }
+  const stages = [...byStage.entries()].map(([stage, rows]): StageCurve => {
+    rows.sort((a, b) => a.step - b.step);
+    const losses = rows.map((r) => r.values.loss ?? Number.NaN);
+    const every = Math.max(1, Math.ceil(rows.length / points));
+    const curve = rows.filter((_, i) => i % every === 0 || i === rows.length - 1).map((r): [number, number] => [r.step, r.values.loss ?? Number.NaN]);
+    return {
+      stage,
+      steps: rows.length ? (rows[rows.length - 1] as { step: number }).step : 0,
+      firstLoss: losses[0] ?? Number.NaN,
+      lastLoss: losses[losses.length - 1] ?? Number.NaN,
+      minLoss: Math.min(...losses.filter(Number.isFinite)),
+      last: { ...(rows[rows.length - 1]?.values ?? {}) },
+      curve,
+    };
+  });
+  return { file, stages };
+}

@@ -1,0 +1,65 @@
+// The study end to end on shapes-quick: both branches trained in one run folder, three encoders measured, a
+// report.json whose every number is in [0, 1] with its protocol and chance level, and a self-contained report.html.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { COLUMNS, runStudy, type DemoReport } from '../../../../src-main/engine/demo';
+import { removeTemp, tempFolder } from '../train/helpers';
+
+const root = tempFolder('demo');
+afterAll(() => removeTemp(root));
+
+describe('runStudy', () => {
+  it('trains sft and dpo from one base, measures original / SFT / DPO, and writes both reports', async () => {
+    const { report: returned } = await runStudy({ out: root, quick: true, seeds: 2, gradcamSamples: 3, examples: 2, backend: 'wasm' });
+    const report = JSON.parse(readFileSync(join(root, 'report.json'), 'utf8')) as DemoReport;
+    expect(report.recipe.name).toBe('shapes-quick');
+    expect(report.seeds).toEqual([0, 1]);
+    // The original is the base MLLM's encoder: the last shared stage, where both branches start.
+    expect(report.encoders.original.stage).toBe('instruct');
+    expect(report.encoders.original.encoder).toBe(join(root, 'run', 'checkpoints', 'instruct-6', 'encoder'));
+    expect(report.encoders.sft.checkpoint).toBe(join(root, 'run', 'checkpoints', 'sft-8'));
+    expect(report.encoders.dpo.checkpoint).toBe(join(root, 'run', 'checkpoints', 'dpo-8'));
+    expect(report.rows.map((r) => r.key)).toEqual(['linear', 'segRecall', 'mIoU', 'focus', 'focusSftLoss', 'focusDpoLoss', 'alignment']);
+
+    for (const key of ['linear', 'segRecall', 'mIoU', 'alignment']) {
+      const row = report.rows.find((r) => r.key === key)!;
+      for (const column of COLUMNS) {
+        const cell = row.cells[column]!;
+        expect(cell, `${key} ${column}`).not.toBeNull();
+        expect(cell.mean).toBeGreaterThanOrEqual(0);
+        expect(cell.mean).toBeLessThanOrEqual(1);
+        expect(typeof cell.protocol).toBe('string');
+        expect(typeof cell.chance).toBe('number');
+        if (key !== 'alignment') {
+          expect(cell.seeds).toEqual([0, 1]);
+          expect(cell.values).toHaveLength(2);
+        }
+      }
+      expect(row.delta!.value).toBeCloseTo(row.cells.dpo!.mean - row.cells.sft!.mean, 12);
+    }
+    expect(report.rows.find((r) => r.key === 'linear')!.protocol).toBe('linear-probe/mean-pooled-l2');
+    expect(report.rows.find((r) => r.key === 'segRecall')!.protocol).toBe('patch-seg/mlp2-macro-recall');
+    const focus = report.rows.find((r) => r.key === 'focus')!;
+    for (const column of ['sft', 'dpo'] as const) {
+      expect(focus.cells[column]!.mean).toBeGreaterThanOrEqual(0);
+      expect(focus.cells[column]!.mean).toBeLessThanOrEqual(1);
+      expect(focus.cells[column]!.chance).toBeGreaterThan(0);
+    }
+    expect(focus.delta!.value).toBeCloseTo(focus.cells.dpo!.mean - focus.cells.sft!.mean, 12);
+    const seg = (report.details.sft as { segmentation: { result: { head: { epochs: number; learningRate: number } } } }).segmentation.result.head;
+    expect(seg).toMatchObject({ epochs: 5, learningRate: 1e-3 });
+    expect(report.training.stages.map((s) => s.stage)).toEqual(['align', 'instruct', 'sft', 'dpo']);
+    expect(report.backend).toBe('wasm');
+    expect(returned.files.json).toBe(join(root, 'report.json'));
+
+    const html = readFileSync(join(root, 'report.html'), 'utf8');
+    expect(existsSync(join(root, 'report.html'))).toBe(true);
+    expect(html).toContain('<table id="comparison">');
+    expect(html).toContain('linear probe acc');
+    expect(html).toContain('data:image/png;base64,');
+    expect(html).toContain('<polyline');
+    expect(html).not.toMatch(/(src|href)=["']?https?:/i);
+    expect(html).not.toMatch(/url\(\s*["']?https?:/i);
+  }, 90_000);
+});
