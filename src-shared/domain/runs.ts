@@ -89,7 +89,12 @@ export interface RunResultData {
   cancelled: boolean;
 }
 
-/** The engine's RunEvent in wire form. */
+/**
+ * What a training run reports (the engine's RunEvent), as the window receives it. Stage `index` counts from 1;
+ * `elapsedMs` counts from the stage's start. Metric names are TRL's where TRL has one: loss, learning_rate,
+ * grad_norm; DPO adds rewards/chosen, rewards/rejected, rewards/margins, rewards/accuracies, logps/chosen,
+ * logps/rejected, ref_logps/chosen, ref_logps/rejected.
+ */
 export type RunEventData =
   | { type: 'stage'; stage: string; index: number; of: number; totalSteps: number }
   | {

@@ -1,14 +1,11 @@
 // Images and masks as the probes take them: decoded with sharp, resized to the encoder's size,
 // normalised per channel into NCHW float32; masks as class ids, resized nearest-neighbour only.
 import sharp from 'sharp';
+import { decodeImage as decodeTrainingImage, type ImagePreprocessing } from '../data/batches/images';
 import { readMaskPng, resizeMaskNearest, type ClassMask } from './mask-png';
 
 /** How the encoder wants its pixels (its processor's image size, mean and std). */
-export interface ImagePreprocess {
-  size: number;
-  mean: readonly [number, number, number];
-  std: readonly [number, number, number];
-}
+export type ImagePreprocess = ImagePreprocessing;
 
 /** CLIP's processor statistics (openai/clip-*). */
 export const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
@@ -19,28 +16,16 @@ export const SIGLIP_STD = [0.5, 0.5, 0.5] as const;
 
 const IN_FLIGHT = 8;
 
-/** One image → float32 [3, size, size] (flattened), normalised. Bicubic resize, as CLIP's and SigLIP's processors. */
+/**
+ * One image → float32 [3, size, size] (flattened), normalised: the very decoding training uses, so probe features
+ * match; an unreadable image names its file.
+ */
 export async function decodeImage(path: string, prep: ImagePreprocess): Promise<Float32Array> {
-  let decoded: { data: Buffer; info: { channels: number } };
   try {
-    decoded = await sharp(path)
-      .removeAlpha()
-      .toColourspace('srgb')
-      .resize(prep.size, prep.size, { fit: 'fill', kernel: 'cubic' })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    return await decodeTrainingImage(path, prep);
   } catch (err) {
     throw new Error(`${path}: cannot read image (${(err as Error).message})`);
   }
-  const { data, info } = decoded;
-  const plane = prep.size * prep.size;
-  const out = new Float32Array(3 * plane);
-  for (let c = 0; c < 3; c++) {
-    const mean = prep.mean[c] as number;
-    const std = prep.std[c] as number;
-    for (let i = 0; i < plane; i++) out[c * plane + i] = ((data[i * info.channels + c] as number) / 255 - mean) / std;
-  }
-  return out;
 }
 
 /** Runs `work` over `items` with a few in flight, keeping the order of `items`. */

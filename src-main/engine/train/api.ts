@@ -1,26 +1,14 @@
 // The training engine's boundary: what the CLI, the engine host process and the app call, and what they hear back.
 // Everything behind it (models, objectives, loop, checkpoints) is free to change; this is the contract.
+import type { RunEventData, RunObjective } from '../../../src-shared/domain/runs';
 
-export type Objective = 'sft' | 'dpo';
+export type Objective = RunObjective;
 
-/** What a run reports while it trains; the host forwards these to the CLI's progress bar and the window's charts. */
-export type RunEvent =
-  | { type: 'stage'; stage: string; index: number; of: number; totalSteps: number }
-  | {
-      type: 'metrics';
-      stage: string;
-      step: number;
-      totalSteps: number;
-      epoch: number;
-      elapsedMs: number;
-      /**
-       * TRL's names where TRL has one: loss, learning_rate, grad_norm; DPO adds rewards/chosen, rewards/rejected,
-       * rewards/margins, rewards/accuracies, logps/chosen, logps/rejected, ref_logps/chosen, ref_logps/rejected.
-       */
-      values: Record<string, number>;
-    }
-  | { type: 'checkpoint'; stage: string; step: number; path: string }
-  | { type: 'log'; level: 'info' | 'warn'; message: string };
+/**
+ * What a run reports while it trains; the host forwards these to the CLI's progress bar and the window's charts.
+ * Defined once in src-shared, because the window receives them as they are.
+ */
+export type RunEvent = RunEventData;
 
 /** How the host pauses and cancels a run: checked between optimisation steps. */
 export interface RunControl {
