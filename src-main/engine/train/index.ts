@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { selectBackend } from '../backend/select';
-import { readDataset } from '../data/batches';
+import { captionsFromPairs, readDataset } from '../data/batches';
 import { hashWords } from '../data/shapes/rng';
 import { shapesTokenizerText } from '../data/shapes/tokenizer';
 import { createPresetMllm, createPretrainedMllm, readTokenizerFiles } from '../models/mllm/build';
@@ -38,7 +38,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   await checkAndRecordRecipe(runDir, state, recipe, pipeline, dataFolder);
   log.keepCheckpointed(state);
   log.info(`Training on ${backend.name} (${backend.reason}).`);
-  const dataset = readDataset(dataFolder);
+  let dataset = readDataset(dataFolder);
+  if (dataset.captions.length === 0 && pipeline.some((stage) => stage.kind === 'caption')) {
+    log.warn(`${dataFolder} has no captions.jsonl: the caption stages align on each pair's question and chosen answer instead.`);
+    dataset = captionsFromPairs(dataset);
+  }
 
   const stageResult = (name: string): StageResult => {
     const s = state.stages[name];

@@ -23,6 +23,10 @@ export class RunLog {
     this.emit({ type: 'log', level: 'info', message });
   }
 
+  warn(message: string): void {
+    this.emit({ type: 'log', level: 'warn', message });
+  }
+
   /**
    * On resume: drops the lines of steps the checkpoints do not hold (they are about to be trained again), so
    * every (stage, step) appears once in the file.

@@ -123,3 +123,19 @@ function readJsonl<T>(path: string, problems: string[], parse: (record: Record<s
   });
   return out;
 }
+
+/**
+ * Captions made from the pairs (question and chosen answer) for a folder without captions.jsonl — pairs exported
+ * from a workspace — so the projector-alignment stage still has image–text data to align on.
+ */
+export function captionsFromPairs(dataset: DatasetRecords): DatasetRecords {
+  const captions = dataset.pairs.map((p): CaptionRecord => ({
+    file: p.file,
+    line: p.line,
+    key: `${p.key}:caption`,
+    image: p.image,
+    caption: `${p.question} ${p.chosen}`,
+    ...(p.split ? { split: p.split } : {}),
+  }));
+  return { ...dataset, captions };
+}

@@ -1,8 +1,9 @@
 // The built-in `shapes-quick` recipe end to end on the default backend: a 40-image Shapes world made for the run,
 // align → instruct → sft, the SFT loss going down, and a final checkpoint that loads as an MLLM.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeShapesWorld } from '../../../../src-main/engine/data/shapes';
 import { loadMllm } from '../../../../src-main/engine/models/mllm';
 import { train } from '../../../../src-main/engine/train';
 import type { RunEvent } from '../../../../src-main/engine/train/api';
@@ -30,5 +31,22 @@ describe('shapes-quick', () => {
     const model = await loadMllm(result.finalCheckpoint);
     expect(model.imageTokenCount).toBe(16);
     model.dispose();
+  });
+});
+
+describe('a dataset without captions (pairs exported from a workspace)', () => {
+  it('aligns on each pair’s question and chosen answer, and says so in the log', async () => {
+    const world = join(root, 'world');
+    await writeShapesWorld({ out: world, count: 12, seed: 2, size: 32, difficulty: 'easy' });
+    rmSync(join(world, 'captions.jsonl'));
+    const events: RunEvent[] = [];
+    const result = await train({ recipe: 'shapes-quick', runDir: join(root, 'no-captions'), data: world, backend: 'wasm', onEvent: (e) => events.push(e) });
+    expect(result.stages.map((s) => s.name)).toEqual(['align', 'instruct', 'sft']);
+    expect(events).toContainEqual({
+      type: 'log',
+      level: 'warn',
+      message: `${world} has no captions.jsonl: the caption stages align on each pair's question and chosen answer instead.`,
+    });
+    expect(metricsOf(events, 'align')).toHaveLength(3);
   });
 });
