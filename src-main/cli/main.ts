@@ -1,6 +1,7 @@
 // The `pivot` command line: the same engine and workspace as the desktop app, headless.
 import { Command, CommanderError } from 'commander';
 import { PivotError } from '../../src-shared/errors';
+import { registerBenchCommand } from './bench';
 import { registerDataCommands } from './data';
 import { registerStudyCommands } from './demo';
 import { registerDoctorCommand } from './doctor';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerExportCommand(program);
   registerProbeGradcamCommand(program);
   registerStudyCommands(program);
+  registerBenchCommand(program);
   return program;
 }
 

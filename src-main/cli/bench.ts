@@ -1,0 +1,51 @@
+// `pivot bench`: one training step's time, throughput and memory for a model size, objective and backend.
+import type { Command } from 'commander';
+import { PivotError } from '../../src-shared/errors';
+import { baseParameters, trainingBytes } from '../engine/bench/parameter-count';
+import { measureStepTime } from '../engine/bench/step-time';
+import { oneOf, positiveInt } from './options';
+
+const CONFIGS = ['toy', 'tiny', 'base'] as const;
+/** The wasm backend's memory stops near 4 GiB (32-bit addressing). */
+const WASM_LIMIT_BYTES = 4 * 2 ** 30;
+
+export function registerBenchCommand(program: Command): void {
+  program
+    .command('bench')
+    .description('Time a training step: median step time, samples/s and peak memory.')
+    .option('--config <name>', CONFIGS.join('|'), oneOf('--config', CONFIGS), 'tiny')
+    .option('--objective <objective>', 'sft|dpo', oneOf('--objective', ['sft', 'dpo'] as const), 'sft')
+    .option('--backend <name>', 'tfjs backend (the best available when omitted)')
+    .option('--steps <n>', 'steps measured (after one warm-up step)', positiveInt('--steps'), 5)
+    .option('--batch <n>', 'batch size (pairs for DPO)', positiveInt('--batch'))
+    .option('--json', 'print one JSON object')
+    .action(async (o: { config: (typeof CONFIGS)[number]; objective: 'sft' | 'dpo'; backend?: string; steps: number; batch?: number; json?: boolean }) => {
+      if (o.config === 'base') {
+        const parameters = baseParameters();
+        const bytes = trainingBytes(parameters);
+        const gib = (bytes / 2 ** 30).toFixed(1);
+        throw new PivotError(
+          'INVALID_REQUEST',
+          `The base size (CLIP ViT-B/16 at 224 px + a Qwen2.5-0.5B-shaped LM, ${(parameters / 1e6).toFixed(0)} M parameters) needs ` +
+            `${gib} GiB for weights, gradients and AdamW state before activations; the wasm backend stops near ` +
+            `${WASM_LIMIT_BYTES / 2 ** 30} GiB and cpu would take hours per step. Run it on the cuda backend (not built here).`,
+          { parameters, bytes },
+        );
+      }
+      const result = await measureStepTime({
+        preset: o.config,
+        objective: o.objective,
+        steps: o.steps,
+        batchSize: o.batch ?? (o.config === 'toy' ? 16 : 8),
+        ...(o.backend ? { backend: o.backend } : {}),
+      });
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+        return;
+      }
+      process.stdout.write(
+        `${o.config} ${o.objective} on ${result.backend}, batch ${result.batchSize}: ${result.medianStepMs.toFixed(0)} ms/step ` +
+          `(median of ${result.stepMs.length}), ${result.samplesPerSecond.toFixed(1)} samples/s, peak RSS ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MiB\n`,
+      );
+    });
+}
