@@ -1,6 +1,6 @@
 // `pivot demo`: the study in one command — train sft and dpo from one base, measure the three encoders, write
 // report.json and report.html, print the comparison table (or, with --json, one JSON object).
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ENGINE_BACKENDS } from '../../src-shared/domain/runs';
 import { oneOf, positiveInt } from './options';
@@ -8,7 +8,8 @@ import { registerProbeCommands } from './probe';
 import { progressBar } from './progress';
 
 interface DemoCommandOptions {
-  out: string;
+  out?: string;
+  workspace?: string;
   quick?: boolean;
   seeds: number;
   samples?: number;
@@ -26,7 +27,8 @@ export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description('The study in one command: SFT and DPO from one base MLLM, the three encoders probed, report.json + report.html.')
-    .option('--out <dir>', 'output folder (run/, report.json, report.html)', 'pivot-demo')
+    .option('--out <dir>', 'output folder (run/, report.json, report.html); default pivot-demo, or <workspace>/reports/<date-time> with --workspace')
+    .option('--workspace <dir>', 'write the report into this workspace (reports/<date-time>/), where the window\'s Compare screen lists it')
     .option('--quick', 'the shapes-quick recipe (seconds, not a study) instead of shapes-study (minutes)')
     .option('--seeds <k>', 'probe seeds (split seeds of the linear probe, MLP seeds of the segmentation probe)', positiveInt('--seeds'), 3)
     .option('--samples <n>', 'Grad-CAM test pairs per model (default 32, 16 with --quick)', positiveInt('--samples'))
@@ -41,7 +43,7 @@ export function registerDemoCommand(program: Command): void {
       const tty = !o.json && process.stderr.isTTY === true;
       let bar: ReturnType<typeof progressBar> | null = null;
       const { report } = await runStudy({
-        out: resolve(o.out), seeds: o.seeds, ...(o.quick ? { quick: true } : {}), ...(o.backend ? { backend: o.backend } : {}),
+        out: demoOutDir(o), seeds: o.seeds, ...(o.quick ? { quick: true } : {}), ...(o.backend ? { backend: o.backend } : {}),
         ...(o.samples !== undefined ? { gradcamSamples: o.samples } : {}),
         onProgress: (p) => {
           if (!tty) return;
@@ -71,4 +73,16 @@ export function registerDemoCommand(program: Command): void {
           `\nReport: ${report.files.html}\n        ${report.files.json}\n`,
       );
     });
+}
+
+/** A report folder name from a date: `2026-11-26_05-53-50` (sortable, no characters a path or a URL would mind). */
+export function reportFolderName(date: Date = new Date()): string {
+  return date.toISOString().slice(0, 19).replace('T', '_').replace(/:/g, '-');
+}
+
+/** Where the demo writes: --out when given; else `<workspace>/reports/<date-time>` with --workspace; else ./pivot-demo. */
+export function demoOutDir(o: { out?: string; workspace?: string }, date: Date = new Date()): string {
+  if (o.out !== undefined) return resolve(o.out);
+  if (o.workspace !== undefined) return resolve(join(o.workspace, 'reports', reportFolderName(date)));
+  return resolve('pivot-demo');
 }

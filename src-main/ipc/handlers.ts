@@ -3,6 +3,7 @@ import type { ChannelName, Events, ParsedRequestOf, ResponseOf } from '../../src
 import { PivotError } from '../../src-shared/errors';
 import { exportDataset } from '../curation/export-dataset';
 import { importDataset } from '../curation/import-dataset';
+import { listReports, readReport } from '../reports/report-files';
 import { listRecipes } from '../runs/recipes';
 import type { RunManager } from '../runs/run-manager';
 import type { Workspace } from '../store/workspace';
@@ -72,4 +73,6 @@ export const handlers: Handlers = {
   'runs:cancel': (req, ctx) => runManager(ctx).cancel(req.id),
   'recipes:list': (_req, { runs }) => (runs ? runs.recipes() : listRecipes()),
   'engine:backends': (_req, ctx) => runManager(ctx).backends(),
+  'reports:list': (_req, { workspace }) => listReports(workspace.dir),
+  'reports:get': (req, { workspace }) => readReport(workspace.dir, req.name),
 };

@@ -91,11 +91,11 @@ const reportSchema = z
     backend: z.string(),
     recipe: z.object({ name: z.string() }).passthrough(),
     seeds: z.array(z.number()),
-    encoders: z.record(z.object({ column: z.string(), stage: z.string(), checkpoint: z.string(), encoder: z.string(), note: z.string() }).passthrough()),
+    encoders: z.record(z.string(), z.object({ column: z.string(), stage: z.string(), checkpoint: z.string(), encoder: z.string(), note: z.string() }).passthrough()),
     rows: z.array(
-      z.object({ key: z.string(), label: z.string(), protocol: z.string(), cells: z.record(cellSchema.nullable()) }).passthrough(),
+      z.object({ key: z.string(), label: z.string(), protocol: z.string(), cells: z.record(z.string(), cellSchema.nullable()) }).passthrough(),
     ),
-    details: z.record(z.unknown()).default({}),
+    details: z.record(z.string(), z.unknown()).default({}),
   })
   .passthrough();
 

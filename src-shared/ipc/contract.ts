@@ -22,6 +22,7 @@ import {
   type RunLogPage,
   type RunMetrics,
 } from '../domain/runs';
+import { reportNameSchema, type ReportSummary, type StudyReport } from '../domain/reports';
 import type { ErrorData } from '../errors';
 
 /** A channel: the request's schema, and its response type carried as a phantom. */
@@ -133,6 +134,10 @@ export const contract = {
   'recipes:list': channel<RecipeInfo[]>()(nothing),
   /** The engine's backends on this machine, and the one a run gets by default. */
   'engine:backends': channel<BackendReport>()(nothing),
+  /** The study reports of the workspace (`<workspace>/reports/<name>/report.json`), newest first. */
+  'reports:list': channel<ReportSummary[]>()(nothing),
+  /** One report's report.json; the name is one folder of `<workspace>/reports` (no `/`, `\\` or `..`). */
+  'reports:get': channel<StudyReport>()(z.object({ name: reportNameSchema }).strict()),
 } as const;
 
 export type Contract = typeof contract;

@@ -34,6 +34,8 @@ const CHANNELS = {
   'runs:cancel': true,
   'recipes:list': true,
   'engine:backends': true,
+  'reports:list': true,
+  'reports:get': true,
 } as const satisfies Record<ChannelName, true>;
 
 type DomainOf<C extends string> = C extends `${infer D}:${string}` ? D : never;

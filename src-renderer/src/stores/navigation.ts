@@ -1,12 +1,12 @@
-// Which screen the window shows, Curation or Training, kept in the address's #fragment so a reload stays there.
+// Which screen the window shows, Curation, Training or Compare, kept in the address's #fragment so a reload stays there.
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 
-export const VIEWS = ['curation', 'training'] as const;
+export const VIEWS = ['curation', 'training', 'compare'] as const;
 export type View = (typeof VIEWS)[number];
 
 function fromHash(hash: string): View {
-  return hash === '#training' ? 'training' : 'curation';
+  return hash === '#training' ? 'training' : hash === '#compare' ? 'compare' : 'curation';
 }
 
 export const useNavigationStore = defineStore('navigation', () => {

@@ -1,0 +1,110 @@
+// The Compare screen: the workspace's study reports, the selected one, the reference column the deltas are taken
+// against, the rows shown expanded, and the table's export (CSV / Markdown as a download, no server round trip).
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import {
+  compareTable,
+  tableCsv,
+  tableMarkdown,
+  type CompareTable,
+  type ReportSummary,
+  type StudyReport,
+} from '../../../src-shared/domain/reports';
+import { useApi } from '../api';
+import { useToastsStore } from './toasts';
+
+/** Saves text as a file through a Blob link (works in Electron and in the browser). */
+export function downloadText(fileName: string, text: string, type: string): void {
+  const blob = new Blob([text], { type });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.style.display = 'none';
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+export const useCompareStore = defineStore('compare', () => {
+  const api = useApi();
+  const toasts = useToastsStore();
+  const reports = ref<ReportSummary[]>([]);
+  const listed = ref(false);
+  const selectedName = ref<string | null>(null);
+  const report = shallowRef<StudyReport | null>(null);
+  const loading = ref(false);
+  const error = ref<string | null>(null);
+  /** The column the deltas are taken against (null: SFT when there is one, else the first). */
+  const reference = ref<string | null>(null);
+  const expanded = ref<Set<string>>(new Set());
+
+  const table = computed<CompareTable | null>(() => (report.value ? compareTable(report.value, reference.value ?? undefined) : null));
+
+  async function loadList(): Promise<void> {
+    try {
+      reports.value = await api.reports.list({});
+      listed.value = true;
+      const still = reports.value.some((r) => r.name === selectedName.value);
+      if (!still) {
+        const first = reports.value[0];
+        if (first) await select(first.name);
+        else {
+          selectedName.value = null;
+          report.value = null;
+        }
+      }
+    } catch (err) {
+      toasts.error(err, 'Listing the reports');
+    }
+  }
+
+  async function select(name: string): Promise<void> {
+    selectedName.value = name;
+    loading.value = true;
+    error.value = null;
+    expanded.value = new Set();
+    try {
+      const loaded = await api.reports.get({ name });
+      if (selectedName.value !== name) return;
+      report.value = loaded;
+      if (reference.value !== null && !compareTable(loaded, reference.value).columns.includes(reference.value)) reference.value = null;
+    } catch (err) {
+      if (selectedName.value !== name) return;
+      report.value = null;
+      error.value = err instanceof Error ? err.message : String(err);
+      toasts.error(err, `Opening report ${name}`);
+    } finally {
+      if (selectedName.value === name) loading.value = false;
+    }
+  }
+
+  function setReference(column: string): void {
+    reference.value = column;
+  }
+
+  function toggleRow(key: string): void {
+    const next = new Set(expanded.value);
+    if (next.has(key)) next.delete(key);
+    else next.add(key);
+    expanded.value = next;
+  }
+
+  function exportName(ext: string): string {
+    return `pivot-compare-${selectedName.value ?? 'report'}-vs-${table.value?.reference ?? 'reference'}.${ext}`;
+  }
+
+  function exportCsv(): void {
+    if (table.value) downloadText(exportName('csv'), tableCsv(table.value), 'text/csv');
+  }
+
+  function exportMarkdown(): void {
+    if (table.value) downloadText(exportName('md'), tableMarkdown(table.value), 'text/markdown');
+  }
+
+  return {
+    reports, listed, selectedName, report, loading, error, reference, expanded, table,
+    loadList, select, setReference, toggleRow, exportCsv, exportMarkdown,
+  };
+});
