@@ -41,11 +41,11 @@ export class ImageCache {
    * the record (`usedBy`) that refers to it, before any training step runs.
    */
   async load(paths: Iterable<string>, usedBy: (path: string) => string): Promise<void> {
-    const todo = [...new Set(paths)].filter((p) => !this.pixelsByPath.has(p));
+    const pending = [...new Set(paths)].filter((p) => !this.pixelsByPath.has(p));
     const problems: string[] = [];
-    for (let start = 0; start < todo.length; start += IN_FLIGHT) {
+    for (let start = 0; start < pending.length; start += IN_FLIGHT) {
       await Promise.all(
-        todo.slice(start, start + IN_FLIGHT).map(async (path) => {
+        pending.slice(start, start + IN_FLIGHT).map(async (path) => {
           try {
             this.pixelsByPath.set(path, await decodeImage(path, this.prep));
           } catch (err) {
