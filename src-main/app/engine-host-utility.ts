@@ -6,9 +6,12 @@ import { lineSplitter, type EngineHost } from '../engine/host/engine-host';
 import { tsxLoaderUrl } from '../engine/host/fork';
 import type { FromHost } from '../engine/host/protocol';
 
-/** The host entry in the app's folder (a checkout under `electron-vite preview`). */
+/**
+ * The host entry in the app's folder: a checkout under `electron-vite preview`, or in an installed app the sources
+ * electron-builder unpacked beside the asar archive (a forked process reads real files).
+ */
 export function engineHostEntry(): string {
-  return join(app.getAppPath(), 'src-main', 'engine', 'host', 'entry.ts');
+  return join(app.getAppPath().replace(/app\.asar$/, 'app.asar.unpacked'), 'src-main', 'engine', 'host', 'entry.ts');
 }
 
 export function launchUtilityEngineHost(): EngineHost {
