@@ -3,7 +3,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep, isAbsolute } from 'node:path';
 import { PivotError } from '../../src-shared/errors';
-import { isReportName, parseStudyReport, summarizeReport, type ReportSummary, type StudyReport } from '../../src-shared/domain/reports';
+import { isReportFile, isReportName, parseExamplesIndex, parseStudyReport, reportExamplesFile, summarizeReport, type ReportSummary, type StudyReport } from '../../src-shared/domain/reports';
 
 export const REPORTS_FOLDER = 'reports';
 
@@ -22,6 +22,24 @@ export function reportDir(workspaceDir: string, name: string): string {
   return dir;
 }
 
+/**
+ * The path of a report's file the window may load (`examples/<name>.png|json`), or PATH_OUTSIDE_FOLDER: the name must
+ * be one report folder, the file must match REPORT_FILE_PATTERN, and the resolved path must stay in the folder.
+ */
+export function reportFilePath(workspaceDir: string, name: string, file: string): string {
+  const dir = reportDir(workspaceDir, name);
+  const path = resolve(dir, file);
+  const rel = relative(dir, path);
+  if (!isReportFile(file) || rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    throw new PivotError('PATH_OUTSIDE_FOLDER', `"${file}" is not a file of report "${name}" the window may load.`);
+  }
+  return path;
+}
+
+export function reportFileMime(file: string): string {
+  return file.endsWith('.png') ? 'image/png' : 'application/json; charset=utf-8';
+}
+
 export async function readReport(workspaceDir: string, name: string): Promise<StudyReport> {
   const path = join(reportDir(workspaceDir, name), 'report.json');
   let text: string;
@@ -31,10 +49,24 @@ export async function readReport(workspaceDir: string, name: string): Promise<St
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new PivotError('NOT_FOUND', `No report "${name}" in this workspace.`);
     throw new PivotError('FILE_UNREADABLE', `Cannot read ${path}: ${(err as Error).message}`);
   }
+  let report: StudyReport;
   try {
-    return parseStudyReport(JSON.parse(text) as unknown);
+    report = parseStudyReport(JSON.parse(text) as unknown);
   } catch (err) {
     throw new PivotError('FILE_UNREADABLE', `${path}: ${(err as Error).message}`);
+  }
+  return attachExamples(workspaceDir, name, report);
+}
+
+/** The report's examples.json as `examplesIndex`, when it has one that reads (older reports have none). */
+async function attachExamples(workspaceDir: string, name: string, report: StudyReport): Promise<StudyReport> {
+  const file = reportExamplesFile(report);
+  if (!file) return report;
+  try {
+    const index = parseExamplesIndex(JSON.parse(await readFile(reportFilePath(workspaceDir, name, file), 'utf8')) as unknown);
+    return index ? { ...report, examplesIndex: index } : report;
+  } catch {
+    return report;
   }
 }
 

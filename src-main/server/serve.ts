@@ -9,6 +9,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventName, Events } from '../../src-shared/ipc/contract';
 import { IMAGE_HASH_PATTERN, IMAGE_ROUTE, type WireMessage, type WireRequest } from '../../src-shared/ipc/wire';
 import { PivotError } from '../../src-shared/errors';
+import { REPORT_ROUTE, parseReportFilePathname } from '../../src-shared/domain/reports';
+import { reportFileMime, reportFilePath } from '../reports/report-files';
 import type { HostLauncher } from '../engine/host/engine-host';
 import { forkEngineHost } from '../engine/host/fork';
 import { dispatch } from '../ipc/dispatch';
@@ -128,6 +130,10 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, options: Se
     await sendImage(res, options.workspace, url, headers);
     return;
   }
+  if (url.pathname.startsWith(REPORT_ROUTE)) {
+    sendReportFile(res, options.workspace, url, headers);
+    return;
+  }
   const file = readStatic(options.rendererDir, url.pathname);
   if (!file) {
     res.writeHead(503, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
@@ -153,6 +159,32 @@ async function sendImage(res: ServerResponse, ws: Workspace, url: URL, headers: 
     'content-type': thumb ? 'image/png' : (IMAGE_MIME[format] ?? 'application/octet-stream'),
   });
   createReadStream(path).pipe(res);
+}
+
+/** `/reports/<name>/examples/<file>`: a report's example picture or index, by report name and file name only. */
+function sendReportFile(res: ServerResponse, ws: Workspace, url: URL, headers: Record<string, string>): void {
+  const parsed = parseReportFilePathname(url.pathname.slice(REPORT_ROUTE.length));
+  let path: string | null = null;
+  if (parsed) {
+    try {
+      path = reportFilePath(ws.dir, parsed.name, parsed.file);
+    } catch {
+      path = null;
+    }
+  }
+  if (!parsed || !path) {
+    res.writeHead(404, headers).end();
+    return;
+  }
+  const stream = createReadStream(path);
+  stream.once('open', () => {
+    res.writeHead(200, { ...headers, 'content-type': reportFileMime(parsed.file) });
+    stream.pipe(res);
+  });
+  stream.once('error', () => {
+    if (!res.headersSent) res.writeHead(404, headers);
+    res.end();
+  });
 }
 
 /** The token from the query or the cookie, compared in constant time. */

@@ -57,6 +57,8 @@ export interface StudyReport {
   rows: ReportRow[];
   details: Record<string, unknown>;
   notes?: string[];
+  /** examples/examples.json, attached by `reports:get` when the report has one (the window loads no JSON itself). */
+  examplesIndex?: ReportExamplesIndex;
   [field: string]: unknown;
 }
 
@@ -345,4 +347,96 @@ export function tableMarkdown(table: CompareTable): string {
     lines.push(`| ${fields.map(mdField).join(' | ')} |`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+// ---- the report's example pictures (`examples/examples.json`, written by `pivot demo`) ----
+
+/** A file of a report the window may load: only `examples/<plain name>.png|json`, never a path of its own. */
+export const REPORT_FILE_PATTERN = /^examples\/[A-Za-z0-9_.-]+\.(png|json)$/;
+
+export function isReportFile(file: string): boolean {
+  return REPORT_FILE_PATTERN.test(file) && !file.slice('examples/'.length).startsWith('.');
+}
+
+/** One Grad-CAM sample: its image, target mask, and per model (sft, dpo, original…) the map's PNG and focus score. */
+export interface GradcamExample {
+  id: string;
+  question: string;
+  image: string;
+  mask: string;
+  maps: Record<string, string>;
+  focus: Record<string, number | null>;
+}
+
+/** One segmentation test image: image, truth and per encoder the predicted class-id PNG (grey, pixel = class id). */
+export interface SegmentationExample {
+  id: string;
+  image: string;
+  truth: string;
+  predictions: Record<string, string>;
+  recall: Record<string, number | null>;
+  iou: Record<string, number | null>;
+}
+
+export interface ExampleClass {
+  id: number;
+  name: string;
+  rgb: [number, number, number];
+}
+
+/** `examples/examples.json`; every path is relative to the report folder. */
+export interface ReportExamplesIndex {
+  gradcam: GradcamExample[];
+  segmentation: SegmentationExample[];
+  classes: ExampleClass[];
+}
+
+/** The report's examples.json path when it has one (older reports have none). */
+export function reportExamplesFile(report: StudyReport | null | undefined): string | null {
+  const files = report?.files as { examples?: unknown } | undefined;
+  const file = files && typeof files === 'object' ? files.examples : undefined;
+  return typeof file === 'string' && isReportFile(file) ? file : null;
+}
+
+/** Report files under `pivot serve`: `/reports/<name>/<examples/…>?token=…`. */
+export const REPORT_ROUTE = '/reports/';
+
+/** The route's path for a report file (name and file URL-encoded; the file keeps its one "/"). */
+export function reportFilePathname(name: string, file: string): string {
+  return `${encodeURIComponent(name)}/${file.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/** `<name>/<file>` back from a route's path; null when it is not one name and a file. */
+export function parseReportFilePathname(path: string): { name: string; file: string } | null {
+  const slash = path.indexOf('/');
+  if (slash <= 0) return null;
+  try {
+    const name = decodeURIComponent(path.slice(0, slash));
+    const file = path.slice(slash + 1).split('/').map(decodeURIComponent).join('/');
+    return { name, file };
+  } catch {
+    return null;
+  }
+}
+
+/** An examples.json as read from disk: its lists kept when they have the expected shape, paths checked. */
+export function parseExamplesIndex(data: unknown): ReportExamplesIndex | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const d = data as Record<string, unknown>;
+  const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : []);
+  const file = (v: unknown): v is string => typeof v === 'string' && isReportFile(v);
+  const files = (v: unknown): Record<string, string> =>
+    Object.fromEntries(Object.entries(typeof v === 'object' && v !== null ? v : {}).filter((e): e is [string, string] => file(e[1])));
+  const scores = (v: unknown): Record<string, number | null> =>
+    Object.fromEntries(Object.entries(typeof v === 'object' && v !== null ? v : {}).map(([k, x]) => [k, typeof x === 'number' && Number.isFinite(x) ? x : null]));
+  const gradcam = list(d.gradcam)
+    .filter((g) => file(g.image) && file(g.mask))
+    .map((g) => ({ id: String(g.id), question: String(g.question ?? ''), image: g.image as string, mask: g.mask as string, maps: files(g.maps), focus: scores(g.focus) }));
+  const segmentation = list(d.segmentation)
+    .filter((s) => file(s.image) && file(s.truth))
+    .map((s) => ({ id: String(s.id), image: s.image as string, truth: s.truth as string, predictions: files(s.predictions), recall: scores(s.recall), iou: scores(s.iou) }));
+  const classes = list(d.classes)
+    .filter((c) => typeof c.id === 'number' && Array.isArray(c.rgb) && c.rgb.length === 3)
+    .map((c) => ({ id: c.id as number, name: String(c.name ?? c.id), rgb: (c.rgb as unknown[]).map((x) => Number(x) || 0) as [number, number, number] }));
+  return { gradcam, segmentation, classes };
 }

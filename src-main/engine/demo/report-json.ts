@@ -82,7 +82,8 @@ export interface DemoReport {
   details: Record<string, unknown>;
   training: TrainingSummary;
   durationsMs: Record<string, number>;
-  files: { json: string; html: string };
+  /** json / html: absolute paths; examples: the window's example index, relative to the report folder (optional). */
+  files: { json: string; html: string; examples?: string };
   notes: string[];
 }
 

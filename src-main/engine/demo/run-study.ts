@@ -10,6 +10,7 @@ import type { Mllm } from '../models/mllm/model';
 import { shapesWorldDataset, type ProbeDataset } from '../probes/image-folder';
 import { readMaskPng } from '../probes/mask-png';
 import { train, type Objective, type RunEvent, type TrainResult } from '../train';
+import { writeExamples } from './examples';
 import { classMapPng, heatmapOverImagePng, imagePng, pngDataUrl } from './images';
 import {
   captionLmFeatures, EncoderImages, loadEncoderFolder, measureAlignment, measureLinear, measureSegmentation, seedList,
@@ -249,8 +250,19 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
   });
 
   const resolvedRecipe = existsSync(join(runDir, 'recipe.json')) ? (JSON.parse(readFileSync(join(runDir, 'recipe.json'), 'utf8')) as unknown) : null;
+  // The window's example pictures (examples/ + examples.json); the report still loads without them.
+  const windowExamples = await lap('write examples', () =>
+    writeExamples(out, {
+      gradcam: { original: gradcam.baseSft, sft: gradcam.sft, dpo: gradcam.dpo },
+      dataset,
+      predictions: {
+        original: measured.original.segmentation.result.predictions?.images,
+        sft: measured.sft.segmentation.result.predictions?.images,
+        dpo: measured.dpo.segmentation.result.predictions?.images,
+      },
+    }));
   durationsMs.total = Date.now() - started;
-  const files = { json: join(out, 'report.json'), html: join(out, 'report.html') };
+  const files = { json: join(out, 'report.json'), html: join(out, 'report.html'), examples: windowExamples.file };
   const strip = (m: Measured) => ({
     linear: { ...m.linear, result: { ...m.linear.result } },
     segmentation: { ...m.segmentation, result: { ...m.segmentation.result, predictions: undefined } },

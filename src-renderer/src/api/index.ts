@@ -4,6 +4,7 @@
 // `pivot serve` WebSocket otherwise. Tests call `createApi(fakeTransport)` and `setApi(api)`.
 import { PivotError, isErrorCode, type ErrorData } from '../../../src-shared/errors';
 import type { ChannelName, EventName, Events, RequestOf, ResponseOf, Result } from '../../../src-shared/ipc/contract';
+import { REPORT_ROUTE, reportFilePathname } from '../../../src-shared/domain/reports';
 import { createElectronTransport } from './electron';
 import type { ConnectionInfo, Transport } from './transport';
 import { createWebSocketTransport, resolveToken, socketUrl } from './websocket';
@@ -57,6 +58,8 @@ export interface ApiExtras {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
   /** Where the window loads a workspace image (or its thumbnail) from. */
   imageUrl(hash: string, options?: { thumb?: boolean }): string;
+  /** Where the window loads a report's example file (`examples/…`, as examples.json names it) from. */
+  reportFileUrl(name: string, file: string): string;
   /** Connection state changes (the WebSocket); Electron is always open. Returns the unsubscribe. */
   onConnection(listener: (info: ConnectionInfo) => void): () => void;
   readonly transportKind: Transport['kind'];
@@ -106,6 +109,8 @@ export function createApi(transport: Transport): Api {
     call: <C extends ChannelName>(channel: C, request: RequestOf<C>) => call(channel, request) as Promise<ResponseOf<C>>,
     on: (event, listener) => transport.on(event, listener),
     imageUrl: (hash, options) => transport.imageUrl(hash, options?.thumb === true),
+    reportFileUrl: (name, file) =>
+      transport.reportFileUrl ? transport.reportFileUrl(name, file) : `${REPORT_ROUTE}${reportFilePathname(name, file)}`,
     onConnection: (listener) => {
       if (transport.onConnection) return transport.onConnection(listener);
       listener({ state: 'open' });

@@ -18,6 +18,8 @@ export interface Transport {
   invoke(channel: ChannelName, request: unknown): Promise<Result<unknown>>;
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
   imageUrl(hash: string, thumb: boolean): string;
+  /** Where the window loads a report's example file (`examples/…`) from; fakes may leave it out. */
+  reportFileUrl?(name: string, file: string): string;
   onConnection?(listener: (info: ConnectionInfo) => void): () => void;
   close?(): void;
 }

@@ -4,6 +4,7 @@
 import { PivotError } from '../../../src-shared/errors';
 import type { ChannelName, EventName, Events, Result } from '../../../src-shared/ipc/contract';
 import { IMAGE_ROUTE, type WireMessage, type WireRequest } from '../../../src-shared/ipc/wire';
+import { REPORT_ROUTE, reportFilePathname } from '../../../src-shared/domain/reports';
 import type { ConnectionInfo, Transport } from './transport';
 
 /** The part of the browser WebSocket this transport uses, so tests can hand in a fake. */
@@ -182,6 +183,9 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
     },
     imageUrl(hash, thumb) {
       return `${IMAGE_ROUTE}${encodeURIComponent(hash)}?token=${encodeURIComponent(options.token)}${thumb ? '&thumb=1' : ''}`;
+    },
+    reportFileUrl(name, file) {
+      return `${REPORT_ROUTE}${reportFilePathname(name, file)}?token=${encodeURIComponent(options.token)}`;
     },
     onConnection(listener) {
       connectionListeners.add(listener);
