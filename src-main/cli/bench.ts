@@ -18,8 +18,9 @@ export function registerBenchCommand(program: Command): void {
     .option('--backend <name>', 'tfjs backend (the best available when omitted)')
     .option('--steps <n>', 'steps measured (after one warm-up step)', positiveInt('--steps'), 5)
     .option('--batch <n>', 'batch size (pairs for DPO)', positiveInt('--batch'))
+    .option('--no-ceiling', 'skip counting the step\'s matmul FLOPs and timing the best plain matmul')
     .option('--json', 'print one JSON object')
-    .action(async (o: { config: (typeof CONFIGS)[number]; objective: 'sft' | 'dpo'; backend?: string; steps: number; batch?: number; json?: boolean }) => {
+    .action(async (o: { config: (typeof CONFIGS)[number]; objective: 'sft' | 'dpo'; backend?: string; steps: number; batch?: number; ceiling: boolean; json?: boolean }) => {
       if (o.config === 'base') {
         const parameters = baseParameters();
         const bytes = trainingBytes(parameters);
@@ -37,6 +38,7 @@ export function registerBenchCommand(program: Command): void {
         objective: o.objective,
         steps: o.steps,
         batchSize: o.batch ?? (o.config === 'toy' ? 16 : 8),
+        ceiling: o.ceiling,
         ...(o.backend ? { backend: o.backend } : {}),
       });
       if (o.json) {
@@ -47,5 +49,12 @@ export function registerBenchCommand(program: Command): void {
         `${o.config} ${o.objective} on ${result.backend}, batch ${result.batchSize}: ${result.medianStepMs.toFixed(0)} ms/step ` +
           `(median of ${result.stepMs.length}), ${result.samplesPerSecond.toFixed(1)} samples/s, peak RSS ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MiB\n`,
       );
+      const c = result.ceiling;
+      if (c) {
+        process.stdout.write(
+          `matmul ceiling: ${(c.stepMatmulFlops / 1e9).toFixed(2)} GFLOP of matmuls per step at the best plain matmul's ` +
+            `${c.matmul.gflops.toFixed(1)} GFLOP/s (${c.matmul.size.join('×')}) = ${c.ceilingMs.toFixed(0)} ms; the step takes ${c.ratio.toFixed(2)}× that\n`,
+        );
+      }
     });
 }

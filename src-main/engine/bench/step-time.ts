@@ -1,12 +1,15 @@
 // Measures one optimisation step of a preset MLLM (forward + backward + AdamW; DPO = pairs in one forward) through
-// train() itself, on a small Shapes world made for the purpose: median step time, samples/s and peak memory.
+// train() itself, on a small Shapes world made for the purpose: median step time, samples/s and peak memory, and
+// how far the step is from the backend's matmul ceiling (its matmul FLOPs at the best plain-matmul speed).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MllmPresetName } from '../models/mllm/presets';
 import { writeShapesWorld } from '../data/shapes';
 import { train } from '../train';
-import type { Objective } from '../train/api';
+import type { Objective, RunEvent } from '../train/api';
+import { measureMatmulCeiling, type MatmulCeiling } from './matmul-ceiling';
+import { profileMatmulFlops } from './matmul-flops';
 
 export interface StepBenchOptions {
   preset: MllmPresetName;
@@ -15,15 +18,37 @@ export interface StepBenchOptions {
   /** Steps measured; the first (kernel warm-up, DPO's reference log-probs) is left out of the median. */
   steps: number;
   batchSize: number;
+  /** Also count the step's matmul FLOPs and measure the plain-matmul ceiling (two short profiled runs). */
+  ceiling?: boolean;
 }
 
-export interface StepBenchResult extends StepBenchOptions {
+export interface CeilingComparison {
+  /** Matmul FLOPs of one optimisation step (forward, backward; DPO's cached reference pass excluded). */
+  stepMatmulFlops: number;
+  matmul: MatmulCeiling;
+  /** The time the step's matmul FLOPs take at the ceiling's speed. */
+  ceilingMs: number;
+  /** Median step time ÷ ceilingMs: 1 would be a step made only of the best plain matmul. */
+  ratio: number;
+}
+
+export interface StepBenchResult extends Omit<StepBenchOptions, 'ceiling'> {
   backend: string;
   medianStepMs: number;
   stepMs: number[];
   /** Preference pairs (DPO) or examples (SFT) per second. */
   samplesPerSecond: number;
   peakRssBytes: number;
+  ceiling?: CeilingComparison;
+}
+
+/** Trains `steps` steps of the preset from scratch in a fresh run folder under `root`. */
+async function runSteps(root: string, world: string, options: StepBenchOptions, steps: number, onEvent?: (e: RunEvent) => void) {
+  const name = `run-${steps}-${Math.random().toString(36).slice(2)}`;
+  const recipe = join(root, `${name}.json`);
+  const stage = { trainable: ['encoder', 'projector', 'lm'], lr: 1e-4, batchSize: options.batchSize, warmupRatio: 0, maxSteps: steps };
+  writeFileSync(recipe, JSON.stringify({ objective: options.objective, model: { preset: options.preset }, data: { folder: world }, stages: [], branches: { [options.objective]: stage } }));
+  return train({ recipe, runDir: join(root, name), ...(options.backend ? { backend: options.backend } : {}), ...(onEvent ? { onEvent } : {}) });
 }
 
 export async function measureStepTime(options: StepBenchOptions): Promise<StepBenchResult> {
@@ -33,33 +58,43 @@ export async function measureStepTime(options: StepBenchOptions): Promise<StepBe
   try {
     const world = join(root, 'world');
     await writeShapesWorld({ out: world, count: Math.max(40, options.batchSize * 3), seed: 1, size: options.preset === 'toy' ? 32 : 64 });
-    const recipe = join(root, 'recipe.json');
-    const stage = { trainable: ['encoder', 'projector', 'lm'], lr: 1e-4, batchSize: options.batchSize, warmupRatio: 0, maxSteps: options.steps + 1 };
-    writeFileSync(recipe, JSON.stringify({ objective: options.objective, model: { preset: options.preset }, data: { folder: world }, stages: [], branches: { [options.objective]: stage } }));
     const stepMs: number[] = [];
     let last = 0;
-    const result = await train({
-      recipe,
-      runDir: join(root, 'run'),
-      ...(options.backend ? { backend: options.backend } : {}),
-      onEvent: (e) => {
-        if (e.type !== 'metrics') return;
-        stepMs.push(e.elapsedMs - last);
-        last = e.elapsedMs;
-      },
+    const result = await runSteps(root, world, options, options.steps + 1, (e) => {
+      if (e.type !== 'metrics') return;
+      stepMs.push(e.elapsedMs - last);
+      last = e.elapsedMs;
     });
     const measured = stepMs.slice(1).sort((a, b) => a - b);
     const median = measured[Math.floor(measured.length / 2)] ?? Number.NaN;
-    return {
-      ...options,
+    const bench: StepBenchResult = {
+      preset: options.preset,
+      objective: options.objective,
+      steps: options.steps,
+      batchSize: options.batchSize,
       backend: result.backend,
       medianStepMs: median,
       stepMs: stepMs.slice(1),
       samplesPerSecond: options.batchSize / (median / 1000),
       peakRssBytes: peakRss,
     };
+    if (options.ceiling) bench.ceiling = await compareWithCeiling(root, world, options, median);
+    return bench;
   } finally {
     clearInterval(sampler);
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/**
+ * One step's matmul FLOPs = those of a 2-step run minus those of a 1-step run, so set-up work (initialisation,
+ * DPO's reference log-probs, the final checkpoint) cancels out; then the ceiling measured right after.
+ */
+async function compareWithCeiling(root: string, world: string, options: StepBenchOptions, medianStepMs: number): Promise<CeilingComparison> {
+  const one = await profileMatmulFlops(() => runSteps(root, world, options, 1));
+  const two = await profileMatmulFlops(() => runSteps(root, world, options, 2));
+  const stepMatmulFlops = two - one;
+  const matmul = measureMatmulCeiling();
+  const ceilingMs = (stepMatmulFlops / (matmul.gflops * 1e9)) * 1000;
+  return { stepMatmulFlops, matmul, ceilingMs, ratio: medianStepMs / ceilingMs };
 }

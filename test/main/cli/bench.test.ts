@@ -13,6 +13,19 @@ describe('pivot bench', () => {
     expect(result.medianStepMs).toBeGreaterThan(0);
     expect(result.samplesPerSecond).toBeCloseTo(4 / (result.medianStepMs / 1000), 6);
     expect(result.peakRssBytes).toBeGreaterThan(50 * 2 ** 20);
+    // The ceiling: the step's matmul FLOPs at the best plain matmul's speed, and the step's distance from it.
+    const c = result.ceiling!;
+    expect(c.stepMatmulFlops).toBeGreaterThan(1e7);
+    expect(c.matmul.perSize.map((s) => s.size)).toEqual([[512, 256, 256], [1024, 256, 1024], [1024, 1024, 1024]]);
+    expect(c.matmul.gflops).toBe(Math.max(...c.matmul.perSize.map((s) => s.gflops)));
+    expect(c.ceilingMs).toBeCloseTo((c.stepMatmulFlops / (c.matmul.gflops * 1e9)) * 1000, 9);
+    expect(c.ratio).toBeCloseTo(result.medianStepMs / c.ceilingMs, 9);
+  });
+
+  it('skips the ceiling with --no-ceiling', async () => {
+    const { code, stdout } = await startPivot(['bench', '--config', 'toy', '--backend', 'wasm', '--steps', '1', '--batch', '2', '--no-ceiling', '--json']).done;
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as StepBenchResult).ceiling).toBeUndefined();
   });
 
   it('refuses the base size before any work, saying how much memory it needs', async () => {
