@@ -358,7 +358,11 @@ export function isReportFile(file: string): boolean {
   return REPORT_FILE_PATTERN.test(file) && !file.slice('examples/'.length).startsWith('.');
 }
 
-/** One Grad-CAM sample: its image, target mask, and per model (sft, dpo, original…) the map's PNG and focus score. */
+/**
+ * One Grad-CAM sample: its image, target mask, and per model (sft, dpo, original…) the map's PNG and focus score of
+ * the study's variant (gradient at the projector output); `layerMaps` / `layerFocus` the same for standard Grad-CAM
+ * on an encoder layer (reports written before it have none).
+ */
 export interface GradcamExample {
   id: string;
   question: string;
@@ -366,6 +370,15 @@ export interface GradcamExample {
   mask: string;
   maps: Record<string, string>;
   focus: Record<string, number | null>;
+  layerMaps?: Record<string, string>;
+  layerFocus?: Record<string, number | null>;
+}
+
+/** How the standard Grad-CAM maps of a report were made: the encoder hidden state explained and the protocol. */
+export interface GradcamLayerInfo {
+  /** Index into the encoder's hidden states (0 = embeddings, k = after block k). */
+  layer: number;
+  protocol: string;
 }
 
 /** One segmentation test image: image, truth and per encoder the predicted class-id PNG (grey, pixel = class id). */
@@ -389,6 +402,8 @@ export interface ReportExamplesIndex {
   gradcam: GradcamExample[];
   segmentation: SegmentationExample[];
   classes: ExampleClass[];
+  /** Present when the Grad-CAM examples also have standard Grad-CAM maps. */
+  gradcamLayer?: GradcamLayerInfo;
 }
 
 /** The report's examples.json path when it has one (older reports have none). */
@@ -431,12 +446,17 @@ export function parseExamplesIndex(data: unknown): ReportExamplesIndex | null {
     Object.fromEntries(Object.entries(typeof v === 'object' && v !== null ? v : {}).map(([k, x]) => [k, typeof x === 'number' && Number.isFinite(x) ? x : null]));
   const gradcam = list(d.gradcam)
     .filter((g) => file(g.image) && file(g.mask))
-    .map((g) => ({ id: String(g.id), question: String(g.question ?? ''), image: g.image as string, mask: g.mask as string, maps: files(g.maps), focus: scores(g.focus) }));
+    .map((g): GradcamExample => ({
+      id: String(g.id), question: String(g.question ?? ''), image: g.image as string, mask: g.mask as string, maps: files(g.maps), focus: scores(g.focus),
+      ...(g.layerMaps !== undefined ? { layerMaps: files(g.layerMaps), layerFocus: scores(g.layerFocus) } : {}),
+    }));
   const segmentation = list(d.segmentation)
     .filter((s) => file(s.image) && file(s.truth))
     .map((s) => ({ id: String(s.id), image: s.image as string, truth: s.truth as string, predictions: files(s.predictions), recall: scores(s.recall), iou: scores(s.iou) }));
   const classes = list(d.classes)
     .filter((c) => typeof c.id === 'number' && Array.isArray(c.rgb) && c.rgb.length === 3)
     .map((c) => ({ id: c.id as number, name: String(c.name ?? c.id), rgb: (c.rgb as unknown[]).map((x) => Number(x) || 0) as [number, number, number] }));
-  return { gradcam, segmentation, classes };
+  const layer = typeof d.gradcamLayer === 'object' && d.gradcamLayer !== null ? (d.gradcamLayer as Record<string, unknown>) : null;
+  const gradcamLayer = layer && Number.isInteger(layer.layer) ? { layer: layer.layer as number, protocol: String(layer.protocol ?? 'gradcam-focus/layer') } : null;
+  return { gradcam, segmentation, classes, ...(gradcamLayer ? { gradcamLayer } : {}) };
 }

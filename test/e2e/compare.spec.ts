@@ -19,7 +19,7 @@ test('compare the encoders of a quick study', async ({ page }, testInfo) => {
   const table = page.getByTestId('compare-table');
   await expect(table).toBeVisible();
   await expect(table).toContainText('linear-probe/mean-pooled-l2');
-  await expect(page.getByTestId('compare-row')).toHaveCount(7);
+  await expect(page.getByTestId('compare-row')).toHaveCount(8);
 
   const sftMap = page.getByTestId('gradcam-map-sft').locator('img');
   await expect(sftMap).toBeVisible();
@@ -40,4 +40,20 @@ test('compare the encoders of a quick study', async ({ page }, testInfo) => {
     .toBeGreaterThan(0);
   await page.screenshot({ path: testInfo.outputPath('compare.png'), fullPage: true });
   if (process.env.UPDATE_SCREENSHOT) await page.screenshot({ path: 'docs/compare.png' });
+
+  // Standard Grad-CAM beside the study's variant: the method toggle swaps the maps and names the protocol.
+  await page.getByTestId('gradcam-method').selectOption('layer');
+  const layerMap = page.getByTestId('gradcam-map-sft').locator('img');
+  await expect(layerMap).toHaveAttribute('src', /gradcam-layer-sft\.png/);
+  await expect.poll(() => layerMap.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(256);
+  await expect(page.getByTestId('gradcam-protocol')).toContainText('gradcam-focus/layer/hidden-state-');
+
+  // Wheel over one segmentation panel zooms every panel to the same view.
+  await canvas.scrollIntoViewIfNeeded();
+  await canvas.hover();
+  await page.mouse.wheel(0, -310);
+  await expect(page.getByTestId('seg-zoom')).toHaveText('×2.0');
+  const views = await page.getByTestId('seg-viewer').getByTestId('zoom-content').evaluateAll((els) => els.map((e) => (e as HTMLElement).style.transform));
+  expect(new Set(views).size).toBe(1);
+  expect(views[0]).toContain('scale(2)');
 });

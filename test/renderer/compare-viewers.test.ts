@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
-// The Compare screen's example viewers: Grad-CAM maps per model with their focus scores, and the segmentation
-// viewer's order (worst SFT→DPO recall change first), error map and class legend.
+// The Compare screen's example viewers: Grad-CAM maps per model with their focus scores and the method toggle
+// (study's variant / standard Grad-CAM), the segmentation viewer's order (worst SFT→DPO recall change first), error
+// map and class legend, and the zoom/pan view every panel of a viewer shares.
 import { mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -32,13 +33,25 @@ const INDEX: ReportExamplesIndex = {
   gradcam: [
     { id: 'p1', question: 'Where is the red circle?', image: 'examples/p1-image.png', mask: 'examples/p1-mask.png',
       maps: { sft: 'examples/p1-gradcam-sft.png', dpo: 'examples/p1-gradcam-dpo.png', original: 'examples/p1-gradcam-original.png' },
-      focus: { sft: 0.25, dpo: 0.75, original: 0.5 } },
+      focus: { sft: 0.25, dpo: 0.75, original: 0.5 },
+      layerMaps: { sft: 'examples/p1-gradcam-layer-sft.png', dpo: 'examples/p1-gradcam-layer-dpo.png' }, layerFocus: { sft: 0.625, dpo: 0.375 } },
     { id: 'p2', question: 'How many squares?', image: 'examples/p2-image.png', mask: 'examples/p2-mask.png',
       maps: { sft: 'examples/p2-gradcam-sft.png', dpo: 'examples/p2-gradcam-dpo.png' }, focus: { sft: 0.125, dpo: null } },
   ],
   segmentation: [seg('a', 0.5, 0.6), seg('b', 0.9, 0.4), seg('c', null, 0.2), seg('d', 0.7, 0.6)],
   classes: [{ id: 0, name: 'background', rgb: [0, 0, 0] }, { id: 1, name: 'circle', rgb: [0, 200, 0] }, { id: 2, name: 'square', rgb: [0, 0, 200] }],
+  gradcamLayer: { layer: 3, protocol: 'gradcam-focus/layer/hidden-state-3' },
 };
+
+/** Every panel's transform inside one viewer. */
+function transforms(w: VueWrapper, viewer: string): string[] {
+  return w.get(`[data-testid="${viewer}"]`).findAll('[data-testid="zoom-content"]').map((c) => (c.element as HTMLElement).style.transform);
+}
+
+/** Gives a panel a 200×100 box at (10, 20), as a laid-out window would. */
+function layOut(el: Element): void {
+  el.getBoundingClientRect = () => ({ left: 10, top: 20, width: 200, height: 100, right: 210, bottom: 120, x: 10, y: 20, toJSON: () => ({}) }) as DOMRect;
+}
 
 async function mountCompare(index: ReportExamplesIndex | undefined): Promise<VueWrapper> {
   const backend = new FakeBackend([]);
@@ -110,6 +123,79 @@ describe('the compare viewers', () => {
     expect(circle().get('input').element.checked).toBe(false);
     await circle().get('input').trigger('change');
     expect(circle().attributes('data-hidden')).toBe('false');
+  });
+
+  it('switches the Grad-CAM maps, focus scores and named protocol between the study variant and standard Grad-CAM', async () => {
+    const w = await mountCompare(INDEX);
+    const method = w.get('[data-testid="gradcam-method"]');
+    expect(method.findAll('option').map((o) => o.text())).toEqual(['gradient at the projector (study)', 'Grad-CAM, encoder layer 3']);
+    expect(w.get('[data-testid="gradcam-protocol"]').text()).toContain('gradcam-focus/projector-l1');
+    await method.setValue('layer');
+    await settle();
+    expect(w.get('[data-testid="gradcam-protocol"]').text()).toContain('gradcam-focus/layer/hidden-state-3');
+    expect(w.get('[data-testid="gradcam-protocol"]').text()).toContain('encoder hidden state 3');
+    // Only the models with standard maps: no original.
+    expect(w.findAll('[data-testid^="gradcam-map-"]').map((m) => m.attributes('data-testid'))).toEqual(['gradcam-map-sft', 'gradcam-map-dpo']);
+    expect(w.get('[data-testid="gradcam-map-sft"] img').attributes('src')).toBe('/reports/r1/examples/p1-gradcam-layer-sft.png');
+    expect(w.get('[data-testid="gradcam-map-dpo"] img').attributes('src')).toBe('/reports/r1/examples/p1-gradcam-layer-dpo.png');
+    expect(w.get('[data-testid="gradcam-focus-sft"]').text()).toBe('0.625');
+    expect(w.get('[data-testid="gradcam-focus-dpo"]').text()).toBe('0.375');
+    // A sample without standard maps says so instead of showing the other method's.
+    await w.get('[data-testid="gradcam-sample"]').setValue('1');
+    await settle();
+    expect(w.find('[data-testid="gradcam-map-sft"]').exists()).toBe(false);
+    expect(w.get('[data-testid="gradcam-no-maps"]').text()).toBe('No maps of this method for this sample.');
+    await w.get('[data-testid="gradcam-method"]').setValue('projector-l1');
+    await settle();
+    expect(w.get('[data-testid="gradcam-map-sft"] img').attributes('src')).toBe('/reports/r1/examples/p2-gradcam-sft.png');
+    expect(w.get('[data-testid="gradcam-focus-sft"]').text()).toBe('0.125');
+  });
+
+  it('has no method toggle for a report without standard Grad-CAM maps', async () => {
+    const { gradcamLayer: _, ...older } = INDEX;
+    const w = await mountCompare(older);
+    expect(w.find('[data-testid="gradcam-method"]').exists()).toBe(false);
+    expect(w.get('[data-testid="gradcam-focus-sft"]').text()).toBe('0.250');
+  });
+
+  it('zooms and pans every segmentation panel together, and a double click or the button shows the whole image', async () => {
+    const w = await mountCompare(INDEX);
+    // 4 images × (image, truth, SFT, DPO).
+    expect(transforms(w, 'seg-viewer')).toHaveLength(16);
+    expect(new Set(transforms(w, 'seg-viewer'))).toEqual(new Set(['translate(0%, 0%) scale(1)']));
+    const frames = w.get('[data-testid="seg-viewer"]').findAll('[data-testid="zoom-frame"]');
+    // Wheel 310 px up over the truth of the 2nd image, the cursor at (0.75, 0.25) of the panel: ×2 about that point.
+    layOut(frames[5]!.element);
+    await frames[5]!.trigger('wheel', { deltaY: -310, clientX: 10 + 150, clientY: 20 + 25 });
+    expect(new Set(transforms(w, 'seg-viewer'))).toEqual(new Set(['translate(-75%, -25%) scale(2)']));
+    expect(w.get('[data-testid="seg-zoom"]').text()).toBe('×2.0');
+    // The Grad-CAM viewer keeps its own view.
+    expect(new Set(transforms(w, 'gradcam-viewer'))).toEqual(new Set(['translate(0%, 0%) scale(1)']));
+    // Drag another panel 25 px left, 25 px down (1/8 and 1/4 of its box): the view centre moves by half that at ×2.
+    const other = frames[14]!;
+    layOut(other.element);
+    await other.trigger('pointerdown', { button: 0, pointerId: 1, clientX: 100, clientY: 50 });
+    await other.trigger('pointermove', { pointerId: 1, clientX: 75, clientY: 75 });
+    await other.trigger('pointerup', { pointerId: 1, clientX: 75, clientY: 75 });
+    // Centre (0.625 + 0.0625, 0.375 − 0.125) = (0.6875, 0.25).
+    expect(new Set(transforms(w, 'seg-viewer'))).toEqual(new Set(['translate(-87.5%, 0%) scale(2)']));
+    await other.trigger('pointermove', { pointerId: 1, clientX: 0, clientY: 0 });
+    expect(transforms(w, 'seg-viewer')[0]).toBe('translate(-87.5%, 0%) scale(2)');
+    await frames[0]!.trigger('dblclick');
+    expect(new Set(transforms(w, 'seg-viewer'))).toEqual(new Set(['translate(0%, 0%) scale(1)']));
+    await frames[5]!.trigger('wheel', { deltaY: -310, clientX: 160, clientY: 45 });
+    await w.get('[data-testid="seg-zoom-reset"]').trigger('click');
+    expect(new Set(transforms(w, 'seg-viewer'))).toEqual(new Set(['translate(0%, 0%) scale(1)']));
+  });
+
+  it('zooms the Grad-CAM image and maps together', async () => {
+    const w = await mountCompare(INDEX);
+    const frames = w.get('[data-testid="gradcam-viewer"]').findAll('[data-testid="zoom-frame"]');
+    expect(frames).toHaveLength(4);
+    layOut(frames[2]!.element);
+    await frames[2]!.trigger('wheel', { deltaY: -310, clientX: 10, clientY: 20 });
+    expect(new Set(transforms(w, 'gradcam-viewer'))).toEqual(new Set(['translate(0%, 0%) scale(2)']));
+    expect(w.get('[data-testid="gradcam-zoom"]').text()).toBe('×2.0');
   });
 
   it('shows no viewer for a report without examples', async () => {

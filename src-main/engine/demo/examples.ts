@@ -1,11 +1,12 @@
 // The report's example pictures for the window's Compare viewers: `<report>/examples/` with an `examples.json` index.
 // Grad-CAM: per sample the image, the target mask (grey 0/255) and each model's heat map over the image with the
-// mask outlined, with its focus score. Segmentation: per test image the image, the truth and each encoder's
+// mask outlined, with its focus score, for the study's variant and, when given, standard Grad-CAM on an encoder
+// layer (`-gradcam-layer-<model>.png`). Segmentation: per test image the image, the truth and each encoder's
 // prediction as grey class-id PNGs (pixel = class id; the window colours them), with per-image macro recall and IoU.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { ExampleClass, GradcamExample, ReportExamplesIndex, SegmentationExample } from '../../../src-shared/domain/reports';
+import type { ExampleClass, GradcamExample, GradcamLayerInfo, ReportExamplesIndex, SegmentationExample } from '../../../src-shared/domain/reports';
 import type { GradcamFocusResult } from '../analysis/gradcam-focus';
 import type { ClassMask } from '../probes/mask-png';
 import { readMaskPng } from '../probes/mask-png';
@@ -28,6 +29,8 @@ export interface PredictedImage {
 export interface ExamplesInput {
   /** Grad-CAM results per model (sft, dpo, original…), over the same pairs. */
   gradcam: Record<string, GradcamFocusResult | undefined>;
+  /** Standard Grad-CAM (method `layer`) per model on the same pairs (matched by id; fewer pairs is fine). */
+  gradcamLayer?: GradcamLayerInfo & { results: Record<string, GradcamFocusResult | undefined> };
   /** The probe's images and their masks, and the class names (index = class id). */
   dataset: { items: ReadonlyArray<{ id: string; image: string; mask?: string }>; maskClassNames: readonly string[]; ignoreIndex: number };
   /** Predicted test images per encoder (original, sft, dpo…). */
@@ -107,6 +110,12 @@ export async function writeExamples(reportDir: string, input: ExamplesInput): Pr
       entry.maps[model] = await put(`${key}-gradcam-${model}.png`, await heatmapOverImagePng(s.map, result.gridH, result.gridW, s.image, s.mask, size));
       entry.focus[model] = s.score;
     }
+    for (const [model, result] of Object.entries(input.gradcamLayer?.results ?? {})) {
+      const s = result?.samples.find((x) => x.id === sample.id);
+      if (!result || !s) continue;
+      (entry.layerMaps ??= {})[model] = await put(`${key}-gradcam-layer-${model}.png`, await heatmapOverImagePng(s.map, result.gridH, result.gridW, s.image, s.mask, size));
+      (entry.layerFocus ??= {})[model] = s.score;
+    }
     gradcam.push(entry);
   }
 
@@ -139,7 +148,11 @@ export async function writeExamples(reportDir: string, input: ExamplesInput): Pr
   }
 
   const classes: ExampleClass[] = input.dataset.maskClassNames.map((name, id) => ({ id, name, rgb: classColour(id) }));
-  const index: ReportExamplesIndex = { gradcam, segmentation, classes };
+  const layer = input.gradcamLayer;
+  const index: ReportExamplesIndex = {
+    gradcam, segmentation, classes,
+    ...(layer && gradcam.some((g) => g.layerMaps) ? { gradcamLayer: { layer: layer.layer, protocol: layer.protocol } } : {}),
+  };
   await writeFile(join(reportDir, EXAMPLES_INDEX), `${JSON.stringify(index, null, 2)}\n`);
   return { file: EXAMPLES_INDEX, index };
 }

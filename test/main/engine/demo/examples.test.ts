@@ -1,5 +1,6 @@
 // The report's example pictures for the window (examples/ + examples.json), on hand-made inputs: every listed file
-// exists, class maps are grey class-id PNGs, and per-image recall / IoU come from the prediction against the truth.
+// exists, class maps are grey class-id PNGs, per-image recall / IoU come from the prediction against the truth, and
+// standard Grad-CAM maps are written beside the study's variant when given (and left out, as in old reports, when not).
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +60,8 @@ describe('writeExamples', () => {
     expect(index.segmentation).toHaveLength(8);
     expect(index.classes.map((c) => c.name)).toEqual(['background', 'circle', 'square']);
     expect(index.gradcam[0]!.focus).toEqual({ original: 0.1, sft: 0.2, dpo: 0.9 });
+    expect(index.gradcamLayer).toBeUndefined();
+    expect(index.gradcam[0]!.layerMaps).toBeUndefined();
     expect(Object.keys(index.gradcam[0]!.maps)).toEqual(['original', 'sft', 'dpo']);
     const files = [
       ...index.gradcam.flatMap((g) => [g.image, g.mask, ...Object.values(g.maps)]),
@@ -78,5 +81,32 @@ describe('writeExamples', () => {
     expect(new Set(truthPng.data)).toEqual(new Set([0, 1]));
     const mask = await readMaskPng(join(reportDir, index.gradcam[0]!.mask));
     expect(new Set(mask.data)).toEqual(new Set([0, 255]));
+  });
+
+  it('writes the standard Grad-CAM maps and scores of the pairs it was run on, and names the layer', async () => {
+    const image = await png(join(root, 'img-layer.png'), 8, 8, 3, (i) => (i * 5) % 256);
+    const reportDir = join(root, 'report-layer');
+    const { index } = await writeExamples(reportDir, {
+      gradcam: { sft: focus([0.2, 0.3, 0.4, 0.5, 0.6, 0.7], image), dpo: focus([0.9, 0.8, 0.7, 0.6, 0.5, 0.4], image) },
+      // Fewer pairs than examples: the last two samples have no standard maps.
+      gradcamLayer: { layer: 3, protocol: 'gradcam-focus/layer/hidden-state-3', results: { sft: focus([0.125, 0.25, 0.375, 0.5], image), dpo: focus([0.75, 0.625, 0.5, 0.375], image) } },
+      dataset: { items: [], maskClassNames: ['background'], ignoreIndex: 255 },
+      predictions: {},
+    });
+    expect(index.gradcamLayer).toEqual({ layer: 3, protocol: 'gradcam-focus/layer/hidden-state-3' });
+    expect(index.gradcam).toHaveLength(6);
+    expect(index.gradcam[1]!.layerMaps).toEqual({ sft: 'examples/gc-01-pair_1-gradcam-layer-sft.png', dpo: 'examples/gc-01-pair_1-gradcam-layer-dpo.png' });
+    expect(index.gradcam[1]!.layerFocus).toEqual({ sft: 0.25, dpo: 0.625 });
+    expect(index.gradcam[1]!.focus).toEqual({ sft: 0.3, dpo: 0.8 });
+    expect(index.gradcam[4]!.layerMaps).toBeUndefined();
+    for (const g of index.gradcam.slice(0, 4)) {
+      for (const f of Object.values(g.layerMaps!)) {
+        expect(isReportFile(f), f).toBe(true);
+        const map = await sharp(join(reportDir, f)).metadata();
+        expect([map.width, map.height], f).toEqual([256, 256]);
+      }
+    }
+    const onDisk = parseExamplesIndex(JSON.parse(readFileSync(join(reportDir, 'examples/examples.json'), 'utf8')));
+    expect(onDisk).toEqual(index);
   });
 });
