@@ -1,6 +1,6 @@
 // Wires the contract to ipcMain: every request is checked for its sender (our own window) and validated by dispatch.
 import { BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { contract, type ChannelName, type EventName, type Events } from '../../src-shared/ipc/contract';
+import { contract, type ChannelName, type EventName, type Events, type PickPurpose } from '../../src-shared/ipc/contract';
 import { PivotError } from '../../src-shared/errors';
 import { dispatch } from '../ipc/dispatch';
 import type { HandlerContext } from '../ipc/handlers';
@@ -14,7 +14,12 @@ export function sendToWindow<E extends EventName>(win: BrowserWindow | undefined
 
 export function registerIpc(win: BrowserWindow, workspace: () => Workspace, runs?: () => RunManager | undefined): void {
   const emit = <E extends EventName>(event: E, payload: Events[E]): void => sendToWindow(win, event, payload);
-  const pickFile = async (purpose: 'import' | 'export'): Promise<string | null> => {
+  const pickFile = async (purpose: PickPurpose): Promise<string | null> => {
+    if (purpose === 'export-encoder') {
+      // A folder, new or empty: the export writes several files into it.
+      const r = await dialog.showOpenDialog(win, { title: 'Export the encoder into', properties: ['openDirectory', 'createDirectory', 'promptToCreate'] });
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    }
     const filters = [{ name: 'Preference pairs', extensions: ['jsonl', 'json'] }];
     if (purpose === 'import') {
       const r = await dialog.showOpenDialog(win, { properties: ['openFile'], filters });

@@ -1,5 +1,5 @@
 // The one implementation of every contract channel, shared by Electron IPC and the `pivot serve` WebSocket.
-import type { ChannelName, Events, ParsedRequestOf, ResponseOf } from '../../src-shared/ipc/contract';
+import type { ChannelName, Events, ParsedRequestOf, PickPurpose, ResponseOf } from '../../src-shared/ipc/contract';
 import { PivotError } from '../../src-shared/errors';
 import { exportDataset } from '../curation/export-dataset';
 import { importDataset } from '../curation/import-dataset';
@@ -13,7 +13,7 @@ export interface HandlerContext {
   workspace: Workspace;
   emit: <E extends keyof Events>(event: E, payload: Events[E]) => void;
   /** A native file picker; only Electron has one. */
-  pickFile?: (purpose: 'import' | 'export') => Promise<string | null>;
+  pickFile?: (purpose: PickPurpose) => Promise<string | null>;
   /** Training runs of this workspace (each transport owns one manager per open workspace). */
   runs?: RunManager;
 }
@@ -71,6 +71,8 @@ export const handlers: Handlers = {
   'runs:pause': (req, ctx) => runManager(ctx).pause(req.id),
   'runs:resume': (req, ctx) => runManager(ctx).resume(req.id),
   'runs:cancel': (req, ctx) => runManager(ctx).cancel(req.id),
+  'runs:export': ({ job, ...request }, ctx) =>
+    runManager(ctx).exportEncoder(request, (done, total, label) => ctx.emit('job:progress', { job, done, total, label })),
   'recipes:list': (_req, { runs }) => (runs ? runs.recipes() : listRecipes()),
   'engine:backends': (_req, ctx) => runManager(ctx).backends(),
   'reports:list': (_req, { workspace }) => listReports(workspace.dir),

@@ -5,7 +5,8 @@ import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { PivotError } from '../../src-shared/errors';
-import type { RecipeInfo } from '../../src-shared/domain/runs';
+import type { RecipeInfo, RunObjective } from '../../src-shared/domain/runs';
+import { loadRecipe, pipelineFor } from '../engine/train/recipe';
 
 /** Where the built-in recipes live in a checkout. */
 export const RECIPES_DIR = fileURLToPath(new URL('../../resources/recipes', import.meta.url));
@@ -63,4 +64,14 @@ export function resolveRecipe(recipe: string, dir = RECIPES_DIR): string {
       : `Unknown recipe '${recipe}': ${names.length > 0 ? `the built-in recipes are ${names.join(', ')}` : 'there are no built-in recipes'}; or give the path of a recipe file (YAML or JSON).`,
     { recipe, builtIn: names },
   );
+}
+
+/**
+ * Reads and validates the recipe a run will train with (a resolved name or path, see resolveRecipe) and that it
+ * has the branch asked for, so a typo is refused with the run request instead of surfacing as a failed run later.
+ */
+export function checkRecipe(recipe: string, objective: RunObjective | undefined, dir = RECIPES_DIR): void {
+  const builtIn = listRecipes(dir).find((r) => r.name === recipe);
+  const parsed = loadRecipe(builtIn ? builtIn.path : recipe);
+  pipelineFor(parsed, objective ?? parsed.objective);
 }

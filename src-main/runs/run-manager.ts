@@ -2,12 +2,14 @@
 // data, routes pause / resume / cancel, and finds runs left `running` by a process that is gone.
 import { mkdirSync } from 'node:fs';
 import { PivotError } from '../../src-shared/errors';
-import { ACTIVE_RUN_STATUSES, type BackendReport, type ParsedRunStart, type RecipeInfo, type RunInfo } from '../../src-shared/domain/runs';
+import { ACTIVE_RUN_STATUSES, type BackendReport, type ParsedRunStart, type RecipeInfo, type RunInfo, type RunObjective } from '../../src-shared/domain/runs';
+import type { EncoderExportReport } from '../../src-shared/ipc/contract';
 import type { HostLauncher } from '../engine/host/engine-host';
 import { probeBackends } from '../engine/host/probe-backends';
-import type { HostTrainOptions } from '../engine/host/protocol';
+import { ENGINE_JOB_ENV, type HostTrainOptions } from '../engine/host/protocol';
 import type { Workspace } from '../store/workspace';
-import { listRecipes, resolveRecipe } from './recipes';
+import { checkRecipe, listRecipes, resolveRecipe } from './recipes';
+import { exportRunEncoder, type ExportProgress, type RunExportRequest } from './run-export';
 import { checkRunData, materialiseRunData } from './run-data';
 import { RunSession, type EmitEvent } from './run-session';
 
@@ -17,6 +19,11 @@ export interface RunManagerOptions {
   emit: EmitEvent;
   /** Built-in recipes folder (default resources/recipes). */
   recipesDir?: string;
+  /**
+   * Validates a resolved recipe for an objective before the run is recorded (default: the engine's recipe schema).
+   * A host running another engine (tests) brings its own.
+   */
+  checkRecipe?: (recipe: string, objective: RunObjective | undefined) => void;
   /** How long a cancelled run may take to write its checkpoint and stop before its host is killed (default 60 s). */
   cancelGraceMs?: number;
 }
@@ -41,6 +48,7 @@ export class RunManager {
   async start(request: ParsedRunStart): Promise<RunInfo> {
     if (this.closed) throw new PivotError('WORKSPACE_UNAVAILABLE', 'This workspace is closing; start the run again once it is open.');
     const recipe = resolveRecipe(request.recipe, this.options.recipesDir);
+    this.checkRecipe(recipe, request.objective);
     const data = request.data ? checkRunData(this.workspace, request.data) : null;
     const store = this.workspace.runs;
     const queued = store.create({
@@ -72,6 +80,12 @@ export class RunManager {
     this.queue.push({ runId: queued.id, options });
     this.next();
     return store.get(queued.id);
+  }
+
+  /** The configured check; by default the engine's schema, unless $PIVOT_ENGINE_JOB makes the hosts run another engine. */
+  private checkRecipe(recipe: string, objective: RunObjective | undefined): void {
+    if (this.options.checkRecipe) this.options.checkRecipe(recipe, objective);
+    else if (!process.env[ENGINE_JOB_ENV]) checkRecipe(recipe, objective, this.options.recipesDir);
   }
 
   pause(id: number): RunInfo {
@@ -116,6 +130,12 @@ export class RunManager {
       list.push(resolve);
       this.waiting.set(id, list);
     });
+  }
+
+  /** Exports a finished run's encoder on an engine host of its own: it neither waits for nor holds up the queue. */
+  exportEncoder(request: RunExportRequest, onProgress?: ExportProgress): Promise<EncoderExportReport> {
+    if (this.closed) return Promise.reject(new PivotError('WORKSPACE_UNAVAILABLE', 'This workspace is closing; export again once it is open.'));
+    return exportRunEncoder(this.workspace, this.options.launch, request, onProgress);
   }
 
   /** The built-in recipes a run can name. */

@@ -21,6 +21,7 @@ import {
   type RunInfo,
   type RunLogPage,
   type RunMetrics,
+  type RunObjective,
 } from '../domain/runs';
 import { reportNameSchema, type ReportSummary, type StudyReport } from '../domain/reports';
 import type { ErrorData } from '../errors';
@@ -73,6 +74,29 @@ export interface ExportResult {
   images: number;
 }
 
+/** What the file pickers are for: pairs to import, a pairs file to write, the folder of an encoder export. */
+export const PICK_PURPOSES = ['import', 'export', 'export-encoder'] as const;
+export type PickPurpose = (typeof PICK_PURPOSES)[number];
+
+/** A run's encoder exported by `runs:export` (the engine's ExportReport; src-main/engine/host/protocol.ts checks they agree). */
+export interface EncoderExportReport {
+  /** The folder written. */
+  out: string;
+  checkpoint: string;
+  runDir: string | null;
+  stage: string | null;
+  step: number | null;
+  objective: RunObjective | null;
+  architecture: string;
+  modelType: string;
+  baseModel: string | null;
+  withProjector: boolean;
+  /** File names written into `out`. */
+  files: string[];
+  /** Of the re-loaded encoder's outputs against the run's: the export's verification (0 when bit-exact). */
+  maxRelativeError: number;
+}
+
 export const contract = {
   'workspace:info': channel<WorkspaceInfo>()(nothing),
   'pairs:list': channel<PairPage>()(pairQuerySchema),
@@ -105,7 +129,7 @@ export const contract = {
       .strict(),
   ),
   'dialog:pick-file': channel<string | null>()(
-    z.object({ purpose: z.enum(['import', 'export']) }).strict(),
+    z.object({ purpose: z.enum(PICK_PURPOSES) }).strict(),
   ),
   /** Queues a training run (it starts at once when none is running); the data is exported into its folder first. */
   'runs:start': channel<RunInfo>()(runStartSchema),
@@ -130,6 +154,22 @@ export const contract = {
   'runs:resume': channel<RunInfo>()(runRef),
   /** Stops a run at its next step (the engine keeps its checkpoint), or drops it from the queue. */
   'runs:cancel': channel<RunInfo>()(runRef),
+  /**
+   * Exports a finished run's trained encoder as a Hugging Face folder (re-loaded and checked before it is kept), on
+   * an engine host of its own, so a run may train meanwhile. `path` is an absolute folder, new or empty unless
+   * `overwrite`; `job` keys its `job:progress` events.
+   */
+  'runs:export': channel<EncoderExportReport>()(
+    z
+      .object({
+        id: z.number().int().positive(),
+        path: z.string().trim().min(1),
+        withProjector: z.boolean().default(false),
+        overwrite: z.boolean().default(false),
+        job: z.string().min(1).max(64),
+      })
+      .strict(),
+  ),
   /** The built-in recipes (resources/recipes/*.yaml). */
   'recipes:list': channel<RecipeInfo[]>()(nothing),
   /** The engine's backends on this machine, and the one a run gets by default. */

@@ -1,7 +1,7 @@
 // End to end, in Chromium against `pivot serve`, with the real engine: start a DPO run from the Training screen on a
 // Shapes-world folder with a recipe file, watch its curves grow live, pause (the curves stop), resume, see it complete
-// with its log; then start another and cancel it.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// with its log; then start another and cancel it; export the completed run's encoder from its header.
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,5 +106,15 @@ test('train from the window: live curves, pause, resume, complete, cancel', asyn
   await expect(page.getByTestId('selected-run-status')).toHaveAttribute('data-status', 'completed');
   // Every step of the three stages, from the workspace.
   await expect.poll(() => lossPoints(page)).toBe(totalSteps);
+
+  // One-click export of the completed run's encoder, on an engine host: re-loaded and checked bit-exact.
+  const encoder = join(dir, 'encoder');
+  await page.getByTestId('export-encoder').click();
+  await page.getByTestId('export-encoder-path').fill(encoder);
+  await page.getByTestId('export-encoder-run').click();
+  await expect(page.getByTestId('export-encoder-delta')).toHaveText('0 (bit-exact)', { timeout: 60_000 });
+  await expect(page.getByTestId('export-encoder-folder')).toHaveText(encoder);
+  expect(readdirSync(encoder).sort()).toEqual(['README.md', 'config.json', 'model.safetensors', 'preprocessor_config.json']);
+  await page.screenshot({ path: testInfo.outputPath('exported.png') });
   expect(consoleErrors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual([]);
 });

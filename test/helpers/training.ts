@@ -1,5 +1,5 @@
 // Test helpers for training runs: the engine test double's module path, its recipes, and an engine host on it.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { forkEngineHost } from '../../src-main/engine/host/fork';
@@ -12,6 +12,11 @@ export const TRAINING_JOB = fileURLToPath(new URL('./training-job.ts', import.me
 
 /** Engine hosts that run the test double instead of the engine. */
 export const testHost: HostLauncher = () => forkEngineHost({ jobModule: TRAINING_JOB });
+
+/** The test double's recipe check (its recipes are its own JSON, not the engine's schema): the file must parse. */
+export function checkTestRecipe(recipe: string): void {
+  JSON.parse(readFileSync(recipe, 'utf8'));
+}
 
 /** Writes a recipe for the test double and returns its path. */
 export function testRecipe(recipe: Partial<TestRecipe> = {}, dir = tempDir('pivot-recipe-')): string {

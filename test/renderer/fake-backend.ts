@@ -6,7 +6,7 @@ import type { ImportReport } from '../../src-shared/domain/import-report';
 import type { PairEdit, PairFilter, PairStatus, PreferencePair, StatusCounts } from '../../src-shared/domain/pairs';
 import type { BackendReport, MetricPoint, RecipeInfo, RunInfo, RunLogEntry, RunStatus } from '../../src-shared/domain/runs';
 import { downsamplePoints } from '../../src-shared/metrics/downsample';
-import type { ChannelName, EventName, Events, PairHistoryEntry, Result, WorkspaceInfo } from '../../src-shared/ipc/contract';
+import type { ChannelName, EncoderExportReport, EventName, Events, PairHistoryEntry, Result, WorkspaceInfo } from '../../src-shared/ipc/contract';
 import type { Transport } from '../../src-renderer/src/api/transport';
 
 export interface FakeCall {
@@ -251,6 +251,8 @@ export class FakeBackend implements Transport {
         return this.recipes;
       case 'engine:backends':
         return this.backends;
+      case 'runs:export':
+        return this.exportEncoder(req);
     }
   }
 
@@ -258,6 +260,20 @@ export class FakeBackend implements Transport {
     const run = this.runs.find((r) => r.id === id);
     if (!run) throw new PivotError('NOT_FOUND', `No run ${String(id)} in this workspace.`);
     return run;
+  }
+
+  /** The app's export, minus the engine: the same refusals, and the report of a bit-exact export. */
+  private exportEncoder(req: Record<string, unknown>): EncoderExportReport {
+    const run = this.findRun(req.id);
+    if (['queued', 'running', 'paused'].includes(run.status)) throw new PivotError('INVALID_REQUEST', `Run ${run.id} is ${run.status}: export its encoder once it has finished.`);
+    const checkpoint = run.result?.finalCheckpoint;
+    if (!checkpoint) throw new PivotError('INVALID_REQUEST', `Run ${run.id} ended ${run.status} without a final checkpoint, so it has no trained encoder to export; train it again.`);
+    const withProjector = req.withProjector === true;
+    return {
+      out: req.path as string, checkpoint, runDir: run.runDir, stage: run.objective, step: 8, objective: run.objective, architecture: 'SiglipVisionModel',
+      modelType: 'siglip_vision_model', baseModel: null, withProjector, maxRelativeError: 0,
+      files: ['README.md', 'config.json', 'model.safetensors', 'preprocessor_config.json', ...(withProjector ? ['projector.safetensors'] : [])],
+    };
   }
 
   /** Answers with the run as it was (the status change arrives as a run:status event, as from the app). */

@@ -1,11 +1,11 @@
 // The engine host process: runs one job away from main's event loop — a training run (the engine's `train`, or the
-// module named by $PIVOT_ENGINE_JOB) or the backend probe — and reports back through its parent link.
+// module named by $PIVOT_ENGINE_JOB), an encoder export, or the backend probe — and reports back through its parent link.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PivotError, type ErrorData } from '../../../src-shared/errors';
 import type { TrainOptions, TrainResult } from '../train/api';
 import { linkToParent } from './parent-port';
-import { ENGINE_JOB_ENV, type HostTrainOptions, type ToHost } from './protocol';
+import { ENGINE_JOB_ENV, type HostExportOptions, type HostTrainOptions, type ToHost } from './protocol';
 import { HostRunControl } from './run-control';
 
 type Train = (options: TrainOptions) => Promise<TrainResult>;
@@ -32,6 +32,9 @@ parent.onMessage((message: ToHost) => {
     case 'start':
       if (!busy) void train(message.options);
       return;
+    case 'export':
+      if (!busy) void exportEncoder(message.options);
+      return;
     case 'backends':
       if (!busy) void probeBackends();
       return;
@@ -56,6 +59,20 @@ async function train(options: HostTrainOptions): Promise<void> {
     const run = await loadTrain();
     const result = await run({ ...options, control, onEvent: (event) => void parent.send({ type: 'event', event }) });
     await parent.send({ type: 'done', result });
+    process.exit(0);
+  } catch (err) {
+    await fail(err);
+  }
+}
+
+/** Writes and checks the export (tfjs and the weights load here, not in main), then reports what it wrote. */
+async function exportEncoder({ backend, ...options }: HostExportOptions): Promise<void> {
+  busy = true;
+  try {
+    const [{ exportEncoder: run }, { selectBackend }] = await Promise.all([import('../export'), import('../backend/select')]);
+    const selected = await selectBackend(backend);
+    await parent.send({ type: 'exporting', backend: selected.name });
+    await parent.send({ type: 'exported', report: await run(options) });
     process.exit(0);
   } catch (err) {
     await fail(err);

@@ -2,15 +2,21 @@
 // types and their wire forms in src-shared (which cannot import the engine) say the same thing.
 import type { ErrorData } from '../../../src-shared/errors';
 import type { BackendInfo, ENGINE_BACKENDS, RunEventData, RunResultData } from '../../../src-shared/domain/runs';
+import type { EncoderExportReport } from '../../../src-shared/ipc/contract';
 import type { BACKEND_NAMES, BackendStatus } from '../backend/availability';
+import type { ExportOptions, ExportReport } from '../export';
 import type { RunEvent, TrainOptions, TrainResult } from '../train/api';
 
 /** What the host needs to train: TrainOptions without the callbacks, which it supplies itself. */
 export type HostTrainOptions = Omit<TrainOptions, 'control' | 'onEvent'>;
 
-/** Main → host. A host runs one job: a training run, or the backend probe. */
+/** What the host needs to export an encoder: the export's own options, and the backend to re-load and check it on. */
+export type HostExportOptions = ExportOptions & { backend?: string };
+
+/** Main → host. A host runs one job: a training run, an encoder export, or the backend probe. */
 export type ToHost =
   | { type: 'start'; options: HostTrainOptions }
+  | { type: 'export'; options: HostExportOptions }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'cancel' }
@@ -23,7 +29,10 @@ export type FromHost =
   | { type: 'state'; state: 'paused' | 'running' | 'stopping' }
   | { type: 'done'; result: TrainResult }
   | { type: 'failed'; error: ErrorData }
-  | { type: 'backends'; backends: BackendStatus[] };
+  | { type: 'backends'; backends: BackendStatus[] }
+  /** The export has its backend and is writing (then checking) the folder; `exported` or `failed` follows. */
+  | { type: 'exporting'; backend: string }
+  | { type: 'exported'; report: ExportReport };
 
 /** The environment variable naming the module whose `train(options)` the host runs (default: the engine's). */
 export const ENGINE_JOB_ENV = 'PIVOT_ENGINE_JOB';
@@ -33,4 +42,5 @@ type Agree<T extends true> = T;
 export type RunEventsAgree = Agree<Same<RunEvent, RunEventData>>;
 export type TrainResultsAgree = Agree<Same<TrainResult, RunResultData>>;
 export type BackendNamesAgree = Agree<Same<(typeof BACKEND_NAMES)[number], (typeof ENGINE_BACKENDS)[number]>>;
+export type ExportReportsAgree = Agree<Same<ExportReport, EncoderExportReport>>;
 export type BackendStatusesFit = Agree<BackendStatus extends BackendInfo ? true : false>;

@@ -33,6 +33,7 @@ const CHANNELS = {
   'runs:pause': true,
   'runs:resume': true,
   'runs:cancel': true,
+  'runs:export': true,
   'recipes:list': true,
   'engine:backends': true,
   'reports:list': true,

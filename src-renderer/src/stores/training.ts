@@ -1,12 +1,14 @@
 // Training runs in the window: the list, the selected run's metrics (history from `runs:metrics`, then live from
-// `run:event`, never polled) and log, the recipes and backends for the start form, and pause / resume / cancel.
+// `run:event`, never polled) and log, the recipes and backends for the start form, pause / resume / cancel, and
+// exporting a finished run's encoder.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
 import type { BackendReport, MetricPoint, RecipeInfo, RunInfo, RunLogEntry, RunStartRequest } from '../../../src-shared/domain/runs';
-import type { Events } from '../../../src-shared/ipc/contract';
+import type { EncoderExportReport, Events, RequestOf } from '../../../src-shared/ipc/contract';
 import { downsamplePoints } from '../../../src-shared/metrics/downsample';
 import { useApi } from '../api';
 import type { XAxisKind } from '../lib/run-charts';
+import { useJobsStore } from './jobs';
 import { useToastsStore } from './toasts';
 
 /** Points fetched for a chart; the live tail is folded back to this many when it has grown to twice as many. */
@@ -19,6 +21,7 @@ type RunEventPayload = Events['run:event'];
 export const useTrainingStore = defineStore('training', () => {
   const api = useApi();
   const toasts = useToastsStore();
+  const jobs = useJobsStore();
   const runs = ref<RunInfo[]>([]);
   const selectedId = ref<number | null>(null);
   /** The selected run's points, in order; mutated in place and triggered (a live run adds one per step). */
@@ -162,6 +165,14 @@ export const useTrainingStore = defineStore('training', () => {
     }
   }
 
+  /**
+   * Exports a finished run's encoder (`runs:export`) as a job, whose progress is in the jobs store under the id handed
+   * to `onStart`; resolves with what was written and checked, or throws the app's error (the dialog shows it).
+   */
+  function exportEncoder(request: Omit<RequestOf<'runs:export'>, 'job'>, onStart?: (job: string) => void): Promise<EncoderExportReport> {
+    return jobs.run('export', (job) => api.runs.export({ ...request, job }), onStart);
+  }
+
   return {
     runs,
     selectedId,
@@ -181,6 +192,7 @@ export const useTrainingStore = defineStore('training', () => {
     pause: (id: number) => control('pause', id),
     resume: (id: number) => control('resume', id),
     cancel: (id: number) => control('cancel', id),
+    exportEncoder,
     applyEvent,
     applyStatus,
   };

@@ -8,7 +8,7 @@ import type { HandlerContext } from '../../../src-main/ipc/handlers';
 import { RunManager } from '../../../src-main/runs/run-manager';
 import type { BackendReport, RecipeInfo, RunInfo, RunLogPage, RunMetrics } from '../../../src-shared/domain/runs';
 import type { Events, Result } from '../../../src-shared/ipc/contract';
-import { testHost, testRecipe } from '../../helpers/training';
+import { checkTestRecipe, testHost, testRecipe } from '../../helpers/training';
 import { tempDir, workspaceWithPairs } from '../../helpers/workspace';
 
 async function context(recipesDir = tempDir('pivot-recipes-')): Promise<{ ctx: HandlerContext; events: Array<[string, unknown]> }> {
@@ -16,7 +16,7 @@ async function context(recipesDir = tempDir('pivot-recipes-')): Promise<{ ctx: H
   const emit = <E extends keyof Events>(e: E, p: Events[E]): void => void events.push([e, p]);
   const workspace = await workspaceWithPairs([{}, {}]);
   workspace.pairs.update(1, { status: 'accepted' });
-  const runs = new RunManager(workspace, { launch: testHost, emit, recipesDir });
+  const runs = new RunManager(workspace, { launch: testHost, checkRecipe: checkTestRecipe, emit, recipesDir });
   return { ctx: { workspace, emit, runs }, events };
 }
 

@@ -2,14 +2,14 @@
 // workspace, its events recorded and forwarded, cancel, failure, a crash reported with its exit code, the queue, and
 // runs abandoned by a process that is gone.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunManager } from '../../../src-main/runs/run-manager';
 import type { Workspace } from '../../../src-main/store/workspace';
 import type { EventName, Events } from '../../../src-shared/ipc/contract';
-import { testHost, testRecipe, until } from '../../helpers/training';
-import { workspaceWithPairs } from '../../helpers/workspace';
+import { checkTestRecipe, testHost, testRecipe, until } from '../../helpers/training';
+import { tempDir, workspaceWithPairs } from '../../helpers/workspace';
 
 type Emitted = { [E in EventName]: [E, Events[E]] }[EventName];
 
@@ -17,7 +17,7 @@ async function setup(accepted = 2): Promise<{ ws: Workspace; manager: RunManager
   const ws = await workspaceWithPairs([{}, {}, {}]);
   for (let id = 1; id <= accepted; id++) ws.pairs.update(id, { status: 'accepted' });
   const emitted: Emitted[] = [];
-  const manager = new RunManager(ws, { launch: testHost, emit: (event, payload) => emitted.push([event, payload] as Emitted), cancelGraceMs: 5000 });
+  const manager = new RunManager(ws, { launch: testHost, checkRecipe: checkTestRecipe, emit: (event, payload) => emitted.push([event, payload] as Emitted), cancelGraceMs: 5000 });
   return { ws, manager, emitted };
 }
 
@@ -116,6 +116,21 @@ describe('RunManager', () => {
     await expect(manager.start({ recipe: testRecipe(), data: { dataset: 'nope', filter: {} } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(manager.start({ recipe: testRecipe(), data: { folder: '/nowhere' } })).rejects.toThrow(/data folder \/nowhere does not exist/);
     expect(ws.runs.list()).toEqual([]);
+  });
+
+  it('checks the recipe against the engine\'s schema before recording the run', async () => {
+    const ws = await workspaceWithPairs([{}]);
+    const manager = new RunManager(ws, { launch: testHost, emit: () => undefined });
+    const dir = tempDir('pivot-recipe-');
+    const typo = join(dir, 'typo.yaml');
+    writeFileSync(typo, 'model: { preset: toy }\ndata: { shapes: { count: 10 } }\nstages: []\nbranches: { sft: { trainable: [encoder], lr: 1e-4, epoch: 2 } }\n');
+    await expect(manager.start({ recipe: typo })).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringMatching(/typo\.yaml.*branches\.sft.*epoch/s) });
+    const sftOnly = join(dir, 'sft-only.yaml');
+    writeFileSync(sftOnly, 'objective: sft\nmodel: { preset: toy }\ndata: { shapes: { count: 10 } }\nstages: []\nbranches: { sft: { trainable: [encoder], lr: 1e-4 } }\n');
+    await expect(manager.start({ recipe: sftOnly, objective: 'dpo' })).rejects.toThrow(`${sftOnly}: no "branches.dpo" stage; add one to train with dpo.`);
+    expect(ws.runs.list()).toEqual([]);
+    await manager.close();
+    ws.close();
   });
 
   it('ends runs left active by a process that is gone: running → crashed, queued → cancelled', async () => {
