@@ -11,6 +11,7 @@ interface DemoCommandOptions {
   out?: string;
   workspace?: string;
   quick?: boolean;
+  recipe?: string;
   seeds: number;
   samples?: number;
   backend?: string;
@@ -30,6 +31,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--out <dir>', 'output folder (run/, report.json, report.html); default pivot-demo, or <workspace>/reports/<date-time> with --workspace')
     .option('--workspace <dir>', 'write the report into this workspace (reports/<date-time>/), where the window\'s Compare screen lists it')
     .option('--quick', 'the shapes-quick recipe (seconds, not a study) instead of shapes-study (minutes)')
+    .option('--recipe <name|file>', 'run the study on this recipe (a built-in name or a recipe file) instead of shapes-study; it needs sft and dpo branches')
     .option('--seeds <k>', 'probe seeds (split seeds of the linear probe, MLP seeds of the segmentation probe)', positiveInt('--seeds'), 3)
     .option('--samples <n>', 'Grad-CAM test pairs per model (default 32, 16 with --quick)', positiveInt('--samples'))
     .option('--backend <name>', `engine backend (${ENGINE_BACKENDS.join('|')}); the best available otherwise`, oneOf('--backend', ENGINE_BACKENDS))
@@ -43,7 +45,7 @@ export function registerDemoCommand(program: Command): void {
       const tty = !o.json && process.stderr.isTTY === true;
       let bar: ReturnType<typeof progressBar> | null = null;
       const { report } = await runStudy({
-        out: demoOutDir(o), seeds: o.seeds, ...(o.quick ? { quick: true } : {}), ...(o.backend ? { backend: o.backend } : {}),
+        out: demoOutDir(o), seeds: o.seeds, ...(o.quick ? { quick: true } : {}), ...(o.recipe ? { recipe: o.recipe } : {}), ...(o.backend ? { backend: o.backend } : {}),
         ...(o.samples !== undefined ? { gradcamSamples: o.samples } : {}),
         onProgress: (p) => {
           if (!tty) return;

@@ -11,18 +11,26 @@ import { createPresetMllm, createPretrainedMllm, readTokenizerFiles } from '../m
 import type { Mllm } from '../models/mllm/model';
 import type { StageResult, TrainOptions, TrainResult } from './api';
 import { loadTrainingCheckpoint, readRunState, type RunState } from './checkpoints';
-import { loadRecipe, pipelineFor, type Recipe } from './recipe';
+import { loadRecipe, pipelineFor, type Recipe, type Stage } from './recipe';
 import { datasetFolder, prepareStageItems } from './run-data';
 import { RunLog } from './run-log';
 import { checkAndRecordRecipe } from './run-manifest';
 import { runStage, stagePlan } from './stage-runner';
 
 export type * from './api';
-export { loadRecipe, pipelineFor, builtInRecipeNames, type Recipe, type Stage } from './recipe';
+export { loadRecipe, pipelineFor, builtInRecipeNames, type Recipe, type Stage, type Sweep } from './recipe';
 
 /** Seeds a stage's shuffling from the recipe's seed and the stage's name (so adding a stage moves no other). */
 export function stageSeed(seed: number, stage: string): number {
   return hashWords([seed >>> 0, Math.floor(seed / 4294967296) >>> 0, ...Array.from(stage, (c) => c.codePointAt(0) as number)]);
+}
+
+/**
+ * A branch with its own seed is shuffled by (seed, kind) alone, not its name: two sweep points with the same seed
+ * see the same data order, so their difference is their settings.
+ */
+function shuffleSeed(recipeSeed: number, stage: Stage): number {
+  return stage.seed === undefined ? stageSeed(recipeSeed, stage.name) : stageSeed(stage.seed, stage.kind);
 }
 
 export async function train(options: TrainOptions): Promise<TrainResult> {
@@ -79,7 +87,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const plan = stagePlan(stage, stageItems.length);
       log.emit({ type: 'stage', stage: stage.name, index: index + 1, of: pipeline.length, totalSteps: plan.totalSteps });
       const outcome = await runStage({
-        runDir, stage, model, items: stageItems, images, seed: stageSeed(recipe.seed, stage.name), startCheckpoint, resume, state, log,
+        runDir, stage, model, items: stageItems, images, seed: shuffleSeed(recipe.seed, stage), startCheckpoint, resume, state, log,
         ...(options.control ? { control: options.control } : {}),
       });
       if (outcome.status === 'cancelled') {

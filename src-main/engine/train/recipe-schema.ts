@@ -5,7 +5,8 @@ import { MLLM_PARTS } from '../models/mllm/parts';
 import { MLLM_PRESET_NAMES } from '../models/mllm/presets';
 import { STAGE_KINDS } from '../data/batches/examples';
 
-const stageName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'a stage name is letters, digits, "-" and "_"');
+// "." is allowed so that a sweep's stage names can carry their settings (`dpo-lr3e-5-b0.1-e3-s1`).
+const stageName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a stage name is letters, digits, ".", "-" and "_"');
 
 /** What every stage sets; the defaults are the paper's (warm-up 3 %, no weight decay) and transformers' (clip 1.0). */
 const stageFields = {
@@ -37,7 +38,29 @@ const stageFields = {
 
 export const stageSchema = z.strictObject({ name: stageName, kind: z.enum(STAGE_KINDS), ...stageFields });
 /** A branch stage: its kind is the branch (sft or dpo); its name defaults to it too. */
-export const branchSchema = z.strictObject({ name: stageName.optional(), ...stageFields });
+export const branchSchema = z.strictObject({
+  name: stageName.optional(),
+  /** Seeds this branch's shuffling only (not the model nor the shared stages): what a sweep's seeds vary. */
+  seed: z.number().int().min(0).optional(),
+  ...stageFields,
+});
+
+const sweepValues = <T extends z.ZodType>(value: T) => z.array(value).min(1);
+/**
+ * A grid of branch settings, every combination trained from the same base checkpoint: the branch's LR per objective
+ * (DPO's is far below SFT's, so one shared list would be wrong), DPO's β, the training length, the branch seeds.
+ * An axis left out keeps the branch's own value.
+ */
+export const sweepSchema = z.strictObject({
+  /** Which branches to sweep. Default both. */
+  objectives: z.array(z.enum(['sft', 'dpo'])).min(1).default(['sft', 'dpo']),
+  lr: z.strictObject({ sft: sweepValues(z.number().positive()).optional(), dpo: sweepValues(z.number().positive()).optional() }).optional(),
+  beta: sweepValues(z.number().positive()).optional(),
+  epochs: sweepValues(z.number().positive()).optional(),
+  maxSteps: sweepValues(z.number().int().positive()).optional(),
+  /** Branch seeds (see the branch's `seed`). Default [0]. */
+  seeds: sweepValues(z.number().int().min(0)).default([0]),
+});
 
 export const recipeSchema = z.strictObject({
   name: z.string().optional(),
@@ -77,11 +100,12 @@ export const recipeSchema = z.strictObject({
   stages: z.array(stageSchema),
   /** The post-training branch, one per objective; each starts from the last shared stage's checkpoint. */
   branches: z.strictObject({ sft: branchSchema.optional(), dpo: branchSchema.optional() }),
-  /** Reserved for sweeps (LR × β × steps × seeds), a later issue. */
-  sweep: z.unknown().optional(),
+  /** A grid over the branches' settings, for `pivot sweep`; `pivot train` ignores it. */
+  sweep: sweepSchema.optional(),
 });
 
 export type RecipeInput = z.input<typeof recipeSchema>;
 export type ParsedRecipe = z.output<typeof recipeSchema>;
 export type ParsedStage = z.output<typeof stageSchema>;
 export type ParsedBranch = z.output<typeof branchSchema>;
+export type ParsedSweep = z.output<typeof sweepSchema>;

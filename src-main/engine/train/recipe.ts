@@ -8,9 +8,9 @@ import type { z } from 'zod';
 import { PivotError } from '../../../src-shared/errors';
 import type { StageKind } from '../data/batches/examples';
 import type { MllmPart } from '../models/mllm/parts';
-import type { MllmPresetName } from '../models/mllm/presets';
+import { MLLM_PRESET_NAMES, type MllmPresetName } from '../models/mllm/presets';
 import type { Objective } from './api';
-import { recipeSchema, type ParsedBranch, type ParsedRecipe, type ParsedStage } from './recipe-schema';
+import { recipeSchema, type ParsedBranch, type ParsedRecipe, type ParsedStage, type ParsedSweep } from './recipe-schema';
 
 /**
  * Where the built-in recipes live: `resources/recipes/<name>.yaml` of the source tree, or $PIVOT_RECIPES_DIR (a
@@ -36,6 +36,18 @@ export interface Stage {
   beta: number;
   checkpointEvery: number;
   subset: { from: number; to: number };
+  /** A branch's own shuffling seed (see branchSchema); unset: the recipe's seed. */
+  seed?: number;
+}
+
+/** A recipe's sweep, checked against its branches; an axis left out keeps the branch's value. */
+export interface Sweep {
+  objectives: Objective[];
+  lr: Partial<Record<Objective, number[]>>;
+  beta?: number[];
+  epochs?: number[];
+  maxSteps?: number[];
+  seeds: number[];
 }
 
 export interface Recipe {
@@ -49,6 +61,7 @@ export interface Recipe {
   data: { folder?: string; shapes?: { count: number; seed: number; size: number; difficulty?: string }; includeTestSplit: boolean; maxLength?: number };
   stages: Stage[];
   branches: Partial<Record<Objective, Stage>>;
+  sweep?: Sweep;
 }
 
 function fail(message: string): never {
@@ -113,7 +126,7 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
     case 'invalid_type':
       return input === undefined
         ? [`"${at}" is missing (expected ${issue.expected})`]
-        : [`"${at}" must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, got ${describeValue(input)}`];
+        : [`"${at}" must be ${issue.expected === 'array' ? 'a list' : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`}, got ${describeValue(input)}`];
     case 'invalid_value':
       return [`"${at}" must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(input)}`];
     default:
@@ -124,10 +137,9 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
 function resolveRecipe(r: ParsedRecipe, file: string): Recipe {
   const base = dirname(file);
   const path = (p: string | undefined) => (p === undefined ? undefined : isAbsolute(p) ? p : resolve(base, p));
-  if (r.sweep !== undefined) fail(`${file}: "sweep" is reserved for sweeps, which are not supported yet; remove it and run one setting per recipe.`);
   const pretrained = r.model.encoder !== undefined || r.model.lm !== undefined;
   if ((r.model.preset !== undefined) === pretrained || (pretrained && (r.model.encoder === undefined || r.model.lm === undefined))) {
-    fail(`${file}: "model" needs either "preset" (toy, tiny) or both "encoder" and "lm" (Hugging Face folders), not both or neither.`);
+    fail(`${file}: "model" needs either "preset" (${MLLM_PRESET_NAMES.join(", ")}) or both "encoder" and "lm" (Hugging Face folders), not both or neither.`);
   }
   const stages = r.stages.map((s, i) => resolveStage(s, s.kind, `stages[${i}]`, file));
   const branches: Partial<Record<Objective, Stage>> = {};
@@ -154,6 +166,35 @@ function resolveRecipe(r: ParsedRecipe, file: string): Recipe {
     },
     stages,
     branches,
+    ...(r.sweep ? { sweep: resolveSweep(r.sweep, branches, file) } : {}),
+  };
+}
+
+function resolveSweep(s: ParsedSweep, branches: Partial<Record<Objective, Stage>>, file: string): Sweep {
+  const lists: [string, readonly unknown[] | undefined][] = [
+    ['objectives', s.objectives], ['lr.sft', s.lr?.sft], ['lr.dpo', s.lr?.dpo], ['beta', s.beta], ['epochs', s.epochs], ['maxSteps', s.maxSteps], ['seeds', s.seeds],
+  ];
+  for (const [at, list] of lists) {
+    const twice = list?.find((v, i) => list.indexOf(v) !== i);
+    if (twice !== undefined) fail(`${file}: "sweep.${at}" lists ${String(twice)} twice; every grid value must be different.`);
+  }
+  for (const objective of s.objectives) {
+    if (!branches[objective]) fail(`${file}: "sweep.objectives" includes ${objective} but "branches.${objective}" is not defined.`);
+  }
+  for (const objective of ['sft', 'dpo'] as const) {
+    if (s.lr?.[objective] && !s.objectives.includes(objective)) {
+      fail(`${file}: "sweep.lr.${objective}" is set but "sweep.objectives" (${s.objectives.join(', ')}) does not include ${objective}.`);
+    }
+  }
+  if (s.beta && !s.objectives.includes('dpo')) fail(`${file}: "sweep.beta" applies to dpo only, but "sweep.objectives" is ${s.objectives.join(', ')}.`);
+  if (s.epochs && s.maxSteps) fail(`${file}: "sweep" sets both "epochs" and "maxSteps"; sweep one training length.`);
+  return {
+    objectives: [...s.objectives],
+    lr: { ...(s.lr?.sft ? { sft: s.lr.sft } : {}), ...(s.lr?.dpo ? { dpo: s.lr.dpo } : {}) },
+    ...(s.beta ? { beta: s.beta } : {}),
+    ...(s.epochs ? { epochs: s.epochs } : {}),
+    ...(s.maxSteps ? { maxSteps: s.maxSteps } : {}),
+    seeds: s.seeds,
   };
 }
 
@@ -164,6 +205,7 @@ function resolveStage(s: ParsedStage | (ParsedBranch & { name: string }), kind: 
     fail(`${file}: "${at}.encoderLr" is set but "${at}.trainable" does not include the encoder.`);
   }
   const subset = s.subset ?? { from: 0, to: 1 };
+  const seed = 'seed' in s ? s.seed : undefined;
   if (!(subset.from < subset.to)) fail(`${file}: "${at}.subset" must have from < to, got from ${subset.from}, to ${subset.to}.`);
   return {
     name: s.name,
@@ -181,6 +223,7 @@ function resolveStage(s: ParsedStage | (ParsedBranch & { name: string }), kind: 
     beta: s.beta ?? 0.1,
     checkpointEvery: s.checkpointEvery,
     subset,
+    ...(seed !== undefined ? { seed } : {}),
   };
 }
 

@@ -2,7 +2,7 @@
 // MLLMs use it) and a Qwen2-style LM with grouped-query attention, both initialised from a seed.
 import type { SiglipVisionConfigFields } from '../siglip/config';
 
-export const MLLM_PRESET_NAMES = ['toy', 'tiny'] as const;
+export const MLLM_PRESET_NAMES = ['toy', 'small', 'tiny'] as const;
 export type MllmPresetName = (typeof MLLM_PRESET_NAMES)[number];
 
 /** One preset: the encoder's config fields and the LM's config.json. */
@@ -21,6 +21,18 @@ export const MLLM_PRESETS: Readonly<Record<MllmPresetName, MllmPreset>> = {
     lm: {
       vocab_size: 128, hidden_size: 64, intermediate_size: 176, num_hidden_layers: 2, num_attention_heads: 4,
       num_key_value_heads: 2, max_position_embeddings: 128, tie_word_embeddings: true,
+    },
+  },
+  // The study's default: the toy model with 4-px patches, so a 32-px image is an 8×8 grid of 64 image tokens (as in
+  // TOY_STUDY.md's reference) — at 8-px patches the 4×4 grid is coarser than the objects, and neither probe can see them.
+  small: {
+    encoder: {
+      image_size: 32, patch_size: 4, hidden_size: 64, intermediate_size: 128, num_hidden_layers: 3, num_attention_heads: 4,
+      vision_use_head: false,
+    },
+    lm: {
+      vocab_size: 128, hidden_size: 64, intermediate_size: 176, num_hidden_layers: 2, num_attention_heads: 4,
+      num_key_value_heads: 2, max_position_embeddings: 192, tie_word_embeddings: true,
     },
   },
   // Issue 3's study size: 64 image tokens, ViT 192 × 6, LM 256 × 4 (4 heads, 2 KV heads, MLP 688, vocab 512).

@@ -24,8 +24,8 @@ function writeJson(name: string, value: unknown): string {
 }
 
 describe('built-in recipes', () => {
-  it('lists shapes-quick and shapes-study and resolves their pipelines', () => {
-    expect(builtInRecipeNames()).toEqual(['shapes-quick', 'shapes-study']);
+  it('lists shapes-quick, shapes-study and shapes-sweep and resolves their pipelines', () => {
+    expect(builtInRecipeNames()).toEqual(['shapes-quick', 'shapes-study', 'shapes-sweep']);
     const study = loadRecipe('shapes-study');
     expect(pipelineFor(study, 'sft').map((s) => s.name)).toEqual(['pretrain', 'align', 'instruct', 'sft']);
     expect(pipelineFor(study, 'dpo').map((s) => [s.name, s.kind, s.lr, s.encoderLr, s.trainable])).toEqual([
@@ -63,7 +63,7 @@ describe('recipe errors', () => {
     writeFileSync(file, ['model: { preset: huge }', 'data: { folder: world }', 'stages:', '  - { name: a, kind: caption, trainable: [projector], lr: fast }', 'branches: { dpo: { trainable: lm, lr: 1e-6 } }', ''].join('\n'));
     expect(() => loadRecipe(file)).toThrow(
       [
-        `${file}: "model.preset" must be one of "toy", "tiny", got string "huge"`,
+        `${file}: "model.preset" must be one of "toy", "small", "tiny", got string "huge"`,
         `${file}: "stages[0].lr" must be a number, got string "fast"`,
         `${file}: "branches.dpo.trainable" must be a list, got string "lm"`,
       ].join('\n'),
@@ -72,7 +72,7 @@ describe('recipe errors', () => {
 
   it('says which built-ins exist when a name is neither a file nor a built-in', () => {
     expect(() => loadRecipe('shapes-quik')).toThrow(
-      `Unknown recipe "shapes-quik": it is not a recipe file (${resolve('shapes-quik')} does not exist) nor a built-in recipe (shapes-quick, shapes-study).`,
+      `Unknown recipe "shapes-quik": it is not a recipe file (${resolve('shapes-quik')} does not exist) nor a built-in recipe (shapes-quick, shapes-study, shapes-sweep).`,
     );
   });
 
@@ -84,8 +84,8 @@ describe('recipe errors', () => {
     const noBranch = writeJson('branch.json', { ...minimal, objective: 'dpo' });
     expect(() => loadRecipe(noBranch)).toThrow(`${noBranch}: "objective" is dpo but "branches.dpo" is not defined.`);
     const model = writeJson('model.json', { ...minimal, model: { preset: 'toy', lm: 'x' } });
-    expect(() => loadRecipe(model)).toThrow(`${model}: "model" needs either "preset" (toy, tiny) or both "encoder" and "lm"`);
+    expect(() => loadRecipe(model)).toThrow(`${model}: "model" needs either "preset" (toy, small, tiny) or both "encoder" and "lm"`);
     const sweep = writeJson('sweep.json', { ...minimal, sweep: { lr: [1e-4, 1e-5] } });
-    expect(() => loadRecipe(sweep)).toThrow(`${sweep}: "sweep" is reserved for sweeps, which are not supported yet`);
+    expect(() => loadRecipe(sweep)).toThrow(`${sweep}: "sweep.lr" must be an object, got a list`);
   });
 });

@@ -1,0 +1,71 @@
+// What a sweep measures on each encoder, with the demo's own functions: the linear probe and the segmentation probe
+// (mean over probe seeds), and, when asked, the Grad-CAM focus of the whole MLLM under its own loss.
+import { join } from 'node:path';
+import { gradcamFocus, type GradcamFocusResult } from '../analysis/gradcam-focus';
+import { EncoderImages, loadEncoderFolder, measureLinear, measureSegmentation } from '../demo/measure-encoder';
+import { loadMllm } from '../models/mllm/checkpoint';
+import type { ProbeDataset } from '../probes/image-folder';
+import type { Objective } from '../train';
+
+export const SWEEP_METRICS = ['linear', 'segRecall', 'mIoU', 'focus'] as const;
+export type SweepMetric = (typeof SWEEP_METRICS)[number];
+
+export const METRIC_LABELS: Record<SweepMetric, string> = {
+  linear: 'linear probe acc',
+  segRecall: 'seg. macro recall',
+  mIoU: 'seg. mIoU',
+  focus: 'focus (own loss)',
+};
+
+/** The study's Grad-CAM variant (the projector's gradient), as in `pivot demo`. */
+const GRADCAM_METHOD = 'projector-l1' as const;
+
+/** One encoder's number for one metric: the mean over probe seeds (or Grad-CAM pairs), their std and values. */
+export interface Measured {
+  value: number;
+  std: number;
+  over: 'probe seeds' | 'pairs';
+  values: number[];
+  chance: number | null;
+  ceiling: number | null;
+  protocol: string;
+}
+
+export type Measurements = Partial<Record<SweepMetric, Measured>>;
+
+/** The linear and segmentation probes of the encoder in `checkpoint/encoder`. */
+export async function measureProbes(checkpoint: string, dataset: ProbeDataset, probeSeeds: readonly number[]): Promise<Measurements> {
+  const encoder = await loadEncoderFolder(join(checkpoint, 'encoder'));
+  try {
+    const images = new EncoderImages(encoder, dataset);
+    const linear = (await measureLinear(images, probeSeeds)).result;
+    const seg = (await measureSegmentation(images, probeSeeds)).result;
+    return {
+      linear: { value: linear.accuracy.mean, std: linear.accuracy.std, over: 'probe seeds', values: linear.accuracy.perSeed, chance: linear.chance.majority, ceiling: linear.ceiling, protocol: linear.protocol },
+      segRecall: { value: seg.macroRecall.mean, std: seg.macroRecall.std, over: 'probe seeds', values: seg.macroRecall.perSeed, chance: seg.chance.macroRecall, ceiling: seg.ceiling.macroRecall, protocol: seg.protocol },
+      mIoU: { value: seg.mIoU.mean, std: seg.mIoU.std, over: 'probe seeds', values: seg.mIoU.perSeed, chance: seg.chance.mIoU, ceiling: seg.ceiling.mIoU, protocol: `${seg.protocol} (mIoU, ${seg.upsample} upsampling)` },
+    };
+  } finally {
+    encoder.model.dispose();
+  }
+}
+
+function focusMeasured(r: GradcamFocusResult): Measured {
+  const values = r.samples.map((s) => s.score).filter((s): s is number => s !== null);
+  return { value: r.mean, std: r.std, over: 'pairs', values, chance: r.chance, ceiling: 1, protocol: `gradcam-focus/${r.method}/${r.objective}-loss, ${r.n} ${r.split} pairs` };
+}
+
+/**
+ * Grad-CAM focus of the MLLM in `checkpoint` under `objective`'s loss on up to `samples` pairs of the world's test
+ * split; DPO's loss is taken against `reference` (the base MLLM the branch started from), as in `pivot demo`.
+ */
+export async function measureFocus(checkpoint: string, world: string, objective: Objective, samples: number, reference?: string): Promise<Measured> {
+  const model = await loadMllm(checkpoint);
+  const ref = reference !== undefined ? await loadMllm(reference) : undefined;
+  try {
+    return focusMeasured(await gradcamFocus(model, world, { method: GRADCAM_METHOD, objective, samples, ...(ref ? { reference: ref } : {}) }));
+  } finally {
+    model.dispose();
+    ref?.dispose();
+  }
+}

@@ -1,0 +1,92 @@
+// One finished sweep point as `points/<name>.json`: its settings, the branch stage as trained, the encoder's
+// measurements and how training ended. A re-run skips a point whose file exists (and was measured the same way).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PivotError } from '../../../src-shared/errors';
+import { writeFileAtomic } from '../io/atomic-write';
+import { METRICS_FILE } from '../train/run-log';
+import type { Stage } from '../train';
+import type { SweepPoint } from './grid';
+import type { Measurements } from './measure';
+
+/** How a branch's training ended, from metrics.jsonl. */
+export interface TrainingOutcome {
+  steps: number;
+  /** Loss of the last step. */
+  finalLoss: number;
+  /** The last 10 % of the steps (at least one): one step's batch is too few pairs to read an accuracy from. */
+  tailSteps: number;
+  tailLoss: number;
+  /** DPO only: the share of pairs whose chosen answer out-rewarded the rejected one, over the tail. */
+  tailDpoAccuracy?: number;
+  /** Training time of the stage's last process (a resumed stage's earlier part is not in it). */
+  elapsedMs: number;
+}
+
+/** What a measurement was made with: a result made otherwise is measured again (the checkpoint is kept). */
+export interface MeasuredWith {
+  probeSeeds: number[];
+  focusSamples: number | null;
+}
+
+export interface PointResult {
+  point: SweepPoint;
+  /** The branch stage as trained; a re-run whose recipe changed it is refused rather than mixed in. */
+  stage: Stage;
+  /** The derived recipe (`pivot train --recipe` takes it) and the final checkpoint, absolute. */
+  recipeFile: string;
+  checkpoint: string;
+  metrics: Measurements;
+  measuredWith: MeasuredWith;
+  training: TrainingOutcome;
+  durationsMs: { train: number; measure: number };
+}
+
+export function pointFile(out: string, name: string): string {
+  return join(out, 'points', `${name}.json`);
+}
+
+/** JSON with non-finite numbers as null (JSON has no NaN). */
+export function jsonText(value: unknown): string {
+  return `${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
+}
+
+export async function writePointResult(out: string, result: PointResult): Promise<void> {
+  await writeFileAtomic(pointFile(out, result.point.name), jsonText(result));
+}
+
+/** The point's earlier result, or null; one trained with other settings under the same name is an error. */
+export function readPointResult(out: string, name: string, stage: Stage): PointResult | null {
+  const path = pointFile(out, name);
+  if (!existsSync(path)) return null;
+  const result = JSON.parse(readFileSync(path, 'utf8')) as PointResult;
+  if (JSON.stringify(result.stage) !== JSON.stringify(stage)) {
+    throw new PivotError(
+      'INVALID_REQUEST',
+      `${path} was measured with other settings of stage "${name}" than the recipe asks for now (batch size, warm-up, …); sweep into a new --out folder, or restore the recipe.`,
+    );
+  }
+  return result;
+}
+
+/** Reads the stage's steps from the run's metrics.jsonl. */
+export function trainingOutcome(runDir: string, stage: string): TrainingOutcome {
+  const rows: { step: number; elapsedMs: number; values: Record<string, number> }[] = [];
+  for (const line of readFileSync(join(runDir, METRICS_FILE), 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const e = JSON.parse(line) as { type?: string; stage?: string; step?: number; elapsedMs?: number; values?: Record<string, number> };
+    if (e.type === 'metrics' && e.stage === stage && typeof e.step === 'number' && e.values) rows.push({ step: e.step, elapsedMs: e.elapsedMs ?? Number.NaN, values: e.values });
+  }
+  rows.sort((a, b) => a.step - b.step);
+  const tail = rows.slice(-Math.max(1, Math.ceil(rows.length / 10)));
+  const mean = (key: string) => tail.reduce((sum, r) => sum + (r.values[key] ?? Number.NaN), 0) / tail.length;
+  const last = rows[rows.length - 1];
+  return {
+    steps: last?.step ?? 0,
+    finalLoss: last?.values.loss ?? Number.NaN,
+    tailSteps: tail.length,
+    tailLoss: mean('loss'),
+    ...(last && 'rewards/accuracies' in last.values ? { tailDpoAccuracy: mean('rewards/accuracies') } : {}),
+    elapsedMs: last?.elapsedMs ?? Number.NaN,
+  };
+}

@@ -1,0 +1,109 @@
+// From points to answers: each setting's metrics as mean ± std over its branch seeds, and per metric the best DPO
+// setting against the best SFT setting, judged by the demo's own rule (`deltaOf`: inside the noise or not).
+import { row, type ComparisonRow, type MetricCell } from '../demo/report-json';
+import { meanStd, type MeanStd } from '../probes/stats';
+import type { Objective } from '../train';
+import type { SweepSetting } from './grid';
+import { METRIC_LABELS, SWEEP_METRICS, type Measurements, type SweepMetric } from './measure';
+import type { PointResult } from './point-result';
+
+export interface SettingSummary extends SweepSetting {
+  /** The points (one per branch seed) behind the numbers. */
+  points: string[];
+  seeds: number[];
+  /** Per metric: mean ± std over the branch seeds of each point's value (itself a mean over probe seeds). */
+  metrics: Partial<Record<SweepMetric, MetricCell>>;
+  training: { finalLoss: MeanStd; tailLoss: MeanStd; tailDpoAccuracy?: MeanStd };
+}
+
+/** The best setting of one objective for one metric. */
+interface Best {
+  setting: string;
+  cell: MetricCell;
+}
+
+/**
+ * One metric as `pivot demo` compares it — original (the base encoder), SFT, DPO, and DPO − SFT with its noise
+ * verdict — where SFT and DPO are each objective's best setting, named beside.
+ */
+export interface Verdict extends ComparisonRow {
+  metric: SweepMetric;
+  sftSetting: string | null;
+  dpoSetting: string | null;
+}
+
+function cellOf(results: readonly PointResult[], metric: SweepMetric): MetricCell | null {
+  const measured = results.flatMap((r) => (r.metrics[metric] ? [{ m: r.metrics[metric], seed: r.point.seed }] : []));
+  const first = measured[0]?.m;
+  if (!first) return null;
+  const values = measured.map((x) => x.m.value);
+  const { mean, std } = meanStd(values);
+  return {
+    mean, std, spread: values.length > 1 ? 'seeds' : 'single', values, seeds: measured.map((x) => x.seed),
+    chance: first.chance, ceiling: first.ceiling, protocol: first.protocol,
+    note: `over ${values.length} branch seed${values.length === 1 ? '' : 's'}; each value is the mean over ${first.values.length} ${first.over}`,
+  };
+}
+
+/** One summary per setting, in grid order; `results` may lack points not measured yet. */
+export function summariseSettings(results: readonly PointResult[]): SettingSummary[] {
+  const bySetting = new Map<string, PointResult[]>();
+  for (const r of results) bySetting.set(r.point.setting, [...(bySetting.get(r.point.setting) ?? []), r]);
+  return [...bySetting.values()].map((group) => {
+    const { setting, objective, lr, encoderLr, beta, length } = (group[0] as PointResult).point;
+    const metrics: Partial<Record<SweepMetric, MetricCell>> = {};
+    for (const metric of SWEEP_METRICS) {
+      const cell = cellOf(group, metric);
+      if (cell) metrics[metric] = cell;
+    }
+    const accuracies = group.flatMap((r) => (r.training.tailDpoAccuracy !== undefined ? [r.training.tailDpoAccuracy] : []));
+    return {
+      setting, objective, lr, encoderLr, ...(beta !== undefined ? { beta } : {}), length,
+      points: group.map((r) => r.point.name),
+      seeds: group.map((r) => r.point.seed),
+      metrics,
+      training: {
+        finalLoss: meanStd(group.map((r) => r.training.finalLoss)),
+        tailLoss: meanStd(group.map((r) => r.training.tailLoss)),
+        ...(accuracies.length > 0 ? { tailDpoAccuracy: meanStd(accuracies) } : {}),
+      },
+    };
+  });
+}
+
+function bestOf(settings: readonly SettingSummary[], objective: Objective, metric: SweepMetric): Best | null {
+  let best: Best | null = null;
+  for (const s of settings) {
+    const cell = s.metrics[metric];
+    if (s.objective !== objective || !cell || !Number.isFinite(cell.mean)) continue;
+    if (!best || cell.mean > best.cell.mean) best = { setting: s.setting, cell };
+  }
+  return best;
+}
+
+/** Per metric measured: the best (highest mean) SFT and DPO settings, against each other and the base encoder. */
+export function verdicts(settings: readonly SettingSummary[], base: Partial<Record<SweepMetric, MetricCell>>): Verdict[] {
+  return SWEEP_METRICS.filter((metric) => settings.some((s) => s.metrics[metric])).map((metric) => {
+    const sft = bestOf(settings, 'sft', metric);
+    const dpo = bestOf(settings, 'dpo', metric);
+    const protocol = (sft ?? dpo)?.cell.protocol ?? '';
+    return {
+      ...row(metric, METRIC_LABELS[metric], protocol, { original: base[metric] ?? null, sft: sft?.cell ?? null, dpo: dpo?.cell ?? null }),
+      metric, sftSetting: sft?.setting ?? null, dpoSetting: dpo?.setting ?? null,
+    };
+  });
+}
+
+/** The base encoder's measurements as cells: its spread is over probe seeds (or Grad-CAM pairs), not branch seeds. */
+export function baseCells(measurements: Measurements): Partial<Record<SweepMetric, MetricCell>> {
+  const cells: Partial<Record<SweepMetric, MetricCell>> = {};
+  for (const metric of SWEEP_METRICS) {
+    const m = measurements[metric];
+    if (!m) continue;
+    cells[metric] = {
+      mean: m.value, std: m.std, spread: m.over === 'pairs' ? 'samples' : 'seeds', values: m.values, seeds: null,
+      chance: m.chance, ceiling: m.ceiling, protocol: m.protocol, note: `the base encoder; std over ${m.values.length} ${m.over}`,
+    };
+  }
+  return cells;
+}

@@ -1,0 +1,74 @@
+// A tiny sweep end to end (shapes-quick's model and stages, 24 images, a 2-point grid, one seed): the shared stages
+// are trained once for both points, sweep.json holds every point and setting with finite numbers in [0, 1], and a
+// second run over the same folder trains and measures nothing.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runSweep, type SweepProgress, type SweepReport } from '../../../../src-main/engine/sweep';
+import { removeTemp, tempFolder } from '../train/helpers';
+import { writeTinySweepRecipe } from './tiny-recipe';
+
+const root = tempFolder('sweep');
+afterAll(() => removeTemp(root));
+
+const POINTS = ['sft-lr1e-3-steps3-s0', 'dpo-lr2e-4-b0.1-steps3-s0'];
+
+describe('runSweep', () => {
+  it('trains the shared stages once, measures every point and the base, and resumes by skipping finished points', async () => {
+    const recipe = writeTinySweepRecipe(root);
+    const out = join(root, 'out');
+    const first: SweepProgress[] = [];
+    await runSweep({ recipe, out, backend: 'wasm', probeSeeds: 2, onProgress: (p) => first.push(p) });
+
+    // One checkpoint per shared stage, however many points use it; one per point.
+    expect(readdirSync(join(out, 'run', 'checkpoints')).sort()).toEqual(['align-2', 'dpo-lr2e-4-b0.1-steps3-s0-3', 'instruct-3', 'sft-lr1e-3-steps3-s0-3']);
+    const stages = first.flatMap((p) => (p.type === 'train' && p.event.type === 'stage' ? [`${p.name}:${p.event.stage}`] : []));
+    expect(stages).toEqual([`${POINTS[0]}:align`, `${POINTS[0]}:instruct`, `${POINTS[0]}:${POINTS[0]}`, `${POINTS[1]}:${POINTS[1]}`]);
+    expect(readdirSync(join(out, 'recipes')).sort()).toEqual(POINTS.map((p) => `${p}.json`).sort());
+    expect(readdirSync(join(out, 'points')).sort()).toEqual(POINTS.map((p) => `${p}.json`).sort());
+
+    const report = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as SweepReport;
+    expect(report).toMatchObject({ version: 1, tool: 'pivot sweep', backend: 'wasm', probeSeeds: [0, 1], focusSamples: null, recipe: { name: 'tiny-sweep', source: recipe } });
+    expect(report.base.stage).toBe('instruct');
+    expect(report.base.checkpoint).toBe(join(out, 'run', 'checkpoints', 'instruct-3'));
+    expect(report.points.map((p) => p.point.name)).toEqual(POINTS);
+    expect(report.points.map((p) => p.checkpoint)).toEqual(POINTS.map((p) => join(out, 'run', 'checkpoints', `${p}-3`)));
+    for (const p of report.points) {
+      expect(Object.keys(p.metrics)).toEqual(['linear', 'segRecall', 'mIoU']);
+      for (const m of Object.values(p.metrics)) {
+        expect(m.values).toHaveLength(2);
+        expect(m.value).toBeGreaterThanOrEqual(0);
+        expect(m.value).toBeLessThanOrEqual(1);
+      }
+      expect(p.training.steps).toBe(3);
+      expect(Number.isFinite(p.training.finalLoss)).toBe(true);
+    }
+    const dpo = report.points[1]!.training;
+    expect(dpo.tailDpoAccuracy).toBeGreaterThanOrEqual(0);
+    expect(dpo.tailDpoAccuracy).toBeLessThanOrEqual(1);
+    expect(report.points[0]!.training.tailDpoAccuracy).toBeUndefined();
+    expect(report.settings.map((s) => [s.setting, s.seeds, s.metrics.linear!.spread])).toEqual([
+      ['sft-lr1e-3-steps3', [0], 'single'], ['dpo-lr2e-4-b0.1-steps3', [0], 'single'],
+    ]);
+    expect(report.settings[0]!.metrics.linear!.mean).toBe(report.points[0]!.metrics.linear!.value);
+    expect(report.verdicts.map((v) => [v.metric, v.sftSetting, v.dpoSetting, v.delta?.verdict])).toEqual([
+      ['linear', 'sft-lr1e-3-steps3', 'dpo-lr2e-4-b0.1-steps3', 'no noise estimate'],
+      ['segRecall', 'sft-lr1e-3-steps3', 'dpo-lr2e-4-b0.1-steps3', 'no noise estimate'],
+      ['mIoU', 'sft-lr1e-3-steps3', 'dpo-lr2e-4-b0.1-steps3', 'no noise estimate'],
+    ]);
+    for (const v of report.verdicts) expect(v.delta!.value).toBeCloseTo(v.cells.dpo!.mean - v.cells.sft!.mean, 12);
+    const markdown = readFileSync(join(out, 'sweep.md'), 'utf8');
+    expect(markdown).toContain('| base (instruct) |');
+    expect(markdown).toContain('## Best DPO setting vs best SFT setting');
+
+    const metricsBefore = readFileSync(join(out, 'run', 'metrics.jsonl'), 'utf8');
+    const second: SweepProgress[] = [];
+    const again = await runSweep({ recipe, out, backend: 'wasm', probeSeeds: 2, onProgress: (p) => second.push(p) });
+    expect(second.map((p) => (p.type === 'train' ? 'train' : p.type === 'point' ? `${p.name}:${p.status}` : p.message))).toEqual([
+      `${POINTS[0]}:skip`, `${POINTS[1]}:skip`, 'base encoder (instruct): measured already (base.json)',
+    ]);
+    expect(readFileSync(join(out, 'run', 'metrics.jsonl'), 'utf8')).toBe(metricsBefore);
+    expect(again.points).toEqual(report.points);
+    expect(again.settings.map((s) => s.metrics)).toEqual(report.settings.map((s) => s.metrics));
+  }, 180_000);
+});
