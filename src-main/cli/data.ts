@@ -1,10 +1,15 @@
-// `pivot data shapes|import|export`: make the built-in Shapes world, bring datasets in, write curated pairs out.
+// `pivot data shapes|import|rejections|export`: make the built-in Shapes world, bring datasets in, build pairs from a
+// model's own answers, write curated pairs out.
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { IMPORT_FORMATS, type ImportFormat } from '../../src-shared/domain/import-report';
 import { PAIR_STATUSES, SPLITS, type PairFilter, type PairStatus, type Split } from '../../src-shared/domain/pairs';
+import { ENGINE_BACKENDS } from '../../src-shared/domain/runs';
 import { exportDataset } from '../curation/export-dataset';
 import { importDataset } from '../curation/import-dataset';
 import { writeShapesWorld } from '../engine/data/shapes';
+import type { ModelRejectionsSummary } from '../engine/eval/model-rejections';
+import { QA_SPLITS, type QaSplit } from '../engine/eval/qa-items';
 import { Workspace } from '../store/workspace';
 import { nonNegativeInt, oneOf, positiveInt } from './options';
 import { progressBar } from './progress';
@@ -60,6 +65,39 @@ export function registerDataCommands(program: Command): void {
       } finally {
         ws.close();
       }
+    });
+
+  data
+    .command('rejections')
+    .description("Pairs whose rejected answer is the model's own: its answer where wrong, its runner-up where right (same format as the world).")
+    .requiredOption('--checkpoint <dir>', 'the MLLM checkpoint whose answers to use (usually the base model, before SFT/DPO)')
+    .requiredOption('--data <dir>', 'a Shapes world folder (pivot data shapes)')
+    .requiredOption('--out <dir>', 'the new dataset folder (pairs.jsonl, images, captions, tokenizer)')
+    .option('--split <split>', `pairs to rewrite (${QA_SPLITS.join('|')})`, oneOf('--split', QA_SPLITS), 'train')
+    .option('--limit <n>', 'at most this many pairs (file order)', positiveInt('--limit'))
+    .option('--backend <name>', `engine backend (${ENGINE_BACKENDS.join('|')}); the best available otherwise`, oneOf('--backend', ENGINE_BACKENDS))
+    .option('--json', 'print one JSON object')
+    .action(async (o: { checkpoint: string; data: string; out: string; split: QaSplit; limit?: number; backend?: string; json?: boolean }) => {
+      const [{ selectBackend }, { openCheckpoint }, { writeModelRejections }] = await Promise.all([
+        import('../engine/backend/select'),
+        import('../engine/eval/open-checkpoint'),
+        import('../engine/eval/model-rejections'),
+      ]);
+      await selectBackend(o.backend);
+      const model = await openCheckpoint(o.checkpoint);
+      const bar = progressBar('rejections', !o.json && process.stderr.isTTY === true);
+      let summary: ModelRejectionsSummary;
+      try {
+        summary = await writeModelRejections(model, o.data, o.out, {
+          split: o.split, checkpoint: resolve(o.checkpoint), ...(o.limit ? { limit: o.limit } : {}), onProgress: (done, total) => bar.update(done, total),
+        });
+      } finally {
+        bar.done();
+        model.dispose();
+      }
+      if (o.json) return print(summary);
+      process.stdout.write(`Wrote ${summary.pairs} pairs to ${summary.out}: the model was wrong on ${summary.wrong} (its answer is the rejected one), ` +
+        `right on ${summary.right} (its runner-up is).\nTrain on them with a recipe whose data.folder is ${summary.out}, or: pivot data import ${summary.out}/pairs.jsonl --workspace <dir>\n`);
     });
 
   data

@@ -5,10 +5,12 @@ import { registerBenchCommand } from './bench';
 import { registerDataCommands } from './data';
 import { registerStudyCommands } from './demo';
 import { registerDoctorCommand } from './doctor';
+import { registerEvalCommands } from './eval';
 import { registerExportCommand } from './export';
 import { registerHfCommands } from './hf';
 import { registerProbeGradcamCommand } from './probe-gradcam';
 import { registerServeCommand } from './serve';
+import { registerSweepCommand } from './sweep';
 import { registerTrainCommand } from './train';
 
 export function buildProgram(): Command {
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   registerProbeGradcamCommand(program);
   registerStudyCommands(program);
   registerBenchCommand(program);
+  registerSweepCommand(program);
+  registerEvalCommands(program);
   return program;
 }
 

@@ -12,4 +12,6 @@ export { mutualKnn, layerwiseAlignment, focusScore } from './analysis';
 export { gradcamForSample } from './analysis/gradcam';
 export { gradcamFocus } from './analysis/gradcam-focus';
 export { exportEncoder } from './export';
+export { qaAccuracy, writeModelRejections, answerCandidates, openCheckpoint, type QaAccuracyResult, type ModelRejectionsSummary } from './eval';
 export { readSafetensors, writeSafetensors, loadSafetensorsFolder } from './io/safetensors';
+export { runSweep, sweepPoints, type SweepOptions, type SweepReport } from './sweep';

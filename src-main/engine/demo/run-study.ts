@@ -3,8 +3,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { GradcamMethod } from '../analysis/gradcam';
 import { gradcamFocus, type GradcamFocusResult } from '../analysis/gradcam-focus';
 import { selectBackend } from '../backend/select';
+import { hiddenStateIndex } from '../models/clip/encoder';
 import { loadMllm } from '../models/mllm/checkpoint';
 import type { Mllm } from '../models/mllm/model';
 import { shapesWorldDataset, type ProbeDataset } from '../probes/image-folder';
@@ -16,6 +18,7 @@ import {
   captionLmFeatures, EncoderImages, loadEncoderFolder, measureAlignment, measureLinear, measureSegmentation, seedList,
   type AlignmentLm, type AlignmentMeasurement, type LinearMeasurement, type SegmentationMeasurement,
 } from './measure-encoder';
+import { measureQa, qaDetails, qaRow } from './qa-row';
 import { writeReportHtml, type ReportExamples } from './report-html';
 import { COLUMNS, row, writeReportJson, type Column, type DemoReport, type EncoderSource, type MetricCell } from './report-json';
 import { summariseMetrics } from './training-summary';
@@ -158,6 +161,8 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
   const base = await loadMllm(baseCheckpoint);
   const measured = {} as Record<Column, Measured>;
   let gradcam: { baseSft: GradcamFocusResult; baseDpo: GradcamFocusResult; sft: GradcamFocusResult; dpo: GradcamFocusResult };
+  // Standard Grad-CAM (method `layer`) of the SFT and DPO models on the same pairs, beside the study's variant.
+  let standard: { layer: number; sft: GradcamFocusResult; dpo: GradcamFocusResult };
   try {
     const lm: AlignmentLm = { model: base.lm, encode: (t) => base.tokenizer.encode(t), padId: base.padTokenId, source: `the base checkpoint's LM (${baseStage.name}), mean-pooled captions` };
     const lmFeatures = await lap('alignment LM features', () => captionLmFeatures(lm, dataset));
@@ -177,29 +182,40 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
 
     // 4. Grad-CAM focus: the base MLLM under each objective, each branch's model under its own.
     say('gradcam', `Grad-CAM focus on ${samples} test pairs per model`);
-    const focus = (model: Mllm, objective: Objective, reference?: Mllm) =>
-      gradcamFocus(model, world, { method: GRADCAM_METHOD, objective, samples, ...(reference ? { reference } : {}) });
+    const focus = (model: Mllm, objective: Objective, reference?: Mllm, method: GradcamMethod = GRADCAM_METHOD) =>
+      gradcamFocus(model, world, { method, objective, samples, ...(reference ? { reference } : {}) });
     const baseSft = await lap('gradcam original (sft loss)', () => focus(base, 'sft'));
     const baseDpo = await lap('gradcam original (dpo loss)', () => focus(base, 'dpo'));
     const sftModel = await loadMllm(checkpoints.sft);
     let sft: GradcamFocusResult;
+    let sftStandard: GradcamFocusResult;
+    // Standard Grad-CAM explains the feature layer: the last hidden state whose tokens reach the projector.
+    const standardLayer = hiddenStateIndex(sftModel.config.featureLayer, sftModel.encoder.config.num_hidden_layers);
     try {
       sft = await lap('gradcam sft', () => focus(sftModel, 'sft'));
+      sftStandard = await lap('gradcam sft (standard)', () => focus(sftModel, 'sft', undefined, 'layer'));
     } finally {
       sftModel.dispose();
     }
     const dpoModel = await loadMllm(checkpoints.dpo);
     let dpo: GradcamFocusResult;
+    let dpoStandard: GradcamFocusResult;
     try {
       // DPO's loss against its training reference: the base MLLM the branch started from.
       dpo = await lap('gradcam dpo', () => focus(dpoModel, 'dpo', base));
+      dpoStandard = await lap('gradcam dpo (standard)', () => focus(dpoModel, 'dpo', base, 'layer'));
     } finally {
       dpoModel.dispose();
     }
     gradcam = { baseSft, baseDpo, sft, dpo };
+    standard = { layer: standardLayer, sft: sftStandard, dpo: dpoStandard };
   } finally {
     base.dispose();
   }
+
+  // 4b. QA accuracy of the three MLLMs on the world's held-out questions: the headroom post-training had.
+  say('qa', 'QA accuracy of the base, SFT and DPO MLLMs on the test split');
+  const qa = await lap('qa accuracy', () => measureQa(checkpoints, world));
 
   // 5. The table.
   const seg = { original: segCells(measured.original.segmentation, 'original'), sft: segCells(measured.sft.segmentation, 'SFT'), dpo: segCells(measured.dpo.segmentation, 'DPO') };
@@ -215,8 +231,12 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
     row('focusDpoLoss', 'focus score (DPO loss)', `gradcam-focus/${GRADCAM_METHOD}/dpo-loss`, {
       original: focusCell(gradcam.baseDpo, 'base MLLM, DPO loss with itself as reference (the loss at the start of DPO)'), sft: null,
       dpo: focusCell(gradcam.dpo, 'DPO model, DPO loss against the base MLLM as reference') }),
+    row('focusStandard', 'focus score, standard Grad-CAM', `gradcam-focus/layer/hidden-state-${standard.layer}`, {
+      original: null, sft: focusCell(standard.sft, `SFT model, SFT loss, Grad-CAM on encoder hidden state ${standard.layer}`),
+      dpo: focusCell(standard.dpo, `DPO model, DPO loss against the base MLLM, Grad-CAM on encoder hidden state ${standard.layer}`) }),
     row('alignment', 'alignment (mutual k-NN)', measured.sft.alignment.result.k ? `mutual-knn/k${measured.sft.alignment.result.k}/max-over-layer-pairs` : 'mutual-knn', {
       original: alignmentCell(measured.original.alignment, 'original'), sft: alignmentCell(measured.sft.alignment, 'SFT'), dpo: alignmentCell(measured.dpo.alignment, 'DPO') }),
+    qaRow(qa),
   ];
 
   // 6. Example pictures: the first Grad-CAM pairs (the same pairs for both models) and the first seed's test images.
@@ -254,6 +274,7 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
   const windowExamples = await lap('write examples', () =>
     writeExamples(out, {
       gradcam: { original: gradcam.baseSft, sft: gradcam.sft, dpo: gradcam.dpo },
+      gradcamLayer: { layer: standard.layer, protocol: `gradcam-focus/layer/hidden-state-${standard.layer}`, results: { sft: standard.sft, dpo: standard.dpo } },
       dataset,
       predictions: {
         original: measured.original.segmentation.result.predictions?.images,
@@ -283,7 +304,9 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
     rows,
     details: {
       original: strip(measured.original), sft: strip(measured.sft), dpo: strip(measured.dpo),
-      gradcam: { originalSftLoss: focusDetails(gradcam.baseSft), originalDpoLoss: focusDetails(gradcam.baseDpo), sft: focusDetails(gradcam.sft), dpo: focusDetails(gradcam.dpo) },
+      qa: qaDetails(qa),
+      gradcam: { originalSftLoss: focusDetails(gradcam.baseSft), originalDpoLoss: focusDetails(gradcam.baseDpo), sft: focusDetails(gradcam.sft), dpo: focusDetails(gradcam.dpo),
+        standardSft: focusDetails(standard.sft), standardDpo: focusDetails(standard.dpo) },
     },
     training: summariseMetrics(runDir),
     durationsMs,
@@ -293,7 +316,9 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
       `Linear and segmentation probes use all ${dataset.items.length} images of the run's Shapes world, each seed drawing its own 80/20 test split (the world's own test split has ${dataset.items.filter((i) => i.split === 'test').length} images: too few to probe); the MLLM saw the non-test images during training, never their labels or masks.`,
       `Segmentation protocol kept as published: 2-layer MLP head, 5 epochs, Adam LR 1e-3, seeds ${seeds.join(', ')}.`,
       `Grad-CAM focus: ${GRADCAM_METHOD}, up to ${samples} pairs of the world's test split (never trained on); std is over those pairs, not seeds.`,
+      `Standard Grad-CAM (the "focus score, standard Grad-CAM" row): on encoder hidden state ${standard.layer}, the MLLM's feature layer, the same pairs; SFT model under the SFT loss, DPO model under the DPO loss against the base MLLM.`,
       'Alignment: mutual k-NN (k = 10) over all images and their captions; one deterministic measurement, so it has no noise estimate. Vision features per block, LM features of the base checkpoint, max over layer pairs.',
+      `QA accuracy (MLLM): the base, SFT and DPO models on the ${qa.original.n} pairs of the world's ${qa.original.split} split, every possible answer of each question ranked by its log-prob (no generation); std is the binomial standard error over those questions, chance the mean 1/|candidates|.`,
     ],
   };
   await writeReportJson(files.json, report);

@@ -4,6 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COLUMNS, runStudy, type DemoReport } from '../../../../src-main/engine/demo';
+import { readQaItems } from '../../../../src-main/engine/eval/qa-items';
+import type { ReportExamplesIndex } from '../../../../src-shared/domain/reports';
 import { removeTemp, tempFolder } from '../train/helpers';
 
 const root = tempFolder('demo');
@@ -20,7 +22,7 @@ describe('runStudy', () => {
     expect(report.encoders.original.encoder).toBe(join(root, 'run', 'checkpoints', 'instruct-6', 'encoder'));
     expect(report.encoders.sft.checkpoint).toBe(join(root, 'run', 'checkpoints', 'sft-8'));
     expect(report.encoders.dpo.checkpoint).toBe(join(root, 'run', 'checkpoints', 'dpo-8'));
-    expect(report.rows.map((r) => r.key)).toEqual(['linear', 'segRecall', 'mIoU', 'focus', 'focusSftLoss', 'focusDpoLoss', 'alignment']);
+    expect(report.rows.map((r) => r.key)).toEqual(['linear', 'segRecall', 'mIoU', 'focus', 'focusSftLoss', 'focusDpoLoss', 'focusStandard', 'alignment', 'qa']);
 
     for (const key of ['linear', 'segRecall', 'mIoU', 'alignment']) {
       const row = report.rows.find((r) => r.key === key)!;
@@ -40,6 +42,18 @@ describe('runStudy', () => {
     }
     expect(report.rows.find((r) => r.key === 'linear')!.protocol).toBe('linear-probe/mean-pooled-l2');
     expect(report.rows.find((r) => r.key === 'segRecall')!.protocol).toBe('patch-seg/mlp2-macro-recall');
+    // QA accuracy of the three MLLMs on the world's test questions: std = binomial se over those questions.
+    const qa = report.rows.find((r) => r.key === 'qa')!;
+    const questions = readQaItems(report.world.folder).items;
+    expect(qa.protocol).toBe('qa-accuracy/candidate-ranking');
+    for (const column of COLUMNS) {
+      const cell = qa.cells[column]!;
+      expect(cell.values).toHaveLength(questions.length);
+      expect(cell.mean).toBeCloseTo(cell.values.reduce((a, b) => a + b, 0) / questions.length, 12);
+      expect(cell.std).toBeCloseTo(Math.sqrt((cell.mean * (1 - cell.mean)) / questions.length), 12);
+      expect(cell.chance).toBeCloseTo(questions.reduce((a, q) => a + 1 / q.candidates.length, 0) / questions.length, 12);
+      expect(cell).toMatchObject({ spread: 'samples', ceiling: 1, seeds: null });
+    }
     const focus = report.rows.find((r) => r.key === 'focus')!;
     for (const column of ['sft', 'dpo'] as const) {
       expect(focus.cells[column]!.mean).toBeGreaterThanOrEqual(0);
@@ -47,6 +61,16 @@ describe('runStudy', () => {
       expect(focus.cells[column]!.chance).toBeGreaterThan(0);
     }
     expect(focus.delta!.value).toBeCloseTo(focus.cells.dpo!.mean - focus.cells.sft!.mean, 12);
+    // Standard Grad-CAM on the feature layer (toy encoder: 3 blocks, feature layer −2 = hidden state 2), same 3 pairs.
+    const standard = report.rows.find((r) => r.key === 'focusStandard')!;
+    expect(standard.protocol).toBe('gradcam-focus/layer/hidden-state-2');
+    expect(standard.cells.original).toBeNull();
+    expect(standard.cells.sft!.protocol).toBe('gradcam-focus/layer/sft-loss');
+    expect(standard.cells.dpo!.protocol).toBe('gradcam-focus/layer/dpo-loss');
+    const examples = JSON.parse(readFileSync(join(root, 'examples', 'examples.json'), 'utf8')) as ReportExamplesIndex;
+    expect(examples.gradcamLayer).toEqual({ layer: 2, protocol: 'gradcam-focus/layer/hidden-state-2' });
+    expect(Object.keys(examples.gradcam[0]!.layerMaps!)).toEqual(['sft', 'dpo']);
+    expect(existsSync(join(root, examples.gradcam[0]!.layerMaps!.dpo!))).toBe(true);
     const seg = (report.details.sft as { segmentation: { result: { head: { epochs: number; learningRate: number } } } }).segmentation.result.head;
     expect(seg).toMatchObject({ epochs: 5, learningRate: 1e-3 });
     expect(report.training.stages.map((s) => s.stage)).toEqual(['align', 'instruct', 'sft', 'dpo']);

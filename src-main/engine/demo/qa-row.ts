@@ -1,0 +1,42 @@
+// The table's QA-accuracy row: how often the base, SFT and DPO MLLMs answer the world's held-out questions right,
+// the headroom that post-training had (TOY_STUDY.md: an effect shows only when the base model is often wrong).
+import { loadMllm } from '../models/mllm/checkpoint';
+import { qaAccuracy, QA_PROTOCOL, type QaAccuracyResult } from '../eval/qa-accuracy';
+import { readQaItems } from '../eval/qa-items';
+import { COLUMNS, COLUMN_TITLES, row, type Column, type ComparisonRow, type MetricCell } from './report-json';
+
+export type QaByColumn = Record<Column, QaAccuracyResult>;
+
+/** Each column's checkpoint on the world's test split (every pair when the world has none held out). */
+export async function measureQa(checkpoints: Record<Column, string>, world: string): Promise<QaByColumn> {
+  const split = readQaItems(world, { split: 'all' }).items.some((i) => i.record.split === 'test') ? 'test' : 'all';
+  const out = {} as QaByColumn;
+  for (const column of COLUMNS) {
+    const model = await loadMllm(checkpoints[column]);
+    try {
+      out[column] = await qaAccuracy(model, world, { split });
+    } finally {
+      model.dispose();
+    }
+  }
+  return out;
+}
+
+function qaCell(r: QaAccuracyResult, column: Column): MetricCell {
+  return {
+    mean: r.accuracy, std: r.se, spread: 'samples', values: r.samples.map((s) => (s.correct ? 1 : 0)), seeds: null,
+    chance: r.chance, ceiling: 1, protocol: QA_PROTOCOL,
+    note: `${column === 'original' ? 'base' : COLUMN_TITLES[column]} MLLM on ${r.n} pairs of the ${r.split} split, every possible answer ranked by log-prob; ` +
+      'std = binomial standard error √(p(1−p)/n) over the questions, not a spread over seeds; chance = mean 1/|candidates|',
+  };
+}
+
+export function qaRow(qa: QaByColumn): ComparisonRow {
+  return row('qa', 'QA accuracy (MLLM)', QA_PROTOCOL, { original: qaCell(qa.original, 'original'), sft: qaCell(qa.sft, 'sft'), dpo: qaCell(qa.dpo, 'dpo') });
+}
+
+/** Per kind of question, for report.json's details (the per-sample answers stay out of the report). */
+export function qaDetails(qa: QaByColumn): Record<Column, Omit<QaAccuracyResult, 'samples'>> {
+  const strip = ({ samples: _samples, ...rest }: QaAccuracyResult) => rest;
+  return { original: strip(qa.original), sft: strip(qa.sft), dpo: strip(qa.dpo) };
+}
