@@ -3,6 +3,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ENGINE_BACKENDS } from '../../src-shared/domain/runs';
+import { reportFolderName } from '../reports/report-files';
 import { oneOf, positiveInt } from './options';
 import { registerProbeCommands } from './probe';
 import { progressBar } from './progress';
@@ -77,10 +78,7 @@ export function registerDemoCommand(program: Command): void {
     });
 }
 
-/** A report folder name from a date: `2026-11-26_05-53-50` (sortable, no characters a path or a URL would mind). */
-export function reportFolderName(date: Date = new Date()): string {
-  return date.toISOString().slice(0, 19).replace('T', '_').replace(/:/g, '-');
-}
+export { reportFolderName };
 
 /** Where the demo writes: --out when given; else `<workspace>/reports/<date-time>` with --workspace; else ./pivot-demo. */
 export function demoOutDir(o: { out?: string; workspace?: string }, date: Date = new Date()): string {

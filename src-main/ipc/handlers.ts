@@ -77,4 +77,7 @@ export const handlers: Handlers = {
   'engine:backends': (_req, ctx) => runManager(ctx).backends(),
   'reports:list': (_req, { workspace }) => listReports(workspace.dir),
   'reports:get': (req, { workspace }) => readReport(workspace.dir, req.name),
+  'studies:start': ({ job, ...request }, ctx) =>
+    runManager(ctx).startStudy(request, job, (progress) => ctx.emit('job:progress', { job, ...progress })),
+  'studies:cancel': (req, ctx) => runManager(ctx).cancelStudy(req.job),
 };

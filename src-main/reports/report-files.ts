@@ -7,6 +7,11 @@ import { isReportFile, isReportName, parseExamplesIndex, parseStudyReport, repor
 
 export const REPORTS_FOLDER = 'reports';
 
+/** A report folder name from a date: `2026-11-26_05-53-50` (sortable, no characters a path or a URL would mind). */
+export function reportFolderName(date: Date = new Date()): string {
+  return date.toISOString().slice(0, 19).replace('T', '_').replace(/:/g, '-');
+}
+
 export function reportsDir(workspaceDir: string): string {
   return join(workspaceDir, REPORTS_FOLDER);
 }

@@ -7,6 +7,8 @@ import type { EncoderExportReport } from '../../src-shared/ipc/contract';
 import type { HostLauncher } from '../engine/host/engine-host';
 import { probeBackends } from '../engine/host/probe-backends';
 import { ENGINE_JOB_ENV, type HostTrainOptions } from '../engine/host/protocol';
+import { StudyJobs, type StudyRequest } from '../reports/study-jobs';
+import type { StudyProgressUpdate } from '../reports/study-progress';
 import type { Workspace } from '../store/workspace';
 import { checkRecipe, listRecipes, resolveRecipe } from './recipes';
 import { exportRunEncoder, type ExportProgress, type RunExportRequest } from './run-export';
@@ -36,11 +38,13 @@ export class RunManager {
   private readonly waiting = new Map<number, Array<(run: RunInfo) => void>>();
   private backendReport: Promise<BackendReport> | null = null;
   private closed = false;
+  private readonly studies: StudyJobs;
 
   constructor(
     private readonly workspace: Workspace,
     private readonly options: RunManagerOptions,
   ) {
+    this.studies = new StudyJobs(workspace.dir, { launch: options.launch, ...(options.recipesDir ? { recipesDir: options.recipesDir } : {}) });
     this.endAbandonedRuns();
   }
 
@@ -138,6 +142,19 @@ export class RunManager {
     return exportRunEncoder(this.workspace, this.options.launch, request, onProgress);
   }
 
+  /**
+   * Runs the study on an engine host of its own (beside any training run; one study at a time): resolves with the
+   * name of its report in `<workspace>/reports/`, or null when it was cancelled.
+   */
+  startStudy(request: StudyRequest, job: string, onProgress: (update: StudyProgressUpdate) => void): Promise<string | null> {
+    if (this.closed) return Promise.reject(new PivotError('WORKSPACE_UNAVAILABLE', 'This workspace is closing; start the study again once it is open.'));
+    return this.studies.start(request, job, onProgress);
+  }
+
+  cancelStudy(job: string): Promise<null> {
+    return this.studies.cancel(job);
+  }
+
   /** The built-in recipes a run can name. */
   recipes(): RecipeInfo[] {
     return listRecipes(this.options.recipesDir);
@@ -152,7 +169,7 @@ export class RunManager {
     return this.backendReport;
   }
 
-  /** Cancels what is queued and what runs, and waits until the running one has stopped (or been stopped). */
+  /** Cancels what is queued, what runs and the study, and waits until the running ones have stopped (or been stopped). */
   async close(): Promise<void> {
     this.closed = true;
     for (const { runId } of [...this.queue]) this.cancel(runId);
@@ -161,6 +178,7 @@ export class RunManager {
       session.cancel();
       await session.finished;
     }
+    await this.studies.close();
   }
 
   private next(): void {

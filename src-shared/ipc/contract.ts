@@ -14,6 +14,7 @@ import {
 } from '../domain/pairs';
 import { IMPORT_FORMATS, type ImportReport } from '../domain/import-report';
 import {
+  ENGINE_BACKENDS,
   runStartSchema,
   type BackendReport,
   type RecipeInfo,
@@ -97,6 +98,18 @@ export interface EncoderExportReport {
   maxRelativeError: number;
 }
 
+/**
+ * The recipe of a study started from the window: a built-in name, or the absolute path of a recipe file (a relative
+ * one would be read from wherever the app happens to run).
+ */
+const studyRecipeSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .refine((s) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(s) || (/^[\w.-]+$/.test(s) && !/\.(ya?ml|json)$/i.test(s)), {
+    message: 'Give a built-in recipe name (e.g. shapes-quick) or the absolute path of a recipe file.',
+  });
+
 export const contract = {
   'workspace:info': channel<WorkspaceInfo>()(nothing),
   'pairs:list': channel<PairPage>()(pairQuerySchema),
@@ -178,6 +191,24 @@ export const contract = {
   'reports:list': channel<ReportSummary[]>()(nothing),
   /** One report's report.json; the name is one folder of `<workspace>/reports` (no `/`, `\\` or `..`). */
   'reports:get': channel<StudyReport>()(z.object({ name: reportNameSchema }).strict()),
+  /**
+   * Runs the study (SFT and DPO trained from one base, the three encoders measured) on an engine host of its own,
+   * one at a time per workspace; `job` keys its `job:progress` events (done / total: the study's phases) and names it
+   * to `studies:cancel`. Resolves with the new report's name under `<workspace>/reports/`, or null when cancelled.
+   */
+  'studies:start': channel<string | null>()(
+    z
+      .object({
+        recipe: studyRecipeSchema,
+        quick: z.boolean().default(false),
+        seeds: z.number().int().min(1).max(10).default(3),
+        backend: z.enum(ENGINE_BACKENDS).optional(),
+        job: z.string().min(1).max(64),
+      })
+      .strict(),
+  ),
+  /** Stops the running study (its engine host is killed) and removes what it had written; resolves once it has. */
+  'studies:cancel': channel<null>()(z.object({ job: z.string().min(1).max(64) }).strict()),
 } as const;
 
 export type Contract = typeof contract;

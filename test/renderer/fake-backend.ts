@@ -7,6 +7,7 @@ import type { PairEdit, PairFilter, PairStatus, PreferencePair, StatusCounts } f
 import type { BackendReport, MetricPoint, RecipeInfo, RunInfo, RunLogEntry, RunStatus } from '../../src-shared/domain/runs';
 import { downsamplePoints } from '../../src-shared/metrics/downsample';
 import type { ChannelName, EncoderExportReport, EventName, Events, PairHistoryEntry, Result, WorkspaceInfo } from '../../src-shared/ipc/contract';
+import type { ReportSummary, StudyReport } from '../../src-shared/domain/reports';
 import type { Transport } from '../../src-renderer/src/api/transport';
 
 export interface FakeCall {
@@ -89,6 +90,11 @@ export class FakeBackend implements Transport {
     picked: { name: 'wasm', reason: 'best available: WebAssembly' },
   };
 
+  /** The workspace's study reports (`reports:list` / `reports:get`), newest first. */
+  reports: Array<{ summary: ReportSummary; report: StudyReport }> = [];
+  /** The study `studies:start` is running, until the test ends it (`endStudy`, `failStudy`) or the window cancels it. */
+  study: { job: string; request: Record<string, unknown>; end: (name: string | null) => void; fail: (err: PivotError) => void } | null = null;
+
   constructor(pairs: PreferencePair[], info: Partial<WorkspaceInfo> = {}) {
     this.pairs = pairs;
     this.info = {
@@ -126,7 +132,7 @@ export class FakeBackend implements Transport {
     this.calls.push({ channel, request: JSON.parse(JSON.stringify(req)) as Record<string, unknown> });
     try {
       const override = this.overrides.get(channel);
-      const data = override ? await override(req) : this.handle(channel, req);
+      const data = override ? await override(req) : await this.handle(channel, req);
       return { ok: true, data };
     } catch (err) {
       return { ok: false, error: PivotError.toData(err) };
@@ -253,7 +259,53 @@ export class FakeBackend implements Transport {
         return this.backends;
       case 'runs:export':
         return this.exportEncoder(req);
+      case 'reports:list':
+        return this.reports.map((r) => r.summary);
+      case 'reports:get': {
+        const found = this.reports.find((r) => r.summary.name === req.name);
+        if (!found) throw new PivotError('NOT_FOUND', `No report "${String(req.name)}" in this workspace.`);
+        return found.report;
+      }
+      case 'studies:start':
+        return this.startStudy(req);
+      case 'studies:cancel': {
+        const study = this.study;
+        if (!study || study.job !== req.job) throw new PivotError('NOT_FOUND', `No study with job id "${String(req.job)}" is running in this workspace.`);
+        study.end(null);
+        return null;
+      }
     }
+  }
+
+  /** Ends the running study as the app does: its report added under `name` (listed first), or cancelled with null. */
+  endStudy(name: string | null, report?: { summary: ReportSummary; report: StudyReport }): void {
+    if (name !== null && report) this.reports = [report, ...this.reports];
+    this.study?.end(name);
+  }
+
+  failStudy(err: PivotError): void {
+    this.study?.fail(err);
+  }
+
+  /** The app's one-study-at-a-time rule; the answer comes when the test or a cancel ends the study. */
+  private startStudy(req: Record<string, unknown>): Promise<string | null> {
+    if (this.study) {
+      throw new PivotError('INVALID_REQUEST', `A study is already running in this workspace (job ${this.study.job}): wait for it to finish, or cancel it, before starting another.`);
+    }
+    return new Promise<string | null>((resolve, reject) => {
+      this.study = {
+        job: req.job as string,
+        request: req,
+        end: (name) => {
+          this.study = null;
+          resolve(name);
+        },
+        fail: (err) => {
+          this.study = null;
+          reject(err);
+        },
+      };
+    });
   }
 
   private findRun(id: unknown): RunInfo {

@@ -1,11 +1,12 @@
 // The engine host process: runs one job away from main's event loop — a training run (the engine's `train`, or the
-// module named by $PIVOT_ENGINE_JOB), an encoder export, or the backend probe — and reports back through its parent link.
+// module named by $PIVOT_ENGINE_JOB), an encoder export, the study (`runStudy`), or the backend probe — and reports
+// back through its parent link.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PivotError, type ErrorData } from '../../../src-shared/errors';
 import type { TrainOptions, TrainResult } from '../train/api';
 import { linkToParent } from './parent-port';
-import { ENGINE_JOB_ENV, type HostExportOptions, type HostTrainOptions, type ToHost } from './protocol';
+import { ENGINE_JOB_ENV, type HostExportOptions, type HostStudyOptions, type HostTrainOptions, type ToHost } from './protocol';
 import { HostRunControl } from './run-control';
 
 type Train = (options: TrainOptions) => Promise<TrainResult>;
@@ -16,6 +17,7 @@ const ORPHAN_GRACE_MS = 60_000;
 const parent = linkToParent();
 const control = new HostRunControl();
 let busy = false;
+let studying = false;
 
 // Ctrl+C in a terminal reaches the whole process group: the parent decides what it means (cancel the run).
 process.on('SIGINT', () => undefined);
@@ -23,6 +25,8 @@ process.on('uncaughtException', (err) => void fail(err));
 process.on('unhandledRejection', (err) => void fail(err));
 
 parent.onDisconnect(() => {
+  // A study has no checkpoint to save on the way out, and nobody left to move its report: it ends at once.
+  if (studying) process.exit(0);
   control.cancel();
   setTimeout(() => process.exit(0), ORPHAN_GRACE_MS).unref();
 });
@@ -34,6 +38,9 @@ parent.onMessage((message: ToHost) => {
       return;
     case 'export':
       if (!busy) void exportEncoder(message.options);
+      return;
+    case 'study':
+      if (!busy) void study(message.options);
       return;
     case 'backends':
       if (!busy) void probeBackends();
@@ -73,6 +80,20 @@ async function exportEncoder({ backend, ...options }: HostExportOptions): Promis
     const selected = await selectBackend(backend);
     await parent.send({ type: 'exporting', backend: selected.name });
     await parent.send({ type: 'exported', report: await run(options) });
+    process.exit(0);
+  } catch (err) {
+    await fail(err);
+  }
+}
+
+/** The whole study (both branches trained, three encoders measured, the report written into `options.out`). */
+async function study(options: HostStudyOptions): Promise<void> {
+  busy = true;
+  studying = true;
+  try {
+    const { runStudy } = await import('../demo/run-study');
+    const { report } = await runStudy({ ...options, onProgress: (progress) => void parent.send({ type: 'study-progress', progress }) });
+    await parent.send({ type: 'studied', out: report.out, totalMs: report.durationsMs.total ?? 0 });
     process.exit(0);
   } catch (err) {
     await fail(err);

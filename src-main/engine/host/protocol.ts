@@ -4,6 +4,7 @@ import type { ErrorData } from '../../../src-shared/errors';
 import type { BackendInfo, ENGINE_BACKENDS, RunEventData, RunResultData } from '../../../src-shared/domain/runs';
 import type { EncoderExportReport } from '../../../src-shared/ipc/contract';
 import type { BACKEND_NAMES, BackendStatus } from '../backend/availability';
+import type { StudyOptions, StudyProgress } from '../demo/run-study';
 import type { ExportOptions, ExportReport } from '../export';
 import type { RunEvent, TrainOptions, TrainResult } from '../train/api';
 
@@ -13,10 +14,15 @@ export type HostTrainOptions = Omit<TrainOptions, 'control' | 'onEvent'>;
 /** What the host needs to export an encoder: the export's own options, and the backend to re-load and check it on. */
 export type HostExportOptions = ExportOptions & { backend?: string };
 
-/** Main → host. A host runs one job: a training run, an encoder export, or the backend probe. */
+/** What the host needs to run the study: runStudy's options without the progress callback, which it supplies. */
+export type HostStudyOptions = Omit<StudyOptions, 'onProgress'>;
+
+/** Main → host. A host runs one job: a training run, an encoder export, the study, or the backend probe. */
 export type ToHost =
   | { type: 'start'; options: HostTrainOptions }
   | { type: 'export'; options: HostExportOptions }
+  /** The study has no step-boundary cancel: main cancels it by killing the host. */
+  | { type: 'study'; options: HostStudyOptions }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'cancel' }
@@ -32,7 +38,11 @@ export type FromHost =
   | { type: 'backends'; backends: BackendStatus[] }
   /** The export has its backend and is writing (then checking) the folder; `exported` or `failed` follows. */
   | { type: 'exporting'; backend: string }
-  | { type: 'exported'; report: ExportReport };
+  | { type: 'exported'; report: ExportReport }
+  /** The study's phases and its training events, as runStudy reports them; `studied` or `failed` follows. */
+  | { type: 'study-progress'; progress: StudyProgress }
+  /** The study wrote report.json, report.html and examples/ into `out`, in `totalMs`. */
+  | { type: 'studied'; out: string; totalMs: number };
 
 /** The environment variable naming the module whose `train(options)` the host runs (default: the engine's). */
 export const ENGINE_JOB_ENV = 'PIVOT_ENGINE_JOB';

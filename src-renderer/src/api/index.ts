@@ -38,6 +38,8 @@ const CHANNELS = {
   'engine:backends': true,
   'reports:list': true,
   'reports:get': true,
+  'studies:start': true,
+  'studies:cancel': true,
 } as const satisfies Record<ChannelName, true>;
 
 type DomainOf<C extends string> = C extends `${infer D}:${string}` ? D : never;

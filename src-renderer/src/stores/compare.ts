@@ -42,10 +42,15 @@ export const useCompareStore = defineStore('compare', () => {
 
   const table = computed<CompareTable | null>(() => (report.value ? compareTable(report.value, reference.value ?? undefined) : null));
 
-  async function loadList(): Promise<void> {
+  /** Lists the reports and opens `open` (a study just wrote it) when listed; else keeps the selection, or opens the newest. */
+  async function loadList(open?: string): Promise<void> {
     try {
       reports.value = await api.reports.list({});
       listed.value = true;
+      if (open !== undefined && reports.value.some((r) => r.name === open)) {
+        await select(open);
+        return;
+      }
       const still = reports.value.some((r) => r.name === selectedName.value);
       if (!still) {
         const first = reports.value[0];

@@ -1,0 +1,54 @@
+// The study (`runStudy`: both branches trained, three encoders measured, the report written) on a fresh engine host,
+// never on main's event loop. runStudy has no step-boundary cancel, so cancelling kills the host; every outcome is
+// settled only once the host has exited, so nothing writes into the study's folder after it.
+import { PivotError, type ErrorData } from '../../../src-shared/errors';
+import type { StudyProgress } from '../demo/run-study';
+import type { HostLauncher } from './engine-host';
+import type { HostStudyOptions } from './protocol';
+
+/** How many host output lines a crash's message quotes. */
+const TAIL_LINES = 5;
+
+export type StudyOutcome = { status: 'completed'; out: string; totalMs: number } | { status: 'cancelled' };
+
+export interface StudyInHost {
+  /** Completed (the report is in `out`) or cancelled; rejects with the host's own error, or how it died. */
+  finished: Promise<StudyOutcome>;
+  /** Kills the host (no-op once it has answered); `finished` then resolves cancelled when it has exited. */
+  cancel(): void;
+}
+
+export function studyInHost(launch: HostLauncher, options: HostStudyOptions, onProgress: (progress: StudyProgress) => void = () => undefined): StudyInHost {
+  const host = launch();
+  const output: string[] = [];
+  let answer: { type: 'studied'; out: string; totalMs: number } | { type: 'failed'; error: ErrorData } | null = null;
+  let cancelled = false;
+  const finished = new Promise<StudyOutcome>((resolve, reject) => {
+    host.onOutput((_stream, line) => {
+      output.push(line);
+      if (output.length > TAIL_LINES) output.shift();
+    });
+    host.onMessage((message) => {
+      if (answer) return;
+      if (message.type === 'study-progress' && !cancelled) onProgress(message.progress);
+      else if (message.type === 'studied' || message.type === 'failed') answer = message;
+    });
+    host.onExit((code, signal, error) => {
+      if (answer?.type === 'studied') return resolve({ status: 'completed', out: answer.out, totalMs: answer.totalMs });
+      if (answer?.type === 'failed') return reject(PivotError.fromJSON(answer.error));
+      if (cancelled) return resolve({ status: 'cancelled' });
+      const how = error ? error.message : signal ? `signal ${signal}` : `exit code ${code}`;
+      const tail = output.join('\n');
+      reject(new PivotError('INTERNAL', `The engine host ended (${how}) before the study finished; no report was written.${tail ? `\n${tail}` : ''}`));
+    });
+  });
+  host.send({ type: 'study', options });
+  return {
+    finished,
+    cancel() {
+      if (answer || cancelled) return;
+      cancelled = true;
+      host.kill();
+    },
+  };
+}

@@ -1,0 +1,158 @@
+// The study started from the window (`studies:start`): one at a time per workspace, on an engine host of its own,
+// written into `<workspace>/reports-in-progress/<name>/` and moved into `reports/` only once complete, so the Compare
+// tab never lists half a report and a cancelled or failed study leaves nothing behind.
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PivotError } from '../../src-shared/errors';
+import type { ParsedRequestOf } from '../../src-shared/ipc/contract';
+import type { HostLauncher } from '../engine/host/engine-host';
+import { studyInHost, type StudyInHost } from '../engine/host/study-in-host';
+import { checkRecipe, resolveRecipe } from '../runs/recipes';
+import { reportDir, reportFolderName, reportsDir } from './report-files';
+import { studyProgressTracker, type StudyProgressTracker, type StudyProgressUpdate } from './study-progress';
+
+/** Where a study writes until it is complete (beside `reports/`, on the same disk, so the move is a rename). */
+export const PARTIAL_REPORTS_FOLDER = 'reports-in-progress';
+
+/** The files of a report that name its folder by absolute path: re-pointed from the temporary folder to the final one. */
+const FILES_NAMING_THE_FOLDER = ['report.json', 'report.html', 'examples/examples.json', 'run/recipe.json'];
+
+export type StudyRequest = Omit<ParsedRequestOf<'studies:start'>, 'job'>;
+
+export interface StudyJobsOptions {
+  launch: HostLauncher;
+  /** Built-in recipes folder (default resources/recipes). */
+  recipesDir?: string;
+  /** When a study starts: its report's name (tests give their own). */
+  clock?: () => Date;
+}
+
+export class StudyJobs {
+  private running: { job: string; host: StudyInHost; ended: Promise<string | null> } | null = null;
+
+  constructor(
+    private readonly workspaceDir: string,
+    private readonly options: StudyJobsOptions,
+  ) {}
+
+  /** Starts the study; resolves with the report's name once it is in `reports/`, or null when it was cancelled. */
+  // Async for its refusals only: everything up to the host's launch runs at the call, so two calls cannot both start.
+  async start(request: StudyRequest, job: string, onProgress: (update: StudyProgressUpdate) => void): Promise<string | null> {
+    if (this.running) {
+      throw new PivotError(
+        'INVALID_REQUEST',
+        `A study is already running in this workspace (job ${this.running.job}): wait for it to finish, or cancel it, before starting another.`,
+        { job: this.running.job },
+      );
+    }
+    const recipe = studyRecipe(request.recipe, this.options.recipesDir);
+    const name = reportFolderName((this.options.clock ?? (() => new Date()))());
+    const partial = join(this.workspaceDir, PARTIAL_REPORTS_FOLDER, name);
+    // A folder of this name is left from a study that did not end here (the app was killed): it is not a report.
+    rmSync(partial, { recursive: true, force: true });
+    mkdirSync(partial, { recursive: true });
+    const progress = studyProgressTracker(join(partial, 'run'), onProgress);
+    progress.starting();
+    let host: StudyInHost;
+    try {
+      host = studyInHost(
+        this.options.launch,
+        { out: partial, recipe, seeds: request.seeds, ...(request.quick ? { quick: true } : {}), ...(request.backend ? { backend: request.backend } : {}) },
+        (p) => progress.push(p),
+      );
+    } catch (err) {
+      // The host could not be started at all: there is no study to clean up after but its empty folder.
+      rmSync(partial, { recursive: true, force: true });
+      throw err;
+    }
+    const ended = this.finish(host, partial, name, progress).finally(() => {
+      this.running = null;
+    });
+    this.running = { job, host, ended };
+    return ended;
+  }
+
+  /** Kills the study's host and resolves once its folder is removed; a job that is not running is refused. */
+  async cancel(job: string): Promise<null> {
+    const running = this.running;
+    if (!running || running.job !== job) {
+      throw new PivotError('NOT_FOUND', `No study with job id "${job}" is running in this workspace.`, { job });
+    }
+    running.host.cancel();
+    await running.ended.catch(() => undefined);
+    return null;
+  }
+
+  /** Cancels the running study, if any (the workspace is closing). */
+  async close(): Promise<void> {
+    if (this.running) await this.cancel(this.running.job);
+  }
+
+  private async finish(host: StudyInHost, partial: string, name: string, progress: StudyProgressTracker): Promise<string | null> {
+    let outcome;
+    try {
+      outcome = await host.finished;
+    } catch (err) {
+      await this.discard(partial);
+      throw err;
+    }
+    if (outcome.status === 'cancelled') {
+      await this.discard(partial);
+      return null;
+    }
+    const finalName = this.freeName(name);
+    const final = reportDir(this.workspaceDir, finalName);
+    try {
+      await repoint(partial, final);
+      await mkdir(reportsDir(this.workspaceDir), { recursive: true });
+      await rename(partial, final);
+    } catch (err) {
+      throw new PivotError(
+        'INTERNAL',
+        `The study finished, but moving its report into ${final} failed (${(err as Error).message}); the report is in ${partial}.`,
+        { partial, final },
+      );
+    }
+    await this.tidy();
+    progress.finished(finalName);
+    return finalName;
+  }
+
+  /** `name`, or `name-2`, `name-3`… when `pivot demo --workspace` already wrote a report of that name. */
+  private freeName(name: string): string {
+    let candidate = name;
+    for (let i = 2; existsSync(reportDir(this.workspaceDir, candidate)); i++) candidate = `${name}-${i}`;
+    return candidate;
+  }
+
+  private async discard(partial: string): Promise<void> {
+    await rm(partial, { recursive: true, force: true });
+    await this.tidy();
+  }
+
+  /** Removes the in-progress folder once it holds nothing. */
+  private async tidy(): Promise<void> {
+    await rmdir(join(this.workspaceDir, PARTIAL_REPORTS_FOLDER)).catch(() => undefined);
+  }
+}
+
+/** The recipe to hand the engine: a built-in name or a file, which must have both branches the study trains. */
+function studyRecipe(recipe: string, recipesDir: string | undefined): string {
+  const resolved = resolveRecipe(recipe, recipesDir);
+  for (const objective of ['sft', 'dpo'] as const) checkRecipe(resolved, objective, recipesDir);
+  return resolved;
+}
+
+/** Rewrites the report's absolute paths from the folder it was written in to the one it will live in. */
+async function repoint(from: string, to: string): Promise<void> {
+  // As written in HTML / plain text, and inside a JSON string (where a Windows path's backslashes are doubled).
+  const forms = new Map([[from, to], [JSON.stringify(from).slice(1, -1), JSON.stringify(to).slice(1, -1)]]);
+  for (const file of FILES_NAMING_THE_FOLDER) {
+    const path = join(from, file);
+    if (!existsSync(path)) continue;
+    let text = await readFile(path, 'utf8');
+    for (const [a, b] of forms) text = text.split(a).join(b);
+    await writeFile(path, text);
+  }
+}

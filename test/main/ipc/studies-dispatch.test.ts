@@ -1,0 +1,222 @@
+// `studies:start` / `studies:cancel` through dispatch, as both transports call them, on a scripted engine host (the
+// real host job is test/main/engine/host/study-host.test.ts): bad requests refused with zod's or the recipe's words,
+// the study's phases as job:progress, its report moved from reports-in-progress/ into reports/ with its paths
+// re-pointed, one study at a time, and a cancelled or failed study leaving no folder behind.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import type { EngineHost, HostLauncher } from '../../../src-main/engine/host/engine-host';
+import type { FromHost, HostStudyOptions } from '../../../src-main/engine/host/protocol';
+import { dispatch } from '../../../src-main/ipc/dispatch';
+import type { HandlerContext } from '../../../src-main/ipc/handlers';
+import { StudyJobs } from '../../../src-main/reports/study-jobs';
+import { RECIPES_DIR } from '../../../src-main/runs/recipes';
+import { RunManager } from '../../../src-main/runs/run-manager';
+import { Workspace } from '../../../src-main/store/workspace';
+import type { ReportSummary, StudyReport } from '../../../src-shared/domain/reports';
+import type { Events, Result } from '../../../src-shared/ipc/contract';
+import { until } from '../../helpers/training';
+import { tempDir } from '../../helpers/workspace';
+
+/** What the scripted host does with its study: `finish` writes a report and answers; `hang` trains until killed. */
+type Script = 'finish' | 'hang' | 'fail';
+
+/** An in-process EngineHost that plays a study: the messages a real host sends, in its order, and a kill that ends it. */
+function scriptedHost(script: Script, started: HostStudyOptions[] = []): HostLauncher {
+  return () => {
+    const messages: Array<(m: FromHost) => void> = [];
+    const exits: Array<(code: number | null, signal: string | null) => void> = [];
+    let ended = false;
+    const end = (code: number | null, signal: string | null) => {
+      if (ended) return;
+      ended = true;
+      setTimeout(() => exits.forEach((l) => l(code, signal)), 1);
+    };
+    const say = (m: FromHost) => {
+      if (!ended) messages.forEach((l) => l(m));
+    };
+    const play = async (options: HostStudyOptions) => {
+      started.push(options);
+      const runDir = join(options.out, 'run');
+      say({ type: 'study-progress', progress: { type: 'phase', phase: 'train', message: `Training the sft branch of shapes-quick in ${runDir}` } });
+      say({ type: 'study-progress', progress: { type: 'train', objective: 'sft', event: { type: 'stage', stage: 'align', index: 1, of: 2, totalSteps: 4 } } });
+      for (const step of [1, 2, 3, 4]) {
+        say({ type: 'study-progress', progress: { type: 'train', objective: 'sft', event: { type: 'metrics', stage: 'align', step, totalSteps: 4, epoch: 0, elapsedMs: step, values: { loss: 1 / step } } } });
+      }
+      mkdirSync(join(runDir, 'checkpoints', 'align-4'), { recursive: true });
+      writeFileSync(join(runDir, 'checkpoints', 'align-4', 'mllm.json'), '{}');
+      if (script === 'hang') return;
+      if (script === 'fail') {
+        say({ type: 'failed', error: { code: 'INVALID_REQUEST', message: 'loss is NaN at step 3 of align' } });
+        return end(0, null);
+      }
+      say({ type: 'study-progress', progress: { type: 'phase', phase: 'measure', message: 'Measuring the original encoder: linear probe, segmentation probe, alignment' } });
+      writeFileSync(join(options.out, 'report.json'), JSON.stringify(studyReport(options.out)));
+      writeFileSync(join(options.out, 'report.html'), `<p>Report in ${options.out}</p>`);
+      say({ type: 'studied', out: options.out, totalMs: 1234 });
+      end(0, null);
+    };
+    const host: EngineHost = {
+      pid: 1,
+      send: (message) => {
+        if (message.type === 'study') setTimeout(() => void play(message.options), 1);
+      },
+      onMessage: (l) => void messages.push(l),
+      onOutput: () => undefined,
+      onExit: (l) => void exits.push(l),
+      kill: () => end(null, 'SIGKILL'),
+    };
+    return host;
+  };
+}
+
+/** A report.json as runStudy writes it, its paths in the folder it was written in. */
+function studyReport(out: string): Record<string, unknown> {
+  const encoder = (column: string) => ({ column, stage: column, checkpoint: join(out, 'run', 'checkpoints', `${column}-8`), encoder: join(out, 'run', 'checkpoints', `${column}-8`, 'encoder'), note: '' });
+  return {
+    version: 1, tool: 'pivot demo', date: '2026-03-04T05:06:07.000Z', backend: 'wasm', out, runDir: join(out, 'run'),
+    recipe: { name: 'shapes-quick' }, seeds: [0], encoders: { sft: encoder('sft'), dpo: encoder('dpo') }, rows: [], details: {},
+    files: { json: join(out, 'report.json'), html: join(out, 'report.html') },
+  };
+}
+
+let workspace: Workspace | null = null;
+let runs: RunManager | null = null;
+afterEach(async () => {
+  await runs?.close();
+  workspace?.close();
+  runs = null;
+  workspace = null;
+});
+
+function context(script: Script, started: HostStudyOptions[] = []): { ctx: HandlerContext; progress: Array<Events['job:progress']> } {
+  workspace = Workspace.open(tempDir('pivot-studies-'));
+  const progress: Array<Events['job:progress']> = [];
+  const emit = <E extends keyof Events>(event: E, payload: Events[E]): void => {
+    if (event === 'job:progress') progress.push(payload as Events['job:progress']);
+  };
+  runs = new RunManager(workspace, { launch: scriptedHost(script, started), emit });
+  return { ctx: { workspace, emit, runs }, progress };
+}
+
+function data<T>(result: Result<unknown>): T {
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+  return result.data as T;
+}
+
+describe('studies:start', () => {
+  it("refuses a bad request with the contract's message", async () => {
+    const { ctx } = context('finish');
+    const result = await dispatch('studies:start', { recipe: 'recipes/mine.yaml', quick: 'yes', seeds: 11, job: '', extra: 1 }, ctx);
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: 'INVALID_REQUEST',
+        message:
+          'Invalid request for studies:start: ✖ Unrecognized key: "extra"\n' +
+          '✖ Give a built-in recipe name (e.g. shapes-quick) or the absolute path of a recipe file.\n  → at recipe\n' +
+          '✖ Invalid input: expected boolean, received string\n  → at quick\n' +
+          '✖ Too big: expected number to be <=10\n  → at seeds\n' +
+          '✖ Too small: expected string to have >=1 characters\n  → at job',
+        details: expect.anything() as unknown,
+      },
+    });
+  });
+
+  it('refuses an unknown recipe and a recipe without a DPO branch, naming what to do', async () => {
+    const { ctx } = context('finish');
+    expect(await dispatch('studies:start', { recipe: 'shapes-tiny', job: 'study-1' }, ctx)).toMatchObject({
+      ok: false,
+      error: {
+        code: 'INVALID_REQUEST',
+        message: "Unknown recipe 'shapes-tiny': the built-in recipes are shapes-quick, shapes-study, shapes-sweep; or give the path of a recipe file (YAML or JSON).",
+      },
+    });
+    const recipe = parse(readFileSync(join(RECIPES_DIR, 'shapes-quick.yaml'), 'utf8')) as { branches: Record<string, unknown> };
+    delete recipe.branches.dpo;
+    const file = join(tempDir('pivot-studies-recipe-'), 'sft-only.yaml');
+    writeFileSync(file, stringify(recipe));
+    expect(await dispatch('studies:start', { recipe: file, job: 'study-1' }, ctx)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', message: `${file}: no "branches.dpo" stage; add one to train with dpo.` },
+    });
+    expect(existsSync(join(ctx.workspace.dir, 'reports-in-progress'))).toBe(false);
+  });
+
+  it('runs the study on a host, reports its phases, and files the report under reports/ with its paths re-pointed', async () => {
+    const started: HostStudyOptions[] = [];
+    const { ctx, progress } = context('finish', started);
+    const name = data<string>(await dispatch('studies:start', { recipe: 'shapes-quick', quick: true, seeds: 2, backend: 'wasm', job: 'study-7' }, ctx));
+    expect(name).toMatch(/^\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d$/);
+    const partial = join(ctx.workspace.dir, 'reports-in-progress', name);
+    expect(started).toEqual([{ out: partial, recipe: 'shapes-quick', seeds: 2, quick: true, backend: 'wasm' }]);
+    const phase = 'Training the sft branch of shapes-quick';
+    expect(progress).toEqual([
+      { job: 'study-7', done: 0, total: 7, label: 'Starting the engine…' },
+      { job: 'study-7', done: 0, total: 7, label: phase },
+      { job: 'study-7', done: 0, total: 7, label: `${phase}: stage align (1/2)` },
+      // Steps within 250 ms of the last one shown are skipped, the stage's last step never.
+      { job: 'study-7', done: 0.125, total: 7, label: `${phase}: stage align (1/2), step 1 / 4` },
+      { job: 'study-7', done: 0.5, total: 7, label: `${phase}: stage align (1/2), step 4 / 4` },
+      { job: 'study-7', done: 1, total: 7, label: 'Measuring the original encoder: linear probe, segmentation probe, alignment' },
+      { job: 'study-7', done: 7, total: 7, label: `Report ${name} written` },
+    ]);
+
+    const final = join(ctx.workspace.dir, 'reports', name);
+    expect(readdirSync(ctx.workspace.dir).includes('reports-in-progress')).toBe(false);
+    expect(readdirSync(final).sort()).toEqual(['report.html', 'report.json', 'run']);
+    expect(readFileSync(join(final, 'report.html'), 'utf8')).toBe(`<p>Report in ${final}</p>`);
+    expect(data<ReportSummary[]>(await dispatch('reports:list', {}, ctx))).toEqual([
+      { name, date: '2026-03-04T05:06:07.000Z', recipe: 'shapes-quick', backend: 'wasm', encoders: ['sft', 'dpo'] },
+    ]);
+    const report = data<StudyReport>(await dispatch('reports:get', { name }, ctx));
+    expect(report).toMatchObject({
+      out: final, runDir: join(final, 'run'), files: { json: join(final, 'report.json'), html: join(final, 'report.html') },
+      encoders: { sft: { checkpoint: join(final, 'run', 'checkpoints', 'sft-8'), encoder: join(final, 'run', 'checkpoints', 'sft-8', 'encoder') } },
+    });
+  });
+
+  it('runs one study at a time; cancelling kills it, answers null and leaves no folder', async () => {
+    const { ctx, progress } = context('hang');
+    const first = dispatch('studies:start', { recipe: 'shapes-quick', job: 'study-1' }, ctx);
+    await until(() => progress.some((p) => p.label.endsWith('step 4 / 4')), 'the study to train');
+    expect(existsSync(join(ctx.workspace.dir, 'reports-in-progress'))).toBe(true);
+    expect(await dispatch('studies:start', { recipe: 'shapes-quick', job: 'study-2' }, ctx)).toEqual({
+      ok: false,
+      error: {
+        code: 'INVALID_REQUEST',
+        message: 'A study is already running in this workspace (job study-1): wait for it to finish, or cancel it, before starting another.',
+        details: { job: 'study-1' },
+      },
+    });
+    expect(await dispatch('studies:cancel', { job: 'study-2' }, ctx)).toEqual({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'No study with job id "study-2" is running in this workspace.', details: { job: 'study-2' } },
+    });
+    const shown = progress.length;
+    expect(await dispatch('studies:cancel', { job: 'study-1' }, ctx)).toEqual({ ok: true, data: null });
+    expect(await first).toEqual({ ok: true, data: null });
+    expect(readdirSync(ctx.workspace.dir).filter((f) => f.startsWith('reports'))).toEqual([]);
+    expect(progress).toHaveLength(shown);
+    // The workspace is free for the next study.
+    expect(await dispatch('studies:cancel', { job: 'study-1' }, ctx)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it("answers a failed study with the engine's error and removes what it wrote", async () => {
+    const { ctx } = context('fail');
+    expect(await dispatch('studies:start', { recipe: 'shapes-quick', job: 'study-3' }, ctx)).toEqual({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', message: 'loss is NaN at step 3 of align' },
+    });
+    expect(readdirSync(ctx.workspace.dir).filter((f) => f.startsWith('reports'))).toEqual([]);
+  });
+
+  it('names the report after the start time, with -2 when pivot demo already wrote one of that name', async () => {
+    const dir = tempDir('pivot-studies-names-');
+    mkdirSync(join(dir, 'reports', '2026-03-04_05-06-07'), { recursive: true });
+    const jobs = new StudyJobs(dir, { launch: scriptedHost('finish'), clock: () => new Date('2026-03-04T05:06:07.890Z') });
+    expect(await jobs.start({ recipe: 'shapes-quick', quick: false, seeds: 1 }, 'study-9', () => undefined)).toBe('2026-03-04_05-06-07-2');
+    expect(readdirSync(join(dir, 'reports')).sort()).toEqual(['2026-03-04_05-06-07', '2026-03-04_05-06-07-2']);
+  });
+});
