@@ -48,7 +48,7 @@ export interface ModelRejectionsSummary {
 }
 
 /** The pairs.jsonl line with the model's rejected answer and why. */
-function rewrittenRow(item: QaItem, r: ModelRejection): Record<string, unknown> {
+export function rewrittenRow(item: QaItem, r: ModelRejection): Record<string, unknown> {
   return {
     ...item.row,
     rejected: [{ role: 'assistant', content: [{ type: 'text', text: r.rejected }] }],

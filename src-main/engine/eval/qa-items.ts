@@ -49,35 +49,41 @@ export function worldMaxCount(folder: string): number {
   return max;
 }
 
+/** The lines of a pairs.jsonl as written, by 1-based line number (readDataset has already checked them). */
+export function pairRows(pairsPath: string): Map<number, Record<string, unknown>> {
+  const rows = new Map<number, Record<string, unknown>>();
+  readFileSync(pairsPath, 'utf8').replace(/^\uFEFF/, '').split('\n').forEach((line, index) => {
+    if (line.trim() !== '') rows.set(index + 1, JSON.parse(line) as Record<string, unknown>);
+  });
+  return rows;
+}
+
+/** One pair as a closed-set question; throws, saying what is wrong, when it is not a Shapes-world question. */
+export function questionItem(record: PairRecord, row: Record<string, unknown>, maxCount: number): QaItem {
+  const kind = row.kind as QuestionKind;
+  if (!QUESTION_KINDS.includes(kind)) throw new Error(`field "kind" must be one of ${QUESTION_KINDS.join(', ')}, got ${JSON.stringify(row.kind)}`);
+  const { asked, candidates } = answerCandidates(kind, record.question, maxCount);
+  const truth = candidates.indexOf(record.chosen);
+  if (truth < 0) throw new Error(`the chosen answer "${record.chosen}" is not one of the candidates ${candidates.map((c) => `"${c}"`).join(', ')}`);
+  return { record, row, kind, asked, candidates, truth };
+}
+
 /** The world's pairs of `split` with their candidates; one error lists every line that is not a Shapes question. */
 export function readQaItems(folder: string, options: QaItemOptions = {}): QaItems {
   const split = options.split ?? 'test';
   const dataset = readDataset(folder);
   const pairsPath = join(dataset.folder, PAIRS_FILE);
   const maxCount = worldMaxCount(dataset.folder);
-  const rows = new Map<number, Record<string, unknown>>();
-  readFileSync(pairsPath, 'utf8').replace(/^\uFEFF/, '').split('\n').forEach((line, index) => {
-    if (line.trim() !== '') rows.set(index + 1, JSON.parse(line) as Record<string, unknown>);
-  });
+  const rows = pairRows(pairsPath);
   const problems: string[] = [];
   const items: QaItem[] = [];
   for (const record of dataset.pairs) {
     if (split !== 'all' && (record.split ?? 'train') !== split) continue;
     if (options.limit !== undefined && items.length >= options.limit) break;
-    const row = rows.get(record.line) as Record<string, unknown>;
-    const where = `${pairsPath}:${record.line}`;
-    const kind = row.kind as QuestionKind;
-    if (!QUESTION_KINDS.includes(kind)) {
-      problems.push(`${where}: field "kind" must be one of ${QUESTION_KINDS.join(', ')}, got ${JSON.stringify(row.kind)}`);
-      continue;
-    }
     try {
-      const { asked, candidates } = answerCandidates(kind, record.question, maxCount);
-      const truth = candidates.indexOf(record.chosen);
-      if (truth < 0) throw new Error(`the chosen answer "${record.chosen}" is not one of the candidates ${candidates.map((c) => `"${c}"`).join(', ')}`);
-      items.push({ record, row, kind, asked, candidates, truth });
+      items.push(questionItem(record, rows.get(record.line) as Record<string, unknown>, maxCount));
     } catch (err) {
-      problems.push(`${where}: ${(err as Error).message}`);
+      problems.push(`${pairsPath}:${record.line}: ${(err as Error).message}`);
     }
   }
   if (problems.length > 0) {

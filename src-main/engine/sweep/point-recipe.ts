@@ -55,6 +55,7 @@ export function pointRecipe(recipe: Recipe, point: SweepPoint): RecipeInput {
         lr: point.lr,
         ...(branch.trainable.includes('encoder') ? { encoderLr: point.encoderLr } : {}),
         ...(point.beta !== undefined ? { beta: point.beta } : {}),
+        ...(branch.rejections ? { rejections: branch.rejections } : {}),
         ...point.length,
       },
     },

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SafetensorsFile, writeSafetensors, type TensorSource } from '../io/safetensors';
+import { SafetensorsFile, writeSafetensors, type TensorSource, type TensorToWrite } from '../io/safetensors';
 import { writeFileAtomic } from '../io/atomic-write';
 import { loadMllm, saveMllm } from '../models/mllm/checkpoint';
 import type { Mllm } from '../models/mllm/model';
@@ -60,13 +60,19 @@ export function checkpointPath(stage: string, step: number): string {
   return join('checkpoints', `${stage}-${step}`);
 }
 
-/** Writes model, optimizer state and trainer state into one folder that appears whole or not at all. */
-export async function saveTrainingCheckpoint(runDir: string, model: Mllm, optimizer: AdamW, trainer: Omit<TrainerState, 'optimizerSteps'>): Promise<string> {
+/**
+ * Writes model, optimizer state and trainer state into one folder that appears whole or not at all. `trainerFiles`
+ * (file name → tensors) are the trainer's own weights outside the MLLM, such as a labels stage's head.
+ */
+export async function saveTrainingCheckpoint(
+  runDir: string, model: Mllm, optimizer: AdamW, trainer: Omit<TrainerState, 'optimizerSteps'>, trainerFiles: Record<string, Record<string, TensorToWrite>> = {},
+): Promise<string> {
   const relative = checkpointPath(trainer.stage, trainer.step);
   await mkdir(join(runDir, 'checkpoints'), { recursive: true });
   const { tensors, steps } = await optimizer.state();
   await saveMllm(model, join(runDir, relative), async (tmp) => {
     await writeFile(join(tmp, OPTIMIZER_FILE), writeSafetensors(tensors));
+    for (const [file, fileTensors] of Object.entries(trainerFiles)) await writeFile(join(tmp, file), writeSafetensors(fileTensors));
     const state: TrainerState = { ...trainer, optimizerSteps: steps };
     await writeFile(join(tmp, TRAINER_STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
   });

@@ -9,7 +9,9 @@ import { hashWords } from '../data/shapes/rng';
 import { shapesTokenizerText } from '../data/shapes/tokenizer';
 import { createPresetMllm, createPretrainedMllm, readTokenizerFiles } from '../models/mllm/build';
 import type { Mllm } from '../models/mllm/model';
+import { loadMllm } from '../models/mllm/checkpoint';
 import type { StageResult, TrainOptions, TrainResult } from './api';
+import { modelRejectedItems, planBranchRejections } from './branch-rejections';
 import { loadTrainingCheckpoint, readRunState, type RunState } from './checkpoints';
 import { loadRecipe, pipelineFor, type Recipe, type Stage } from './recipe';
 import { datasetFolder, prepareStageItems } from './run-data';
@@ -77,11 +79,15 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   try {
     // Everything about the data is checked before the first step, for every stage still to run.
     const { items, images } = await prepareStageItems(pipeline.slice(first), dataset, model, recipe);
+    const branch = pipeline[pipeline.length - 1] as Stage;
+    const rejections = branch.rejections === 'model' ? planBranchRejections(branch, dataset, model, recipe, runDir) : null;
     for (let index = first; index < pipeline.length; index++) {
       const stage = pipeline[index] as (typeof pipeline)[number];
-      const stageItems = items.get(stage.name) ?? [];
       // Only a checkpoint of this very stage continues it; one of the previous stage is just its starting point.
       const own = index === first && running !== undefined && loaded.trainer?.stage === stage.name;
+      // The base model answers when the branch starts: the model in hand, unless it already holds branch steps.
+      const base = { model: own ? null : model, checkpoint: startCheckpoint, open: () => (startCheckpoint !== null ? loadMllm(join(runDir, startCheckpoint)) : freshModel(recipe, dataFolder, log)) };
+      const stageItems = rejections?.stage === stage ? await modelRejectedItems(rejections, base, log) : (items.get(stage.name) ?? []);
       const resume = own && loaded.trainer && loaded.optimizer ? { trainer: loaded.trainer, optimizer: loaded.optimizer } : null;
       if (resume) log.info(`Resuming stage ${stage.name} at step ${resume.trainer.step} from ${running?.checkpoint}.`);
       const plan = stagePlan(stage, stageItems.length);

@@ -1,10 +1,13 @@
-// The objectives as the loop calls them on one micro-batch: SFT's answer-token cross-entropy and DPO's sigmoid
-// loss over summed answer-token log-probs, chosen and rejected rows in one forward pass.
+// The objectives as the loop calls them on one micro-batch: SFT's answer-token cross-entropy, DPO's sigmoid
+// loss over summed answer-token log-probs (chosen and rejected rows in one forward pass), and the labels stage's
+// multi-label BCE through its head.
 import * as tf from '../backend/tf';
 import { dpoLoss } from '../objectives/dpo';
+import { multiHotTargets, multiLabelBce } from '../objectives/labels';
 import { sequenceLogProbs, shiftForNextToken } from '../objectives/logProbs';
 import { sftLoss } from '../objectives/sft';
 import type { Mllm, MllmBatch } from '../models/mllm/model';
+import type { LabelHead } from './label-head';
 
 /** Summed answer-token log-probs of each row [rows], the model's outputs shifted for next-token prediction. */
 export function sequenceLogpsOf(model: Mllm, batch: MllmBatch): tf.Tensor1D {
@@ -21,6 +24,14 @@ export function sftLossOf(model: Mllm, batch: MllmBatch): tf.Scalar {
     const out = model.forward(batch);
     const shifted = shiftForNextToken(out.logits, out.inputIds, out.labelsMask);
     return sftLoss(shifted.logits, shifted.labels, shifted.mask);
+  });
+}
+
+/** BCE of which classes each image shows (labels stage): the batch's images through the encoder and `head`. */
+export function labelLossOf(model: Mllm, head: LabelHead, pixels: tf.Tensor4D, labels: readonly (readonly number[])[]): tf.Scalar {
+  return tf.tidy(() => {
+    const logits = head.logits(model, pixels);
+    return multiLabelBce(logits, multiHotTargets(labels, logits.shape[1]));
   });
 }
 

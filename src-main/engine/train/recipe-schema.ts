@@ -42,6 +42,12 @@ export const branchSchema = z.strictObject({
   name: stageName.optional(),
   /** Seeds this branch's shuffling only (not the model nor the shared stages): what a sweep's seeds vary. */
   seed: z.number().int().min(0).optional(),
+  /**
+   * DPO only: where the rejected answers come from. `scripted` (default): the dataset's. `model`: when the branch
+   * starts, the base checkpoint ranks each Shapes question's closed answer set and its most likely wrong answer
+   * becomes the rejected one (TOY_STUDY.md, MMPR), written to <runDir>/model-rejections/<branch>/pairs.jsonl.
+   */
+  rejections: z.enum(['scripted', 'model']).optional(),
   ...stageFields,
 });
 

@@ -38,6 +38,8 @@ export interface Stage {
   subset: { from: number; to: number };
   /** A branch's own shuffling seed (see branchSchema); unset: the recipe's seed. */
   seed?: number;
+  /** A dpo branch whose rejected answers are the base model's own (see branchSchema); unset: the dataset's. */
+  rejections?: 'model';
 }
 
 /** A recipe's sweep, checked against its branches; an axis left out keeps the branch's value. */
@@ -201,6 +203,16 @@ function resolveSweep(s: ParsedSweep, branches: Partial<Record<Objective, Stage>
 function resolveStage(s: ParsedStage | (ParsedBranch & { name: string }), kind: StageKind, at: string, file: string): Stage {
   if (s.epochs !== undefined && s.maxSteps !== undefined) fail(`${file}: "${at}" sets both "epochs" and "maxSteps"; set one.`);
   if (s.beta !== undefined && kind !== 'dpo') fail(`${file}: "${at}.beta" applies to dpo stages only.`);
+  if (kind === 'labels' && s.trainable.some((part) => part !== 'encoder')) {
+    fail(
+      `${file}: "${at}.trainable" is [${s.trainable.join(', ')}] but a labels stage trains the encoder alone (its loss goes ` +
+        'through a head of its own, never through the projector or the LM); set "trainable: [encoder]".',
+    );
+  }
+  const rejections = 'rejections' in s ? s.rejections : undefined;
+  if (rejections !== undefined && kind !== 'dpo') {
+    fail(`${file}: "${at}.rejections" applies to the dpo branch only: ${kind} trains on the chosen answers alone, so there is no rejected answer to replace; remove it.`);
+  }
   if (s.encoderLr !== undefined && !s.trainable.includes('encoder')) {
     fail(`${file}: "${at}.encoderLr" is set but "${at}.trainable" does not include the encoder.`);
   }
@@ -224,6 +236,8 @@ function resolveStage(s: ParsedStage | (ParsedBranch & { name: string }), kind: 
     checkpointEvery: s.checkpointEvery,
     subset,
     ...(seed !== undefined ? { seed } : {}),
+    // Only `model` is kept: a scripted branch resolves as before, so runs started before this option still resume.
+    ...(rejections === 'model' ? { rejections } : {}),
   };
 }
 

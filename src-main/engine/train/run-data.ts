@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PivotError } from '../../../src-shared/errors';
-import { ImageCache, recordsFor, stageItems, type CaptionRecord, type DatasetRecords, type PairRecord, type StageItem } from '../data/batches';
+import { ImageCache, recordsFor, stageItems, type DatasetRecords, type StageItem, type StageRecord } from '../data/batches';
 import { writeShapesWorld } from '../data/shapes/write';
 import type { Mllm } from '../models/mllm/model';
 import type { Recipe, Stage } from './recipe';
@@ -26,15 +26,15 @@ export async function datasetFolder(recipe: Recipe, override: string | undefined
 }
 
 /** A stage's records: the test split held out (unless the recipe includes it), then the stage's subset of images. */
-export function stageRecords(stage: Stage, dataset: DatasetRecords, includeTestSplit: boolean): (PairRecord | CaptionRecord)[] {
-  const usable = (r: PairRecord | CaptionRecord) => includeTestSplit || r.split !== 'test';
+export function stageRecords(stage: Stage, dataset: DatasetRecords, includeTestSplit: boolean): StageRecord[] {
+  const usable = (r: StageRecord) => includeTestSplit || r.split !== 'test';
   const images = [...new Set([...dataset.pairs, ...dataset.captions].filter(usable).map((r) => r.image))];
   const from = Math.floor(stage.subset.from * images.length);
   const to = Math.floor(stage.subset.to * images.length);
   const chosen = new Set(images.slice(from, to));
-  const records = recordsFor(stage.kind, dataset).filter((r) => usable(r) && chosen.has(r.image));
+  const records = recordsFor(stage, dataset).filter((r) => usable(r) && chosen.has(r.image));
   if (records.length === 0) {
-    const what = stage.kind === 'caption' ? 'captions (captions.jsonl)' : 'pairs (pairs.jsonl)';
+    const what = stage.kind === 'caption' ? 'captions (captions.jsonl)' : stage.kind === 'labels' ? 'labelled images (metadata.jsonl)' : 'pairs (pairs.jsonl)';
     const hint = stage.kind === 'caption' && dataset.captions.length === 0
       ? ' Caption stages need captions.jsonl ({"image", "caption"} per line), as a Shapes world has; or use a recipe without them.'
       : ' Widen its subset or add data.';

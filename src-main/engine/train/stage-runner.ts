@@ -1,8 +1,8 @@
 // One stage of a run: AdamW over exactly the stage's trainable parts, cosine LR with warm-up, gradient
-// accumulation and clipping, DPO's cached reference, checkpoints, pause and stop between steps.
+// accumulation and clipping, DPO's cached reference, a labels stage's head, checkpoints, pause and stop between steps.
 import { join } from 'node:path';
 import * as tf from '../backend/tf';
-import { collate, planSteps, stepMicroBatches, type StageItem, type StepPlan } from '../data/batches';
+import { collate, LABEL_CLASS_COUNT, planSteps, stepMicroBatches, type StageItem, type StepPlan } from '../data/batches';
 import type { ImageCache } from '../data/batches/images';
 import type { TensorSource } from '../io/safetensors';
 import { loadMllm } from '../models/mllm/checkpoint';
@@ -11,7 +11,8 @@ import { AdamW } from './adamw';
 import type { RunControl } from './api';
 import { saveTrainingCheckpoint, writeRunState, type RunState, type TrainerState } from './checkpoints';
 import { clipByGlobalNorm } from './grad-clip';
-import { dpoLossOf, dpoMetrics, sftLossOf, type PairLogps } from './objective-steps';
+import { LABEL_HEAD_FILE, LabelHead } from './label-head';
+import { dpoLossOf, dpoMetrics, labelLossOf, sftLossOf, type PairLogps } from './objective-steps';
 import type { Stage } from './recipe';
 import { computeReferenceLogps, readReferenceCache, writeReferenceCache, type ReferenceLogps } from './reference-logps';
 import type { RunLog } from './run-log';
@@ -52,8 +53,11 @@ export async function runStage(input: StageRunInput): Promise<StageRunResult> {
   const plan = stagePlan(stage, items.length);
   // `elapsedMs` counts from the start of the stage in this process, as steps count within the stage.
   const startedAt = Date.now();
+  const head = stage.kind === 'labels' ? labelHeadFor(input) : null;
+  // The head learns at the stage's lr, the encoder at its encoderLr.
+  const headGroup = head ? [{ name: 'label_head', lr: stage.lr, variables: head.namedVariables }] : [];
   const optimizer = new AdamW(
-    stage.trainable.map((part) => ({ name: part, lr: part === 'encoder' ? stage.encoderLr : stage.lr, variables: model.namedVariables(part) })),
+    [...stage.trainable.map((part) => ({ name: part, lr: part === 'encoder' ? stage.encoderLr : stage.lr, variables: model.namedVariables(part) })), ...headGroup],
     { weightDecay: stage.weightDecay },
   );
   try {
@@ -69,7 +73,7 @@ export async function runStage(input: StageRunInput): Promise<StageRunResult> {
         stage: stage.name, kind: stage.kind, step, totalSteps: plan.totalSteps, finalLoss,
         shuffle: { seed, epoch: Math.floor(step / plan.stepsPerEpoch), stepInEpoch: step % plan.stepsPerEpoch },
       };
-      checkpoint = await saveTrainingCheckpoint(runDir, model, optimizer, trainer);
+      checkpoint = await saveTrainingCheckpoint(runDir, model, optimizer, trainer, head ? { [LABEL_HEAD_FILE]: await head.tensors() } : {});
       saved = step;
       state.stages[stage.name] = { status: step >= plan.totalSteps ? 'done' : 'running', checkpoint, step, totalSteps: plan.totalSteps, finalLoss };
       await writeRunState(runDir, state);
@@ -87,7 +91,7 @@ export async function runStage(input: StageRunInput): Promise<StageRunResult> {
       const factor = cosineWithWarmup(step, plan.totalSteps, stage.warmupRatio);
       const { microBatches } = stepMicroBatches(plan, seed, step);
       const pairs: PairLogps[] = [];
-      const { loss, gradNorm } = optimisationStep(model, optimizer, stage, items, microBatches, images, factor, reference, pairs, step);
+      const { loss, gradNorm } = optimisationStep(model, optimizer, stage, items, microBatches, images, factor, { reference, head }, pairs, step);
       step += 1;
       finalLoss = loss;
       const values: Record<string, number> = { loss, learning_rate: stage.lr * factor, grad_norm: gradNorm };
@@ -104,7 +108,15 @@ export async function runStage(input: StageRunInput): Promise<StageRunResult> {
     return { status: 'done', steps: step, finalLoss, checkpoint };
   } finally {
     optimizer.dispose();
+    head?.dispose();
   }
+}
+
+/** A labels stage's head: the one its own checkpoint saved when resuming, else a fresh one seeded by the stage. */
+function labelHeadFor(input: StageRunInput): LabelHead {
+  const width = input.model.encoder.config.hidden_size;
+  const own = input.resume ? input.state.stages[input.stage.name]?.checkpoint : undefined;
+  return own ? LabelHead.load(join(input.runDir, own), width, LABEL_CLASS_COUNT) : LabelHead.create(width, LABEL_CLASS_COUNT, input.seed);
 }
 
 /**
@@ -113,8 +125,9 @@ export async function runStage(input: StageRunInput): Promise<StageRunResult> {
  */
 function optimisationStep(
   model: Mllm, optimizer: AdamW, stage: Stage, items: readonly StageItem[], microBatches: number[][], images: ImageCache,
-  factor: number, reference: ReferenceLogps | null, pairs: PairLogps[], step: number,
+  factor: number, objective: { reference: ReferenceLogps | null; head: LabelHead | null }, pairs: PairLogps[], step: number,
 ): { loss: number; gradNorm: number } {
+  const { reference, head } = objective;
   const total = microBatches.reduce((n, mb) => n + mb.length, 0);
   const variables = optimizer.variables;
   const names = optimizer.names;
@@ -122,9 +135,11 @@ function optimisationStep(
   let loss = 0;
   try {
     for (const indices of microBatches) {
-      const batch = collate(indices.map((i) => items[i] as StageItem), images);
+      const batchItems = indices.map((i) => items[i] as StageItem);
+      const batch = collate(batchItems, images);
       const weight = indices.length / total;
       const lossFn = (): tf.Scalar => {
+        if (head) return labelLossOf(model, head, batch.pixels as tf.Tensor4D, batchItems.map((item) => item.labels ?? []));
         if (!reference) return sftLossOf(model, batch);
         const refs = { chosen: pick(reference.chosen, indices), rejected: pick(reference.rejected, indices) };
         return dpoLossOf(model, batch, refs, stage.beta, (p) => pairs.push(p));

@@ -27,9 +27,10 @@ describe('built-in recipes', () => {
   it('lists shapes-quick, shapes-study and shapes-sweep and resolves their pipelines', () => {
     expect(builtInRecipeNames()).toEqual(['shapes-quick', 'shapes-study', 'shapes-sweep']);
     const study = loadRecipe('shapes-study');
-    expect(pipelineFor(study, 'sft').map((s) => s.name)).toEqual(['pretrain', 'align', 'instruct', 'sft']);
+    expect(pipelineFor(study, 'sft').map((s) => s.name)).toEqual(['pretrain-encoder', 'pretrain-lm', 'align', 'instruct', 'sft']);
     expect(pipelineFor(study, 'dpo').map((s) => [s.name, s.kind, s.lr, s.encoderLr, s.trainable])).toEqual([
-      ['pretrain', 'caption', 1e-3, 1e-3, ['encoder', 'projector', 'lm']],
+      ['pretrain-encoder', 'labels', 3e-3, 3e-3, ['encoder']],
+      ['pretrain-lm', 'caption', 1e-3, 1e-3, ['projector', 'lm']],
       ['align', 'caption', 1e-3, 1e-3, ['projector']],
       ['instruct', 'instruct', 3e-4, 6e-5, ['encoder', 'projector', 'lm']],
       ['dpo', 'dpo', 3e-5, 3e-5, ['encoder', 'projector', 'lm']],
@@ -37,6 +38,8 @@ describe('built-in recipes', () => {
     // The paper's ratios: DPO's LR 5× below SFT's; the encoder's 5× below the instruct stage's.
     expect((study.branches.sft?.lr ?? 0) / (study.branches.dpo?.lr ?? 1)).toBeCloseTo(5, 10);
     expect(study.branches.dpo).toMatchObject({ beta: 0.1, warmupRatio: 0.03, weightDecay: 0, batchSize: 8, gradAccum: 2 });
+    expect(study.model).toEqual({ preset: 'small', featureLayer: -2 });
+    expect(study.data.shapes).toEqual({ count: 800, seed: 0, size: 32, difficulty: 'medium,objectSize=12-24' });
     expect(loadRecipe('shapes-quick')).toMatchObject({ objective: 'sft', model: { preset: 'toy', featureLayer: -2 } });
   });
 
