@@ -1,6 +1,7 @@
 // DPO's reference log-probs, computed once per pair before the stage's first update — when the policy still is
 // the reference, so no frozen copy of the model is kept — and cached in memory and in `ref_logps.json`, so a
 // resumed run never recomputes them (TRL #2423: users precompute them for the same reason).
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '../backend/tf';
@@ -18,11 +19,25 @@ export interface ReferenceLogps {
   rejected: Float32Array;
 }
 
-/** What the cache is valid for: the stage, the checkpoint it started from, and the items in order. */
+/**
+ * What the cache is valid for: the stage, the checkpoint it started from, the items in order, and what the items
+ * say (a hash of their token ids), so pairs edited or re-answered under the same ids are scored again.
+ */
 export interface ReferenceKey {
   stage: string;
   startCheckpoint: string;
   keys: readonly string[];
+  content: string;
+}
+
+/** SHA-256 over every item's sequences' token ids, in order. */
+export function itemsContentHash(items: readonly StageItem[]): string {
+  const hash = createHash('sha256');
+  for (const item of items) {
+    for (const sequence of item.sequences) hash.update(Int32Array.from(sequence.inputIds)).update('|');
+    hash.update('\n');
+  }
+  return hash.digest('hex');
 }
 
 interface CacheFile extends Omit<ReferenceKey, 'keys'> {
@@ -41,7 +56,7 @@ export function readReferenceCache(runDir: string, key: ReferenceKey): Reference
   } catch {
     return null;
   }
-  const same = cache.stage === key.stage && cache.startCheckpoint === key.startCheckpoint && Array.isArray(cache.keys) && cache.keys.length === key.keys.length && cache.keys.every((k, i) => k === key.keys[i]);
+  const same = cache.stage === key.stage && cache.startCheckpoint === key.startCheckpoint && cache.content === key.content && Array.isArray(cache.keys) && cache.keys.length === key.keys.length && cache.keys.every((k, i) => k === key.keys[i]);
   return same ? { chosen: Float32Array.from(cache.chosen), rejected: Float32Array.from(cache.rejected) } : null;
 }
 

@@ -14,7 +14,7 @@ import { clipByGlobalNorm } from './grad-clip';
 import { LABEL_HEAD_FILE, LabelHead } from './label-head';
 import { dpoLossOf, dpoMetrics, labelLossOf, sftLossOf, type PairLogps } from './objective-steps';
 import type { Stage } from './recipe';
-import { computeReferenceLogps, readReferenceCache, writeReferenceCache, type ReferenceLogps } from './reference-logps';
+import { computeReferenceLogps, itemsContentHash, readReferenceCache, writeReferenceCache, type ReferenceLogps } from './reference-logps';
 import type { RunLog } from './run-log';
 import { cosineWithWarmup } from './schedule';
 
@@ -193,7 +193,7 @@ function pick(values: Float32Array, indices: readonly number[]): Float32Array {
 /** The stage's reference log-probs: from the cache, or computed from the stage's starting weights and cached. */
 async function referenceFor(input: StageRunInput, plan: StepPlan): Promise<ReferenceLogps> {
   const { runDir, stage, items, images, seed, log } = input;
-  const key = { stage: stage.name, startCheckpoint: input.startCheckpoint ?? 'initialisation', keys: items.map((item) => item.key) };
+  const key = { stage: stage.name, startCheckpoint: input.startCheckpoint ?? 'initialisation', keys: items.map((item) => item.key), content: itemsContentHash(items) };
   const cached = readReferenceCache(runDir, key);
   if (cached) {
     log.info(`Stage ${stage.name}: reference log-probs of ${items.length} pairs read from the cache.`);
