@@ -1,23 +1,33 @@
-// End to end, in Chromium against `pivot serve`: a quick study filed in the workspace, then the Compare tab — the
+// End to end, in Chromium against `pivot serve`: a quick study started from the Compare tab, then its report — the
 // encoder table, Grad-CAM maps loaded over the token-protected report route, segmentation maps drawn on canvases.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { runPivot, servePivot, type ServedWorkspace } from './server';
+import { servePivot, type ServedWorkspace } from './server';
 
 let served: ServedWorkspace | undefined;
 test.afterEach(() => served?.stop());
 
 test('compare the encoders of a quick study', async ({ page }, testInfo) => {
+  test.setTimeout(300_000);
   const workspace = join(mkdtempSync(join(tmpdir(), 'pivot-e2e-compare-')), 'ws');
-  await runPivot(['demo', '--quick', '--seeds', '2', '--workspace', workspace, '--backend', 'wasm', '--json']);
   served = await servePivot(workspace);
   await page.goto(served.url);
   await page.getByTestId('nav-compare').click();
+  await expect(page.getByTestId('compare-empty')).toBeVisible();
+
+  // The study, started from the window: it runs in an engine host, shows its phase, and opens its report.
+  await page.getByTestId('new-study').click();
+  await page.getByTestId('new-study-recipe').selectOption('shapes-quick');
+  await page.getByTestId('new-study-quick').check();
+  await page.getByTestId('new-study-seeds').fill('2');
+  await page.getByTestId('new-study-start').click();
+  await expect(page.getByTestId('new-study-phase')).toContainText(/\S/);
+  await page.getByTestId('new-study-close').click();
 
   const table = page.getByTestId('compare-table');
-  await expect(table).toBeVisible();
+  await expect(table).toBeVisible({ timeout: 180_000 });
   await expect(table).toContainText('linear-probe/mean-pooled-l2');
   await expect(page.getByTestId('compare-row')).toHaveCount(9);
   await expect(table).toContainText('qa-accuracy/candidate-ranking');
