@@ -52,7 +52,7 @@ export function scaledDotProductAttention(
 
 /**
  * transformers' `repeat_kv`: [B, Hkv, T, D] → [B, heads, T, D], each key/value head serving heads/Hkv consecutive
- * query heads. The tile is rank 4 because tfjs 4.22 has no gradient for a rank-5 tile.
+ * query heads.
  */
 export function repeatKeyValueHeads(x: tf.Tensor, heads: number): tf.Tensor {
   const [batch, kvHeads, time, headDim] = x.shape as [number, number, number, number];
@@ -60,8 +60,10 @@ export function repeatKeyValueHeads(x: tf.Tensor, heads: number): tf.Tensor {
   if (heads % kvHeads !== 0) {
     throw new Error(`attention: ${heads} query heads cannot share ${kvHeads} key/value heads (must divide evenly)`);
   }
-  const tiled = tf.tile(tf.reshape(x, [batch, kvHeads, 1, time * headDim]), [1, 1, heads / kvHeads, 1]);
-  return tf.reshape(tiled, [batch, heads, time, headDim]);
+  // Copies side by side on a new axis: a concat, whose wasm kernel (and split gradient) is several times faster than tile's.
+  const flat = tf.reshape(x, [batch, kvHeads, 1, time * headDim]);
+  const repeated = tf.concat(Array.from({ length: heads / kvHeads }, () => flat), 2);
+  return tf.reshape(repeated, [batch, heads, time, headDim]);
 }
 
 /** [Tq, Tk] additive bias: 0 where query i may see key j, MASK_BIAS above the (end-aligned) diagonal. */

@@ -16,9 +16,27 @@ export function tokenLogProbs(logits: tf.Tensor3D, labels: tf.Tensor2D): tf.Tens
     const safeLabels = tf.clipByValue(tf.reshape(tf.cast(labels, 'int32'), [batch * time]), 0, vocab - 1);
     const rowStarts = tf.mul(tf.range(0, batch * time, 1, 'int32'), tf.scalar(vocab, 'int32'));
     const picked = tf.gather(tf.reshape(logits, [batch * time * vocab]), tf.add(rowStarts, safeLabels));
-    return tf.sub(tf.reshape(picked, [batch, time]), tf.logSumExp(logits, -1)) as tf.Tensor2D;
+    return tf.sub(tf.reshape(picked, [batch, time]), logSumExpLastAxis(logits)) as tf.Tensor2D;
   });
 }
+
+/**
+ * logsumexp over the last axis with the analytic gradient dy · softmax(x). tf.logSumExp's own gradient also runs
+ * through its stabilising max (an Equal, a Cast and a Multiply over all B·T·V logits) although that part is
+ * exactly zero: the result does not depend on the shift.
+ */
+const logSumExpLastAxis = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+  const value = tf.logSumExp(x, -1, true);
+  save([x, value]);
+  return {
+    value: tf.squeeze(value, [-1]),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [input, lse] = saved as [tf.Tensor, tf.Tensor];
+      return tf.mul(tf.expandDims(dy, -1), tf.exp(tf.sub(input, lse)));
+    },
+  };
+}) as (x: tf.Tensor) => tf.Tensor;
 
 /**
  * Sum over masked positions of log softmax(logits)[b, t, labels[b, t]] → [B].
