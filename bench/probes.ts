@@ -1,5 +1,5 @@
 // Timing script (not a test): a toy CLIP on a generated Shapes world through both probes.
-// Run: npx tsx test/main/engine/probes/bench-probes.ts [count=500] [backend=cpu] [seeds=3]
+// Run: npx tsx bench/probes.ts [count=500] [backend=cpu] [seeds=3]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
