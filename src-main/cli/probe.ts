@@ -4,10 +4,13 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ENGINE_BACKENDS } from '../../src-shared/domain/runs';
+import { PivotError } from '../../src-shared/errors';
 import { oneOf, positiveInt } from './options';
 
 interface ProbeCommandOptions {
-  encoder: string;
+  encoder?: string;
+  checkpoint?: string;
+  withProjector?: boolean;
   data: string;
   seeds: number;
   lm?: string;
@@ -30,17 +33,34 @@ export function registerProbeCommands(program: Command): void {
     const cmd = probe
       .command(kind)
       .description(DESCRIPTIONS[kind])
-      .requiredOption('--encoder <dir>', "a Hugging Face vision folder (pivot export's output, or a checkpoint's encoder/)")
+      .option('--encoder <dir>', "a Hugging Face vision folder (pivot export's output, or a checkpoint's encoder/)")
+      .option('--checkpoint <dir>', 'an MLLM checkpoint folder (mllm.json): probes its encoder/')
       .requiredOption('--data <dir>', 'a Shapes world, class folders (<class>/*.png) or images/ + masks/ folders')
       .option('--seeds <k>', 'seeds 0..k-1', positiveInt('--seeds'), 3)
       .option('--backend <name>', `engine backend (${ENGINE_BACKENDS.join('|')}); the best available otherwise`, oneOf('--backend', ENGINE_BACKENDS))
       .option('--json', 'print one JSON object');
+    if (kind === 'linear') cmd.option('--with-projector', "probe the checkpoint's visual tokens (encoder + projector, what its LM receives); needs --checkpoint");
     if (kind === 'alignment') cmd.option('--lm <checkpoint>', "the MLLM checkpoint whose LM and tokenizer read the captions; default the checkpoint the encoder/ folder belongs to");
     cmd.action(async (o: ProbeCommandOptions) => runProbe(kind, o));
   }
 }
 
+/** The refusal of `--encoder` with `--with-projector`: an encoder folder has no projector. */
+export const PROJECTOR_NEEDS_CHECKPOINT =
+  '--with-projector probes the MLLM\'s encoder + projector: pass the MLLM checkpoint with --checkpoint <dir> (the folder with mllm.json), not --encoder';
+
+/** The encoder folder to load: --encoder, or the checkpoint's encoder/. */
+function encoderFolderOf(o: ProbeCommandOptions): string {
+  if (o.withProjector && o.encoder !== undefined) throw new PivotError('INVALID_REQUEST', PROJECTOR_NEEDS_CHECKPOINT);
+  if ((o.encoder === undefined) === (o.checkpoint === undefined)) throw new PivotError('INVALID_REQUEST', 'pass exactly one of --encoder <dir> (a vision folder) or --checkpoint <dir> (an MLLM checkpoint)');
+  if (o.checkpoint === undefined) return resolve(o.encoder as string);
+  const checkpoint = resolve(o.checkpoint);
+  if (!existsSync(join(checkpoint, 'mllm.json'))) throw new PivotError('NOT_FOUND', `${checkpoint} is not an MLLM checkpoint (it has no mllm.json); pass a checkpoint folder, or --encoder for a vision folder`);
+  return join(checkpoint, 'encoder');
+}
+
 async function runProbe(kind: ProbeKind, o: ProbeCommandOptions): Promise<void> {
+  const encoderDir = encoderFolderOf(o);
   const [{ selectBackend }, { openProbeDataset }, m, { formatNumber }] = await Promise.all([
     import('../engine/backend/select'),
     import('../engine/probes/image-folder'),
@@ -48,9 +68,10 @@ async function runProbe(kind: ProbeKind, o: ProbeCommandOptions): Promise<void> 
     import('../engine/demo/table'),
   ]);
   const backend = await selectBackend(o.backend);
-  const encoderDir = resolve(o.encoder);
   const dataset = await openProbeDataset(resolve(o.data));
-  const encoder = await m.loadEncoderFolder(encoderDir);
+  // With --with-projector the whole MLLM is loaded: its encoder is probed through its own projector.
+  const mllm = o.withProjector ? await (await import('../engine/models/mllm/checkpoint')).loadMllm(dirname(encoderDir)) : undefined;
+  const encoder = mllm ? m.mllmLoadedEncoder(mllm, dirname(encoderDir)) : await m.loadEncoderFolder(encoderDir);
   const images = new m.EncoderImages(encoder, dataset);
   const seeds = m.seedList(o.seeds);
   const head = { probe: kind, encoder: encoderDir, data: dataset.root, layout: dataset.layout, backend: backend.name, preprocess: encoder.prepSource };
@@ -59,8 +80,8 @@ async function runProbe(kind: ProbeKind, o: ProbeCommandOptions): Promise<void> 
   let text: string;
   try {
     if (kind === 'linear') {
-      const { result, data, layer } = await m.measureLinear(images, seeds);
-      report = { ...head, layer, split: data, ...result };
+      const { result, data, layer } = mllm ? await m.measureLinearWithProjector(images, mllm, seeds) : await m.measureLinear(images, seeds);
+      report = { ...head, variant: mllm ? 'encoder+projector' : 'encoder', layer, split: data, ...result };
       text = `Linear probe (${result.protocol}), ${seeds.length} seeds: accuracy ${fmt(result.accuracy)} (chance: majority ${formatNumber(result.chance.majority)}, uniform ${formatNumber(result.chance.uniform)}; ceiling ${formatNumber(result.ceiling)}).\n`;
     } else if (kind === 'segmentation') {
       const { result, data, layer } = await m.measureSegmentation(images, seeds);
@@ -82,7 +103,8 @@ async function runProbe(kind: ProbeKind, o: ProbeCommandOptions): Promise<void> 
       }
     }
   } finally {
-    encoder.model.dispose();
+    if (mllm) mllm.dispose();
+    else encoder.model.dispose();
   }
   if (o.json) process.stdout.write(`${JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))}\n`);
   else process.stdout.write(text);

@@ -220,6 +220,7 @@ function numberAt(value: unknown, ...path: string[]): number | null {
 
 const BREAKDOWNS: Record<string, { detail: string; measure: string; read: (entry: unknown) => number | null }> = {
   linear: { detail: 'linear', measure: 'accuracy', read: (e) => numberAt(e, 'accuracy') },
+  linearProjector: { detail: 'linearProjector', measure: 'accuracy', read: (e) => numberAt(e, 'accuracy') },
   segRecall: { detail: 'segmentation', measure: 'recall', read: (e) => numberAt(e, 'recall', 'mean') ?? numberAt(e, 'recall') },
   mIoU: { detail: 'segmentation', measure: 'IoU', read: (e) => numberAt(e, 'iou', 'mean') ?? numberAt(e, 'iou') },
 };

@@ -29,7 +29,7 @@ test('compare the encoders of a quick study', async ({ page }, testInfo) => {
   const table = page.getByTestId('compare-table');
   await expect(table).toBeVisible({ timeout: 180_000 });
   await expect(table).toContainText('linear-probe/mean-pooled-l2');
-  await expect(page.getByTestId('compare-row')).toHaveCount(9);
+  await expect(page.getByTestId('compare-row')).toHaveCount(10);
   await expect(table).toContainText('qa-accuracy/candidate-ranking');
 
   const sftMap = page.getByTestId('gradcam-map-sft').locator('img');

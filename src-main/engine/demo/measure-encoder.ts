@@ -8,10 +8,12 @@ import { lmLayerFeatures, visionLayerFeatures, type LanguageModelLike } from '..
 import { CLIPVisionConfig } from '../models/clip/config';
 import { loadVisionModel, type VisionModel } from '../models/hf';
 import { MLLM_CONFIG_FILE, readMllmConfig } from '../models/mllm/config';
+import type { Mllm } from '../models/mllm/model';
 import { encodePatchTokens, visionModelEncoder } from '../probes/encoder';
 import { CLIP_MEAN, CLIP_STD, SIGLIP_MEAN, SIGLIP_STD, loadImages, loadMasks, type ImagePreprocess } from '../probes/image-decode';
 import type { ProbeDataset } from '../probes/image-folder';
 import { extractPooledFeatures, linearProbe, type LinearProbeResult } from '../probes/linear-probe';
+import { LINEAR_PROBE_PROJECTOR_PROTOCOL, mllmVisualTokenEncoder } from '../probes/projector-encoder';
 import { segmentationProbe, type SegmentationProbeResult } from '../probes/segmentation-probe';
 
 /** The segmentation protocol the study keeps: Patch-Seg's 2-layer MLP head, 5 epochs, Adam LR 1e-3. */
@@ -66,7 +68,8 @@ export async function loadEncoderFolder(dir: string): Promise<LoadedEncoder> {
 
 /** What the linear probe ran on, beside its result. */
 export interface LinearMeasurement {
-  result: LinearProbeResult;
+  /** protocol: LINEAR_PROBE_PROTOCOL, or LINEAR_PROBE_PROJECTOR_PROTOCOL on the encoder + projector. */
+  result: Omit<LinearProbeResult, 'protocol'> & { protocol: string };
   data: string;
   layer: number;
 }
@@ -100,17 +103,45 @@ function describeData(dataset: ProbeDataset, n: number): string {
   return `${n} images of ${dataset.root} (${dataset.layout}); each seed draws its own test split (20 %)`;
 }
 
+function requireLabels(dataset: ProbeDataset): void {
+  if (!dataset.items.some((i) => i.label !== undefined)) throw new Error(`${dataset.root}: no image has a class label; the linear probe needs labels (a Shapes world or class folders)`);
+}
+
 /**
  * Linear probe on every labelled image: each seed is a split seed (stratified 80/20 test split, then 20 % of the
  * rest to choose C). The Shapes world's fixed test split is not used: at demo sizes it is a handful of images.
  */
 export async function measureLinear(images: EncoderImages, seeds: readonly number[]): Promise<LinearMeasurement> {
   const { encoder, dataset } = images;
-  if (!dataset.items.some((i) => i.label !== undefined)) throw new Error(`${dataset.root}: no image has a class label; the linear probe needs labels (a Shapes world or class folders)`);
+  requireLabels(dataset);
   const probeEncoder = visionModelEncoder(encoder.model, { layer: encoder.layer });
   const pooled = await extractPooledFeatures(probeEncoder, await images.all(), probeEncoder.imageSize, { withCls: probeEncoder.hasClassToken });
   const result = linearProbe(pooled, dataset.items.map((i) => i.label ?? -1), { seeds, classNames: dataset.labelNames });
   return { result, data: describeData(dataset, dataset.items.length), layer: probeEncoder.layer };
+}
+
+/**
+ * The same probe on an MLLM's visual tokens (encoder + projector, what its LM receives). `images` must be
+ * normalised as the MLLM normalises them (its mllm.json), or the tokens would not be the LM's.
+ */
+export async function measureLinearWithProjector(images: EncoderImages, mllm: Mllm, seeds: readonly number[]): Promise<LinearMeasurement> {
+  const { dataset, encoder } = images;
+  const { imageSize, imageMean, imageStd } = mllm.config;
+  const same = (a: readonly number[], b: readonly number[]) => a.every((v, i) => v === b[i]);
+  if (encoder.prep.size !== imageSize || !same(encoder.prep.mean, imageMean) || !same(encoder.prep.std, imageStd)) {
+    throw new Error(`linear probe (encoder + projector): the images are prepared per ${encoder.prepSource}, not as the MLLM prepares them (its ${MLLM_CONFIG_FILE})`);
+  }
+  requireLabels(dataset);
+  const probeEncoder = mllmVisualTokenEncoder(mllm);
+  const pooled = await extractPooledFeatures(probeEncoder, await images.all(), probeEncoder.imageSize);
+  const result = linearProbe(pooled, dataset.items.map((i) => i.label ?? -1), { seeds, classNames: dataset.labelNames });
+  return { result: { ...result, protocol: LINEAR_PROBE_PROJECTOR_PROTOCOL }, data: describeData(dataset, dataset.items.length), layer: probeEncoder.layer };
+}
+
+/** The MLLM's own encoder as a probe encoder: its normalisation and feature layer from mllm.json. */
+export function mllmLoadedEncoder(mllm: Mllm, checkpoint: string): LoadedEncoder {
+  const { imageSize: size, imageMean: mean, imageStd: std, featureLayer: layer } = mllm.config;
+  return { dir: checkpoint, model: mllm.encoder, prep: { size, mean, std }, prepSource: join(checkpoint, MLLM_CONFIG_FILE), layer };
 }
 
 /** Patch-Seg probe on every image with a mask, the study's protocol (5 epochs, LR 1e-3), one test split per seed. */

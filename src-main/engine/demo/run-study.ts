@@ -15,7 +15,7 @@ import { train, type Objective, type RunEvent, type TrainResult } from '../train
 import { writeExamples } from './examples';
 import { classMapPng, heatmapOverImagePng, imagePng, pngDataUrl } from './images';
 import {
-  captionLmFeatures, EncoderImages, loadEncoderFolder, measureAlignment, measureLinear, measureSegmentation, seedList,
+  captionLmFeatures, EncoderImages, loadEncoderFolder, measureAlignment, measureLinear, measureLinearWithProjector, measureSegmentation, seedList,
   type AlignmentLm, type AlignmentMeasurement, type LinearMeasurement, type SegmentationMeasurement,
 } from './measure-encoder';
 import { measureQa, qaDetails, qaRow } from './qa-row';
@@ -51,18 +51,20 @@ export interface StudyResult {
 
 interface Measured {
   linear: LinearMeasurement;
+  /** The same probe on the MLLM's visual tokens: encoder + projector, what its LM receives. */
+  linearProjector: LinearMeasurement;
   segmentation: SegmentationMeasurement;
   alignment: AlignmentMeasurement;
 }
 
 const GRADCAM_METHOD = 'projector-l1' as const;
 
-function linearCell(m: LinearMeasurement, column: string): MetricCell {
+function linearCell(m: LinearMeasurement, column: string, probed = 'encoder'): MetricCell {
   const r = m.result;
   return {
     mean: r.accuracy.mean, std: r.accuracy.std, spread: 'seeds', values: r.accuracy.perSeed, seeds: r.perSeed.map((s) => s.seed),
     chance: r.chance.majority, ceiling: r.ceiling, protocol: r.protocol,
-    note: `${column} encoder, hidden state ${m.layer}; ${m.data}; chance = majority class (uniform ${r.chance.uniform.toFixed(3)})`,
+    note: `${column} ${probed}, hidden state ${m.layer}; ${m.data}; chance = majority class (uniform ${r.chance.uniform.toFixed(3)})`,
   };
 }
 
@@ -172,9 +174,16 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
       try {
         const images = new EncoderImages(encoder, dataset);
         const linear = await lap(`linear ${column}`, () => measureLinear(images, seeds));
+        const mllm = column === 'original' ? base : await loadMllm(checkpoints[column]);
+        let linearProjector: LinearMeasurement;
+        try {
+          linearProjector = await lap(`linear encoder+projector ${column}`, () => measureLinearWithProjector(images, mllm, seeds));
+        } finally {
+          if (mllm !== base) mllm.dispose();
+        }
         const segmentation = await lap(`segmentation ${column}`, () => measureSegmentation(images, seeds));
         const alignment = await lap(`alignment ${column}`, () => measureAlignment(images, lm, lmFeatures));
-        measured[column] = { linear, segmentation, alignment };
+        measured[column] = { linear, linearProjector, segmentation, alignment };
       } finally {
         encoder.model.dispose();
       }
@@ -222,6 +231,10 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
   const rows = [
     row('linear', 'linear probe acc', measured.sft.linear.result.protocol, {
       original: linearCell(measured.original.linear, 'original'), sft: linearCell(measured.sft.linear, 'SFT'), dpo: linearCell(measured.dpo.linear, 'DPO') }),
+    row('linearProjector', 'linear probe (encoder + projector)', measured.sft.linearProjector.result.protocol, {
+      original: linearCell(measured.original.linearProjector, 'original', 'encoder + projector (visual tokens)'),
+      sft: linearCell(measured.sft.linearProjector, 'SFT', 'encoder + projector (visual tokens)'),
+      dpo: linearCell(measured.dpo.linearProjector, 'DPO', 'encoder + projector (visual tokens)') }),
     row('segRecall', 'segmentation macro recall', measured.sft.segmentation.result.protocol, { original: seg.original.recall, sft: seg.sft.recall, dpo: seg.dpo.recall }),
     row('mIoU', 'segmentation mIoU', seg.sft.miou.protocol, { original: seg.original.miou, sft: seg.sft.miou, dpo: seg.dpo.miou }),
     row('focus', 'focus score (own loss)', `gradcam-focus/${GRADCAM_METHOD}`, {
@@ -286,6 +299,7 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
   const files = { json: join(out, 'report.json'), html: join(out, 'report.html'), examples: windowExamples.file };
   const strip = (m: Measured) => ({
     linear: { ...m.linear, result: { ...m.linear.result } },
+    linearProjector: m.linearProjector,
     segmentation: { ...m.segmentation, result: { ...m.segmentation.result, predictions: undefined } },
     alignment: m.alignment,
   });
@@ -314,6 +328,7 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
     notes: [
       `original = ${encoders.original.note}.`,
       `Linear and segmentation probes use all ${dataset.items.length} images of the run's Shapes world, each seed drawing its own 80/20 test split (the world's own test split has ${dataset.items.filter((i) => i.split === 'test').length} images: too few to probe); the MLLM saw the non-test images during training, never their labels or masks.`,
+      'Linear probe (encoder + projector): the same protocol on each MLLM\'s visual tokens (its feature layer, class token dropped, through its projector: what its LM receives), mean-pooled and L2-normalised.',
       `Segmentation protocol kept as published: 2-layer MLP head, 5 epochs, Adam LR 1e-3, seeds ${seeds.join(', ')}.`,
       `Grad-CAM focus: ${GRADCAM_METHOD}, up to ${samples} pairs of the world's test split (never trained on); std is over those pairs, not seeds.`,
       `Standard Grad-CAM (the "focus score, standard Grad-CAM" row): on encoder hidden state ${standard.layer}, the MLLM's feature layer, the same pairs; SFT model under the SFT loss, DPO model under the DPO loss against the base MLLM.`,

@@ -22,9 +22,9 @@ describe('runStudy', () => {
     expect(report.encoders.original.encoder).toBe(join(root, 'run', 'checkpoints', 'instruct-6', 'encoder'));
     expect(report.encoders.sft.checkpoint).toBe(join(root, 'run', 'checkpoints', 'sft-8'));
     expect(report.encoders.dpo.checkpoint).toBe(join(root, 'run', 'checkpoints', 'dpo-8'));
-    expect(report.rows.map((r) => r.key)).toEqual(['linear', 'segRecall', 'mIoU', 'focus', 'focusSftLoss', 'focusDpoLoss', 'focusStandard', 'alignment', 'qa']);
+    expect(report.rows.map((r) => r.key)).toEqual(['linear', 'linearProjector', 'segRecall', 'mIoU', 'focus', 'focusSftLoss', 'focusDpoLoss', 'focusStandard', 'alignment', 'qa']);
 
-    for (const key of ['linear', 'segRecall', 'mIoU', 'alignment']) {
+    for (const key of ['linear', 'linearProjector', 'segRecall', 'mIoU', 'alignment']) {
       const row = report.rows.find((r) => r.key === key)!;
       for (const column of COLUMNS) {
         const cell = row.cells[column]!;
@@ -41,6 +41,11 @@ describe('runStudy', () => {
       expect(row.delta!.value).toBeCloseTo(row.cells.dpo!.mean - row.cells.sft!.mean, 12);
     }
     expect(report.rows.find((r) => r.key === 'linear')!.protocol).toBe('linear-probe/mean-pooled-l2');
+    // The same probe on each MLLM's visual tokens (encoder + projector), its own row and protocol.
+    const projectorRow = report.rows.find((r) => r.key === 'linearProjector')!;
+    expect(projectorRow.protocol).toBe('linear-probe/mean-pooled-l2/encoder+projector');
+    expect(projectorRow.label).toBe('linear probe (encoder + projector)');
+    expect(projectorRow.cells.dpo!.note).toMatch(/^DPO encoder \+ projector \(visual tokens\), hidden state 2; /);
     expect(report.rows.find((r) => r.key === 'segRecall')!.protocol).toBe('patch-seg/mlp2-macro-recall');
     // QA accuracy of the three MLLMs on the world's test questions: std = binomial se over those questions.
     const qa = report.rows.find((r) => r.key === 'qa')!;

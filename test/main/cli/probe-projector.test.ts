@@ -1,0 +1,62 @@
+// `pivot probe linear --checkpoint DIR [--with-projector]` as a user runs it: the encoder + projector variant
+// reports its own protocol and the same numbers as the library, the plain --checkpoint probes the encoder, and
+// --encoder with --with-projector is refused (an encoder folder has no projector).
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../src-main/engine/backend/select';
+import { writeShapesWorld } from '../../../src-main/engine/data/shapes';
+import { shapesTokenizerText } from '../../../src-main/engine/data/shapes/tokenizer';
+import { EncoderImages, measureLinearWithProjector, mllmLoadedEncoder } from '../../../src-main/engine/demo/measure-encoder';
+import { createPresetMllm, loadMllm, saveMllm } from '../../../src-main/engine/models/mllm';
+import { openProbeDataset } from '../../../src-main/engine/probes/image-folder';
+import { removeTemp, tempFolder } from '../engine/train/helpers';
+import { startPivot } from './run-pivot';
+
+const root = tempFolder('probe-projector');
+const checkpoint = join(root, 'checkpoint');
+const world = join(root, 'world');
+
+beforeAll(async () => {
+  await selectBackend('cpu');
+  const model = createPresetMllm('toy', { tokenizerFiles: { 'tokenizer.json': shapesTokenizerText() }, tokenizerSource: 'shapes', seed: 2 });
+  await saveMllm(model, checkpoint);
+  model.dispose();
+  await writeShapesWorld({ out: world, count: 30, seed: 5, size: 32, difficulty: 'easy' });
+});
+afterAll(() => removeTemp(root));
+
+describe('pivot probe linear on a checkpoint', () => {
+  it('--with-projector probes the visual tokens: its own protocol, the library\'s numbers', async () => {
+    const { code, stdout, stderr } = await startPivot(['probe', 'linear', '--checkpoint', checkpoint, '--with-projector', '--data', world, '--seeds', '2', '--backend', 'cpu', '--json']).done;
+    expect(code, stderr).toBe(0);
+    const report = JSON.parse(stdout) as { protocol: string; variant: string; encoder: string; layer: number; features: { dim: number; withCls: boolean }; accuracy: { mean: number; perSeed: number[] } };
+    expect(report).toMatchObject({ protocol: 'linear-probe/mean-pooled-l2/encoder+projector', variant: 'encoder+projector', encoder: join(checkpoint, 'encoder'), layer: 2 });
+    expect(report.features).toMatchObject({ dim: 64, withCls: false });
+    expect(Number.isFinite(report.accuracy.mean)).toBe(true);
+    expect(report.accuracy.perSeed).toHaveLength(2);
+
+    const mllm = await loadMllm(checkpoint);
+    try {
+      const images = new EncoderImages(mllmLoadedEncoder(mllm, checkpoint), await openProbeDataset(world));
+      const library = await measureLinearWithProjector(images, mllm, [0, 1]);
+      expect(report.accuracy.perSeed).toEqual(library.result.accuracy.perSeed);
+    } finally {
+      mllm.dispose();
+    }
+  }, 60_000);
+
+  it('without --with-projector probes the checkpoint\'s encoder/', async () => {
+    const { code, stdout, stderr } = await startPivot(['probe', 'linear', '--checkpoint', checkpoint, '--data', world, '--seeds', '1', '--backend', 'cpu', '--json']).done;
+    expect(code, stderr).toBe(0);
+    const report = JSON.parse(stdout) as { protocol: string; variant: string; encoder: string; preprocess: string; accuracy: { mean: number } };
+    expect(report).toMatchObject({ protocol: 'linear-probe/mean-pooled-l2', variant: 'encoder', encoder: join(checkpoint, 'encoder'), preprocess: join(checkpoint, 'mllm.json') });
+    expect(Number.isFinite(report.accuracy.mean)).toBe(true);
+  }, 60_000);
+
+  it('refuses --encoder with --with-projector, saying to pass the MLLM checkpoint', async () => {
+    const { code, stdout, stderr } = await startPivot(['probe', 'linear', '--encoder', join(checkpoint, 'encoder'), '--with-projector', '--data', world]).done;
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe("pivot: --with-projector probes the MLLM's encoder + projector: pass the MLLM checkpoint with --checkpoint <dir> (the folder with mllm.json), not --encoder\n");
+  }, 30_000);
+});
