@@ -1,4 +1,4 @@
-// `sweep.md`: one row per setting (objective, LR, β, length) with each metric's mean ± std over branch seeds, the
+// `sweep.md`: one row per setting (objective, LR, β, length) with each metric's mean ± noise over branch seeds, the
 // base encoder, chance and ceiling, then per metric the best DPO setting against the best SFT one. Columns are
 // padded so the same text reads as a table in a terminal (`pivot sweep` prints it last).
 import { formatCell, formatDelta, formatNumber } from '../demo/table';
@@ -60,8 +60,8 @@ export function sweepMarkdown(report: SweepReport): string {
     `# Sweep ${report.recipe.name}: where does DPO's encoder beat SFT's?`,
     '',
     `${points} point${points === 1 ? '' : 's'} (${report.settings.length} settings × branch seeds ${report.grid.seeds.join(', ')}) on ${report.backend}; ` +
-      `probe seeds ${report.probeSeeds.join(', ')}. Each cell: mean ± std over branch seeds of the encoder's score (itself a mean over probe seeds${report.focusSamples ? `, or over ${report.focusSamples} Grad-CAM pairs` : ''}); ` +
-      `one seed shows the mean alone. The base row is the encoder every branch starts from (std over probe seeds).`,
+      `probe seeds ${report.probeSeeds.join(', ')}. Each cell: mean over branch seeds of the encoder's score (itself a mean over probe seeds${report.focusSamples ? `, or over ${report.focusSamples} Grad-CAM pairs` : ''}) ` +
+      `± the larger of its std over branch seeds and its mean std over probe seeds (or pairs); one seed shows the mean alone. The base row is the encoder every branch starts from (std over probe seeds).`,
     '',
     table,
     '',

@@ -49,6 +49,11 @@ describe('sweep summary', () => {
     // Within the larger std: inside the noise.
     const close = summariseSettings([...results.slice(0, 4), point('dpo-lr2e-5-b0.1-e3', 0, 0.6), point('dpo-lr2e-5-b0.1-e3', 1, 0.74)]);
     expect(verdicts(close, {})[0]!.delta!.verdict).toBe('inside the noise');
+    // Branch seeds that agree do not hide the probe's own noise (0.01 per point here): +0.008 stays inside it.
+    const agreeing = summariseSettings([point('sft-lr1e-4-e3', 0, 0.6), point('sft-lr1e-4-e3', 1, 0.6), point('dpo-lr2e-5-b0.1-e3', 0, 0.608), point('dpo-lr2e-5-b0.1-e3', 1, 0.608)]);
+    expect(agreeing[0]!.metrics.linear!.std).toBeCloseTo(0.01, 12);
+    expect(verdicts(agreeing, {})[0]!.delta).toMatchObject({ verdict: 'inside the noise' });
+    expect(verdicts(agreeing, {})[0]!.delta!.noise).toBeCloseTo(0.01, 12);
     // One branch seed: no spread, so no claim.
     expect(verdicts(summariseSettings([results[0]!, results[4]!]), {})[0]!.delta!.verdict).toBe('no noise estimate');
     // Only one objective swept: no delta.
@@ -68,7 +73,7 @@ describe('sweep summary', () => {
     expect(rows.slice(1, 7)).toEqual([
       ['base (instruct)', '', '', '', '', '0.550 ± 0.020', '', ''],
       ['sft', '1e-4', '–', '3 epochs', '2', '0.650 ± 0.071', '1.000 ± 0.000', '–'],
-      ['sft', '5e-5', '–', '3 epochs', '2', '0.500 ± 0.000', '1.000 ± 0.000', '–'],
+      ['sft', '5e-5', '–', '3 epochs', '2', '0.500 ± 0.010', '1.000 ± 0.000', '–'], // ± the probe's own noise: the two branch seeds agree
       ['dpo', '2e-5', '0.1', '3 epochs', '2', '0.850 ± 0.071', '1.000 ± 0.000', '0.500 ± 0.354'],
       ['chance', '', '', '', '', '0.250', '', ''],
       ['ceiling', '', '', '', '', '1.000', '', ''],
