@@ -12,6 +12,8 @@ export interface GradcamExample {
   dpo: string;
   sftScore: number | null;
   dpoScore: number | null;
+  /** Standard Grad-CAM of the same pair on encoder hidden state `hiddenState`. */
+  layer?: { sft: string; dpo: string; sftScore: number | null; dpoScore: number | null; hiddenState: number };
 }
 
 export interface SegmentationExample {
@@ -74,8 +76,11 @@ export function reportHtml(report: DemoReport, examples: ReportExamples): string
     '</tbody></table>',
   ].join('');
   const img = (src: string, caption: string) => `<figure><img src="${src}" width="96" height="96" alt="${e(caption)}"><figcaption>${e(caption)}</figcaption></figure>`;
+  const focus = (score: number | null) => (score === null ? 'n/a' : formatNumber(score));
   const gradcam = examples.gradcam.map((g) =>
-    `<div class="ex"><div class="small">${e(g.question)}</div>${img(g.image, 'image')}${img(g.sft, `SFT focus ${g.sftScore === null ? 'n/a' : formatNumber(g.sftScore)}`)}${img(g.dpo, `DPO focus ${g.dpoScore === null ? 'n/a' : formatNumber(g.dpoScore)}`)}</div>`).join('');
+    `<div class="ex"><div class="small">${e(g.question)}</div>${img(g.image, 'image')}${img(g.sft, `SFT focus ${focus(g.sftScore)}`)}${img(g.dpo, `DPO focus ${focus(g.dpoScore)}`)}` +
+    (g.layer ? `${img(g.layer.sft, `SFT, standard Grad-CAM (hidden state ${g.layer.hiddenState}) ${focus(g.layer.sftScore)}`)}${img(g.layer.dpo, `DPO, standard Grad-CAM (hidden state ${g.layer.hiddenState}) ${focus(g.layer.dpoScore)}`)}` : '') +
+    '</div>').join('');
   const seg = examples.segmentation.map((s) =>
     `<div class="ex"><div class="small">${e(s.id)}</div>${img(s.image, 'image')}${img(s.truth, 'ground truth')}${img(s.sft, 'SFT probe')}${img(s.dpo, 'DPO probe')}</div>`).join('');
   const curves = report.training.stages.map((s) => lossCurveSvg(s)).join(' ');
@@ -94,7 +99,7 @@ ${table}
 <h2>Training curves</h2>
 <div class="grid">${curves}</div>
 <h2>Grad-CAM: SFT vs DPO</h2>
-<p class="small">Projector-L1 maps, each model under its own objective's loss; the question's objects outlined in white.</p>
+<p class="small">Projector-L1 maps (the study's variant), each model under its own objective's loss, then standard Grad-CAM on the encoder's feature layer for the same pair; the question's objects outlined in white.</p>
 <div class="grid">${gradcam || '<p>No examples.</p>'}</div>
 <h2>Segmentation probe predictions</h2>
 <p class="small">First seed's test images; colours are classes (background black).</p>

@@ -259,11 +259,22 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
     for (let i = 0; i < Math.min(exampleCount, gradcam.sft.samples.length, gradcam.dpo.samples.length); i++) {
       const a = gradcam.sft.samples[i] as GradcamFocusResult['samples'][number];
       const b = gradcam.dpo.samples[i] as GradcamFocusResult['samples'][number];
+      // The standard Grad-CAM maps of the same pair (the same sample order), when both models have one.
+      const c = standard.sft.samples[i];
+      const d = standard.dpo.samples[i];
+      const layerMaps = c && d && c.id === a.id && d.id === a.id
+        ? {
+          sft: pngDataUrl(await heatmapOverImagePng(c.map, standard.sft.gridH, standard.sft.gridW, c.image, c.mask, size)),
+          dpo: pngDataUrl(await heatmapOverImagePng(d.map, standard.dpo.gridH, standard.dpo.gridW, d.image, d.mask, size)),
+          sftScore: c.score, dpoScore: d.score,
+        }
+        : undefined;
       g.push({
         id: a.id, question: a.question, image: pngDataUrl(await imagePng(a.image, size)),
         sft: pngDataUrl(await heatmapOverImagePng(a.map, gradcam.sft.gridH, gradcam.sft.gridW, a.image, a.mask, size)),
         dpo: pngDataUrl(await heatmapOverImagePng(b.map, gradcam.dpo.gridH, gradcam.dpo.gridW, b.image, b.mask, size)),
         sftScore: a.score, dpoScore: b.score,
+        ...(layerMaps ? { layer: { ...layerMaps, hiddenState: standard.layer } } : {}),
       });
     }
     const s: ReportExamples['segmentation'] = [];

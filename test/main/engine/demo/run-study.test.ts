@@ -87,6 +87,8 @@ describe('runStudy', () => {
     expect(html).toContain('<table id="comparison">');
     expect(html).toContain('linear probe acc');
     expect(html).toContain('data:image/png;base64,');
+    // Both Grad-CAM methods are pictured for each example pair.
+    expect(html.match(/alt="SFT, standard Grad-CAM \(hidden state 2\) [0-9.na/]+"/g)).toHaveLength(2);
     expect(html).toContain('<polyline');
     expect(html).not.toMatch(/(src|href)=["']?https?:/i);
     expect(html).not.toMatch(/url\(\s*["']?https?:/i);
