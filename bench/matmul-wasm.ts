@@ -10,6 +10,7 @@ import * as tf from '../src-main/engine/backend/tf';
 const stockKernel = tf.getKernel(tf.BatchMatMul, 'wasm');
 const stock = await import('@tensorflow/tfjs-core/dist/gradients/BatchMatMul_grad.js');
 const { selectBackend } = await import('../src-main/engine/backend/select');
+const { medianSeconds } = await import('../src-main/engine/bench/matmul-ceiling');
 const ours = await import('../src-main/engine/backend/gradients/BatchMatMul_grad');
 
 type Variant = 'stock' | 'ours';
@@ -31,18 +32,8 @@ function using<T>(kernel: Variant, gradient: Variant, fn: () => T): T {
   }
 }
 
-/** Median ms of `fn` (which must read its result back) after a warm-up run: at least 2 runs, up to ~1 s. */
-function time(fn: () => void): number {
-  fn();
-  const runs: number[] = [];
-  const start = performance.now();
-  while (runs.length < 2 || (runs.length < 15 && performance.now() - start < 1000)) {
-    const t = performance.now();
-    fn();
-    runs.push(performance.now() - t);
-  }
-  return runs.sort((a, b) => a - b)[Math.floor(runs.length / 2)];
-}
+/** Median ms of `fn` (which must read its result back) after a warm-up run, over up to ~1 s of runs. */
+const time = (fn: () => void): number => medianSeconds(fn, 1000) * 1000;
 
 function timeOp(op: () => tf.Tensor): number {
   return time(() => tf.tidy(() => void op().dataSync()));

@@ -17,12 +17,12 @@ const SIZES: Array<[number, number, number]> = [
   [1024, 1024, 1024],
 ];
 
-/** Median seconds of `run` after one warm-up: at least 3 runs, more while under ~0.5 s in all. */
-function medianSeconds(run: () => void): number {
+/** Median seconds of `run` after one warm-up: at least 3 runs, more (up to 15) while under `budgetMs` in all. */
+export function medianSeconds(run: () => void, budgetMs = 500): number {
   run();
   const times: number[] = [];
   const start = performance.now();
-  while (times.length < 3 || (times.length < 15 && performance.now() - start < 500)) {
+  while (times.length < 3 || (times.length < 15 && performance.now() - start < budgetMs)) {
     const t = performance.now();
     run();
     times.push((performance.now() - t) / 1000);
