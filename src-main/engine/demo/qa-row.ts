@@ -7,9 +7,14 @@ import { COLUMNS, COLUMN_TITLES, row, type Column, type ComparisonRow, type Metr
 
 export type QaByColumn = Record<Column, QaAccuracyResult>;
 
+/** The world's held-out split: `test`, or every pair when the world holds none out. */
+export function heldOutSplit(world: string): 'test' | 'all' {
+  return readQaItems(world, { split: 'all' }).items.some((i) => i.record.split === 'test') ? 'test' : 'all';
+}
+
 /** Each column's checkpoint on the world's test split (every pair when the world has none held out). */
 export async function measureQa(checkpoints: Record<Column, string>, world: string): Promise<QaByColumn> {
-  const split = readQaItems(world, { split: 'all' }).items.some((i) => i.record.split === 'test') ? 'test' : 'all';
+  const split = heldOutSplit(world);
   const out = {} as QaByColumn;
   for (const column of COLUMNS) {
     const model = await loadMllm(checkpoints[column]);

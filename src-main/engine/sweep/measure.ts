@@ -1,19 +1,23 @@
 // What a sweep measures on each encoder, with the demo's own functions: the linear probe and the segmentation probe
-// (mean over probe seeds), and, when asked, the Grad-CAM focus of the whole MLLM under its own loss.
+// (mean over probe seeds), the MLLM's QA accuracy on held-out questions (how much headroom a setting leaves or
+// uses), and, when asked, the Grad-CAM focus of the whole MLLM under its own loss.
 import { join } from 'node:path';
 import { gradcamFocus, type GradcamFocusResult } from '../analysis/gradcam-focus';
 import { EncoderImages, loadEncoderFolder, measureLinear, measureSegmentation } from '../demo/measure-encoder';
+import { heldOutSplit } from '../demo/qa-row';
+import { qaAccuracy, QA_PROTOCOL } from '../eval/qa-accuracy';
 import { loadMllm } from '../models/mllm/checkpoint';
 import type { ProbeDataset } from '../probes/image-folder';
 import type { Objective } from '../train';
 
-export const SWEEP_METRICS = ['linear', 'segRecall', 'mIoU', 'focus'] as const;
+export const SWEEP_METRICS = ['linear', 'segRecall', 'mIoU', 'qa', 'focus'] as const;
 export type SweepMetric = (typeof SWEEP_METRICS)[number];
 
 export const METRIC_LABELS: Record<SweepMetric, string> = {
   linear: 'linear probe acc',
   segRecall: 'seg. macro recall',
   mIoU: 'seg. mIoU',
+  qa: 'QA accuracy (MLLM)',
   focus: 'focus (own loss)',
 };
 
@@ -24,7 +28,7 @@ const GRADCAM_METHOD = 'projector-l1' as const;
 export interface Measured {
   value: number;
   std: number;
-  over: 'probe seeds' | 'pairs';
+  over: 'probe seeds' | 'pairs' | 'questions';
   values: number[];
   chance: number | null;
   ceiling: number | null;
@@ -67,5 +71,19 @@ export async function measureFocus(checkpoint: string, world: string, objective:
   } finally {
     model.dispose();
     ref?.dispose();
+  }
+}
+
+/** The QA accuracy of the MLLM in `checkpoint` on the world's held-out questions; std = binomial standard error. */
+export async function measureQa(checkpoint: string, world: string): Promise<Measured> {
+  const model = await loadMllm(checkpoint);
+  try {
+    const r = await qaAccuracy(model, world, { split: heldOutSplit(world) });
+    return {
+      value: r.accuracy, std: r.se, over: 'questions', values: r.samples.map((x) => (x.correct ? 1 : 0)),
+      chance: r.chance, ceiling: 1, protocol: `${QA_PROTOCOL}, ${r.n} ${r.split} questions`,
+    };
+  } finally {
+    model.dispose();
   }
 }

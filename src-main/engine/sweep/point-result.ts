@@ -27,6 +27,8 @@ export interface TrainingOutcome {
 export interface MeasuredWith {
   probeSeeds: number[];
   focusSamples: number | null;
+  /** QA accuracy measured too (results from before it was are measured again). */
+  qa: boolean;
 }
 
 export interface PointResult {

@@ -15,7 +15,7 @@ import { readRunState } from '../train/checkpoints';
 import { parseRecipe } from '../train/recipe';
 import { sweepPoints } from './grid';
 import { sweepMarkdown } from './markdown';
-import { measureFocus, measureProbes, type Measured, type Measurements } from './measure';
+import { measureFocus, measureProbes, measureQa, type Measured, type Measurements } from './measure';
 import { jsonText, readPointResult, trainingOutcome, writePointResult, type MeasuredWith, type PointResult } from './point-result';
 import { pointRecipe } from './point-recipe';
 import type { SweepReport } from './report';
@@ -62,7 +62,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
   await mkdir(recipesDir, { recursive: true });
   await mkdir(join(out, 'points'), { recursive: true });
   const backend = await selectBackend(options.backend);
-  const withNow: MeasuredWith = { probeSeeds: seedList(options.probeSeeds ?? 3), focusSamples: options.focusSamples ?? null };
+  const withNow: MeasuredWith = { probeSeeds: seedList(options.probeSeeds ?? 3), focusSamples: options.focusSamples ?? null, qa: true };
   const world = recipe.data.folder ?? join(runDir, 'data');
   let dataset: ProbeDataset | null = null;
   const say = (p: SweepProgress) => options.onProgress?.(p);
@@ -95,6 +95,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
     const measureStart = Date.now();
     dataset ??= await shapesWorldDataset(world);
     const metrics = await measureProbes(trained.finalCheckpoint, dataset, withNow.probeSeeds);
+    metrics.qa = await measureQa(trained.finalCheckpoint, world);
     if (withNow.focusSamples !== null) {
       metrics.focus = await measureFocus(trained.finalCheckpoint, world, point.objective, withNow.focusSamples, point.objective === 'dpo' ? baseCheckpoint() : undefined);
     }
@@ -120,13 +121,14 @@ async function measureBase(
   const path = join(out, 'base.json');
   if (existsSync(path)) {
     const earlier = JSON.parse(readFileSync(path, 'utf8')) as BaseResult;
-    if (earlier.checkpoint === checkpoint && sameJson({ probeSeeds: earlier.probeSeeds, focusSamples: earlier.focusSamples }, withNow)) {
+    if (earlier.checkpoint === checkpoint && sameJson({ probeSeeds: earlier.probeSeeds, focusSamples: earlier.focusSamples, qa: earlier.qa }, withNow)) {
       say({ type: 'base', message: `base encoder (${stage}): measured already (base.json)` });
       return earlier;
     }
   }
   say({ type: 'base', message: `base encoder (${stage}): measuring` });
   const metrics = await measureProbes(checkpoint, await dataset(), withNow.probeSeeds);
+  metrics.qa = await measureQa(checkpoint, world);
   const samples = withNow.focusSamples;
   // The base MLLM has no loss of its own: its focus under each branch's loss (DPO against itself: where DPO starts).
   const focus = samples === null ? undefined : { sftLoss: await measureFocus(checkpoint, world, 'sft', samples), dpoLoss: await measureFocus(checkpoint, world, 'dpo', samples) };
@@ -189,6 +191,7 @@ function notes(input: ReportInput, results: readonly PointResult[]): string[] {
     `Probes: all images of the run's world, each probe seed (${input.withNow.probeSeeds.join(', ')}) drawing its own 80/20 split, as \`pivot demo\` does; the MLLMs saw the non-test images in training, never their labels or masks.`,
     'Loss and DPO acc: means over the last 10 % of each branch\'s training steps (training batches, not held out); DPO acc is the share of pairs whose chosen answer out-rewards the rejected one.',
   ];
+  list.push('QA accuracy: each MLLM ranks every possible answer of the world\'s held-out questions by log-prob (as `pivot eval qa` does); ± the binomial standard error over the questions.');
   if (input.withNow.focusSamples !== null) {
     list.push(`Focus: projector-l1 Grad-CAM on up to ${input.withNow.focusSamples} test pairs; SFT models under the SFT loss, DPO models under the DPO loss against the base MLLM. The base row shows its focus under each loss.`);
   }

@@ -34,12 +34,19 @@ describe('runSweep', () => {
     expect(report.points.map((p) => p.point.name)).toEqual(POINTS);
     expect(report.points.map((p) => p.checkpoint)).toEqual(POINTS.map((p) => join(out, 'run', 'checkpoints', `${p}-3`)));
     for (const p of report.points) {
-      expect(Object.keys(p.metrics)).toEqual(['linear', 'segRecall', 'mIoU']);
-      for (const m of Object.values(p.metrics)) {
+      expect(Object.keys(p.metrics)).toEqual(['linear', 'segRecall', 'mIoU', 'qa']);
+      for (const m of [p.metrics.linear!, p.metrics.segRecall!, p.metrics.mIoU!]) {
         expect(m.values).toHaveLength(2);
         expect(m.value).toBeGreaterThanOrEqual(0);
         expect(m.value).toBeLessThanOrEqual(1);
       }
+      // QA accuracy: one 0/1 per held-out question, their mean, ± the binomial standard error.
+      const qa = p.metrics.qa!;
+      expect(qa.over).toBe('questions');
+      expect(qa.values.length).toBeGreaterThan(0);
+      expect(qa.value).toBeCloseTo(qa.values.reduce((a, b) => a + b, 0) / qa.values.length, 12);
+      expect(qa.std).toBeCloseTo(Math.sqrt((qa.value * (1 - qa.value)) / qa.values.length), 12);
+      expect(qa.protocol).toMatch(/^qa-accuracy\/candidate-ranking, \d+ (test|all) questions$/);
       expect(p.training.steps).toBe(3);
       expect(Number.isFinite(p.training.finalLoss)).toBe(true);
     }
@@ -55,7 +62,9 @@ describe('runSweep', () => {
       ['linear', 'sft-lr1e-3-steps3', 'dpo-lr2e-4-b0.1-steps3', 'no noise estimate'],
       ['segRecall', 'sft-lr1e-3-steps3', 'dpo-lr2e-4-b0.1-steps3', 'no noise estimate'],
       ['mIoU', 'sft-lr1e-3-steps3', 'dpo-lr2e-4-b0.1-steps3', 'no noise estimate'],
+      ['qa', 'sft-lr1e-3-steps3', 'dpo-lr2e-4-b0.1-steps3', 'no noise estimate'],
     ]);
+    expect(report.base.metrics.qa!.over).toBe('questions');
     for (const v of report.verdicts) expect(v.delta!.value).toBeCloseTo(v.cells.dpo!.mean - v.cells.sft!.mean, 12);
     const markdown = readFileSync(join(out, 'sweep.md'), 'utf8');
     expect(markdown).toContain('| base (instruct) |');

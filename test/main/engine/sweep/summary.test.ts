@@ -11,7 +11,7 @@ function point(setting: string, seed: number, linear: number, training: Partial<
   const lr = Number(/lr([^-]+e-\d+)/.exec(setting)![1]);
   const p: SweepPoint = { setting, name: `${setting}-s${seed}`, seed, objective, lr, encoderLr: lr, ...(objective === 'dpo' ? { beta: 0.1 } : {}), length: { epochs: 3 } };
   return {
-    point: p, stage: {} as Stage, recipeFile: '', checkpoint: '', measuredWith: { probeSeeds: [0, 1], focusSamples: null },
+    point: p, stage: {} as Stage, recipeFile: '', checkpoint: '', measuredWith: { probeSeeds: [0, 1], focusSamples: null, qa: true },
     metrics: { linear: { value: linear, std: 0.01, over: 'probe seeds', values: [linear - 0.01, linear + 0.01], chance: 0.25, ceiling: 1, protocol: 'linear-probe/mean-pooled-l2' } },
     training: { steps: 10, finalLoss: 1, tailSteps: 1, tailLoss: 1, elapsedMs: 1, ...training },
     durationsMs: { train: 1, measure: 1 },
