@@ -3,7 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { forkEngineHost } from '../../src-main/engine/host/fork';
-import type { HostLauncher } from '../../src-main/engine/host/engine-host';
+import type { EngineHost, HostLauncher } from '../../src-main/engine/host/engine-host';
+import type { ToHost } from '../../src-main/engine/host/protocol';
 import type { TestRecipe } from './training-job';
 import { tempDir } from './workspace';
 
@@ -33,4 +34,18 @@ export async function until(predicate: () => boolean, what: string, timeoutMs = 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** A host that prints a fatal error and is killed without answering; `sent` records what it was asked. */
+export function dyingHost(): { host: EngineHost; sent: ToHost[] } {
+  const sent: ToHost[] = [];
+  const host: EngineHost = {
+    pid: 1,
+    send: (message) => void sent.push(message),
+    onMessage: () => undefined,
+    onOutput: (listener) => setTimeout(() => listener('stderr', 'FATAL ERROR: Reached heap limit'), 0),
+    onExit: (listener) => setTimeout(() => listener(null, 'SIGKILL'), 5),
+    kill: () => undefined,
+  };
+  return { host, sent };
 }

@@ -3,10 +3,8 @@
 import { PivotError } from '../../../src-shared/errors';
 import type { ExportReport } from '../export';
 import type { HostLauncher } from './engine-host';
+import { endedEarlyError, keepOutputTail } from './ended-early';
 import type { HostExportOptions } from './protocol';
-
-/** How many host output lines a crash's message quotes. */
-const TAIL_LINES = 5;
 
 /**
  * Resolves with what the host wrote, or rejects with the host's own error (or, when it died without one, how it
@@ -15,12 +13,8 @@ const TAIL_LINES = 5;
 export function exportInHost(launch: HostLauncher, options: HostExportOptions, onExporting?: (backend: string) => void): Promise<ExportReport> {
   return new Promise<ExportReport>((resolve, reject) => {
     const host = launch();
-    const output: string[] = [];
+    const tail = keepOutputTail(host);
     let answered = false;
-    host.onOutput((_stream, line) => {
-      output.push(line);
-      if (output.length > TAIL_LINES) output.shift();
-    });
     host.onMessage((message) => {
       if (message.type === 'exporting') {
         onExporting?.(message.backend);
@@ -33,10 +27,7 @@ export function exportInHost(launch: HostLauncher, options: HostExportOptions, o
       }
     });
     host.onExit((code, signal, error) => {
-      if (answered) return;
-      const how = error ? error.message : signal ? `signal ${signal}` : `exit code ${code}`;
-      const tail = output.join('\n');
-      reject(new PivotError('INTERNAL', `The engine host ended (${how}) before the export finished; nothing was exported.${tail ? `\n${tail}` : ''}`));
+      if (!answered) reject(endedEarlyError(code, signal, error, 'before the export finished; nothing was exported', tail()));
     });
     host.send({ type: 'export', options });
   });

@@ -2,15 +2,15 @@
 // addon, which must not happen in main (a broken addon would take the window down with it).
 import { PivotError } from '../../../src-shared/errors';
 import type { BackendInfo, BackendReport } from '../../../src-shared/domain/runs';
+import { endedEarlyError, keepOutputTail } from './ended-early';
 import type { HostLauncher } from './engine-host';
 
 /** Asks a fresh host for every backend's standing, and says which one a run without `backend` gets and why. */
 export function probeBackends(launch: HostLauncher): Promise<BackendReport> {
   return new Promise<BackendReport>((resolve, reject) => {
     const host = launch();
-    const output: string[] = [];
+    const tail = keepOutputTail(host);
     let answered = false;
-    host.onOutput((_stream, line) => output.push(line));
     host.onMessage((message) => {
       if (message.type === 'backends') {
         answered = true;
@@ -21,10 +21,7 @@ export function probeBackends(launch: HostLauncher): Promise<BackendReport> {
       }
     });
     host.onExit((code, signal, error) => {
-      if (answered) return;
-      const how = error ? error.message : signal ? `signal ${signal}` : `exit code ${code}`;
-      const tail = output.slice(-5).join('\n');
-      reject(new PivotError('INTERNAL', `The engine host ended (${how}) while probing backends.${tail ? `\n${tail}` : ''}`));
+      if (!answered) reject(endedEarlyError(code, signal, error, 'while probing backends', tail()));
     });
     host.send({ type: 'backends' });
   });

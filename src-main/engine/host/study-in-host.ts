@@ -4,10 +4,8 @@
 import { PivotError, type ErrorData } from '../../../src-shared/errors';
 import type { StudyProgress } from '../demo/run-study';
 import type { HostLauncher } from './engine-host';
+import { endedEarlyError, keepOutputTail } from './ended-early';
 import type { HostStudyOptions } from './protocol';
-
-/** How many host output lines a crash's message quotes. */
-const TAIL_LINES = 5;
 
 export type StudyOutcome = { status: 'completed'; out: string; totalMs: number } | { status: 'cancelled' };
 
@@ -20,14 +18,10 @@ export interface StudyInHost {
 
 export function studyInHost(launch: HostLauncher, options: HostStudyOptions, onProgress: (progress: StudyProgress) => void = () => undefined): StudyInHost {
   const host = launch();
-  const output: string[] = [];
+  const tail = keepOutputTail(host);
   let answer: { type: 'studied'; out: string; totalMs: number } | { type: 'failed'; error: ErrorData } | null = null;
   let cancelled = false;
   const finished = new Promise<StudyOutcome>((resolve, reject) => {
-    host.onOutput((_stream, line) => {
-      output.push(line);
-      if (output.length > TAIL_LINES) output.shift();
-    });
     host.onMessage((message) => {
       if (answer) return;
       if (message.type === 'study-progress' && !cancelled) onProgress(message.progress);
@@ -37,9 +31,7 @@ export function studyInHost(launch: HostLauncher, options: HostStudyOptions, onP
       if (answer?.type === 'studied') return resolve({ status: 'completed', out: answer.out, totalMs: answer.totalMs });
       if (answer?.type === 'failed') return reject(PivotError.fromJSON(answer.error));
       if (cancelled) return resolve({ status: 'cancelled' });
-      const how = error ? error.message : signal ? `signal ${signal}` : `exit code ${code}`;
-      const tail = output.join('\n');
-      reject(new PivotError('INTERNAL', `The engine host ended (${how}) before the study finished; no report was written.${tail ? `\n${tail}` : ''}`));
+      reject(endedEarlyError(code, signal, error, 'before the study finished; no report was written', tail()));
     });
   });
   host.send({ type: 'study', options });

@@ -4,12 +4,11 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shapesTokenizerText } from '../../../../src-main/engine/data/shapes/tokenizer';
-import type { EngineHost } from '../../../../src-main/engine/host/engine-host';
 import { exportInHost } from '../../../../src-main/engine/host/export-in-host';
 import { forkEngineHost } from '../../../../src-main/engine/host/fork';
-import type { ToHost } from '../../../../src-main/engine/host/protocol';
 import { createPresetMllm, saveMllm } from '../../../../src-main/engine/models/mllm';
 import { selectBackend } from '../../../../src-main/engine/backend/select';
+import { dyingHost } from '../../../helpers/training';
 import { tempDir } from '../../../helpers/workspace';
 
 const checkpoint = join(tempDir('pivot-export-host-'), 'checkpoint');
@@ -46,15 +45,7 @@ describe('the export job on an engine host', () => {
   });
 
   it('says how a host that died without reporting ended, with its last output', async () => {
-    const sent: ToHost[] = [];
-    const dying: EngineHost = {
-      pid: 1,
-      send: (message) => void sent.push(message),
-      onMessage: () => undefined,
-      onOutput: (listener) => setTimeout(() => listener('stderr', 'FATAL ERROR: Reached heap limit'), 0),
-      onExit: (listener) => setTimeout(() => listener(null, 'SIGKILL'), 5),
-      kill: () => undefined,
-    };
+    const { host: dying, sent } = dyingHost();
     await expect(exportInHost(() => dying, { checkpoint, out: '/nowhere' })).rejects.toMatchObject({
       code: 'INTERNAL',
       message: 'The engine host ended (signal SIGKILL) before the export finished; nothing was exported.\nFATAL ERROR: Reached heap limit',

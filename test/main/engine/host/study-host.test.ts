@@ -4,10 +4,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StudyProgress } from '../../../../src-main/engine/demo/run-study';
-import type { EngineHost } from '../../../../src-main/engine/host/engine-host';
 import { forkEngineHost } from '../../../../src-main/engine/host/fork';
-import type { ToHost } from '../../../../src-main/engine/host/protocol';
 import { studyInHost } from '../../../../src-main/engine/host/study-in-host';
+import { dyingHost } from '../../../helpers/training';
 import { tempDir } from '../../../helpers/workspace';
 
 describe('the study job on an engine host', () => {
@@ -47,15 +46,7 @@ describe('the study job on an engine host', () => {
   }, 60_000);
 
   it('says how a host that died without reporting ended, with its last output', async () => {
-    const sent: ToHost[] = [];
-    const dying: EngineHost = {
-      pid: 1,
-      send: (message) => void sent.push(message),
-      onMessage: () => undefined,
-      onOutput: (listener) => setTimeout(() => listener('stderr', 'FATAL ERROR: Reached heap limit'), 0),
-      onExit: (listener) => setTimeout(() => listener(null, 'SIGKILL'), 5),
-      kill: () => undefined,
-    };
+    const { host: dying, sent } = dyingHost();
     await expect(studyInHost(() => dying, { out: '/nowhere', recipe: 'shapes-quick', seeds: 1 }).finished).rejects.toMatchObject({
       code: 'INTERNAL',
       message: 'The engine host ended (signal SIGKILL) before the study finished; no report was written.\nFATAL ERROR: Reached heap limit',
