@@ -7,7 +7,7 @@ export const OBJECTIVES = ['sft', 'dpo'] as const;
 export type RunObjective = (typeof OBJECTIVES)[number];
 
 /** The tfjs backends, best first (the engine's list; src-main/engine/host/protocol.ts checks they agree). */
-export const ENGINE_BACKENDS = ['cuda', 'tensorflow', 'wasm', 'cpu'] as const;
+export const ENGINE_BACKENDS = ['cuda', 'native', 'tensorflow', 'wasm', 'cpu'] as const;
 export type EngineBackend = (typeof ENGINE_BACKENDS)[number];
 
 export const RUN_STATUSES = ['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'crashed'] as const;

@@ -1,14 +1,13 @@
 // Which tfjs backends can run here, and why or why not: each probe reports cleanly instead of throwing, so
 // the UI and CLI can show the whole list. A probe that succeeds leaves its backend registered with tfjs.
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import './cpu/register_all';
+import { nativeAddon } from './native/register_all';
 import * as tf from './tf';
 import { activateWasm, wasmBinaryMissing } from './wasm/activate';
 
 /** The backends, best first. */
-export const BACKEND_NAMES = ['cuda', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['cuda', 'native', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /** One backend's standing on this machine. */
@@ -25,29 +24,22 @@ export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Where the cuda addon is looked for: $PIVOT_CUDA_ADDON, else the build output in the source tree. */
-export function cudaAddonPath(): string {
-  const built = new URL('../../native/cuda/build/Release/pivot_cuda.node', import.meta.url);
-  return process.env.PIVOT_CUDA_ADDON ?? fileURLToPath(built);
+/** The CPU device of the native addon: needs the addon and a BLAS. */
+function probeNative(): BackendStatus {
+  const loaded = nativeAddon();
+  if ('error' in loaded) return { name: 'native', available: false, reason: loaded.error };
+  const cpu = loaded.addon.devices().cpu;
+  if (!cpu.available) return { name: 'native', available: false, reason: cpu.reason };
+  return { name: 'native', available: true, reason: `native addon on the CPU, ${cpu.threads} threads, ${cpu.blas}` };
 }
 
+/** The CUDA device of the same addon: needs a build with nvcc, an NVIDIA driver and GPU, and cuBLAS. */
 function probeCuda(): BackendStatus {
-  const path = cudaAddonPath();
-  const unavailable = (reason: string): BackendStatus => ({ name: 'cuda', available: false, reason });
-  if (!existsSync(path)) {
-    return unavailable(process.env.PIVOT_CUDA_ADDON === undefined
-      ? 'the native addon src-main/native/cuda is not built (npm run build:cuda, needs nvcc and an NVIDIA GPU)'
-      : `the native addon ${path} named by PIVOT_CUDA_ADDON does not exist`);
-  }
-  try {
-    require(path);
-  } catch (err) {
-    return unavailable(`the native addon ${path} failed to load: ${errorMessage(err)}`);
-  }
-  if (tf.findBackendFactory('cuda') === null) {
-    return unavailable(`the native addon ${path} loads, but no 'cuda' backend is registered with tfjs`);
-  }
-  return { name: 'cuda', available: true, reason: `native addon ${path} (cuBLAS, own kernels)` };
+  const loaded = nativeAddon();
+  if ('error' in loaded) return { name: 'cuda', available: false, reason: loaded.error };
+  const cuda = loaded.addon.devices().cuda;
+  if (!cuda.available) return { name: 'cuda', available: false, reason: cuda.reason };
+  return { name: 'cuda', available: true, reason: `native addon on ${cuda.description}${cuda.tf32 ? ', TF32 on' : ''}` };
 }
 
 // tfjs-node is optional and heavy (it loads libtensorflow): look it up once per process.
@@ -97,6 +89,7 @@ export async function listBackends(): Promise<BackendStatus[]> {
   tensorflowStatus ??= probeTensorflow();
   return [
     probeCuda(),
+    probeNative(),
     await tensorflowStatus,
     await probeWasm(),
     { name: 'cpu', available: true, reason: 'plain JavaScript, the slow reference' },
