@@ -2,10 +2,11 @@
 import type { Command } from 'commander';
 import { PivotError } from '../../src-shared/errors';
 import { baseParameters, trainingBytes } from '../engine/bench/parameter-count';
+import { selectBackend } from '../engine/backend/select';
 import { measureStepTime } from '../engine/bench/step-time';
 import { oneOf, positiveInt } from './options';
 
-const CONFIGS = ['toy', 'tiny', 'base'] as const;
+const CONFIGS = ['toy', 'small', 'tiny', 'base'] as const;
 /** The wasm backend's memory stops near 4 GiB (32-bit addressing). */
 const WASM_LIMIT_BYTES = 4 * 2 ** 30;
 
@@ -21,7 +22,8 @@ export function registerBenchCommand(program: Command): void {
     .option('--no-ceiling', 'skip counting the step\'s matmul FLOPs and timing the best plain matmul')
     .option('--json', 'print one JSON object')
     .action(async (o: { config: (typeof CONFIGS)[number]; objective: 'sft' | 'dpo'; backend?: string; steps: number; batch?: number; ceiling: boolean; json?: boolean }) => {
-      if (o.config === 'base') {
+      const backend = o.backend ?? (await selectBackend()).name;
+      if (o.config === 'base' && (backend === 'wasm' || backend === 'cpu')) {
         const parameters = baseParameters();
         const bytes = trainingBytes(parameters);
         const gib = (bytes / 2 ** 30).toFixed(1);
@@ -29,7 +31,7 @@ export function registerBenchCommand(program: Command): void {
           'INVALID_REQUEST',
           `The base size (CLIP ViT-B/16 at 224 px + a Qwen2.5-0.5B-shaped LM, ${(parameters / 1e6).toFixed(0)} M parameters) needs ` +
             `${gib} GiB for weights, gradients and AdamW state before activations; the wasm backend stops near ` +
-            `${WASM_LIMIT_BYTES / 2 ** 30} GiB and cpu would take hours per step. Run it on the cuda backend (not built here).`,
+            `${WASM_LIMIT_BYTES / 2 ** 30} GiB and cpu would take hours per step. Run it on the native or cuda backend (see \`pivot doctor\`).`,
           { parameters, bytes },
         );
       }
@@ -39,7 +41,7 @@ export function registerBenchCommand(program: Command): void {
         steps: o.steps,
         batchSize: o.batch ?? (o.config === 'toy' ? 16 : 8),
         ceiling: o.ceiling,
-        ...(o.backend ? { backend: o.backend } : {}),
+        backend,
       });
       if (o.json) {
         process.stdout.write(`${JSON.stringify(result)}\n`);

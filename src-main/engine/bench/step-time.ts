@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MllmPresetName } from '../models/mllm/presets';
+import { MLLM_PRESETS, type MllmPresetName } from '../models/mllm/presets';
 import { writeShapesWorld } from '../data/shapes';
 import { train } from '../train';
 import type { Objective, RunEvent } from '../train/api';
@@ -57,7 +57,7 @@ export async function measureStepTime(options: StepBenchOptions): Promise<StepBe
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   try {
     const world = join(root, 'world');
-    await writeShapesWorld({ out: world, count: Math.max(40, options.batchSize * 3), seed: 1, size: options.preset === 'toy' ? 32 : 64 });
+    await writeShapesWorld({ out: world, count: Math.max(40, options.batchSize * 3), seed: 1, size: Math.max(32, MLLM_PRESETS[options.preset].encoder.image_size as number) });
     const stepMs: number[] = [];
     let last = 0;
     const result = await runSteps(root, world, options, options.steps + 1, (e) => {

@@ -2,7 +2,7 @@
 // MLLMs use it) and a Qwen2-style LM with grouped-query attention, both initialised from a seed.
 import type { SiglipVisionConfigFields } from '../siglip/config';
 
-export const MLLM_PRESET_NAMES = ['toy', 'small', 'tiny'] as const;
+export const MLLM_PRESET_NAMES = ['toy', 'small', 'tiny', 'base'] as const;
 export type MllmPresetName = (typeof MLLM_PRESET_NAMES)[number];
 
 /** One preset: the encoder's config fields and the LM's config.json. */
@@ -44,6 +44,18 @@ export const MLLM_PRESETS: Readonly<Record<MllmPresetName, MllmPreset>> = {
     lm: {
       vocab_size: 512, hidden_size: 256, intermediate_size: 688, num_hidden_layers: 4, num_attention_heads: 4,
       num_key_value_heads: 2, max_position_embeddings: 256, tie_word_embeddings: true,
+    },
+  },
+  // The benchmark size of a real MLLM (`pivot bench --config base`): a ViT-B/16 tower at 224 px (196 image tokens)
+  // and a Qwen2.5-0.5B-shaped LM, ~0.58 B parameters, 8.7 GiB with gradients and AdamW state. Needs native or cuda.
+  base: {
+    encoder: {
+      image_size: 224, patch_size: 16, hidden_size: 768, intermediate_size: 3072, num_hidden_layers: 12, num_attention_heads: 12,
+      vision_use_head: false,
+    },
+    lm: {
+      vocab_size: 151936, hidden_size: 896, intermediate_size: 4864, num_hidden_layers: 24, num_attention_heads: 14,
+      num_key_value_heads: 2, max_position_embeddings: 1024, tie_word_embeddings: true, rope_theta: 1000000, rms_norm_eps: 1e-6,
     },
   },
 };
