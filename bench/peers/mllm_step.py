@@ -20,24 +20,23 @@ import statistics
 import sys
 import time
 
-# Parameter counts our engine reports for the same sizes (createPresetMllm's variables summed for the presets;
-# baseParameters() of src-main/engine/bench/parameter-count.ts for base, which `pivot bench --config base` prints
-# as "581 M parameters"). `trainable` is what the engine trains: the encoder's blocks after the feature layer and
+# Parameter counts our engine reports for the same sizes (createPresetMllm's variables summed for the presets,
+# `base` included: the engine's base preset is a SigLIP-style tower of ViT-B/16's sizes, without CLIP's class token
+# and pre-norm, so 3 × 768 fewer than the CLIP-shaped baseParameters() of src-main/engine/bench/parameter-count.ts). `trainable` is what the engine trains: the encoder's blocks after the feature layer and
 # its post_layernorm get no gradient (Mllm.namedVariables leaves them out), here they are simply never reached.
 #   toy:  223,168 parameters     (trainable 189,568)
 #   tiny: 5,869,504 parameters   (trainable 5,424,256)
-#   base: 581,324,928 parameters (trainable 574,235,520)
+#   base: 581,322,624 parameters (trainable 574,233,216)
 ENGINE_PARAMETERS = {
     'toy': {'total': 223_168, 'trainable': 189_568},
     'tiny': {'total': 5_869_504, 'trainable': 5_424_256},
-    'base': {'total': 581_324_928, 'trainable': 574_235_520},
+    'base': {'total': 581_322_624, 'trainable': 574_233_216},
 }
 
 # Sizes. toy / tiny: MLLM_PRESETS (SigLIP-style tower without head, gelu_pytorch_tanh, LayerNorm eps 1e-6; Qwen2
-# defaults rms_norm_eps 1e-6, rope_theta 10000). base: BASE_SHAPE = CLIP ViT-B/16 at 224 px (openai/clip-vit-base-
-# patch16: 12 heads, quick_gelu, eps 1e-5, class token, pre_layrnorm) + Qwen2.5-0.5B (14 heads, 2 KV heads,
-# rope_theta 1e6, rms_norm_eps 1e-6, tied embeddings); BASE_SHAPE lists neither heads nor eps nor theta: those are
-# the real checkpoints' values.
+# defaults rms_norm_eps 1e-6, rope_theta 10000). base: MLLM_PRESETS.base = a SigLIP-style tower of ViT-B/16's sizes
+# at 224 px (12 heads, as the toy presets: gelu_pytorch_tanh, eps 1e-6) + Qwen2.5-0.5B (14 heads, 2 KV heads,
+# rope_theta 1e6, rms_norm_eps 1e-6, tied embeddings). The CLIP-shaped tower is kept as family='clip' for reference.
 CONFIGS = {
     'toy': {
         'vision': dict(family='siglip', image_size=32, patch_size=8, hidden=64, intermediate=128, layers=3, heads=4,
@@ -50,8 +49,8 @@ CONFIGS = {
         'lm': dict(vocab=512, hidden=256, intermediate=688, layers=4, heads=4, kv_heads=2, eps=1e-6, rope_theta=10000.0),
     },
     'base': {
-        'vision': dict(family='clip', image_size=224, patch_size=16, hidden=768, intermediate=3072, layers=12, heads=12,
-                       act='quick_gelu', eps=1e-5),
+        'vision': dict(family='siglip', image_size=224, patch_size=16, hidden=768, intermediate=3072, layers=12, heads=12,
+                       act='gelu_pytorch_tanh', eps=1e-6),
         'lm': dict(vocab=151936, hidden=896, intermediate=4864, layers=24, heads=14, kv_heads=2, eps=1e-6,
                    rope_theta=1000000.0),
     },
