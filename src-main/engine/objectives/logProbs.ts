@@ -1,14 +1,18 @@
 // Per-token and per-sequence log-probabilities of given labels under a causal LM's logits:
 // the shared core of the SFT and DPO objectives.
+import { backendHasKernel } from '../backend/native/fused/available';
+import { fusedLogSoftmaxGather, PIVOT_LOG_SOFTMAX_GATHER } from '../backend/native/fused/log-softmax-gather';
 import * as tf from '../backend/tf';
 
 /**
  * log softmax(logits)[b, t, labels[b, t]] → [B, T].
  * No shift happens here: logits[:, t] is scored against labels[:, t] (see `shiftForNextToken`).
  * Gathers from the flattened logits instead of building a [B, T, V] one-hot, so memory stays
- * O(B·T·V) once and the gradient is a scatter (UnsortedSegmentSum).
+ * O(B·T·V) once and the gradient is a scatter (UnsortedSegmentSum). Where the backend has it (native, cuda),
+ * one fused kernel does all of it, with the same clipping of labels.
  */
 export function tokenLogProbs(logits: tf.Tensor3D, labels: tf.Tensor2D): tf.Tensor2D {
+  if (backendHasKernel(PIVOT_LOG_SOFTMAX_GATHER)) return fusedLogSoftmaxGather(logits, labels) as tf.Tensor2D;
   return tf.tidy(() => {
     const [batch, time, vocab] = logits.shape;
     // Clipping makes masked-out filler labels (HF's -100, out-of-vocab pads) harmless: with flat

@@ -1,5 +1,6 @@
 // AdamW as PyTorch's torch.optim.AdamW computes it: decoupled weight decay, bias-corrected moments, one state
 // per variable keyed by a stable name (so it saves and resumes exactly), and parameter groups with their own LR.
+import { fusedAdamW, type AdamWUpdate } from '../backend/native/fused/adamw';
 import * as tf from '../backend/tf';
 import type { TensorSource, TensorToWrite } from '../io/safetensors';
 
@@ -47,7 +48,13 @@ export class AdamW {
     for (const group of groups) {
       for (const [name, variable] of group.variables) {
         if (this.slots.has(name)) throw new Error(`AdamW: variable "${name}" is in more than one group`);
-        const zeros = () => tf.variable(tf.zerosLike(variable), false);
+        // The variable takes the zeros' buffer; disposing them leaves it the only owner (needed to update it in place).
+        const zeros = () => {
+          const initial = tf.zerosLike(variable);
+          const moment = tf.variable(initial, false);
+          initial.dispose();
+          return moment;
+        };
         this.slots.set(name, { group, variable, m: zeros(), v: zeros(), steps: 0 });
       }
     }
@@ -65,26 +72,41 @@ export class AdamW {
 
   /**
    * One update. `grads` maps stable names to gradients (variables without one are left alone, as PyTorch does);
-   * `lrFactor` is the schedule's multiplier for this step. The gradients are not disposed.
+   * `lrFactor` is the schedule's multiplier for this step. The gradients are not disposed. On the native backends
+   * every parameter is updated in place in one call; elsewhere (or for a buffer another tensor shares) with tfjs ops.
    */
   apply(grads: ReadonlyMap<string, tf.Tensor>, lrFactor: number): void {
+    const updates: AdamWUpdate[] = [];
     for (const [name, slot] of this.slots) {
       const grad = grads.get(name);
       if (!grad) continue;
       slot.steps += 1;
       const lr = slot.group.lr * lrFactor;
-      const bias1 = 1 - this.beta1 ** slot.steps;
-      const bias2 = 1 - this.beta2 ** slot.steps;
-      tf.tidy(() => {
-        const m = tf.add(tf.mul(slot.m, this.beta1), tf.mul(grad, 1 - this.beta1));
-        const v = tf.add(tf.mul(slot.v, this.beta2), tf.mul(tf.square(grad), 1 - this.beta2));
-        const decayed = this.weightDecay === 0 ? slot.variable : tf.mul(slot.variable, 1 - lr * this.weightDecay);
-        const denominator = tf.add(tf.div(tf.sqrt(v), Math.sqrt(bias2)), this.epsilon);
-        slot.variable.assign(tf.sub(decayed, tf.mul(tf.div(m, denominator), lr / bias1)));
-        slot.m.assign(m);
-        slot.v.assign(v);
+      updates.push({
+        variable: slot.variable,
+        grad,
+        m: slot.m,
+        v: slot.v,
+        decay: 1 - lr * this.weightDecay,
+        step: lr / (1 - this.beta1 ** slot.steps),
+        sqrtBias2: Math.sqrt(1 - this.beta2 ** slot.steps),
       });
     }
+    const rest = fusedAdamW(updates, { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon });
+    for (const update of rest) this.update(update);
+  }
+
+  /** One parameter's update with tfjs ops, in the float32 steps the fused kernel repeats. */
+  private update({ variable, grad, m: mPrev, v: vPrev, decay, step, sqrtBias2 }: AdamWUpdate): void {
+    tf.tidy(() => {
+      const m = tf.add(tf.mul(mPrev, this.beta1), tf.mul(grad, 1 - this.beta1));
+      const v = tf.add(tf.mul(vPrev, this.beta2), tf.mul(tf.square(grad), 1 - this.beta2));
+      const decayed = this.weightDecay === 0 ? variable : tf.mul(variable, decay);
+      const denominator = tf.add(tf.div(tf.sqrt(v), sqrtBias2), this.epsilon);
+      variable.assign(tf.sub(decayed, tf.mul(tf.div(m, denominator), step)));
+      mPrev.assign(m);
+      vPrev.assign(v);
+    });
   }
 
   /** The moments as safetensors entries (`exp_avg.<name>`, `exp_avg_sq.<name>`, PyTorch's names) and the step counts. */

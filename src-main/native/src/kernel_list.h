@@ -30,4 +30,23 @@
   X(one_hot, (const int32_t* idx, DType dt, void* y, int64_t n, int64_t depth, float on, float off),             \
     (idx, dt, y, n, depth, on, off))
 
-#define PIVOT_FUSED_KERNELS(X)
+#define PIVOT_FUSED_KERNELS(X)                                                                                   \
+  X(norm_forward,                                                                                                \
+    (const float* x, const float* gamma, const float* beta, float* y, int64_t rows, int64_t cols, float eps,     \
+     bool centre),                                                                                               \
+    (x, gamma, beta, y, rows, cols, eps, centre))                                                                \
+  X(norm_backward,                                                                                               \
+    (const float* x, const float* gamma, const float* dy, float* dx, float* dgamma, float* dbeta, int64_t rows,  \
+     int64_t cols, float eps, bool centre),                                                                      \
+    (x, gamma, dy, dx, dgamma, dbeta, rows, cols, eps, centre))                                                  \
+  X(log_softmax_gather_forward,                                                                                  \
+    (const float* logits, const int32_t* labels, float* out, float* lse, int64_t rows, int64_t vocab),           \
+    (logits, labels, out, lse, rows, vocab))                                                                     \
+  X(log_softmax_gather_backward,                                                                                 \
+    (const float* logits, const int32_t* labels, const float* lse, const float* dy, float* dlogits,              \
+     int64_t rows, int64_t vocab),                                                                               \
+    (logits, labels, lse, dy, dlogits, rows, vocab))                                                             \
+  X(adamw_update,                                                                                                \
+    (float* p, const float* g, float* m, float* v, int64_t n, float beta1, float one_minus_beta1, float beta2,   \
+     float one_minus_beta2, float eps, float decay, float step, float sqrt_bias2),                               \
+    (p, g, m, v, n, beta1, one_minus_beta1, beta2, one_minus_beta2, eps, decay, step, sqrt_bias2))

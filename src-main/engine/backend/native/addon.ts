@@ -48,6 +48,11 @@ export interface NativeAddon {
   segmentSum(dtype: number, x: number, segmentIds: number, y: number, n: number, inner: number, segments: number): void;
   oneHot(indices: number, dtype: number, y: number, n: number, depth: number, on: number, off: number): void;
   gemm(a: number, b: number, c: number, transA: boolean, transB: boolean, m: number, n: number, k: number, lda: number, strideA: number, ldb: number, strideB: number, ldc: number, strideC: number, batch: number, alpha: number, beta: number): void;
+  normForward(x: number, gamma: number, beta: number | null, y: number, rows: number, cols: number, eps: number): void;
+  normBackward(x: number, gamma: number, dy: number, dx: number, dgamma: number, dbeta: number | null, rows: number, cols: number, eps: number): void;
+  logSoftmaxGather(logits: number, labels: number, out: number, lse: number, rows: number, vocab: number): void;
+  logSoftmaxGatherGrad(logits: number, labels: number, lse: number, dy: number, dlogits: number, rows: number, vocab: number): void;
+  adamw(params: number[], grads: number[], m: number[], v: number[], sizes: number[], decays: number[], steps: number[], sqrtBias2: number[], beta1: number, beta2: number, eps: number): void;
 }
 
 const buildDir = new URL('../../../native/build/', import.meta.url);
