@@ -3,15 +3,17 @@
 // build:native`. A failed build never fails the install: the engine then runs on wasm, and `pivot doctor`
 // shows the reason this script leaves in src-main/native/build/status.json with the end of the build log.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const native = join(root, 'src-main', 'native');
-const build = join(native, 'build');
 const strict = process.argv.includes('--strict');
 const extra = process.argv.slice(2).filter((a) => a.startsWith('-D'));
+// `--out DIR`: build there instead (the GPU check's portable build must not replace this machine's own).
+const outAt = process.argv.indexOf('--out');
+const build = outAt > 0 && process.argv[outAt + 1] ? resolve(process.argv[outAt + 1]) : join(native, 'build');
 if (process.env.PIVOT_NATIVE === 'off') {
   console.log('pivot: PIVOT_NATIVE=off, native addon not built (the engine will use wasm)');
   process.exit(0);
@@ -30,11 +32,18 @@ writeFileSync(join(build, 'build.log'), log);
 const addon = join(build, 'Release', 'pivot_native.node');
 const ok = result.status === 0 && existsSync(addon);
 const tail = log.trim().split('\n').slice(-15).join('\n');
+/** cmake says so when it configures; an incremental build only compiles, so then ask the cache and the objects. */
+function builtWithCuda(buildLog) {
+  if (/building the CUDA device/.test(buildLog)) return true;
+  const cache = join(build, 'CMakeCache.txt');
+  return existsSync(cache) && /^PIVOT_CUDA:BOOL=ON$/m.test(readFileSync(cache, 'utf8')) &&
+    existsSync(join(build, 'CMakeFiles', 'pivot_native.dir', 'src', 'cuda', 'cuda_kernels.cu.o'));
+}
 const status = {
   ok,
   builtAt: new Date().toISOString(),
   seconds: Math.round((Date.now() - started) / 100) / 10,
-  withCuda: /building the CUDA device/.test(log),
+  withCuda: builtWithCuda(log),
   reason: ok ? '' : `the native addon failed to build (cmake, a C++17 compiler and node-addon-api are needed): ${tail}`,
 };
 writeFileSync(join(build, 'status.json'), `${JSON.stringify(status, null, 2)}\n`);

@@ -14,8 +14,15 @@ export function wasmBinaryDir(): string {
 }
 
 /** The SIMD binary is the one loaded in Node; it must exist before an initialisation is worth trying. */
-export function wasmBinaryMissing(dir = wasmBinaryDir()): string | null {
-  const binary = `${dir}tfjs-backend-wasm-simd.wasm`;
+export function wasmBinaryMissing(dir?: string): string | null {
+  let folder: string;
+  try {
+    folder = dir ?? wasmBinaryDir();
+  } catch {
+    // A bundle run without node_modules (the GPU check) has no package to find: wasm is then simply unavailable.
+    return '@tensorflow/tfjs-backend-wasm is not installed (its package.json cannot be found)';
+  }
+  const binary = `${folder}tfjs-backend-wasm-simd.wasm`;
   return existsSync(binary) ? null : `${binary} is missing (reinstall @tensorflow/tfjs-backend-wasm)`;
 }
 
