@@ -4,7 +4,7 @@ import { PivotError } from '../../src-shared/errors';
 import { baseParameters, trainingBytes } from '../engine/bench/parameter-count';
 import { selectBackend } from '../engine/backend/select';
 import { measureStepTime } from '../engine/bench/step-time';
-import { oneOf, positiveInt } from './options';
+import { oneOf, positiveInt, threadCount, THREADS_HELP } from './options';
 
 const CONFIGS = ['toy', 'small', 'tiny', 'base'] as const;
 /** The wasm backend's memory stops near 4 GiB (32-bit addressing). */
@@ -17,12 +17,13 @@ export function registerBenchCommand(program: Command): void {
     .option('--config <name>', CONFIGS.join('|'), oneOf('--config', CONFIGS), 'tiny')
     .option('--objective <objective>', 'sft|dpo', oneOf('--objective', ['sft', 'dpo'] as const), 'sft')
     .option('--backend <name>', 'tfjs backend (the best available when omitted)')
+    .option('--threads <n>', THREADS_HELP, threadCount)
     .option('--steps <n>', 'steps measured (after one warm-up step)', positiveInt('--steps'), 5)
     .option('--batch <n>', 'batch size (pairs for DPO)', positiveInt('--batch'))
     .option('--no-ceiling', 'skip counting the step\'s matmul FLOPs and timing the best plain matmul')
     .option('--json', 'print one JSON object')
-    .action(async (o: { config: (typeof CONFIGS)[number]; objective: 'sft' | 'dpo'; backend?: string; steps: number; batch?: number; ceiling: boolean; json?: boolean }) => {
-      const backend = o.backend ?? (await selectBackend()).name;
+    .action(async (o: { config: (typeof CONFIGS)[number]; objective: 'sft' | 'dpo'; backend?: string; threads?: number; steps: number; batch?: number; ceiling: boolean; json?: boolean }) => {
+      const backend = o.backend ?? (await selectBackend(undefined, { threads: o.threads })).name;
       if (o.config === 'base' && (backend === 'wasm' || backend === 'cpu')) {
         const parameters = baseParameters();
         const bytes = trainingBytes(parameters);
@@ -42,6 +43,7 @@ export function registerBenchCommand(program: Command): void {
         batchSize: o.batch ?? (o.config === 'toy' ? 16 : 8),
         ceiling: o.ceiling,
         backend,
+        ...(o.threads ? { threads: o.threads } : {}),
       });
       if (o.json) {
         process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -11,7 +11,7 @@ import { writeShapesWorld } from '../engine/data/shapes';
 import type { ModelRejectionsSummary } from '../engine/eval/model-rejections';
 import { QA_SPLITS, type QaSplit } from '../engine/eval/qa-items';
 import { Workspace } from '../store/workspace';
-import { nonNegativeInt, oneOf, positiveInt } from './options';
+import { nonNegativeInt, oneOf, positiveInt, threadCount, THREADS_HELP } from './options';
 import { progressBar } from './progress';
 
 export function registerDataCommands(program: Command): void {
@@ -76,14 +76,15 @@ export function registerDataCommands(program: Command): void {
     .option('--split <split>', `pairs to rewrite (${QA_SPLITS.join('|')})`, oneOf('--split', QA_SPLITS), 'train')
     .option('--limit <n>', 'at most this many pairs (file order)', positiveInt('--limit'))
     .option('--backend <name>', `engine backend (${ENGINE_BACKENDS.join('|')}); the best available otherwise`, oneOf('--backend', ENGINE_BACKENDS))
+    .option('--threads <n>', THREADS_HELP, threadCount)
     .option('--json', 'print one JSON object')
-    .action(async (o: { checkpoint: string; data: string; out: string; split: QaSplit; limit?: number; backend?: string; json?: boolean }) => {
+    .action(async (o: { checkpoint: string; data: string; out: string; split: QaSplit; limit?: number; backend?: string; threads?: number; json?: boolean }) => {
       const [{ selectBackend }, { openCheckpoint }, { writeModelRejections }] = await Promise.all([
         import('../engine/backend/select'),
         import('../engine/eval/open-checkpoint'),
         import('../engine/eval/model-rejections'),
       ]);
-      await selectBackend(o.backend);
+      await selectBackend(o.backend, { threads: o.threads });
       const model = await openCheckpoint(o.checkpoint);
       const bar = progressBar('rejections', !o.json && process.stderr.isTTY === true);
       let summary: ModelRejectionsSummary;

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ENGINE_BACKENDS } from '../../src-shared/domain/runs';
 import { reportFolderName } from '../reports/report-files';
-import { oneOf, positiveInt } from './options';
+import { oneOf, positiveInt, threadCount, THREADS_HELP } from './options';
 import { registerProbeCommands } from './probe';
 import { progressBar } from './progress';
 
@@ -16,6 +16,7 @@ interface DemoCommandOptions {
   seeds: number;
   samples?: number;
   backend?: string;
+  threads?: number;
   json?: boolean;
 }
 
@@ -36,6 +37,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--seeds <k>', 'probe seeds (split seeds of the linear probe, MLP seeds of the segmentation probe)', positiveInt('--seeds'), 3)
     .option('--samples <n>', 'Grad-CAM test pairs per model (default 32, 16 with --quick)', positiveInt('--samples'))
     .option('--backend <name>', `engine backend (${ENGINE_BACKENDS.join('|')}); the best available otherwise`, oneOf('--backend', ENGINE_BACKENDS))
+    .option('--threads <n>', THREADS_HELP, threadCount)
     .option('--json', 'print one JSON object (the report summary and its paths) instead of the table')
     .action(async (o: DemoCommandOptions) => {
       const [{ runStudy }, { formatTable }, { reportSummary }] = await Promise.all([
@@ -47,6 +49,7 @@ export function registerDemoCommand(program: Command): void {
       let bar: ReturnType<typeof progressBar> | null = null;
       const { report } = await runStudy({
         out: demoOutDir(o), seeds: o.seeds, ...(o.quick ? { quick: true } : {}), ...(o.recipe ? { recipe: o.recipe } : {}), ...(o.backend ? { backend: o.backend } : {}),
+        ...(o.threads ? { threads: o.threads } : {}),
         ...(o.samples !== undefined ? { gradcamSamples: o.samples } : {}),
         onProgress: (p) => {
           if (!tty) return;

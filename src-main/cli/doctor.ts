@@ -16,6 +16,8 @@ export interface DoctorReport {
   memory: { totalBytes: number; freeBytes: number };
   backends: BackendReport['backends'];
   picked: BackendReport['picked'];
+  /** The native backend's CPU threads by default (all cores); null when it is unavailable. */
+  threads: number | null;
   /** Set when the engine host could not even report its backends. */
   backendError?: string;
   window: { built: boolean; path: string };
@@ -47,6 +49,7 @@ export async function doctor(): Promise<DoctorReport> {
     memory: { totalBytes: totalmem(), freeBytes: freemem() },
     backends: backends.backends,
     picked: backends.picked,
+    threads: backends.backends.find((b) => b.name === 'native' && b.available)?.threads ?? null,
     ...(backendError ? { backendError } : {}),
     window: { built: existsSync(join(RENDERER_DIR, 'index.html')), path: RENDERER_DIR },
   };
@@ -64,6 +67,7 @@ function describe(r: DoctorReport): string {
     ...r.backends.map((b) => `  ${b.available ? 'yes' : 'no '} ${b.name.padEnd(width)}  ${b.reason}`),
     ...(r.backendError ? [`  the engine host could not list them: ${r.backendError}`] : []),
     `Picked    ${r.picked ? `${r.picked.name}: ${r.picked.reason}` : 'none: no backend is available'}`,
+    `Threads   ${r.threads === null ? 'none: the native backend is unavailable' : `${r.threads} for the native backend (all cores by default; --threads N on the commands that run the engine)`}`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { ENGINE_BACKENDS } from '../../src-shared/domain/runs';
 import type { QaAccuracyResult, QaScore } from '../engine/eval/qa-accuracy';
 import { QA_SPLITS, type QaSplit } from '../engine/eval/qa-items';
-import { oneOf, positiveInt } from './options';
+import { oneOf, positiveInt, threadCount, THREADS_HELP } from './options';
 import { progressBar } from './progress';
 
 interface QaCommandOptions {
@@ -14,6 +14,7 @@ interface QaCommandOptions {
   split: QaSplit;
   limit?: number;
   backend?: string;
+  threads?: number;
   json?: boolean;
 }
 
@@ -27,6 +28,7 @@ export function registerEvalCommands(program: Command): void {
     .option('--split <split>', `pairs to ask (${QA_SPLITS.join('|')})`, oneOf('--split', QA_SPLITS), 'test')
     .option('--limit <n>', 'at most this many pairs (file order)', positiveInt('--limit'))
     .option('--backend <name>', `engine backend (${ENGINE_BACKENDS.join('|')}); the best available otherwise`, oneOf('--backend', ENGINE_BACKENDS))
+    .option('--threads <n>', THREADS_HELP, threadCount)
     .option('--json', 'print one JSON object: accuracy, se, chance, per kind and per sample')
     .action(async (o: QaCommandOptions) => {
       const [{ selectBackend }, { openCheckpoint }, { qaAccuracy }] = await Promise.all([
@@ -34,7 +36,7 @@ export function registerEvalCommands(program: Command): void {
         import('../engine/eval/open-checkpoint'),
         import('../engine/eval/qa-accuracy'),
       ]);
-      const backend = await selectBackend(o.backend);
+      const backend = await selectBackend(o.backend, { threads: o.threads });
       const model = await openCheckpoint(o.checkpoint);
       const bar = progressBar('qa', !o.json && process.stderr.isTTY === true);
       let result: QaAccuracyResult;

@@ -7,7 +7,7 @@ import { ENGINE_BACKENDS, OBJECTIVES, type RunObjective } from '../../src-shared
 import { PivotError } from '../../src-shared/errors';
 import type { ExportOptions, ExportReport } from '../engine/export';
 import { WORKSPACE_DB, Workspace } from '../store/workspace';
-import { oneOf } from './options';
+import { oneOf, threadCount, THREADS_HELP } from './options';
 
 interface ExportCommandOptions {
   run?: string;
@@ -21,6 +21,7 @@ interface ExportCommandOptions {
   name?: string;
   force?: boolean;
   backend?: string;
+  threads?: number;
   json?: boolean;
 }
 
@@ -39,6 +40,7 @@ export function registerExportCommand(program: Command): void {
     .option('--name <title>', "the model card's title")
     .option('--force', 'replace a non-empty --out folder')
     .option('--backend <name>', `engine backend for the re-load check (${ENGINE_BACKENDS.join('|')}); the best available otherwise`, oneOf('--backend', ENGINE_BACKENDS))
+    .option('--threads <n>', THREADS_HELP, threadCount)
     .option('--json', 'print one JSON object: what was written and the check\'s max relative error')
     .action(async (o: ExportCommandOptions) => {
       // The engine (tfjs) loads only for this command, not for every `pivot` invocation.
@@ -52,7 +54,7 @@ export function registerExportCommand(program: Command): void {
         ...(o.name ? { name: o.name } : {}),
         ...(o.measurements ? { measurements: parseMeasurements(readJson(o.measurements), resolve(o.measurements)) } : {}),
       };
-      await selectBackend(o.backend);
+      await selectBackend(o.backend, { threads: o.threads });
       const report = await exportEncoder(options);
       process.stdout.write(o.json ? `${JSON.stringify(report)}\n` : summary(report));
     });

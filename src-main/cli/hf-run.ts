@@ -15,6 +15,8 @@ export interface HfRunOptions {
   inputs: string;
   out: string;
   backend?: string;
+  /** CPU threads of the native backend; all cores when omitted. */
+  threads?: number;
 }
 
 export interface HfRunReport {
@@ -28,7 +30,7 @@ export interface HfRunReport {
 export async function runHfModel(options: HfRunOptions): Promise<HfRunReport> {
   const dir = resolve(options.modelDir);
   const config = readConfig(dir);
-  const selected = await selectBackend(options.backend);
+  const selected = await selectBackend(options.backend, { threads: options.threads });
   const inputs = readSafetensors(resolve(options.inputs)).tensors;
   const isQwen2 = config.model_type === 'qwen2' || (Array.isArray(config.architectures) && config.architectures.includes('Qwen2ForCausalLM'));
   const kind = isQwen2 ? 'qwen2' : familyOf(config, dir);

@@ -6,7 +6,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { ENGINE_BACKENDS, OBJECTIVES, type RunObjective } from '../../src-shared/domain/runs';
 import type { GradcamFocusResult, GradcamSplit } from '../engine/analysis/gradcam-focus';
 import type { GradcamMethod } from '../engine/analysis/gradcam';
-import { oneOf, positiveInt } from './options';
+import { oneOf, positiveInt, threadCount, THREADS_HELP } from './options';
 import { progressBar } from './progress';
 
 const METHODS: readonly GradcamMethod[] = ['projector-l1', 'layer'];
@@ -23,6 +23,7 @@ interface GradcamCommandOptions {
   out?: string;
   size: number;
   backend?: string;
+  threads?: number;
   json?: boolean;
 }
 
@@ -42,6 +43,7 @@ export function registerProbeGradcamCommand(program: Command): void {
     .option('--out <dir>', 'write a heat-map PNG per sample (over the image, target outlined) and gradcam.json')
     .option('--size <px>', 'side of the PNGs', positiveInt('--size'), 224)
     .option('--backend <name>', `engine backend (${ENGINE_BACKENDS.join('|')}); the best available otherwise`, oneOf('--backend', ENGINE_BACKENDS))
+    .option('--threads <n>', THREADS_HELP, threadCount)
     .option('--json', 'print one JSON object: the focus summary and per-sample scores')
     .action(async (o: GradcamCommandOptions) => {
       const [{ selectBackend }, { loadMllm }, { gradcamFocus }] = await Promise.all([
@@ -49,7 +51,7 @@ export function registerProbeGradcamCommand(program: Command): void {
         import('../engine/models/mllm/checkpoint'),
         import('../engine/analysis/gradcam-focus'),
       ]);
-      const backend = await selectBackend(o.backend);
+      const backend = await selectBackend(o.backend, { threads: o.threads });
       const model = await loadMllm(resolve(o.checkpoint));
       const bar = progressBar('gradcam', !o.json && process.stderr.isTTY === true);
       let result: GradcamFocusResult;

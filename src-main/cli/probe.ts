@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ENGINE_BACKENDS } from '../../src-shared/domain/runs';
 import { PivotError } from '../../src-shared/errors';
-import { oneOf, positiveInt } from './options';
+import { oneOf, positiveInt, threadCount, THREADS_HELP } from './options';
 
 interface ProbeCommandOptions {
   encoder?: string;
@@ -15,6 +15,7 @@ interface ProbeCommandOptions {
   seeds: number;
   lm?: string;
   backend?: string;
+  threads?: number;
   json?: boolean;
 }
 
@@ -38,6 +39,7 @@ export function registerProbeCommands(program: Command): void {
       .requiredOption('--data <dir>', 'a Shapes world, class folders (<class>/*.png) or images/ + masks/ folders')
       .option('--seeds <k>', 'seeds 0..k-1', positiveInt('--seeds'), 3)
       .option('--backend <name>', `engine backend (${ENGINE_BACKENDS.join('|')}); the best available otherwise`, oneOf('--backend', ENGINE_BACKENDS))
+      .option('--threads <n>', THREADS_HELP, threadCount)
       .option('--json', 'print one JSON object');
     if (kind === 'linear') cmd.option('--with-projector', "probe the checkpoint's visual tokens (encoder + projector, what its LM receives); needs --checkpoint");
     if (kind === 'alignment') cmd.option('--lm <checkpoint>', "the MLLM checkpoint whose LM and tokenizer read the captions; default the checkpoint the encoder/ folder belongs to");
@@ -67,7 +69,7 @@ async function runProbe(kind: ProbeKind, o: ProbeCommandOptions): Promise<void> 
     import('../engine/demo/measure-encoder'),
     import('../engine/demo/table'),
   ]);
-  const backend = await selectBackend(o.backend);
+  const backend = await selectBackend(o.backend, { threads: o.threads });
   const dataset = await openProbeDataset(resolve(o.data));
   // With --with-projector the whole MLLM is loaded: its encoder is probed through its own projector.
   const mllm = o.withProjector ? await (await import('../engine/models/mllm/checkpoint')).loadMllm(dirname(encoderDir)) : undefined;

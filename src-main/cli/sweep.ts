@@ -4,13 +4,14 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ENGINE_BACKENDS } from '../../src-shared/domain/runs';
 import type { SweepProgress, SweepReport } from '../engine/sweep';
-import { oneOf, positiveInt } from './options';
+import { oneOf, positiveInt, threadCount, THREADS_HELP } from './options';
 import { progressBar } from './progress';
 
 interface SweepCommandOptions {
   recipe: string;
   out: string;
   backend?: string;
+  threads?: number;
   probeSeeds: number;
   focus?: boolean;
   json?: boolean;
@@ -26,13 +27,14 @@ export function registerSweepCommand(program: Command): void {
     .requiredOption('--recipe <name|file>', 'a recipe with a "sweep" block: a file, or a built-in name (shapes-sweep)')
     .requiredOption('--out <dir>', 'output folder (run/, recipes/, points/, sweep.json, sweep.md); the same folder again resumes, skipping finished points')
     .option('--backend <name>', `engine backend (${ENGINE_BACKENDS.join('|')}); the best available otherwise`, oneOf('--backend', ENGINE_BACKENDS))
+    .option('--threads <n>', THREADS_HELP, threadCount)
     .option('--probe-seeds <k>', 'probe seeds per encoder (split seeds of the linear probe, MLP seeds of the segmentation probe)', positiveInt('--probe-seeds'), 3)
     .option('--focus', `also the Grad-CAM focus of every post-trained MLLM (${FOCUS_SAMPLES} test pairs each)`)
     .option('--json', 'print one JSON object (settings, verdicts, file paths) instead of the table')
     .action(async (o: SweepCommandOptions) => {
       const { runSweep } = await import('../engine/sweep');
       const report = await runSweep({
-        recipe: o.recipe, out: o.out, probeSeeds: o.probeSeeds, ...(o.backend ? { backend: o.backend } : {}),
+        recipe: o.recipe, out: o.out, probeSeeds: o.probeSeeds, ...(o.backend ? { backend: o.backend } : {}), ...(o.threads ? { threads: o.threads } : {}),
         ...(o.focus ? { focusSamples: FOCUS_SAMPLES } : {}),
         onProgress: o.json ? undefined : progressPrinter(process.stderr.isTTY === true),
       });

@@ -8,7 +8,7 @@ import { forkEngineHost } from '../engine/host/fork';
 import { RunManager } from '../runs/run-manager';
 import type { EmitEvent } from '../runs/run-session';
 import { Workspace } from '../store/workspace';
-import { oneOf } from './options';
+import { oneOf, threadCount, THREADS_HELP } from './options';
 import { progressBar } from './progress';
 
 interface TrainCommandOptions {
@@ -17,6 +17,7 @@ interface TrainCommandOptions {
   objective?: RunObjective;
   data?: string;
   backend?: EngineBackend;
+  threads?: number;
   name?: string;
   json?: boolean;
 }
@@ -33,6 +34,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--objective <objective>', `post-training branch (${OBJECTIVES.join('|')}); the recipe's default otherwise`, oneOf('--objective', OBJECTIVES))
     .option('--data <folder>', "dataset folder (pairs.jsonl + images, as pivot data export writes it); the recipe's data otherwise")
     .option('--backend <name>', `engine backend (${ENGINE_BACKENDS.join('|')}); the best available otherwise`, oneOf('--backend', ENGINE_BACKENDS))
+    .option('--threads <n>', THREADS_HELP, threadCount)
     .option('--name <name>', 'a name for the run')
     .option('--json', 'print one JSON object at the end: the run id, its status and the engine\'s result')
     .action(async (o: TrainCommandOptions) => {
@@ -59,6 +61,7 @@ async function train(ws: Workspace, o: TrainCommandOptions): Promise<number> {
     ...(o.objective ? { objective: o.objective } : {}),
     ...(o.data ? { data: { folder: o.data } } : {}),
     ...(o.backend ? { backend: o.backend } : {}),
+    ...(o.threads ? { threads: o.threads } : {}),
     ...(o.name ? { name: o.name } : {}),
   });
   runId = run.id;

@@ -80,6 +80,7 @@ export class RunManager {
       ...(request.objective ? { objective: request.objective } : {}),
       ...(dataFolder ? { data: dataFolder } : {}),
       ...(request.backend ? { backend: request.backend } : {}),
+      ...(request.threads ? { threads: request.threads } : {}),
     };
     this.queue.push({ runId: queued.id, options });
     this.next();

@@ -9,6 +9,8 @@ export type RunObjective = (typeof OBJECTIVES)[number];
 /** The tfjs backends, best first (the engine's list; src-main/engine/host/protocol.ts checks they agree). */
 export const ENGINE_BACKENDS = ['cuda', 'native', 'tensorflow', 'wasm', 'cpu'] as const;
 export type EngineBackend = (typeof ENGINE_BACKENDS)[number];
+/** The most CPU threads the native backend takes (`threads`, `--threads`); all cores when not given. */
+export const ENGINE_MAX_THREADS = 1024;
 
 export const RUN_STATUSES = ['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'crashed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -40,6 +42,8 @@ export const runStartSchema = z
     data: runDataSchema.optional(),
     /** The best available when omitted. */
     backend: z.enum(ENGINE_BACKENDS).optional(),
+    /** CPU threads of the native backend; all cores when omitted. */
+    threads: z.number().int().min(1).max(ENGINE_MAX_THREADS).optional(),
     name: z.string().trim().min(1).max(200).optional(),
   })
   .strict();
@@ -157,6 +161,8 @@ export interface BackendInfo {
   name: string;
   available: boolean;
   reason: string;
+  /** native: the CPU threads it runs on (all cores unless a job asks otherwise). */
+  threads?: number;
 }
 
 export interface BackendReport {

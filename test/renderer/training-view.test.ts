@@ -94,6 +94,23 @@ describe('the training screen', () => {
     expect(backend.callsOf('runs:start')[1]).toMatchObject({ data: { folder: '/data/shapes' } });
   });
 
+  it('passes the native backend\'s threads when given; the field shows all cores by default', async () => {
+    const backend = new FakeBackend(manyPairs(2));
+    backend.backends = {
+      backends: [{ name: 'native', available: true, reason: 'native addon on the CPU, 12 threads', threads: 12 }, ...backend.backends.backends],
+      picked: { name: 'native', reason: 'best available' },
+    };
+    const w = await mountTraining(backend);
+    expect(w.get('[data-testid="threads-input"]').attributes('placeholder')).toBe('all (12)');
+    await w.get('[data-testid="start-run"]').trigger('click');
+    await settle();
+    expect(backend.callsOf('runs:start')[0]).not.toHaveProperty('threads');
+    await w.get('[data-testid="threads-input"]').setValue('3');
+    await w.get('[data-testid="start-run"]').trigger('click');
+    await settle();
+    expect(backend.callsOf('runs:start')[1]).toMatchObject({ threads: 3 });
+  });
+
   it('pauses, resumes and cancels the selected run; the buttons follow its status', async () => {
     const backend = new FakeBackend([]);
     backend.runs = [makeRun(1, { status: 'running' })];

@@ -16,6 +16,8 @@ export interface BackendStatus {
   available: boolean;
   /** Why it is usable (what it runs on) or why not (and what would fix it). */
   reason: string;
+  /** native: the CPU threads it runs on. */
+  threads?: number;
 }
 
 const require = createRequire(import.meta.url);
@@ -30,7 +32,8 @@ function probeNative(): BackendStatus {
   if ('error' in loaded) return { name: 'native', available: false, reason: loaded.error };
   const cpu = loaded.addon.devices().cpu;
   if (!cpu.available) return { name: 'native', available: false, reason: cpu.reason };
-  return { name: 'native', available: true, reason: `native addon on the CPU, ${cpu.threads} threads, ${cpu.blas}` };
+  const threads = `${cpu.threads} thread${cpu.threads === 1 ? '' : 's'}`;
+  return { name: 'native', available: true, reason: `native addon on the CPU, ${threads}, ${cpu.blas}`, threads: cpu.threads };
 }
 
 /** The CUDA device of the same addon: needs a build with nvcc, an NVIDIA driver and GPU, and cuBLAS. */

@@ -2,6 +2,7 @@
 // asked for, and says why, so the choice can be shown to the user.
 import { PivotError } from '../../../src-shared/errors';
 import { BACKEND_NAMES, errorMessage, listBackends, type BackendName, type BackendStatus } from './availability';
+import { applyThreads } from './native/threads';
 import * as tf from './tf';
 import { activateWasm } from './wasm/activate';
 
@@ -25,11 +26,19 @@ async function activate(name: BackendName): Promise<void> {
   if (name === 'cpu') Object.assign(tf.backend(), { firstUse: false });
 }
 
+/** How the chosen backend runs. */
+export interface BackendSettings {
+  /** CPU threads of the native backend (1–1024); when omitted, as before (all cores unless set in this process). */
+  threads?: number;
+}
+
 /**
  * Makes `preferred` the active backend, or the best available one when none is named. Throws INVALID_REQUEST
- * naming the available backends when `preferred` is unknown or cannot run here.
+ * naming the available backends when `preferred` is unknown or cannot run here, or when `threads` is out of range.
  */
-export async function selectBackend(preferred?: string): Promise<SelectedBackend> {
+export async function selectBackend(preferred?: string, settings: BackendSettings = {}): Promise<SelectedBackend> {
+  // Before the probe, so that the native backend's reason names the threads it will run on.
+  if (settings.threads !== undefined) applyThreads(settings.threads);
   const statuses = await listBackends();
   const available = statuses.filter((s) => s.available).map((s) => s.name);
   const here = available.join(', ');

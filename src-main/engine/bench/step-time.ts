@@ -15,6 +15,8 @@ export interface StepBenchOptions {
   preset: MllmPresetName;
   objective: Objective;
   backend?: string;
+  /** CPU threads of the native backend; all cores when omitted. */
+  threads?: number;
   /** Steps measured; the first (kernel warm-up, DPO's reference log-probs) is left out of the median. */
   steps: number;
   batchSize: number;
@@ -48,7 +50,7 @@ async function runSteps(root: string, world: string, options: StepBenchOptions, 
   const recipe = join(root, `${name}.json`);
   const stage = { trainable: ['encoder', 'projector', 'lm'], lr: 1e-4, batchSize: options.batchSize, warmupRatio: 0, maxSteps: steps };
   writeFileSync(recipe, JSON.stringify({ objective: options.objective, model: { preset: options.preset }, data: { folder: world }, stages: [], branches: { [options.objective]: stage } }));
-  return train({ recipe, runDir: join(root, name), ...(options.backend ? { backend: options.backend } : {}), ...(onEvent ? { onEvent } : {}) });
+  return train({ recipe, runDir: join(root, name), ...(options.backend ? { backend: options.backend } : {}), ...(options.threads ? { threads: options.threads } : {}), ...(onEvent ? { onEvent } : {}) });
 }
 
 export async function measureStepTime(options: StepBenchOptions): Promise<StepBenchResult> {

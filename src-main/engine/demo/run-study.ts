@@ -37,6 +37,8 @@ export interface StudyOptions {
   /** Probe seeds 0..seeds-1. Default 3. */
   seeds?: number;
   backend?: string;
+  /** CPU threads of the native backend; all cores when omitted. */
+  threads?: number;
   /** Grad-CAM pairs of the test split per model. Default 32 (16 with quick). */
   gradcamSamples?: number;
   /** Example images in the HTML. Default 3. */
@@ -130,7 +132,7 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
   const seeds = seedList(options.seeds ?? 3);
   const samples = options.gradcamSamples ?? (options.quick ? 16 : 32);
   const exampleCount = options.examples ?? 3;
-  const backend = await selectBackend(options.backend);
+  const backend = await selectBackend(options.backend, { threads: options.threads });
 
   // 1. Training: the shared stages once, then each branch from the last shared checkpoint.
   const trained = {} as Record<Objective, TrainResult>;

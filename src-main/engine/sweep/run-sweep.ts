@@ -32,6 +32,8 @@ export interface SweepOptions {
   /** Output folder: run/, recipes/, points/, base.json, sweep.json, sweep.md. Re-use it to resume. */
   out: string;
   backend?: string;
+  /** CPU threads of the native backend; all cores when omitted. */
+  threads?: number;
   /** Probe seeds 0..k-1. Default 3. */
   probeSeeds?: number;
   /** Also the Grad-CAM focus of each post-trained MLLM on this many test pairs (off when omitted). */
@@ -61,7 +63,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
   const recipesDir = join(out, 'recipes');
   await mkdir(recipesDir, { recursive: true });
   await mkdir(join(out, 'points'), { recursive: true });
-  const backend = await selectBackend(options.backend);
+  const backend = await selectBackend(options.backend, { threads: options.threads });
   const withNow: MeasuredWith = { probeSeeds: seedList(options.probeSeeds ?? 3), focusSamples: options.focusSamples ?? null, qa: true };
   const world = recipe.data.folder ?? join(runDir, 'data');
   let dataset: ProbeDataset | null = null;

@@ -27,6 +27,8 @@ export interface TrainOptions {
   data?: string;
   /** tfjs backend name; the best available when omitted. */
   backend?: string;
+  /** CPU threads of the native backend (1–1024); all cores when omitted. */
+  threads?: number;
   control?: RunControl;
   onEvent?: (event: RunEvent) => void;
 }

@@ -36,7 +36,7 @@ function shuffleSeed(recipeSeed: number, stage: Stage): number {
 }
 
 export async function train(options: TrainOptions): Promise<TrainResult> {
-  const backend = await selectBackend(options.backend);
+  const backend = await selectBackend(options.backend, { threads: options.threads });
   const recipe = loadRecipe(options.recipe);
   const objective = options.objective ?? recipe.objective;
   const pipeline = pipelineFor(recipe, objective);

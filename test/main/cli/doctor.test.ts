@@ -1,5 +1,5 @@
-// `pivot doctor --json`: one JSON object with the backends (each available or not and why, the pick explained),
-// Node, CPUs, memory and whether the window is built.
+// `pivot doctor`: the backends (each available or not and why, the pick explained), the native backend's threads,
+// Node, CPUs, memory and whether the window is built; --json gives one object.
 import { describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../../src-main/cli/doctor';
 import { startPivot } from './run-pivot';
@@ -15,13 +15,23 @@ describe('pivot doctor --json', () => {
     expect(report.memory.totalBytes).toBeGreaterThan(report.memory.freeBytes);
     expect(typeof report.window.built).toBe('boolean');
     expect(report.window.path).toMatch(/out[\\/]renderer$/);
-    expect(report.backends.map((b) => b.name)).toEqual(['cuda', 'tensorflow', 'wasm', 'cpu']);
+    expect(report.backends.map((b) => b.name)).toEqual(['cuda', 'native', 'tensorflow', 'wasm', 'cpu']);
     for (const b of report.backends) expect(b.reason.length).toBeGreaterThan(10);
     expect(report.backends[0]).toMatchObject({ name: 'cuda', available: false });
-    expect(report.backends[3]).toMatchObject({ name: 'cpu', available: true });
+    expect(report.backends[1]).toMatchObject({ name: 'native', available: true, threads: report.threads });
+    expect(report.threads).toBeGreaterThan(0);
+    expect(report.backends[4]).toMatchObject({ name: 'cpu', available: true });
     const best = report.backends.find((b) => b.available)!;
     expect(report.picked?.name).toBe(best.name);
     expect(report.picked?.reason).toContain('best available');
     expect(report.backendError).toBeUndefined();
+  });
+
+  it('prints the native and cuda backends with their reasons, and the threads', async () => {
+    const { code, stdout } = await startPivot(['doctor']).done;
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ {2}no {2}cuda {8}\S.{10,}$/m);
+    expect(stdout).toMatch(/^ {2}yes native {6}native addon on the CPU, \d+ threads?, /m);
+    expect(stdout).toMatch(/^Threads {3}\d+ for the native backend \(all cores by default; --threads N on the commands that run the engine\)$/m);
   });
 });

@@ -28,12 +28,12 @@ function data<T>(result: Result<unknown>): T {
 describe('runs channels', () => {
   it('refuses an invalid start request, naming the fields', async () => {
     const { ctx } = await context();
-    const result = await dispatch('runs:start', { recipe: '', objective: 'ppo', backend: 'metal', extra: 1 }, ctx);
+    const result = await dispatch('runs:start', { recipe: '', objective: 'ppo', backend: 'metal', threads: 0, extra: 1 }, ctx);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('INVALID_REQUEST');
     const paths = (result.error.details as { issues: Array<{ path: string[] }> }).issues.map((i) => i.path.join('.'));
-    expect(paths).toEqual(expect.arrayContaining(['recipe', 'objective', 'backend', '']));
+    expect(paths).toEqual(expect.arrayContaining(['recipe', 'objective', 'backend', 'threads', '']));
   });
 
   it('starts a run on workspace pairs (accepted by default), then lists, gets, charts and logs it', async () => {
