@@ -1,5 +1,6 @@
 // Scaled dot-product attention on [batch, heads, time, headDim] tensors, and the multi-head
 // self-attention block built on it (projections → heads → attention → merge → output projection).
+import { fusedAttention, fusedAttentionPreferred } from '../backend/native/fused/attention';
 import * as tf from '../backend/tf';
 import { linear } from './linear';
 
@@ -21,7 +22,8 @@ export interface AttentionOptions {
 }
 
 /**
- * softmax(q·kᵀ·scale + mask)·v.
+ * softmax(q·kᵀ·scale + mask)·v: one fused kernel where the backend has it (`fusedAttentionPreferred`),
+ * else composed from matmul, softmax and matmul.
  * @param q [B, H, Tq, D]
  * @param k [B, Hkv, Tk, D] — Hkv may divide H (grouped-query attention, e.g. Qwen2): each key/value
  *          head then serves H/Hkv consecutive query heads, as transformers' `repeat_kv` does.
@@ -29,6 +31,22 @@ export interface AttentionOptions {
  * @returns [B, H, Tq, D]
  */
 export function scaledDotProductAttention(
+  q: tf.Tensor,
+  k: tf.Tensor,
+  v: tf.Tensor,
+  options: AttentionOptions = {},
+): tf.Tensor {
+  const headDim = q.shape[3] as number;
+  const scale = options.scale ?? 1 / Math.sqrt(headDim);
+  if (fusedAttentionPreferred(headDim)) {
+    const causal = options.causal ?? false;
+    return fusedAttention(q, k, v, { causal, scale, ...(options.keyPaddingMask ? { keyPaddingMask: options.keyPaddingMask } : {}) });
+  }
+  return composedAttention(q, k, v, { ...options, scale });
+}
+
+/** scaledDotProductAttention from matmul, softmax and matmul, materialising the [B, H, Tq, Tk] weights. */
+export function composedAttention(
   q: tf.Tensor,
   k: tf.Tensor,
   v: tf.Tensor,

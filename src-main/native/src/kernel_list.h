@@ -49,4 +49,13 @@
   X(adamw_update,                                                                                                \
     (float* p, const float* g, float* m, float* v, int64_t n, float beta1, float one_minus_beta1, float beta2,   \
      float one_minus_beta2, float eps, float decay, float step, float sqrt_bias2),                               \
-    (p, g, m, v, n, beta1, one_minus_beta1, beta2, one_minus_beta2, eps, decay, step, sqrt_bias2))
+    (p, g, m, v, n, beta1, one_minus_beta1, beta2, one_minus_beta2, eps, decay, step, sqrt_bias2))               \
+  X(attention_forward,                                                                                           \
+    (const float* q, const float* k, const float* v, const float* mask, float* out, float* lse, int64_t batch,   \
+     int64_t heads, int64_t kv_heads, int64_t tq, int64_t tk, int64_t dim, bool causal, float scale),            \
+    (q, k, v, mask, out, lse, batch, heads, kv_heads, tq, tk, dim, causal, scale))                               \
+  X(attention_backward,                                                                                          \
+    (const float* q, const float* k, const float* v, const float* mask, const float* out, const float* lse,      \
+     const float* dout, float* dq, float* dk, float* dv, int64_t batch, int64_t heads, int64_t kv_heads,          \
+     int64_t tq, int64_t tk, int64_t dim, bool causal, float scale),                                             \
+    (q, k, v, mask, out, lse, dout, dq, dk, dv, batch, heads, kv_heads, tq, tk, dim, causal, scale))

@@ -53,6 +53,8 @@ export interface NativeAddon {
   logSoftmaxGather(logits: number, labels: number, out: number, lse: number, rows: number, vocab: number): void;
   logSoftmaxGatherGrad(logits: number, labels: number, lse: number, dy: number, dlogits: number, rows: number, vocab: number): void;
   adamw(params: number[], grads: number[], m: number[], v: number[], sizes: number[], decays: number[], steps: number[], sqrtBias2: number[], beta1: number, beta2: number, eps: number): void;
+  attentionForward(q: number, k: number, v: number, mask: number | null, out: number, lse: number, batch: number, heads: number, kvHeads: number, tq: number, tk: number, dim: number, causal: boolean, scale: number): void;
+  attentionBackward(q: number, k: number, v: number, mask: number | null, out: number, lse: number, dout: number, dq: number, dk: number, dv: number, batch: number, heads: number, kvHeads: number, tq: number, tk: number, dim: number, causal: boolean, scale: number): void;
 }
 
 const buildDir = new URL('../../../native/build/', import.meta.url);

@@ -2,7 +2,7 @@
 // grouped-query attention with q/k/v biases, SwiGLU MLP) → final RMSNorm → lm_head (tied or not).
 import * as tf from '../../backend/tf';
 import { linear } from '../../nn/linear';
-import { mergeHeads, repeatKeyValueHeads, scaledDotProductAttention, splitHeads } from '../../nn/attention';
+import { mergeHeads, scaledDotProductAttention, splitHeads } from '../../nn/attention';
 import { activationFor, type Activation } from '../../nn/activations';
 import { rmsNorm } from '../../nn/layer-norm';
 import { ParameterSet } from '../../nn/parameters';
@@ -112,8 +112,9 @@ export class Qwen2ForCausalLM {
       splitHeads(linear(x, this.param(`${prefix}.${name}.weight`), this.param(`${prefix}.${name}.bias`)), heads);
     const { num_attention_heads: heads, num_key_value_heads: kvHeads } = this.config;
     const q = applyRotary(project('q_proj', heads), rope);
-    const k = repeatKeyValueHeads(applyRotary(project('k_proj', kvHeads), rope), heads);
-    const v = repeatKeyValueHeads(project('v_proj', kvHeads), heads);
+    // Grouped-query heads go to the attention as they are: the fused kernel reads each kv head for its query heads.
+    const k = applyRotary(project('k_proj', kvHeads), rope);
+    const v = project('v_proj', kvHeads);
     const attended = scaledDotProductAttention(q, k, v, {
       causal: true,
       scale: 1 / Math.sqrt(this.config.head_dim),

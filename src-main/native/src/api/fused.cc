@@ -1,11 +1,79 @@
 // The addon's fused kernels (normalisation, attention, log-softmax gather, AdamW), each with its gradient.
 #include <vector>
 #include "args.h"
+#include "../kernels/attention.h"
 
 namespace pivot {
 namespace api {
 
 namespace {
+
+/** Float buffer `i` of the call, refused unless it holds `count` values (a wrong shape must not overrun it). */
+float* attention_buffer(Call& c, const Napi::CallbackInfo& info, size_t i, int64_t count, const char* what) {
+  float* p = c.typed<float>(i);
+  if (buffer_get(number(info, i)).bytes < sizeof(float) * static_cast<size_t>(count)) {
+    throw std::invalid_argument(std::string("attention: ") + what + " holds fewer than " + std::to_string(count) + " values");
+  }
+  return p;
+}
+
+/** The attention sizes at `at` (batch, heads, kvHeads, tq, tk, dim), checked. */
+struct AttentionSizes {
+  int64_t batch, heads, kv_heads, tq, tk, dim;
+  int64_t q() const { return batch * heads * tq * dim; }
+  int64_t kv() const { return batch * kv_heads * tk * dim; }
+};
+
+AttentionSizes attention_sizes(const Napi::CallbackInfo& info, size_t at) {
+  AttentionSizes s{integer(info, at), integer(info, at + 1), integer(info, at + 2), integer(info, at + 3),
+                   integer(info, at + 4), integer(info, at + 5)};
+  if (s.batch < 0 || s.tq < 0 || s.tk < 0 || s.heads < 1 || s.kv_heads < 1 || s.dim < 1 || s.heads % s.kv_heads != 0) {
+    throw std::invalid_argument("attention: bad sizes (heads must be a multiple of kvHeads)");
+  }
+  if (s.dim > kernels::kAttentionMaxDim) {
+    throw std::invalid_argument("attention: head dimension " + std::to_string(s.dim) + " is above the fused kernel's " +
+                                std::to_string(kernels::kAttentionMaxDim));
+  }
+  return s;
+}
+
+/** The optional [batch, tk] float mask at `i`: null or undefined for none. */
+const float* attention_mask(Call& c, const Napi::CallbackInfo& info, size_t i, const AttentionSizes& s) {
+  if (info[i].IsNull() || info[i].IsUndefined()) return nullptr;
+  return attention_buffer(c, info, i, s.batch * s.tk, "mask");
+}
+
+// attentionForward(q, k, v, mask|null, out, lse, batch, heads, kvHeads, tq, tk, dim, causal, scale)
+void AttentionForward(const Napi::CallbackInfo& info) {
+  const AttentionSizes s = attention_sizes(info, 6);
+  Call c(info);
+  const float* q = attention_buffer(c, info, 0, s.q(), "q");
+  const float* k = attention_buffer(c, info, 1, s.kv(), "k");
+  const float* v = attention_buffer(c, info, 2, s.kv(), "v");
+  const float* mask = attention_mask(c, info, 3, s);
+  float* out = attention_buffer(c, info, 4, s.q(), "out");
+  float* lse = attention_buffer(c, info, 5, s.batch * s.heads * s.tq, "lse");
+  c.device().kernels.attention_forward(q, k, v, mask, out, lse, s.batch, s.heads, s.kv_heads, s.tq, s.tk, s.dim,
+                                       flag(info, 12), static_cast<float>(number(info, 13)));
+}
+
+// attentionBackward(q, k, v, mask|null, out, lse, dout, dq, dk, dv, batch, heads, kvHeads, tq, tk, dim, causal, scale)
+void AttentionBackward(const Napi::CallbackInfo& info) {
+  const AttentionSizes s = attention_sizes(info, 10);
+  Call c(info);
+  const float* q = attention_buffer(c, info, 0, s.q(), "q");
+  const float* k = attention_buffer(c, info, 1, s.kv(), "k");
+  const float* v = attention_buffer(c, info, 2, s.kv(), "v");
+  const float* mask = attention_mask(c, info, 3, s);
+  const float* out = attention_buffer(c, info, 4, s.q(), "out");
+  const float* lse = attention_buffer(c, info, 5, s.batch * s.heads * s.tq, "lse");
+  const float* dout = attention_buffer(c, info, 6, s.q(), "dout");
+  float* dq = attention_buffer(c, info, 7, s.q(), "dq");
+  float* dk = attention_buffer(c, info, 8, s.kv(), "dk");
+  float* dv = attention_buffer(c, info, 9, s.kv(), "dv");
+  c.device().kernels.attention_backward(q, k, v, mask, out, lse, dout, dq, dk, dv, s.batch, s.heads, s.kv_heads, s.tq,
+                                        s.tk, s.dim, flag(info, 16), static_cast<float>(number(info, 17)));
+}
 
 /** Buffer `i` of the call as T*, refused unless it holds `count` values: a wrong shape must not overrun it. */
 template <class T>
@@ -124,6 +192,8 @@ void AdamW(const Napi::CallbackInfo& info) {
 #define PIVOT_FUSED_EXPORT(fn) [](const Napi::CallbackInfo& info) { return guarded(info, [&] { fn(info); return info.Env().Undefined(); }); }
 
 void register_fused(Napi::Env env, Napi::Object exports) {
+  exports.Set("attentionForward", Napi::Function::New(env, PIVOT_FUSED_EXPORT(AttentionForward)));
+  exports.Set("attentionBackward", Napi::Function::New(env, PIVOT_FUSED_EXPORT(AttentionBackward)));
   exports.Set("normForward", Napi::Function::New(env, PIVOT_FUSED_EXPORT(NormForward)));
   exports.Set("normBackward", Napi::Function::New(env, PIVOT_FUSED_EXPORT(NormBackward)));
   exports.Set("logSoftmaxGather", Napi::Function::New(env, PIVOT_FUSED_EXPORT(LogSoftmaxGather)));
