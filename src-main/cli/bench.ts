@@ -30,7 +30,7 @@ export function registerBenchCommand(program: Command): void {
         const gib = (bytes / 2 ** 30).toFixed(1);
         throw new PivotError(
           'INVALID_REQUEST',
-          `The base size (CLIP ViT-B/16 at 224 px + a Qwen2.5-0.5B-shaped LM, ${(parameters / 1e6).toFixed(0)} M parameters) needs ` +
+          `The base size (a ViT-B/16 tower at 224 px + a Qwen2.5-0.5B-shaped LM, ${(parameters / 1e6).toFixed(0)} M parameters) needs ` +
             `${gib} GiB for weights, gradients and AdamW state before activations; the wasm backend stops near ` +
             `${WASM_LIMIT_BYTES / 2 ** 30} GiB and cpu would take hours per step. Run it on the native or cuda backend (see \`pivot doctor\`).`,
           { parameters, bytes },

@@ -47,7 +47,10 @@ export function trainingBytes(parameters: number): number {
   return parameters * 16;
 }
 
-/** The `base` benchmark size: CLIP ViT-B/16 at 224 px + a Qwen2.5-0.5B-shaped LM, with a 2-layer projector. */
+/**
+ * The `base` benchmark size: a ViT-B/16 tower at 224 px + a Qwen2.5-0.5B-shaped LM, with a 2-layer projector. The
+ * tower is SigLIP-style, as the engine's `base` preset builds it (MLLM_PRESETS.base).
+ */
 export const BASE_SHAPE = {
   encoder: { image_size: 224, patch_size: 16, hidden_size: 768, intermediate_size: 3072, num_hidden_layers: 12 },
   lm: {
@@ -58,5 +61,5 @@ export const BASE_SHAPE = {
 
 export function baseParameters(): number {
   const projector = 768 * 896 + 896 + 896 * 896 + 896;
-  return vitParameters(BASE_SHAPE.encoder, 'clip') + projector + qwen2Parameters(BASE_SHAPE.lm);
+  return vitParameters(BASE_SHAPE.encoder, 'siglip') + projector + qwen2Parameters(BASE_SHAPE.lm);
 }

@@ -75,13 +75,14 @@ describe('runs channels', () => {
     expect(data<RecipeInfo[]>(await dispatch('recipes:list', {}, empty))).toEqual([]);
   });
 
-  it('reports the engine backends from an engine host: cuda unavailable with a reason, the pick explained', async () => {
+  it('reports the engine backends from an engine host: cuda unavailable with a reason, native picked and why', async () => {
     const { ctx } = await context();
     const report = data<BackendReport>(await dispatch('engine:backends', {}, ctx));
-    expect(report.backends.map((b) => b.name)).toEqual(['cuda', 'tensorflow', 'wasm', 'cpu']);
+    expect(report.backends.map((b) => b.name)).toEqual(['cuda', 'native', 'tensorflow', 'wasm', 'cpu']);
     const cuda = report.backends[0]!;
     expect(cuda.available).toBe(false);
-    expect(cuda.reason).toMatch(/not built|failed to load|does not exist/);
+    expect(cuda.reason).toMatch(/no usable NVIDIA driver|no CUDA device/);
+    expect(report.backends[1]).toMatchObject({ name: 'native', available: true });
     const firstAvailable = report.backends.find((b) => b.available)!;
     expect(report.picked).toEqual({ name: firstAvailable.name, reason: expect.stringContaining(`passed over cuda: ${cuda.reason}`) });
   });

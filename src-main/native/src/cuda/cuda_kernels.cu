@@ -73,6 +73,7 @@ PIVOT_DEVICE_KERNELS(PIVOT_CUDA_KERNEL)
 PIVOT_FUSED_KERNELS(PIVOT_CUDA_KERNEL)
 
 std::string description;
+bool tf32_chosen = false;
 
 /** Sets up the device once: "" when usable, else why not. */
 std::string initialise() {
@@ -98,8 +99,11 @@ std::string initialise() {
     uint64_t keep = UINT64_MAX;
     cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep);
   }
-  const char* tf32_env = std::getenv("PIVOT_TF32");
-  cublas_set_tf32(!(tf32_env != nullptr && std::strcmp(tf32_env, "0") == 0));
+  // TF32 on by default ($PIVOT_TF32=0 turns it off), unless setTf32 was called before the GPU's first use.
+  if (!tf32_chosen) {
+    const char* tf32_env = std::getenv("PIVOT_TF32");
+    cublas_set_tf32(!(tf32_env != nullptr && std::strcmp(tf32_env, "0") == 0));
+  }
   const std::string blas = cublas_load(launcher.stream);
   if (!blas.empty()) return blas;
   description = std::string(prop.name) + ", " + std::to_string(prop.totalGlobalMem >> 20) + " MiB, compute " +
@@ -138,7 +142,10 @@ const Device* cuda_device(std::string* reason) {
 }
 
 std::string cuda_description() { return description; }
-void cuda_set_tf32(bool on) { cublas_set_tf32(on); }
+void cuda_set_tf32(bool on) {
+  tf32_chosen = true;
+  cublas_set_tf32(on);
+}
 bool cuda_tf32() { return cublas_tf32(); }
 
 }  // namespace pivot

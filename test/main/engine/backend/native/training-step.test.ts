@@ -21,7 +21,7 @@ const QUESTIONS: [string, string, string][] = [
   ['<image> is the triangle left of the ring ?', 'yes', 'no'],
 ];
 
-function batchOf(model: Mllm, answers: 'chosen' | 'pairs'): MllmBatch {
+function batchOf(model: Mllm, answers: 'chosen' | 'pairs'): MllmBatch & { pixels: tf.Tensor4D } {
   const size = model.config.imageSize;
   const rows = QUESTIONS.map(([question, chosen], imageIndex) => ({ ...buildTrainingExample(model.tokenizer, { question, answer: chosen }), imageIndex }));
   if (answers === 'pairs') {
