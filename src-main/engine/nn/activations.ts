@@ -1,4 +1,7 @@
-// The activation functions Hugging Face configs name in `hidden_act`, looked up by that exact string.
+// The activation functions Hugging Face configs name in `hidden_act`, looked up by that exact string; one fused
+// kernel each on the backends that have it (native, cuda), the composed formulas elsewhere.
+import { backendHasKernel } from '../backend/native/fused/available';
+import { fusedActivation, PIVOT_ACTIVATION } from '../backend/native/fused/activations';
 import * as tf from '../backend/tf';
 
 export type Activation = (x: tf.Tensor) => tf.Tensor;
@@ -8,11 +11,13 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** Exact GELU, x·Φ(x) = 0.5·x·(1 + erf(x/√2)) — HF `gelu` (PyTorch's default `nn.GELU()`). */
 export function gelu(x: tf.Tensor): tf.Tensor {
+  if (backendHasKernel(PIVOT_ACTIVATION)) return fusedActivation(x, 'gelu');
   return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, SQRT_HALF)), 1)));
 }
 
 /** Tanh approximation, 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³))) — HF `gelu_pytorch_tanh` / `gelu_new` (SigLIP). */
 export function geluTanh(x: tf.Tensor): tf.Tensor {
+  if (backendHasKernel(PIVOT_ACTIVATION)) return fusedActivation(x, 'gelu_tanh');
   return tf.tidy(() => {
     const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715)), SQRT_2_OVER_PI);
     return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
@@ -21,11 +26,13 @@ export function geluTanh(x: tf.Tensor): tf.Tensor {
 
 /** x·σ(1.702x) — HF `quick_gelu`, what OpenAI's CLIP checkpoints use. */
 export function quickGelu(x: tf.Tensor): tf.Tensor {
+  if (backendHasKernel(PIVOT_ACTIVATION)) return fusedActivation(x, 'quick_gelu');
   return tf.tidy(() => tf.mul(x, tf.sigmoid(tf.mul(x, 1.702))));
 }
 
 /** x·σ(x) — HF `silu` / `swish` (Qwen2's MLP). */
 export function silu(x: tf.Tensor): tf.Tensor {
+  if (backendHasKernel(PIVOT_ACTIVATION)) return fusedActivation(x, 'silu');
   return tf.tidy(() => tf.mul(x, tf.sigmoid(x)));
 }
 

@@ -1,6 +1,7 @@
-// The gradient of BatchMatMul, for every backend: explicit transposes and plain matmuls only, with broadcast
-// batches summed. Replaces tfjs's, which asks wasm for transposed products (its slow path; an SFT step went
-// 2.05 s → 0.51 s without them) and returns wrong shapes when a batch broadcasts ([B, T, C] @ [C, D]).
+// The gradient of BatchMatMul, for every backend, with broadcast batches summed. Replaces tfjs's, which returns
+// wrong shapes when a batch broadcasts ([B, T, C] @ [C, D]). On wasm, transposed products are its slow path (an SFT
+// step went 2.05 s → 0.51 s without them), so there the transposes are made explicitly; the other backends' BLAS
+// takes the transpose flags for free, and a copy would only cost time.
 // tfjs-core itself, not '../tf': tf.ts registers this gradient, and an import back would be a cycle.
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -9,6 +10,12 @@ function swapLastTwo(x: tf.Tensor): tf.Tensor {
   const perm = x.shape.map((_, i) => i);
   perm.splice(-2, 2, perm.length - 1, perm.length - 2);
   return tf.transpose(x, perm);
+}
+
+/** op(x)·op(y), op = transpose of the last two axes where asked: flags where the backend is fast with them. */
+function product(x: tf.Tensor, y: tf.Tensor, transposeX: boolean, transposeY: boolean): tf.Tensor {
+  if (tf.getBackend() !== 'wasm') return tf.matMul(x, y, transposeX, transposeY);
+  return tf.matMul(transposeX ? swapLastTwo(x) : x, transposeY ? swapLastTwo(y) : y);
 }
 
 function batchSize(x: tf.Tensor): number {
@@ -22,7 +29,7 @@ function batchSize(x: tf.Tensor): number {
 function contractOverBatch(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
   const p = x.shape[x.rank - 1];
   const q = y.shape[y.rank - 1];
-  return tf.matMul(tf.transpose(tf.reshape(x, [-1, p])), tf.reshape(y, [-1, q]));
+  return product(tf.reshape(x, [-1, p]), tf.reshape(y, [-1, q]), true, false);
 }
 
 /** A gradient computed over the output's batch, summed down to the input's (broadcast) shape. */
@@ -38,10 +45,8 @@ export const batchMatMulGradConfig: tf.GradConfig = {
     const [a, b] = saved;
     const g = dy as tf.Tensor;
     const { transposeA, transposeB } = attrs as unknown as tf.BatchMatMulAttrs;
-    // With A = op(a) [..., M, K] and B = op(b) [..., K, N]: dA = dy Bᵀ and dB = Aᵀ dy. Each operand is
-    // transposed at most once, and only where the formula needs the other layout.
-    const aMatrix = (): tf.Tensor => (transposeA ? swapLastTwo(a) : a); // A
-    const bTransposed = (): tf.Tensor => (transposeB ? b : swapLastTwo(b)); // Bᵀ
+    // With A = op(a) [..., M, K] and B = op(b) [..., K, N]: dA = dy Bᵀ and dB = Aᵀ dy, each written as one product
+    // of the saved operands with transpose flags.
     // An operand that is one matrix used across a batch (the weights of x [B, T, C] @ W [C, D]) gets its
     // gradient summed over that batch, which `contractOverBatch` does inside the product.
     const shared = (x: tf.Tensor): boolean => batchSize(x) === 1 && batchSize(g) > 1;
@@ -49,18 +54,21 @@ export const batchMatMulGradConfig: tf.GradConfig = {
       a: () => {
         if (shared(a)) {
           const dyT = swapLastTwo(g);
-          const da = transposeA ? contractOverBatch(bTransposed(), dyT) : contractOverBatch(dyT, bTransposed());
+          const bT = transposeB ? b : swapLastTwo(b); // Bᵀ
+          const da = transposeA ? contractOverBatch(bT, dyT) : contractOverBatch(dyT, bT);
           return tf.reshape(da, a.shape);
         }
-        const bMatrix = (): tf.Tensor => (transposeB ? swapLastTwo(b) : b); // B
-        const da = transposeA ? tf.matMul(bMatrix(), swapLastTwo(g)) : tf.matMul(g, bTransposed());
+        // a = A: dy·Bᵀ; a = Aᵀ: (dy·Bᵀ)ᵀ = B·dyᵀ.
+        const da = transposeA ? product(b, g, transposeB, true) : product(g, b, false, !transposeB);
         return sumToShape(da, a.shape);
       },
       b: () => {
         if (shared(b)) {
-          return tf.reshape(transposeB ? contractOverBatch(g, aMatrix()) : contractOverBatch(aMatrix(), g), b.shape);
+          const aMatrix = transposeA ? swapLastTwo(a) : a; // A
+          return tf.reshape(transposeB ? contractOverBatch(g, aMatrix) : contractOverBatch(aMatrix, g), b.shape);
         }
-        const db = transposeB ? tf.matMul(swapLastTwo(g), aMatrix()) : tf.matMul(transposeA ? a : swapLastTwo(a), g);
+        // b = B: Aᵀ·dy; b = Bᵀ: (Aᵀ·dy)ᵀ = dyᵀ·A.
+        const db = transposeB ? product(g, a, true, transposeA) : product(a, g, !transposeA, false);
         return sumToShape(db, b.shape);
       },
     };

@@ -3,6 +3,7 @@
 import * as tf from '../tf';
 import { CPU_DEVICE, CUDA_DEVICE, loadNativeAddon, type NativeAddon } from './addon';
 import { NativeBackend } from './backend';
+import { activationKernels } from './fused/activations';
 import { attentionKernels } from './fused/attention';
 import { logSoftmaxGatherKernels } from './fused/log-softmax-gather';
 import { normKernels } from './fused/norms';
@@ -15,7 +16,7 @@ import { shapeKernels } from './kernels/shape';
 import type { NativeKernel } from './kernels/util';
 
 /** Every kernel of the native backends. */
-export const NATIVE_KERNELS: NativeKernel[] = [...elementwiseKernels, ...shapeKernels, ...layoutKernels, ...reduceKernels, ...gatherKernels, batchMatMulKernel, ...attentionKernels, ...normKernels, ...logSoftmaxGatherKernels];
+export const NATIVE_KERNELS: NativeKernel[] = [...elementwiseKernels, ...shapeKernels, ...layoutKernels, ...reduceKernels, ...gatherKernels, batchMatMulKernel, ...attentionKernels, ...normKernels, ...logSoftmaxGatherKernels, ...activationKernels];
 
 export const NATIVE_BACKENDS = { native: CPU_DEVICE, cuda: CUDA_DEVICE } as const;
 export type NativeBackendName = keyof typeof NATIVE_BACKENDS;

@@ -11,6 +11,8 @@ class CpuDevice {
  public:
   /** Work units (≈ elements touched) below which a loop is not split. */
   static constexpr int64_t kGrain = 16384;
+  /** Kernels with a choice loop over whole rows here: a core streams a row from cache, and no index is decomposed per element. */
+  static constexpr bool kRowLoops = true;
 
   ThreadPool& pool();
   void set_threads(int threads);

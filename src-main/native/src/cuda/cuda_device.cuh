@@ -26,6 +26,8 @@ class CudaLauncher {
   cudaStream_t stream = nullptr;
   int sm_count = 1;
 
+  /** Kernels with a choice keep one element per thread here, so that neighbouring threads touch neighbouring memory. */
+  static constexpr bool kRowLoops = false;
   int64_t parallelism() const { return (int64_t)sm_count * 2048; }
   void* workspace(size_t bytes);
 

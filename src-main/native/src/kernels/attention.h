@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 #include "../common.h"
+#include "fast_math.h"
 
 namespace pivot {
 namespace kernels {
@@ -73,29 +74,6 @@ PIVOT_HD inline int row_level(const float* keep, int64_t tk, int64_t last) {
 /** Keys past `last` cannot be at level 0, so a row with a visible key stops its loop there. */
 PIVOT_HD inline int64_t key_end(int level, int64_t last, int64_t tk) {
   return level == 0 ? (last + 1 < tk ? last + 1 : tk) : tk;
-}
-
-/**
- * e^x for x ≤ 0 (scores minus their maximum, or minus the logsumexp) to about 1 ulp, as plain arithmetic so that a
- * block of them vectorises (expf is a library call per value): 2^n·e^r with n = round(x·log2 e) and Cephes' degree-5
- * polynomial for e^r (|r| ≤ ln2/2). Below −87.3, where float32's exp leaves the normal range, it is 0 (as exp(−1e9) is).
- */
-PIVOT_HD inline float exp_nonpositive(float x) {
-  const float xc = x < -87.3f ? -87.3f : (x > 0.f ? 0.f : x);
-  // Round to nearest by adding and taking away 1.5·2^23 (floorf would not vectorise without -fno-trapping-math).
-  const float n = (xc * 1.44269504088896341f + 12582912.f) - 12582912.f;
-  const float r = (xc - n * 0.693359375f) + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  const float e = p * r * r + r + 1.f;
-  const int32_t bits = ((int32_t)n + 127) << 23;
-  float two_n;
-  memcpy(&two_n, &bits, sizeof two_n);
-  return x < -87.3f ? 0.f : e * two_n;
 }
 
 /** a·b with eight independent partial sums, so the loop vectorises without reassociating one sum. */

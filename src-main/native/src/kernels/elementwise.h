@@ -6,13 +6,31 @@
 #include <stdexcept>
 #include "../common.h"
 #include "../ops.h"
+#include "fast_math.h"
 
 namespace pivot {
 namespace kernels {
 
-PIVOT_HD inline float sigmoidf(float v) { return v >= 0.f ? 1.f / (1.f + expf(-v)) : expf(v) / (1.f + expf(v)); }
 PIVOT_HD inline float softplusf(float v) { return v > 20.f ? v : (v < -20.f ? expf(v) : log1pf(expf(v))); }
 PIVOT_HD inline float signf(float v) { return v > 0.f ? 1.f : (v < 0.f ? -1.f : 0.f); }
+constexpr float kSqrtHalf = 0.70710678118654752f;
+constexpr float kSqrt2OverPi = 0.79788456080286536f;
+constexpr float kInvSqrt2Pi = 0.39894228040143268f;
+/** 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³))), HF gelu_pytorch_tanh, and its derivative. */
+PIVOT_HD inline float gelu_tanh_f(float x) { return 0.5f * x * (1.f + tanh_fast(kSqrt2OverPi * (x + 0.044715f * x * x * x))); }
+PIVOT_HD inline float gelu_tanh_grad_f(float x) {
+  const float t = tanh_fast(kSqrt2OverPi * (x + 0.044715f * x * x * x));
+  return 0.5f * (1.f + t) + 0.5f * x * (1.f - t * t) * kSqrt2OverPi * (1.f + 3.f * 0.044715f * x * x);
+}
+/** x·Φ(x), exact GELU, and its derivative Φ(x) + x·φ(x). */
+PIVOT_HD inline float gelu_f(float x) { return 0.5f * x * (1.f + erff(x * kSqrtHalf)); }
+PIVOT_HD inline float gelu_grad_f(float x) { return 0.5f * (1.f + erff(x * kSqrtHalf)) + x * kInvSqrt2Pi * exp_nonpositive(-0.5f * x * x); }
+/** x·σ(k·x) (silu: k = 1; quick_gelu: k = 1.702) and its derivative σ + k·x·σ(1 − σ). */
+PIVOT_HD inline float swish_f(float x, float k) { return x * sigmoid_fast(k * x); }
+PIVOT_HD inline float swish_grad_f(float x, float k) {
+  const float s = sigmoid_fast(k * x);
+  return s + k * x * s * (1.f - s);
+}
 // Round half to even, as TensorFlow (and tfjs) round.
 PIVOT_HD inline float round_even(float v) { return rintf(v); }
 
@@ -31,8 +49,8 @@ void unary_f32(Dev& d, UnaryOp op, const float* xf, float* yf, int64_t n, float 
     PIVOT_UNARY(sqrt, sqrtf(v))
     PIVOT_UNARY(rsqrt, 1.f / sqrtf(v))
     PIVOT_UNARY(square, v * v)
-    PIVOT_UNARY(tanh, tanhf(v))
-    PIVOT_UNARY(sigmoid, sigmoidf(v))
+    PIVOT_UNARY(tanh, tanh_fast(v))
+    PIVOT_UNARY(sigmoid, sigmoid_fast(v))
     PIVOT_UNARY(softplus, softplusf(v))
     PIVOT_UNARY(erf, erff(v))
     PIVOT_UNARY(relu, v > 0.f ? v : 0.f)
@@ -57,6 +75,10 @@ void unary_f32(Dev& d, UnaryOp op, const float* xf, float* yf, int64_t n, float 
     PIVOT_UNARY(sinh, sinhf(v))
     PIVOT_UNARY(cosh, coshf(v))
     PIVOT_UNARY(tan, tanf(v))
+    PIVOT_UNARY(gelu, gelu_f(v))
+    PIVOT_UNARY(gelu_tanh, gelu_tanh_f(v))
+    PIVOT_UNARY(silu, swish_f(v, 1.f))
+    PIVOT_UNARY(quick_gelu, swish_f(v, 1.702f))
     default: throw std::invalid_argument("unary: this operation has no float32 form");
   }
 }
@@ -121,12 +143,30 @@ PIVOT_HD inline int32_t ipow(int32_t a, int32_t b) {
   return r;
 }
 
-// Two loops per operation: contiguous operands of equal size (the common case, vectorisable) and the general
-// broadcast, which decomposes each output index.
+// Loops per operation: contiguous operands of equal size (the common case, vectorisable); on devices that prefer
+// row loops, rows of the last axis with each operand's row start decomposed once (a bias add, a per-row scale);
+// else the general broadcast, which decomposes each output index.
 #define PIVOT_BINARY(OP, EXPR)                                                                               \
   case BinaryOp::OP:                                                                                         \
     if (flat) {                                                                                              \
       d.for_each(n, PIVOT_LAMBDA(int64_t i) { const auto u = ap[i]; const auto v = bp[i]; yp[i] = (EXPR); }); \
+    } else if (Dev::kRowLoops && inner >= 8) {                                                               \
+      d.for_each(n / inner, PIVOT_LAMBDA(int64_t row) {                                                      \
+        const auto* ar = ap + broadcast_offset(bc, 0, row * inner);                                          \
+        const auto* br = bp + broadcast_offset(bc, 1, row * inner);                                          \
+        auto* yr = yp + row * inner;                                                                         \
+        if (sa == 1 && sb == 1) {                                                                            \
+          for (int64_t j = 0; j < inner; ++j) { const auto u = ar[j]; const auto v = br[j]; yr[j] = (EXPR); } \
+        } else if (sa == 1 && sb == 0) {                                                                     \
+          const auto v = br[0];                                                                              \
+          for (int64_t j = 0; j < inner; ++j) { const auto u = ar[j]; yr[j] = (EXPR); }                      \
+        } else if (sa == 0 && sb == 1) {                                                                     \
+          const auto u = ar[0];                                                                              \
+          for (int64_t j = 0; j < inner; ++j) { const auto v = br[j]; yr[j] = (EXPR); }                      \
+        } else {                                                                                             \
+          for (int64_t j = 0; j < inner; ++j) { const auto u = ar[j * sa]; const auto v = br[j * sb]; yr[j] = (EXPR); } \
+        }                                                                                                    \
+      }, inner);                                                                                             \
     } else {                                                                                                 \
       d.for_each(n, PIVOT_LAMBDA(int64_t i) {                                                                \
         const auto u = ap[broadcast_offset(bc, 0, i)];                                                       \
@@ -149,6 +189,8 @@ template <class Dev>
 void binary_f32(Dev& d, BinaryOp op, const float* ap, const float* bp, float* yp, const Broadcast& bc) {
   const bool flat = broadcast_is_flat(bc);
   const int64_t n = broadcast_size(bc);
+  const int64_t inner = bc.shape[bc.rank - 1];
+  const int64_t sa = bc.strides[0][bc.rank - 1], sb = bc.strides[1][bc.rank - 1];
   switch (op) {
     PIVOT_BINARY(add, u + v)
     PIVOT_BINARY(sub, u - v)
@@ -161,6 +203,10 @@ void binary_f32(Dev& d, BinaryOp op, const float* ap, const float* bp, float* yp
     PIVOT_BINARY(minimum, (u != u || v != v) ? NAN : (u < v ? u : v))
     PIVOT_BINARY(squared_difference, (u - v) * (u - v))
     PIVOT_BINARY(atan2, atan2f(u, v))
+    PIVOT_BINARY(gelu_grad, v * gelu_grad_f(u))
+    PIVOT_BINARY(gelu_tanh_grad, v * gelu_tanh_grad_f(u))
+    PIVOT_BINARY(silu_grad, v * swish_grad_f(u, 1.f))
+    PIVOT_BINARY(quick_gelu_grad, v * swish_grad_f(u, 1.702f))
     default: throw std::invalid_argument("binary: not a float32-valued operation");
   }
 }
@@ -169,6 +215,8 @@ template <class Dev>
 void binary_i32(Dev& d, BinaryOp op, const int32_t* ap, const int32_t* bp, int32_t* yp, const Broadcast& bc) {
   const bool flat = broadcast_is_flat(bc);
   const int64_t n = broadcast_size(bc);
+  const int64_t inner = bc.shape[bc.rank - 1];
+  const int64_t sa = bc.strides[0][bc.rank - 1], sb = bc.strides[1][bc.rank - 1];
   switch (op) {
     PIVOT_BINARY(add, u + v)
     PIVOT_BINARY(sub, u - v)
@@ -187,6 +235,8 @@ template <class Dev, class T>
 void compare(Dev& d, BinaryOp op, const T* ap, const T* bp, uint8_t* yp, const Broadcast& bc) {
   const bool flat = broadcast_is_flat(bc);
   const int64_t n = broadcast_size(bc);
+  const int64_t inner = bc.shape[bc.rank - 1];
+  const int64_t sa = bc.strides[0][bc.rank - 1], sb = bc.strides[1][bc.rank - 1];
   switch (op) {
     PIVOT_BINARY(equal, u == v ? 1 : 0)
     PIVOT_BINARY(not_equal, u != v ? 1 : 0)

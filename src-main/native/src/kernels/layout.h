@@ -10,6 +10,27 @@ template <class Dev, class T>
 void strided_copy_typed(Dev& d, const T* x, T* y, const Strided& s) {
   int64_t n = 1;
   for (int k = 0; k < s.rank; ++k) n *= s.shape[k];
+  const int last = s.rank - 1;
+  const int64_t inner = s.shape[last];
+  if (Dev::kRowLoops && inner >= 8) {
+    // One worker per row of the last axis: the row's offsets are decomposed once, then a plain strided loop.
+    const int64_t is = s.in_strides[last], os = s.out_strides[last];
+    d.for_each(n / inner, PIVOT_LAMBDA(int64_t row) {
+      int64_t in = s.in_offset, out = s.out_offset, rest = row;
+      for (int k = last - 1; k >= 0; --k) {
+        const int64_t c = rest % s.shape[k];
+        rest /= s.shape[k];
+        in += c * s.in_strides[k];
+        out += c * s.out_strides[k];
+      }
+      if (is == 1 && os == 1) {
+        for (int64_t j = 0; j < inner; ++j) y[out + j] = x[in + j];
+      } else {
+        for (int64_t j = 0; j < inner; ++j) y[out + j * os] = x[in + j * is];
+      }
+    }, inner);
+    return;
+  }
   d.for_each(n, PIVOT_LAMBDA(int64_t i) {
     int64_t in = s.in_offset, out = s.out_offset, rest = i;
     for (int k = s.rank - 1; k >= 0; --k) {

@@ -41,9 +41,13 @@ export const batchMatMulKernel: NativeKernel = {
     const eb = expandBatch(backend, b, batch);
     try {
       const strideOf = (x: tf.TensorInfo) => (tf.util.sizeFromShape(x.shape.slice(0, -2)) === 1 ? 0 : x.shape.at(-2)! * x.shape.at(-1)!);
+      // x [B, T, C] @ W [C, D] (a linear layer): the batch's rows are one [B·T, C] matrix, so one large product
+      // replaces B small ones.
+      const fold = strideOf(eb.info) === 0 && !transposeA && strideOf(ea.info) !== 0;
+      const [rows, items] = fold ? [m * batchSize, 1] : [m, batchSize];
       backend.addon.gemm(
-        backend.handle(ea.info), backend.handle(eb.info), backend.handle(out), transposeA, transposeB, m, n, k,
-        aCols, strideOf(ea.info), bCols, strideOf(eb.info), n, m * n, batchSize, 1, 0,
+        backend.handle(ea.info), backend.handle(eb.info), backend.handle(out), transposeA, transposeB, rows, n, k,
+        aCols, strideOf(ea.info), bCols, strideOf(eb.info), n, m * n, items, 1, 0,
       );
     } finally {
       if (ea.temporary) backend.disposeIntermediateTensorInfo(ea.info);
