@@ -11,6 +11,14 @@ export interface TensorToWrite {
 
 /** Serialises tensors (+ optional string metadata, e.g. {format: 'pt'}) to the bytes of a .safetensors file. */
 export function writeSafetensors(tensors: Record<string, TensorToWrite>, metadata: Record<string, string> = {}): Buffer {
+  return Buffer.concat(safetensorsParts(tensors, metadata));
+}
+
+/**
+ * The file as its parts — header, then each tensor's bytes, viewed, not copied — so that a file larger than one
+ * Buffer can hold (a real model's optimizer state: 4.6 GB for a 0.58 B-parameter MLLM) is written part by part.
+ */
+function safetensorsParts(tensors: Record<string, TensorToWrite>, metadata: Record<string, string>): Uint8Array[] {
   const names = Object.keys(tensors).sort();
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) {
@@ -31,15 +39,10 @@ export function writeSafetensors(tensors: Record<string, TensorToWrite>, metadat
   }
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const padded = Math.ceil(json.length / 8) * 8;
-  const out = Buffer.alloc(8 + padded + offset, 0x20);
-  out.writeBigUInt64LE(BigInt(padded), 0);
-  json.copy(out, 8);
-  let at = 8 + padded;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+  const head = Buffer.alloc(8 + padded, 0x20);
+  head.writeBigUInt64LE(BigInt(padded), 0);
+  json.copy(head, 8);
+  return [head, ...chunks];
 }
 
 /** `writeSafetensors` to `path` through `writeFileAtomic`: a crash never leaves a partial checkpoint. */
@@ -48,7 +51,7 @@ export async function writeSafetensorsAtomic(
   tensors: Record<string, TensorToWrite>,
   metadata: Record<string, string> = {},
 ): Promise<void> {
-  await writeFileAtomic(path, writeSafetensors(tensors, metadata));
+  await writeFileAtomic(path, safetensorsParts(tensors, metadata));
 }
 
 function tensorBytes(name: string, tensor: TensorToWrite): Uint8Array {

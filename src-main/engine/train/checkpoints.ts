@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SafetensorsFile, writeSafetensors, type TensorSource, type TensorToWrite } from '../io/safetensors';
+import { SafetensorsFile, writeSafetensorsAtomic, type TensorSource, type TensorToWrite } from '../io/safetensors';
 import { writeFileAtomic } from '../io/atomic-write';
 import { loadMllm, saveMllm } from '../models/mllm/checkpoint';
 import type { Mllm } from '../models/mllm/model';
@@ -71,8 +71,8 @@ export async function saveTrainingCheckpoint(
   await mkdir(join(runDir, 'checkpoints'), { recursive: true });
   const { tensors, steps } = await optimizer.state();
   await saveMllm(model, join(runDir, relative), async (tmp) => {
-    await writeFile(join(tmp, OPTIMIZER_FILE), writeSafetensors(tensors));
-    for (const [file, fileTensors] of Object.entries(trainerFiles)) await writeFile(join(tmp, file), writeSafetensors(fileTensors));
+    await writeSafetensorsAtomic(join(tmp, OPTIMIZER_FILE), tensors);
+    for (const [file, fileTensors] of Object.entries(trainerFiles)) await writeSafetensorsAtomic(join(tmp, file), fileTensors);
     const state: TrainerState = { ...trainer, optimizerSteps: steps };
     await writeFile(join(tmp, TRAINER_STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
   });

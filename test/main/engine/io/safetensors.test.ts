@@ -80,6 +80,17 @@ describe('writeSafetensors', () => {
     expect(readdirSync(dir)).toEqual(['model.safetensors']);
     expect(Array.from(readSafetensors(path).tensors.w!.data)).toEqual([2, 3]);
   });
+
+  it('writes a file part by part with exactly the bytes of the in-memory form (files above 4 GiB need this)', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'optimizer.safetensors');
+    const tensors = {
+      b: { dtype: 'I32', shape: [3], data: [7, -8, 9] },
+      a: { dtype: 'F32', shape: [2, 3], data: Float32Array.from([1.5, -2, 3, 4, 5, 6.25]).subarray(0) },
+    } as const;
+    await writeSafetensorsAtomic(path, tensors, { format: 'pt' });
+    expect(readFileSync(path).equals(writeSafetensors(tensors, { format: 'pt' }))).toBe(true);
+  });
 });
 
 describe('reading', () => {
