@@ -51,7 +51,8 @@ export function registerBenchCommand(program: Command): void {
       }
       process.stdout.write(
         `${o.config} ${o.objective} on ${result.backend}, batch ${result.batchSize}: ${result.medianStepMs.toFixed(0)} ms/step ` +
-          `(median of ${result.stepMs.length}), ${result.samplesPerSecond.toFixed(1)} samples/s, peak RSS ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MiB\n`,
+          `(median of ${result.stepMs.length}), ${result.samplesPerSecond.toFixed(1)} samples/s, peak RSS ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MiB` +
+          `${result.peakTensorBytes === undefined ? '' : `, tensors at most ${(result.peakTensorBytes / 2 ** 30).toFixed(2)} GiB`}\n`,
       );
       const c = result.ceiling;
       if (c) {

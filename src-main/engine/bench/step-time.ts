@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MLLM_PRESETS, type MllmPresetName } from '../models/mllm/presets';
+import * as tf from '../backend/tf';
 import { writeShapesWorld } from '../data/shapes';
 import { train } from '../train';
 import type { Objective, RunEvent } from '../train/api';
@@ -41,6 +42,11 @@ export interface StepBenchResult extends Omit<StepBenchOptions, 'ceiling'> {
   /** Preference pairs (DPO) or examples (SFT) per second. */
   samplesPerSecond: number;
   peakRssBytes: number;
+  /**
+   * The most bytes the native/cuda backend's tensors held at once (weights, gradients, AdamW state, activations):
+   * the step's own memory, without the process or a checkpoint's copies in JavaScript. Absent on other backends.
+   */
+  peakTensorBytes?: number;
   ceiling?: CeilingComparison;
 }
 
@@ -80,6 +86,8 @@ export async function measureStepTime(options: StepBenchOptions): Promise<StepBe
       samplesPerSecond: options.batchSize / (median / 1000),
       peakRssBytes: peakRss,
     };
+    const tensorPeak = (tf.memory() as { peakBytesInNative?: number }).peakBytesInNative;
+    if (tensorPeak !== undefined) bench.peakTensorBytes = tensorPeak;
     if (options.ceiling) bench.ceiling = await compareWithCeiling(root, world, options, median);
     return bench;
   } finally {
