@@ -4,7 +4,8 @@ import * as tf from '../backend/tf';
 
 /** The gradients' global L2 norm (read back: it is logged, and a non-finite one stops the run). */
 export function globalNorm(grads: readonly tf.Tensor[]): number {
-  return tf.tidy(() => Math.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))).dataSync()[0] as number));
+  // Each square is freed as soon as it is summed: held together they would cost as much memory as the gradients.
+  return tf.tidy(() => Math.sqrt(tf.addN(grads.map((g) => tf.tidy(() => tf.sum(tf.square(g))))).dataSync()[0] as number));
 }
 
 /**
