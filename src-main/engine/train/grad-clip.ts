@@ -9,12 +9,17 @@ export function globalNorm(grads: readonly tf.Tensor[]): number {
 }
 
 /**
- * Scales `grads` so that their global norm is at most `maxNorm`. Returns new tensors when it scales (the caller
- * disposes the old ones) and the inputs otherwise, and the norm before clipping (`grad_norm` in the logs).
+ * Scales the gradients in `grads` (name → gradient) so that their global norm is at most `maxNorm`, replacing each
+ * entry by its scaled copy and freeing the old one at once — so clipping costs one gradient's memory, not all of
+ * them. Returns the norm before clipping (`grad_norm` in the logs); leaves the map alone when it is within the limit.
  */
-export function clipByGlobalNorm(grads: readonly tf.Tensor[], maxNorm: number | undefined): { grads: tf.Tensor[]; norm: number } {
-  const norm = globalNorm(grads);
+export function clipByGlobalNorm(grads: Map<string, tf.Tensor>, maxNorm: number | undefined): number {
+  const norm = globalNorm([...grads.values()]);
   const coefficient = maxNorm === undefined ? 1 : maxNorm / (norm + 1e-6);
-  if (!(coefficient < 1)) return { grads: [...grads], norm };
-  return { grads: grads.map((g) => tf.mul(g, coefficient)), norm };
+  if (!(coefficient < 1)) return norm;
+  for (const [name, grad] of grads) {
+    grads.set(name, tf.mul(grad, coefficient));
+    grad.dispose();
+  }
+  return norm;
 }

@@ -167,19 +167,14 @@ function optimisationStep(
           'intact. Lower the learning rate (or set clipNorm) and start the run again to resume from it.',
       );
     }
-    const stables = [...sums.keys()];
-    const { grads: clipped, norm } = clipByGlobalNorm([...sums.values()], stage.clipNorm ?? undefined);
-    try {
-      if (!Number.isFinite(norm)) {
-        throw new Error(
-          `Stage "${stage.name}", step ${step + 1}: the gradient norm is ${norm} (loss ${loss}). Training stopped before this ` +
-            'update; the last checkpoint is intact. Lower the learning rate and start the run again to resume from it.',
-        );
-      }
-      optimizer.apply(new Map(stables.map((name, i) => [name, clipped[i] as tf.Tensor])), factor);
-    } finally {
-      tf.dispose(clipped.filter((g, i) => g !== sums.get(stables[i] as string)));
+    const norm = clipByGlobalNorm(sums, stage.clipNorm ?? undefined);
+    if (!Number.isFinite(norm)) {
+      throw new Error(
+        `Stage "${stage.name}", step ${step + 1}: the gradient norm is ${norm} (loss ${loss}). Training stopped before this ` +
+          'update; the last checkpoint is intact. Lower the learning rate and start the run again to resume from it.',
+      );
     }
+    optimizer.apply(sums, factor);
     return { loss, gradNorm: norm };
   } finally {
     tf.dispose([...sums.values()]);

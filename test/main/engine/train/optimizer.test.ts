@@ -95,18 +95,20 @@ describe('cosine schedule with linear warm-up (transformers)', () => {
 });
 
 describe('global-norm clipping', () => {
-  it('scales every gradient by max / (norm + 1e-6) when the norm is above the limit, and reports the norm before', () => {
-    const grads = [tf.tensor1d([3, 0]), tf.tensor2d([[0, 4]])];
-    const { grads: clipped, norm } = clipByGlobalNorm(grads, 1);
+  it('scales every gradient by max / (norm + 1e-6) when the norm is above the limit, freeing each old one, and reports the norm before', () => {
+    const original = [tf.tensor1d([3, 0]), tf.tensor2d([[0, 4]])];
+    const grads = new Map([['a', original[0]!], ['b', original[1]!]]);
+    const norm = clipByGlobalNorm(grads, 1);
     expect(norm).toBeCloseTo(5, 6);
     const scale = 1 / (5 + 1e-6);
-    expect(Array.from(clipped[0]!.dataSync())).toEqual([Math.fround(3 * scale), 0]);
-    expect(clipped[1]!.dataSync()[1]).toBeCloseTo(4 * scale, 7);
-    expect(Math.hypot(...clipped.flatMap((g) => Array.from(g.dataSync())))).toBeCloseTo(1, 5);
-    const under = clipByGlobalNorm(grads, 10);
-    expect(under.norm).toBeCloseTo(5, 6);
-    expect(under.grads[0]).toBe(grads[0]);
-    expect(clipByGlobalNorm(grads, undefined).grads[1]).toBe(grads[1]);
-    tf.dispose([...grads, ...clipped]);
+    expect(Array.from(grads.get('a')!.dataSync())).toEqual([Math.fround(3 * scale), 0]);
+    expect(grads.get('b')!.dataSync()[1]).toBeCloseTo(4 * scale, 7);
+    expect(Math.hypot(...[...grads.values()].flatMap((g) => Array.from(g.dataSync())))).toBeCloseTo(1, 5);
+    expect(original.every((g) => g.isDisposed)).toBe(true);
+    const clipped = [...grads.values()];
+    expect(clipByGlobalNorm(grads, 10)).toBeCloseTo(1, 5);
+    expect(clipByGlobalNorm(grads, undefined)).toBeCloseTo(1, 5);
+    expect([...grads.values()]).toEqual(clipped);
+    tf.dispose(clipped);
   });
 });
