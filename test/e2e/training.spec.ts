@@ -14,16 +14,19 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let served: ServedWorkspace | undefined;
 test.afterEach(() => served?.stop());
 
+const DPO_STEPS = 400;
+
 /** The built-in quick recipe with a longer DPO branch, so there is time to pause and cancel; and its step count. */
 function slowRecipe(dir: string): { path: string; totalSteps: number } {
   const recipe = parse(readFileSync(join(ROOT, 'resources/recipes/shapes-quick.yaml'), 'utf8')) as {
     stages: Array<{ maxSteps: number }>;
     branches: { dpo: { maxSteps: number } };
   };
-  recipe.branches.dpo.maxSteps = 60;
+  // Long enough on the native backend too (a toy step takes tens of milliseconds there).
+  recipe.branches.dpo.maxSteps = DPO_STEPS;
   const path = join(dir, 'shapes-slow.yaml');
   writeFileSync(path, stringify(recipe));
-  return { path, totalSteps: recipe.stages.reduce((n, s) => n + s.maxSteps, 0) + 60 };
+  return { path, totalSteps: recipe.stages.reduce((n, s) => n + s.maxSteps, 0) + DPO_STEPS };
 }
 
 async function lossPoints(page: Page): Promise<number> {
@@ -66,7 +69,8 @@ test('train from the window: live curves, pause, resume, complete, cancel', asyn
   await expect(row.getByTestId('run-status')).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
 
   // Live curves: points arrive by run:event.
-  await expect.poll(() => lossPoints(page), { timeout: 60_000 }).toBeGreaterThan(totalSteps - 55);
+  // Pause a few steps into the DPO branch.
+  await expect.poll(() => lossPoints(page), { timeout: 60_000 }).toBeGreaterThan(totalSteps - DPO_STEPS + 5);
   await page.getByTestId('pause-run').click();
   await expect(page.getByTestId('selected-run-status')).toHaveAttribute('data-status', 'paused');
   await page.waitForTimeout(500);

@@ -5,8 +5,8 @@ namespace pivot {
 
 const Device* cuda_device(std::string* reason) {
   if (reason != nullptr) {
-    *reason = "this build of the addon has no CUDA device (nvcc was not found when it was built; install the CUDA "
-              "toolkit and run `npm run build:native`)";
+    *reason = "this build of the addon has no CUDA device (nvcc was not found when it was built, or PIVOT_CUDA=OFF "
+              "was set; install the CUDA toolkit and run `npm run build:native`)";
   }
   return nullptr;
 }
