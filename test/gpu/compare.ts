@@ -2,6 +2,7 @@
 // result rows the final table prints. No vitest here: this code is bundled and runs under a bare Node.
 import { selectBackend } from '../../src-main/engine/backend/select';
 import * as tf from '../../src-main/engine/backend/tf';
+import { seededRange } from '../seeded';
 
 /** The backend checked: `cuda` on the GPU machine; PIVOT_GPU_CHECK_BACKEND=native runs the same logic on a CPU. */
 export const TARGET = process.env.PIVOT_GPU_CHECK_BACKEND ?? 'cuda';
@@ -14,18 +15,9 @@ export interface CheckResult {
   details?: unknown;
 }
 
-/** `count` seeded values in [lo, hi) (mulberry32): the same on every backend and every machine. */
+/** `count` seeded values in [lo, hi) (test/seeded.ts): the same on every backend and every machine. */
 export function seeded(count: number, seed: number, lo = -1, hi = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (((t ^ (t >>> 14)) >>> 0) / 4294967296) * (hi - lo);
-  }
-  return out;
+  return seededRange(count, seed, lo, hi);
 }
 
 /** max |actual − expected| / max |expected|: the error at the scale of the values (0 when both are all zero). */

@@ -3,6 +3,9 @@
 import { expect } from 'vitest';
 import { selectBackend } from '../../../../src-main/engine/backend/select';
 import * as tf from '../../../../src-main/engine/backend/tf';
+import { seeded } from '../../../seeded';
+
+export { seeded };
 
 /** The backends every parity test runs on; cpu is the reference. */
 export const PARITY_BACKENDS = ['cpu', 'wasm'] as const;
@@ -12,20 +15,6 @@ export type ParityBackend = (typeof PARITY_BACKENDS)[number];
 export async function on<T>(backend: ParityBackend, fn: () => T): Promise<T> {
   await selectBackend(backend);
   return fn();
-}
-
-/** `count` seeded values in [-scale, scale) (mulberry32), the same on every backend. */
-export function seeded(count: number, seed: number, scale = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * scale;
-  }
-  return out;
 }
 
 /** A seeded float32 tensor of `shape`. */
