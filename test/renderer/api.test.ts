@@ -67,7 +67,6 @@ describe('createApi', () => {
     expect((err as PivotError).code).toBe('NOTHING_TO_UNDO');
     expect((err as PivotError).message).toBe('Pair 4 has no edit to undo.');
     expect((err as PivotError).details).toEqual({ id: 4 });
-    expect((err as PivotError).retryable).toBe(false);
   });
 
   it('turns an unknown error code, a malformed answer and a thrown transport error into INTERNAL', async () => {
