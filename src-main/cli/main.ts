@@ -6,6 +6,7 @@ import { registerDataCommands } from './data';
 import { registerStudyCommands } from './demo';
 import { registerDoctorCommand } from './doctor';
 import { registerEvalCommands } from './eval';
+import { EXIT_STATUS_HELP, exitStatusOf } from './exit-codes';
 import { registerExportCommand } from './export';
 import { registerHfCommands } from './hf';
 import { registerProbeGradcamCommand } from './probe-gradcam';
@@ -18,7 +19,8 @@ export function buildProgram(): Command {
     .description('PIVOT Studio: curate preference pairs, post-train an MLLM with SFT and DPO, compare its vision encoders.')
     .version(process.env.npm_package_version ?? '0.1.0')
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .addHelpText('after', EXIT_STATUS_HELP);
   registerDataCommands(program);
   registerServeCommand(program);
   registerTrainCommand(program);
@@ -39,9 +41,8 @@ export async function main(argv: string[]): Promise<number> {
     await buildProgram().parseAsync(argv);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
-    const data = PivotError.toData(err);
-    process.stderr.write(`pivot: ${data.message}\n`);
-    return data.code === 'INTERNAL' ? 70 : 1;
+    // commander has already printed its own errors (and help).
+    if (!(err instanceof CommanderError)) process.stderr.write(`pivot: ${PivotError.toData(err).message}\n`);
+    return exitStatusOf(err);
   }
 }
