@@ -1,5 +1,6 @@
 // The closed answer set of a Shapes-world question: every answer the world could have written for it (all colours,
 // all shapes, every count an image can hold, both directions of a relation), in the world's own answer style.
+import { PivotError } from '../../../src-shared/errors';
 import { countSentence } from '../data/shapes/questions';
 import type { QuestionKind } from '../data/shapes/questions';
 import { COLORS, SHAPES, SHAPE_PLURAL, isColor, type Shape } from '../data/shapes/vocab';
@@ -26,18 +27,18 @@ export function answerCandidates(kind: QuestionKind, question: string, maxCount:
   if (kind === 'attribute') {
     if (question.startsWith('What colour is ')) return { asked: 'colour', candidates: COLORS.map((c) => `${cap(c)}.`) };
     if (question.startsWith('What shape is ')) return { asked: 'shape', candidates: SHAPES.map((s) => `${cap(s)}.`) };
-    throw new Error(`an attribute question must start "What colour is" or "What shape is", got "${question}"`);
+    throw new PivotError('INVALID_DATA', `an attribute question must start "What colour is" or "What shape is", got "${question}"`, { field: 'question' });
   }
   if (kind === 'count') {
     const plural = /^How many (.+) are there\?$/.exec(question)?.[1];
     const color = plural?.endsWith(' objects') ? plural.slice(0, -' objects'.length) : undefined;
     const singular = color !== undefined && isColor(color) ? `${color} object` : plural !== undefined ? SINGULAR_OF_PLURAL.get(plural) : undefined;
     if (plural === undefined || singular === undefined) {
-      throw new Error(`a count question must read "How many <shapes | colour objects> are there?", got "${question}"`);
+      throw new PivotError('INVALID_DATA', `a count question must read "How many <shapes | colour objects> are there?", got "${question}"`, { field: 'question' });
     }
     return { asked: 'count', candidates: Array.from({ length: maxCount + 1 }, (_, n) => countSentence(n, singular, plural)) };
   }
   if (question.includes(' to the left of or to the right of ')) return { asked: 'relation', candidates: ['To the left.', 'To the right.'] };
   if (question.includes(' above or below ')) return { asked: 'relation', candidates: ['Above.', 'Below.'] };
-  throw new Error(`a relation question must ask "to the left of or to the right of" or "above or below", got "${question}"`);
+  throw new PivotError('INVALID_DATA', `a relation question must ask "to the left of or to the right of" or "above or below", got "${question}"`, { field: 'question' });
 }

@@ -61,10 +61,10 @@ export function pairRows(pairsPath: string): Map<number, Record<string, unknown>
 /** One pair as a closed-set question; throws, saying what is wrong, when it is not a Shapes-world question. */
 export function questionItem(record: PairRecord, row: Record<string, unknown>, maxCount: number): QaItem {
   const kind = row.kind as QuestionKind;
-  if (!QUESTION_KINDS.includes(kind)) throw new Error(`field "kind" must be one of ${QUESTION_KINDS.join(', ')}, got ${JSON.stringify(row.kind)}`);
+  if (!QUESTION_KINDS.includes(kind)) throw new PivotError('INVALID_DATA', `field "kind" must be one of ${QUESTION_KINDS.join(', ')}, got ${JSON.stringify(row.kind)}`, { field: 'kind' });
   const { asked, candidates } = answerCandidates(kind, record.question, maxCount);
   const truth = candidates.indexOf(record.chosen);
-  if (truth < 0) throw new Error(`the chosen answer "${record.chosen}" is not one of the candidates ${candidates.map((c) => `"${c}"`).join(', ')}`);
+  if (truth < 0) throw new PivotError('INVALID_DATA', `the chosen answer "${record.chosen}" is not one of the candidates ${candidates.map((c) => `"${c}"`).join(', ')}`, { field: 'chosen' });
   return { record, row, kind, asked, candidates, truth };
 }
 

@@ -1,6 +1,7 @@
 // Scores every candidate answer of each question by its summed answer-token log-prob given image and question:
 // the sequences, chat template, image splicing and log-probs of training (buildTrainingExample, Mllm.forward,
 // sequenceLogpsOf), so a candidate's score is exactly the log-prob DPO would read for it as an answer.
+import { PivotError } from '../../../src-shared/errors';
 import * as tf from '../backend/tf';
 import { decodeImage } from '../data/batches/images';
 import type { Mllm } from '../models/mllm/model';
@@ -39,7 +40,7 @@ export async function scoreCandidates(model: Mllm, items: readonly Pick<QaItem, 
         const example = buildTrainingExample(model.tokenizer, { id: item.record.key, question: item.record.question, answer }, limits);
         // An unknown word scores as <unk>, which would rank candidates by nothing the model knows.
         if (example.inputIds.some((id) => id === undefined || id === unknownId)) {
-          throw new Error(`${item.record.file}:${item.record.line}: "${item.record.question}" / "${answer}" has words ${model.tokenizer.source} does not know; evaluate with the checkpoint trained on this world`);
+          throw new PivotError('CHECKPOINT_INCOMPATIBLE', `${item.record.file}:${item.record.line}: "${item.record.question}" / "${answer}" has words ${model.tokenizer.source} does not know; evaluate with the checkpoint trained on this world`);
         }
         return { ...example, imageIndex: imageIndex.get(item.record.image) as number };
       }));

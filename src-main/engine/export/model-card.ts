@@ -1,5 +1,6 @@
 // The exported encoder's README.md: a Hugging Face model card (YAML front matter, then usage, recipe, data,
 // objective and measured deltas). Numbers appear only when given; anything not measured says so.
+import { PivotError } from '../../../src-shared/errors';
 import type { Stage } from '../train/recipe';
 import type { ExportSource } from './source';
 
@@ -29,7 +30,7 @@ export interface ExportMeasurements {
  */
 export function parseMeasurements(json: unknown, file: string): ExportMeasurements {
   const fail = (what: string): never => {
-    throw new Error(`${file}: ${what}; expected {"results": [{"metric": "...", "trained": 1.0, "original": 0.9}]}`);
+    throw new PivotError('INVALID_DATA', `${file}: ${what}; expected {"results": [{"metric": "...", "trained": 1.0, "original": 0.9}]}`, { file });
   };
   if (typeof json !== 'object' || json === null || !Array.isArray((json as { results?: unknown }).results)) fail('no "results" list');
   const { source, results } = json as { source?: unknown; results: unknown[] };

@@ -2,6 +2,7 @@
 // plus the shards its `weight_map` names, served as one TensorSource.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { PivotError } from '../../../src-shared/errors';
 import { SafetensorsFile, type DecodedTensor, type SafetensorsTensorInfo, type TensorSource } from './safetensors-read';
 
 export const SAFETENSORS_FILE = 'model.safetensors';
@@ -25,7 +26,7 @@ class ShardedSafetensors implements TensorSource {
 
   private shard(name: string): SafetensorsFile {
     const shard = this.shardOf.get(name);
-    if (!shard) throw new Error(`${this.location}: no tensor named "${name}" in the weight_map`);
+    if (!shard) throw new PivotError('CHECKPOINT_INCOMPATIBLE', `${this.location}: no tensor named "${name}" in the weight_map`, { file: this.location, tensor: name });
     return shard;
   }
 
@@ -58,7 +59,7 @@ export function loadSafetensorsFolder(dir: string): TensorSource {
     const hint = existsSync(join(dir, 'pytorch_model.bin'))
       ? ' It has pytorch_model.bin: re-save the model with safe_serialization=True (the default of save_pretrained).'
       : ' Point to the folder that save_pretrained wrote.';
-    throw new Error(`${dir}: no ${SAFETENSORS_FILE} or ${SAFETENSORS_INDEX_FILE} found.${hint}`);
+    throw new PivotError('FILE_UNREADABLE', `${dir}: no ${SAFETENSORS_FILE} or ${SAFETENSORS_INDEX_FILE} found.${hint}`);
   }
   const weightMap = readWeightMap(indexPath);
   const shards = new Map<string, SafetensorsFile>();
@@ -68,13 +69,13 @@ export function loadSafetensorsFolder(dir: string): TensorSource {
     if (!shard) {
       const shardPath = join(dir, shardName);
       if (!existsSync(shardPath)) {
-        throw new Error(`${indexPath}: shard "${shardName}" (holding "${name}") is missing from ${dir}; download every shard`);
+        throw new PivotError('FILE_UNREADABLE', `${indexPath}: shard "${shardName}" (holding "${name}") is missing from ${dir}; download every shard`);
       }
       shard = SafetensorsFile.open(shardPath);
       shards.set(shardName, shard);
     }
     if (!shard.has(name)) {
-      throw new Error(`${indexPath}: tensor "${name}" is mapped to ${shardName}, which does not contain it`);
+      throw new PivotError('INVALID_DATA', `${indexPath}: tensor "${name}" is mapped to ${shardName}, which does not contain it`, { file: indexPath });
     }
     shardOf.set(name, shard);
   }
@@ -86,16 +87,16 @@ function readWeightMap(indexPath: string): { entries: [string, string][]; metada
   try {
     index = JSON.parse(readFileSync(indexPath, 'utf8'));
   } catch (err) {
-    throw new Error(`${indexPath}: bad JSON (${(err as Error).message})`);
+    throw new PivotError('INVALID_DATA', `${indexPath}: bad JSON (${(err as Error).message})`, { file: indexPath });
   }
   const weightMap = (index as { weight_map?: unknown } | null)?.weight_map;
   if (typeof weightMap !== 'object' || weightMap === null || Array.isArray(weightMap)) {
-    throw new Error(`${indexPath}: no "weight_map" object (tensor name → shard file)`);
+    throw new PivotError('INVALID_DATA', `${indexPath}: no "weight_map" object (tensor name → shard file)`, { file: indexPath, field: 'weight_map' });
   }
   const entries = Object.entries(weightMap as Record<string, unknown>).map(([name, shard]): [string, string] => {
     // Shard names are plain file names; anything else could read outside the model folder.
     if (typeof shard !== 'string' || basename(shard) !== shard || shard === '..' || shard === '.') {
-      throw new Error(`${indexPath}: tensor "${name}" maps to ${JSON.stringify(shard)}, not a file name in this folder`);
+      throw new PivotError('INVALID_DATA', `${indexPath}: tensor "${name}" maps to ${JSON.stringify(shard)}, not a file name in this folder`, { file: indexPath, field: 'weight_map' });
     }
     return [name, shard];
   });

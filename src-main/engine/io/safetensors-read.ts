@@ -1,6 +1,7 @@
 // Reading the safetensors format (an 8-byte little-endian header length, a JSON header, raw
 // little-endian tensor data): the header alone, and tensors decoded to float32 / int32 / uint8 arrays.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { PivotError } from '../../../src-shared/errors';
 import { bfloat16ArrayToFloat32, halfArrayToFloat32 } from './half-precision';
 
 /** Bytes per element of each dtype this reader decodes; other dtypes fail when their tensor is read. */
@@ -99,7 +100,7 @@ export class SafetensorsFile implements TensorSource {
   }
 
   info(name: string): SafetensorsTensorInfo {
-    if (!this.has(name)) throw new Error(`${this.file}: no tensor named "${name}"`);
+    if (!this.has(name)) throw new PivotError('CHECKPOINT_INCOMPATIBLE', `${this.file}: no tensor named "${name}"`, { file: this.file, tensor: name });
     return this.header.tensors[name] as SafetensorsTensorInfo;
   }
 
@@ -153,7 +154,7 @@ function readAt(file: string, fd: number, position: number, length: number): Uin
   let done = 0;
   while (done < length) {
     const n = readSync(fd, out, done, length - done, position + done);
-    if (n === 0) throw new Error(`${file}: truncated: unexpected end of file at byte ${position + done}`);
+    if (n === 0) throw new PivotError('INVALID_DATA', `${file}: truncated: unexpected end of file at byte ${position + done}`, { file });
     done += n;
   }
   return out;
@@ -161,15 +162,15 @@ function readAt(file: string, fd: number, position: number, length: number): Uin
 
 function headerSlice(file: string, size: number, slice: (start: number, length: number) => Uint8Array): Uint8Array {
   if (size < 8) {
-    throw new Error(`${file}: truncated: ${size} bytes, but a safetensors file starts with an 8-byte header length`);
+    throw new PivotError('INVALID_DATA', `${file}: truncated: ${size} bytes, but a safetensors file starts with an 8-byte header length`, { file });
   }
   const lengthBytes = slice(0, 8);
   const headerLength = Number(new DataView(lengthBytes.buffer, lengthBytes.byteOffset, 8).getBigUint64(0, true));
   if (headerLength > MAX_HEADER_BYTES) {
-    throw new Error(`${file}: not a safetensors file (its first 8 bytes announce a ${headerLength}-byte header)`);
+    throw new PivotError('INVALID_DATA', `${file}: not a safetensors file (its first 8 bytes announce a ${headerLength}-byte header)`, { file });
   }
   if (8 + headerLength > size) {
-    throw new Error(
+    throw new PivotError('INVALID_DATA', 
       `${file}: truncated: the header needs ${headerLength} bytes but only ${size - 8} follow; re-download or re-save the file`,
     );
   }
@@ -181,9 +182,9 @@ function parseHeader(file: string, bytes: Uint8Array, totalBytes: number): Safet
   try {
     json = JSON.parse(new TextDecoder().decode(bytes));
   } catch (err) {
-    throw new Error(`${file}: bad header JSON (${(err as Error).message}); the file is damaged or not a safetensors file`);
+    throw new PivotError('INVALID_DATA', `${file}: bad header JSON (${(err as Error).message}); the file is damaged or not a safetensors file`, { file });
   }
-  if (!isObject(json)) throw new Error(`${file}: bad header JSON: expected an object of tensors`);
+  if (!isObject(json)) throw new PivotError('INVALID_DATA', `${file}: bad header JSON: expected an object of tensors`, { file });
   const dataStart = 8 + bytes.length;
   const dataBytes = totalBytes - dataStart;
   const tensors: Record<string, SafetensorsTensorInfo> = {};
@@ -191,7 +192,7 @@ function parseHeader(file: string, bytes: Uint8Array, totalBytes: number): Safet
   for (const [name, entry] of Object.entries(json)) {
     if (name === '__metadata__') {
       if (!isObject(entry) || Object.values(entry).some((v) => typeof v !== 'string')) {
-        throw new Error(`${file}: bad header JSON: "__metadata__" must map strings to strings`);
+        throw new PivotError('INVALID_DATA', `${file}: bad header JSON: "__metadata__" must map strings to strings`, { file });
       }
       metadata = entry as Record<string, string>;
       continue;
@@ -203,26 +204,26 @@ function parseHeader(file: string, bytes: Uint8Array, totalBytes: number): Safet
 
 function checkEntry(file: string, name: string, entry: unknown, dataBytes: number): SafetensorsTensorInfo {
   const where = `${file}: tensor "${name}"`;
-  if (!isObject(entry)) throw new Error(`${where}: bad header entry (expected {dtype, shape, data_offsets})`);
+  if (!isObject(entry)) throw new PivotError('INVALID_DATA', `${where}: bad header entry (expected {dtype, shape, data_offsets})`);
   const { dtype, shape, data_offsets: offsets } = entry;
   const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-  if (typeof dtype !== 'string') throw new Error(`${where}: bad header entry: dtype must be a string`);
+  if (typeof dtype !== 'string') throw new PivotError('INVALID_DATA', `${where}: bad header entry: dtype must be a string`);
   if (!Array.isArray(shape) || !shape.every(isCount)) {
-    throw new Error(`${where}: bad header entry: shape must be a list of non-negative integers`);
+    throw new PivotError('INVALID_DATA', `${where}: bad header entry: shape must be a list of non-negative integers`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
-    throw new Error(`${where}: bad header entry: data_offsets must be [begin, end] with begin ≤ end`);
+    throw new PivotError('INVALID_DATA', `${where}: bad header entry: data_offsets must be [begin, end] with begin ≤ end`);
   }
   const [begin, end] = offsets as [number, number];
   const itemSize = ITEM_SIZE[dtype];
   const elements = (shape as number[]).reduce((a, b) => a * b, 1);
   if (itemSize !== undefined && end - begin !== elements * itemSize) {
-    throw new Error(
+    throw new PivotError('INVALID_DATA', 
       `${where}: ${dtype} [${shape.join(',')}] needs ${elements * itemSize} bytes but data_offsets span ${end - begin}`,
     );
   }
   if (end > dataBytes) {
-    throw new Error(
+    throw new PivotError('INVALID_DATA', 
       `${where} ends at data byte ${end} but the file holds only ${dataBytes} data bytes: ` +
         'the file is truncated; re-download or re-save it',
     );
@@ -257,7 +258,7 @@ function decode(file: string, name: string, info: SafetensorsTensorInfo, bytes: 
     case 'BOOL':
       return { ...base, dtype: 'bool', data: bytes.map((b) => (b ? 1 : 0)) };
     default:
-      throw new Error(
+      throw new PivotError('INVALID_DATA', 
         `${file}: tensor "${name}" has dtype ${dtype}, which this reader does not decode ` +
           `(supported: ${Object.keys(ITEM_SIZE).join(', ')}); convert the checkpoint to F32, F16 or BF16`,
       );
@@ -269,7 +270,7 @@ function int64ToInt32(file: string, name: string, values: BigInt64Array): Int32A
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as bigint;
     if (v > 2147483647n || v < -2147483648n) {
-      throw new Error(`${file}: tensor "${name}" (I64) holds ${v} at index ${i}, outside the int32 range the engine uses`);
+      throw new PivotError('INVALID_DATA', `${file}: tensor "${name}" (I64) holds ${v} at index ${i}, outside the int32 range the engine uses`, { file });
     }
     out[i] = Number(v);
   }

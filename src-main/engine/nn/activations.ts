@@ -1,5 +1,6 @@
 // The activation functions Hugging Face configs name in `hidden_act`, looked up by that exact string; one fused
 // kernel each on the backends that have it (native, cuda), the composed formulas elsewhere.
+import { PivotError } from '../../../src-shared/errors';
 import { backendHasKernel } from '../backend/native/fused/available';
 import { fusedActivation, PIVOT_ACTIVATION } from '../backend/native/fused/activations';
 import * as tf from '../backend/tf';
@@ -57,7 +58,7 @@ export const ACTIVATIONS: Readonly<Record<string, Activation>> = {
 export function activationFor(hiddenAct: string): Activation {
   const fn = Object.prototype.hasOwnProperty.call(ACTIVATIONS, hiddenAct) ? ACTIVATIONS[hiddenAct] : undefined;
   if (!fn) {
-    throw new Error(
+    throw new PivotError('INVALID_CONFIG', 
       `Unsupported hidden_act "${hiddenAct}": supported are ${Object.keys(ACTIVATIONS).join(', ')}. ` +
         'Check the "hidden_act" field of the model\'s config.json.',
     );

@@ -1,5 +1,6 @@
 // Scaled dot-product attention on [batch, heads, time, headDim] tensors, and the multi-head
 // self-attention block built on it (projections → heads → attention → merge → output projection).
+import { PivotError } from '../../../src-shared/errors';
 import { fusedAttention, fusedAttentionPreferred } from '../backend/native/fused/attention';
 import * as tf from '../backend/tf';
 import { linear } from './linear';
@@ -76,7 +77,7 @@ export function repeatKeyValueHeads(x: tf.Tensor, heads: number): tf.Tensor {
   const [batch, kvHeads, time, headDim] = x.shape as [number, number, number, number];
   if (kvHeads === heads) return x;
   if (heads % kvHeads !== 0) {
-    throw new Error(`attention: ${heads} query heads cannot share ${kvHeads} key/value heads (must divide evenly)`);
+    throw new PivotError('INVALID_CONFIG', `attention: ${heads} query heads cannot share ${kvHeads} key/value heads (must divide evenly)`);
   }
   // Copies side by side on a new axis: a concat, whose wasm kernel (and split gradient) is several times faster than tile's.
   const flat = tf.reshape(x, [batch, kvHeads, 1, time * headDim]);
@@ -97,7 +98,7 @@ function causalBias(tq: number, tk: number): tf.Tensor2D {
 /** [B, T, H·D] → [B, H, T, D]. */
 export function splitHeads(x: tf.Tensor, numHeads: number): tf.Tensor {
   const [batch, time, width] = x.shape as [number, number, number];
-  if (width % numHeads !== 0) throw new Error(`attention: width ${width} is not divisible by ${numHeads} heads`);
+  if (width % numHeads !== 0) throw new PivotError('INVALID_CONFIG', `attention: width ${width} is not divisible by ${numHeads} heads`);
   return tf.transpose(tf.reshape(x, [batch, time, numHeads, width / numHeads]), [0, 2, 1, 3]);
 }
 

@@ -1,5 +1,6 @@
 // A model's trainable parameters as tf.Variables keyed by their exact Hugging Face weight names,
 // with the layout conversion between the HF tensor and what the engine's ops want.
+import { PivotError } from '../../../src-shared/errors';
 import * as tf from '../backend/tf';
 
 /**
@@ -103,7 +104,7 @@ export class ParameterSet {
     return new ParameterSet(specs, scope, (spec) => {
       const hf = tensorFor(spec);
       if (!tf.util.arraysEqual(hf.shape, [...spec.shape])) {
-        throw new Error(`parameter "${spec.name}": has shape [${hf.shape}], expected [${spec.shape}]`);
+        throw new PivotError('CHECKPOINT_INCOMPATIBLE', `parameter "${spec.name}": has shape [${hf.shape}], expected [${spec.shape}]`, { tensor: spec.name, expected: spec.shape, got: hf.shape });
       }
       return toEngineLayout(spec, hf);
     });

@@ -1,6 +1,7 @@
 // Images and masks as the probes take them: decoded with sharp, resized to the encoder's size,
 // normalised per channel into NCHW float32; masks as class ids, resized nearest-neighbour only.
 import sharp from 'sharp';
+import { PivotError } from '../../../src-shared/errors';
 import { decodeImage as decodeTrainingImage, type ImagePreprocessing } from '../data/batches/images';
 import { readMaskPng, resizeMaskNearest, type ClassMask } from './mask-png';
 
@@ -24,7 +25,7 @@ export async function decodeImage(path: string, prep: ImagePreprocess): Promise<
   try {
     return await decodeTrainingImage(path, prep);
   } catch (err) {
-    throw new Error(`${path}: cannot read image (${(err as Error).message})`);
+    throw new PivotError('FILE_UNREADABLE', `${path}: cannot read image (${(err as Error).message})`);
   }
 }
 
@@ -79,14 +80,14 @@ export async function loadMasks(sources: readonly MaskSource[], resizeTo?: numbe
       sharp(image)
         .metadata()
         .catch((err: Error) => {
-          throw new Error(`${image}: cannot read image (${err.message})`);
+          throw new PivotError('FILE_UNREADABLE', `${image}: cannot read image (${err.message})`);
         }),
     ]);
     // The stored size: decodeImage does not apply EXIF rotation either, so pixels and mask stay in one frame.
     const width = meta.width ?? 0;
     const height = meta.height ?? 0;
     if (decoded.width !== width || decoded.height !== height) {
-      throw new Error(`${mask}: mask is ${decoded.width}×${decoded.height} but its image ${image} is ${width}×${height}`);
+      throw new PivotError('INVALID_DATA', `${mask}: mask is ${decoded.width}×${decoded.height} but its image ${image} is ${width}×${height}`, { file: mask });
     }
     return resizeTo === undefined ? decoded : resizeMaskNearest(decoded, resizeTo, resizeTo);
   });

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
+import { PivotError } from '../../../src-shared/errors';
 
 export type ProbeSplit = 'train' | 'test';
 
@@ -42,7 +43,7 @@ async function readJsonl(path: string): Promise<Record<string, unknown>[]> {
       try {
         return JSON.parse(line) as Record<string, unknown>;
       } catch {
-        throw new Error(`${path}: line ${i + 1} is not valid JSON`);
+        throw new PivotError('INVALID_DATA', `${path}: line ${i + 1} is not valid JSON`, { file: path, line: i + 1 });
       }
     });
 }
@@ -50,14 +51,14 @@ async function readJsonl(path: string): Promise<Record<string, unknown>[]> {
 /** classes.json as the Shapes world writes it ([{id, name}]) or a plain list of names. */
 async function readClassNames(path: string): Promise<string[]> {
   const json = JSON.parse(await readFile(path, 'utf8')) as unknown;
-  if (!Array.isArray(json)) throw new Error(`${path}: expected a JSON array of class names or {id, name} objects`);
+  if (!Array.isArray(json)) throw new PivotError('INVALID_DATA', `${path}: expected a JSON array of class names or {id, name} objects`, { file: path });
   const names: string[] = [];
   json.forEach((entry: unknown, i) => {
     if (typeof entry === 'string') names[i] = entry;
     else if (entry && typeof entry === 'object' && typeof (entry as { name?: unknown }).name === 'string') {
       const { id, name } = entry as { id?: unknown; name: string };
       names[typeof id === 'number' ? id : i] = name;
-    } else throw new Error(`${path}: entry ${i} is neither a name nor an {id, name} object`);
+    } else throw new PivotError('INVALID_DATA', `${path}: entry ${i} is neither a name nor an {id, name} object`, { file: path });
   });
   return Array.from(names, (n, i) => n ?? `class ${i}`);
 }
@@ -69,15 +70,15 @@ async function readClassNames(path: string): Promise<string[]> {
 export async function shapesWorldDataset(folder: string): Promise<ProbeDataset> {
   const root = resolve(folder);
   const captions = join(root, 'captions.jsonl');
-  if (!existsSync(captions)) throw new Error(`${root}: not a Shapes world folder (no captions.jsonl)`);
+  if (!existsSync(captions)) throw new PivotError('FILE_UNREADABLE', `${root}: not a Shapes world folder (no captions.jsonl)`);
   const maskClassNames = await readClassNames(join(root, 'classes.json'));
   // Label k is segmentation class k + 1 (see LABEL_DEFINITION in data/shapes/captions.ts).
   const labelNames = maskClassNames.slice(1);
   const items = (await readJsonl(captions)).map((row, i): ProbeItem => {
-    if (typeof row.image !== 'string') throw new Error(`${captions}: line ${i + 1} has no "image"`);
+    if (typeof row.image !== 'string') throw new PivotError('INVALID_DATA', `${captions}: line ${i + 1} has no "image"`, { file: captions, line: i + 1, field: 'image' });
     const id = basename(row.image, extname(row.image));
     const label = typeof row.label === 'number' && row.label >= 0 ? row.label : undefined;
-    if (label !== undefined && label >= labelNames.length) throw new Error(`${captions}: line ${i + 1} has label ${label}, beyond ${labelNames.length} classes`);
+    if (label !== undefined && label >= labelNames.length) throw new PivotError('INVALID_DATA', `${captions}: line ${i + 1} has label ${label}, beyond ${labelNames.length} classes`, { file: captions, line: i + 1, field: 'label' });
     const split = row.split === 'test' ? 'test' : 'train';
     return { id, image: join(root, row.image), label, mask: join(root, 'masks', `${id}.png`), split };
   });
@@ -87,7 +88,7 @@ export async function shapesWorldDataset(folder: string): Promise<ProbeDataset> 
 /** The sorted image files directly inside a class folder. */
 async function classImages(dir: string, className: string): Promise<string[]> {
   const names = (await readdir(dir)).filter(isImage).sort(byName);
-  if (names.length === 0) throw new Error(`${dir}: class "${className}" has no images (.jpg, .jpeg, .png, .webp)`);
+  if (names.length === 0) throw new PivotError('INVALID_DATA', `${dir}: class "${className}" has no images (.jpg, .jpeg, .png, .webp)`);
   return names.map((n) => join(dir, n));
 }
 
@@ -96,10 +97,10 @@ async function classFolders(root: string): Promise<string[]> {
   try {
     entries = await readdir(root, { withFileTypes: true });
   } catch (err) {
-    throw new Error(`${root}: cannot read the folder (${(err as Error).message})`);
+    throw new PivotError('FILE_UNREADABLE', `${root}: cannot read the folder (${(err as Error).message})`);
   }
   const classes = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort(byName);
-  if (classes.length === 0) throw new Error(`${root}: no class folders (expected ${root}/<class_name>/*.jpg|png)`);
+  if (classes.length === 0) throw new PivotError('INVALID_DATA', `${root}: no class folders (expected ${root}/<class_name>/*.jpg|png)`);
   return classes;
 }
 
@@ -114,7 +115,7 @@ export async function classFolderDataset(folder: string, options: { testRoot?: s
   const add = async (base: string, names: string[], split: ProbeSplit | undefined) => {
     for (const name of names) {
       const label = labelNames.indexOf(name);
-      if (label < 0) throw new Error(`${join(base, name)}: class "${name}" is not among the training classes in ${root}`);
+      if (label < 0) throw new PivotError('INVALID_DATA', `${join(base, name)}: class "${name}" is not among the training classes in ${root}`);
       for (const image of await classImages(join(base, name), name)) {
         items.push({ id: `${name}/${basename(image)}`, image, label, split });
       }
@@ -135,14 +136,14 @@ export async function segmentationFolderDataset(folder: string, options: { ignor
   const imageDir = join(root, 'images');
   const maskDir = join(root, 'masks');
   for (const dir of [imageDir, maskDir]) {
-    if (!existsSync(dir) || !(await stat(dir)).isDirectory()) throw new Error(`${root}: a segmentation folder needs images/ and masks/ (missing ${dir})`);
+    if (!existsSync(dir) || !(await stat(dir)).isDirectory()) throw new PivotError('FILE_UNREADABLE', `${root}: a segmentation folder needs images/ and masks/ (missing ${dir})`);
   }
   const names = (await readdir(imageDir)).filter(isImage).sort(byName);
-  if (names.length === 0) throw new Error(`${imageDir}: no images (.jpg, .jpeg, .png, .webp)`);
+  if (names.length === 0) throw new PivotError('INVALID_DATA', `${imageDir}: no images (.jpg, .jpeg, .png, .webp)`);
   const items = names.map((name): ProbeItem => {
     const id = basename(name, extname(name));
     const mask = join(maskDir, `${id}.png`);
-    if (!existsSync(mask)) throw new Error(`${join(imageDir, name)}: no mask ${mask}`);
+    if (!existsSync(mask)) throw new PivotError('INVALID_DATA', `${join(imageDir, name)}: no mask ${mask}`);
     return { id, image: join(imageDir, name), mask };
   });
   const classesFile = join(root, 'classes.json');

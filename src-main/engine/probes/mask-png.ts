@@ -2,6 +2,7 @@
 // class, as VOC and ADE tools write them). sharp would expand a palette to RGB and lose the ids, hence this.
 import { readFile } from 'node:fs/promises';
 import { inflateSync } from 'node:zlib';
+import { PivotError } from '../../../src-shared/errors';
 
 /** A class-id map at pixel resolution, row-major. */
 export interface ClassMask {
@@ -16,7 +17,7 @@ const PALETTE = 3;
 
 /** Decodes the class ids of a grey (bit depth 1–8) or palette PNG; `file` names it in errors. */
 export function decodeMaskPng(bytes: Uint8Array, file: string): ClassMask {
-  if (bytes.length < 8 || SIGNATURE.some((b, i) => bytes[i] !== b)) throw new Error(`${file}: not a PNG file`);
+  if (bytes.length < 8 || SIGNATURE.some((b, i) => bytes[i] !== b)) throw new PivotError('INVALID_DATA', `${file}: not a PNG file`, { file });
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let width = 0;
   let height = 0;
@@ -32,23 +33,23 @@ export function decodeMaskPng(bytes: Uint8Array, file: string): ClassMask {
       height = view.getUint32(at + 12);
       depth = data[8] as number;
       colorType = data[9] as number;
-      if (data[12] !== 0) throw new Error(`${file}: interlaced PNG masks are not supported; save it without interlacing`);
+      if (data[12] !== 0) throw new PivotError('INVALID_DATA', `${file}: interlaced PNG masks are not supported; save it without interlacing`, { file });
     } else if (type === 'IDAT') idat.push(data);
     else if (type === 'IEND') break;
     at += 12 + length;
   }
   if (colorType !== GREY && colorType !== PALETTE) {
-    throw new Error(`${file}: a mask must be a grey or palette PNG holding class ids (this one is ${colorType === 2 || colorType === 6 ? 'RGB' : `colour type ${colorType}`})`);
+    throw new PivotError('INVALID_DATA', `${file}: a mask must be a grey or palette PNG holding class ids (this one is ${colorType === 2 || colorType === 6 ? 'RGB' : `colour type ${colorType}`})`, { file });
   }
-  if (depth > 8) throw new Error(`${file}: ${depth}-bit masks are not supported; class ids must fit in 8 bits`);
+  if (depth > 8) throw new PivotError('INVALID_DATA', `${file}: ${depth}-bit masks are not supported; class ids must fit in 8 bits`, { file });
   let raw: Uint8Array;
   try {
     raw = inflateSync(Buffer.concat(idat));
   } catch (err) {
-    throw new Error(`${file}: corrupt PNG data (${(err as Error).message})`);
+    throw new PivotError('INVALID_DATA', `${file}: corrupt PNG data (${(err as Error).message})`, { file });
   }
   const stride = Math.ceil((width * depth) / 8);
-  if (raw.length < height * (stride + 1)) throw new Error(`${file}: truncated PNG data`);
+  if (raw.length < height * (stride + 1)) throw new PivotError('INVALID_DATA', `${file}: truncated PNG data`, { file });
   const out = new Uint8Array(width * height);
   let previous: Uint8Array = new Uint8Array(stride);
   for (let y = 0; y < height; y++) {
@@ -81,7 +82,7 @@ function unfilter(raw: Uint8Array, start: number, stride: number, prev: Uint8Arr
       const pb = Math.abs(p - b);
       const pc = Math.abs(p - c);
       line[i] = x + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
-    } else if (filter !== 0) throw new Error(`${file}: corrupt PNG (filter type ${filter})`);
+    } else if (filter !== 0) throw new PivotError('INVALID_DATA', `${file}: corrupt PNG (filter type ${filter})`, { file });
   }
   return line;
 }
@@ -91,7 +92,7 @@ export async function readMaskPng(path: string): Promise<ClassMask> {
   try {
     bytes = await readFile(path);
   } catch (err) {
-    throw new Error(`${path}: cannot read mask (${(err as Error).message})`);
+    throw new PivotError('FILE_UNREADABLE', `${path}: cannot read mask (${(err as Error).message})`);
   }
   return decodeMaskPng(bytes, path);
 }

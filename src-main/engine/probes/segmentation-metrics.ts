@@ -1,5 +1,6 @@
 // The arithmetic of the segmentation probe: patch labels from a pixel mask, upsampling patch outputs
 // back to pixels, and per-class recall / IoU from a confusion matrix. Pure functions, no tensors.
+import { PivotError } from '../../../src-shared/errors';
 import type { ClassMask } from './mask-png';
 
 /** The patch row (or column) a pixel belongs to: pixel centres, so any mask size maps onto any grid. */
@@ -19,7 +20,7 @@ export function patchLabels(mask: ClassMask, grid: readonly [number, number], nu
     for (let x = 0; x < mask.width; x++) {
       const c = mask.data[y * mask.width + x] as number;
       if (c === ignoreIndex) continue;
-      if (c >= numClasses) throw new Error(`mask has class id ${c}, but there are only ${numClasses} classes (0..${numClasses - 1}; ${ignoreIndex} = ignore)`);
+      if (c >= numClasses) throw new PivotError('INVALID_DATA', `mask has class id ${c}, but there are only ${numClasses} classes (0..${numClasses - 1}; ${ignoreIndex} = ignore)`);
       const patch = py * cols + patchOf(x, mask.width, cols);
       counts[patch * numClasses + c] = (counts[patch * numClasses + c] as number) + 1;
     }

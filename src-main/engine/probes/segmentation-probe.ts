@@ -1,5 +1,6 @@
 // The segmentation probe (Patch-Seg): frozen patch tokens → a 2-layer MLP per patch trained on the
 // majority class under each patch; scored by mean patch-level macro recall (the paper's metric) and pixel mIoU.
+import { PivotError } from '../../../src-shared/errors';
 import * as tf from '../backend/tf';
 import type { ProbeSplit } from './image-folder';
 import type { ClassMask } from './mask-png';
@@ -198,7 +199,7 @@ export async function segmentationProbe(input: SegmentationProbeInput, options: 
     try {
       return patchLabels(mask, input.grid, K, ignore);
     } catch (err) {
-      throw new Error(`segmentation probe: image ${input.ids?.[i] ?? i}: ${(err as Error).message}`);
+      throw new PivotError('INVALID_DATA', `segmentation probe: image ${input.ids?.[i] ?? i}: ${(err as Error).message}`);
     }
   });
   const perSeed: SegmentationProbeSeed[] = [];
@@ -208,7 +209,7 @@ export async function segmentationProbe(input: SegmentationProbeInput, options: 
     const test = testImagesFor(input, seed, options.testFraction ?? 0.2);
     const testSet = new Set(test);
     const trainImages = input.tokens.map((_, i) => i).filter((i) => !testSet.has(i));
-    if (test.length === 0 || trainImages.length === 0) throw new Error(`segmentation probe: need both training and test images (have ${trainImages.length} and ${test.length})`);
+    if (test.length === 0 || trainImages.length === 0) throw new PivotError('INVALID_DATA', `segmentation probe: need both training and test images (have ${trainImages.length} and ${test.length})`);
     const { mlp, loss, patches: trainPatches } = train(input, labels, trainImages, seed, o);
     // The constant predictor answers the training patches' most frequent class.
     const trainCounts = new Float64Array(K);

@@ -3,6 +3,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
+import { PivotError } from '../../../src-shared/errors';
 import { type ChatTemplateName, chatTemplateFromConfig } from './chatTemplate';
 
 /** The placeholder a prompt carries where the image's tokens go (LLaVA's `<image>`). */
@@ -77,7 +78,7 @@ export class TextTokenizer {
   get imageTokenId(): number {
     const id = this.addedTokenIds.get(IMAGE_TOKEN);
     if (id === undefined) {
-      throw new Error(
+      throw new PivotError('INVALID_DATA', 
         `${this.source} has no "${IMAGE_TOKEN}" token. Add it as a special token (in Python: ` +
           `tokenizer.add_special_tokens({"additional_special_tokens": ["${IMAGE_TOKEN}"]}); tokenizer.save_pretrained(dir)) ` +
           'and resize the language model\'s embeddings to the new vocabulary size.',
@@ -89,7 +90,7 @@ export class TextTokenizer {
   /** The id of a special token the chat template needs; throws, naming the tokenizer, when absent. */
   requireId(token: string): number {
     const id = this.idOf(token);
-    if (id === undefined) throw new Error(`${this.source} has no "${token}" token, which the ${this.chatTemplate} chat template needs`);
+    if (id === undefined) throw new PivotError('INVALID_DATA', `${this.source} has no "${token}" token, which the ${this.chatTemplate} chat template needs`);
     return id;
   }
 }
@@ -98,7 +99,7 @@ export class TextTokenizer {
 export function loadTokenizer(dir: string, options: TokenizerOptions = {}): TextTokenizer {
   const tokenizerPath = join(dir, 'tokenizer.json');
   if (!existsSync(tokenizerPath)) {
-    throw new Error(`No tokenizer.json in ${dir}. Save the tokenizer there (tokenizer.save_pretrained(dir) in Python).`);
+    throw new PivotError('FILE_UNREADABLE', `No tokenizer.json in ${dir}. Save the tokenizer there (tokenizer.save_pretrained(dir) in Python).`);
   }
   const configPath = join(dir, 'tokenizer_config.json');
   const config = existsSync(configPath) ? (readJson(configPath) as TokenizerConfig) : {};
@@ -109,7 +110,7 @@ function readJson(path: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new Error(`Cannot parse ${path} as JSON: ${(error as Error).message}`);
+    throw new PivotError('INVALID_DATA', `Cannot parse ${path} as JSON: ${(error as Error).message}`, { file: path });
   }
 }
 

@@ -1,5 +1,6 @@
 // Turns one (question, answer) record into token ids plus a mask of the answer tokens, the form the
 // SFT and DPO objectives consume. The image placeholder is never truncated (TRL #5285).
+import { PivotError } from '../../../src-shared/errors';
 import { IMAGE_TOKEN, type TextTokenizer } from './textTokenizer';
 import { formatTurn } from './chatTemplate';
 
@@ -39,7 +40,7 @@ export function encodePrompt(tokenizer: TextTokenizer, record: Omit<QaRecord, 'a
   const hasImage = record.hasImage ?? true;
   const placeholders = record.question.split(IMAGE_TOKEN).length - 1;
   if (placeholders > (hasImage ? 1 : 0)) {
-    throw new Error(
+    throw new PivotError('INVALID_DATA', 
       `${recordName(record)}: the question contains "${IMAGE_TOKEN}" ${placeholders} time(s); ` +
         (hasImage ? 'use at most one (or none to put the image first)' : 'remove it or set hasImage'),
     );
@@ -47,7 +48,7 @@ export function encodePrompt(tokenizer: TextTokenizer, record: Omit<QaRecord, 'a
   const userText = hasImage && placeholders === 0 ? `${IMAGE_TOKEN}\n${record.question}` : record.question;
   const ids = tokenizer.encode(formatTurn(tokenizer.chatTemplate, userText, options.systemPrompt).prompt);
   if (hasImage && !ids.includes(tokenizer.imageTokenId)) {
-    throw new Error(`${recordName(record)}: ${tokenizer.source} did not encode "${IMAGE_TOKEN}" as one token`);
+    throw new PivotError('INVALID_DATA', `${recordName(record)}: ${tokenizer.source} did not encode "${IMAGE_TOKEN}" as one token`);
   }
   return ids;
 }
@@ -62,7 +63,7 @@ export function buildTrainingExample(tokenizer: TextTokenizer, record: QaRecord,
   const promptIds = encodePrompt(tokenizer, record, options);
   const turn = formatTurn(tokenizer.chatTemplate, '', options.systemPrompt);
   if (record.answer.includes(IMAGE_TOKEN)) {
-    throw new Error(`${recordName(record)}: the answer contains "${IMAGE_TOKEN}"; only the question may`);
+    throw new PivotError('INVALID_DATA', `${recordName(record)}: the answer contains "${IMAGE_TOKEN}"; only the question may`);
   }
   const answerIds = tokenizer.encode(turn.answerPrefix + record.answer);
   answerIds.push(answerEndId(tokenizer, turn.answerEnd));
@@ -72,7 +73,7 @@ export function buildTrainingExample(tokenizer: TextTokenizer, record: QaRecord,
   const imageTokenCount = options.imageTokenCount ?? 1;
   const length = inputIds.length + (imagePosition >= 0 ? imageTokenCount - 1 : 0);
   if (options.maxLength !== undefined && length > options.maxLength) {
-    throw new Error(
+    throw new PivotError('INVALID_CONFIG', 
       `${recordName(record)} needs ${length} tokens (prompt ${promptIds.length}, answer ${answerIds.length}` +
         (imagePosition >= 0 ? `, image placeholder expanded to ${imageTokenCount}` : '') +
         `) but maxLength is ${options.maxLength}. Raise maxLength or shorten the question or answer; ` +
@@ -86,7 +87,7 @@ export function buildTrainingExample(tokenizer: TextTokenizer, record: QaRecord,
 function answerEndId(tokenizer: TextTokenizer, end: 'im_end' | 'eos'): number {
   if (end === 'im_end') return tokenizer.requireId('<|im_end|>');
   if (tokenizer.eosTokenId === undefined) {
-    throw new Error(`${tokenizer.source} has no end-of-sequence token (set "eos_token" in tokenizer_config.json)`);
+    throw new PivotError('INVALID_DATA', `${tokenizer.source} has no end-of-sequence token (set "eos_token" in tokenizer_config.json)`);
   }
   return tokenizer.eosTokenId;
 }

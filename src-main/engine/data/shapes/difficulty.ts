@@ -1,5 +1,6 @@
 // Difficulty knobs of the Shapes world and the parser for specs like 'hard' or 'medium,noise=0.1'.
 // The default must leave a base model headroom: TOY_STUDY.md shows an easy world teaches nothing.
+import { PivotError } from '../../../../src-shared/errors';
 
 export type DifficultyPreset = 'easy' | 'medium' | 'hard';
 export const DIFFICULTY_PRESET_NAMES: readonly DifficultyPreset[] = ['easy', 'medium', 'hard'];
@@ -93,7 +94,7 @@ function isPreset(s: string): s is DifficultyPreset {
 }
 
 function fail(message: string): never {
-  throw new Error(`difficulty: ${message}`);
+  throw new PivotError('INVALID_CONFIG', `difficulty: ${message}`, { field: 'difficulty' });
 }
 
 function checkBounds(name: KnobName, spec: KnobSpec, v: number): void {

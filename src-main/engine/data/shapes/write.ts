@@ -6,6 +6,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
+import { PivotError } from '../../../../src-shared/errors';
 import { parseDifficulty, type ResolvedDifficulty } from './difficulty';
 import { captionRow, metadataRow, pairRows, paths, readme, worldDoc, type WorldParams } from './records';
 import { generateSample } from './sample';
@@ -39,13 +40,13 @@ const JSONL_FILES = ['pairs.jsonl', 'captions.jsonl', 'metadata.jsonl'] as const
 export function resolveWorldParams(opts: ShapesWorldOptions): WorldParams {
   const { count, seed } = opts;
   const size = opts.size ?? 64;
-  if (typeof opts.out !== 'string' || opts.out.trim() === '') throw new Error('shapes world: out must be a folder path');
+  if (typeof opts.out !== 'string' || opts.out.trim() === '') throw new PivotError('INVALID_CONFIG', 'shapes world: out must be a folder path', { field: 'out', value: opts.out });
   if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) {
-    throw new Error(`shapes world: count must be a whole number from 1 to ${MAX_COUNT}, got ${String(count)}`);
+    throw new PivotError('INVALID_CONFIG', `shapes world: count must be a whole number from 1 to ${MAX_COUNT}, got ${String(count)}`, { field: 'count', value: count });
   }
-  if (!Number.isSafeInteger(seed)) throw new Error(`shapes world: seed must be a whole number, got ${String(seed)}`);
+  if (!Number.isSafeInteger(seed)) throw new PivotError('INVALID_CONFIG', `shapes world: seed must be a whole number, got ${String(seed)}`, { field: 'seed', value: seed });
   if (!Number.isInteger(size) || size < 32 || size > 512) {
-    throw new Error(`shapes world: size must be a whole number of px from 32 to 512, got ${String(size)}`);
+    throw new PivotError('INVALID_CONFIG', `shapes world: size must be a whole number of px from 32 to 512, got ${String(size)}`, { field: 'size', value: size });
   }
   return { seed, count, size, difficulty: parseDifficulty(opts.difficulty) };
 }

@@ -1,5 +1,6 @@
 // The pre-norm transformer encoder of CLIP's vision tower (`encoder.layers.N.*`), which SigLIP
 // shares weight for weight, as transformers' SiglipEncoder is "copied from" CLIPEncoder.
+import { PivotError } from '../../../../src-shared/errors';
 import * as tf from '../../backend/tf';
 import { activationFor, type Activation } from '../../nn/activations';
 import { multiHeadSelfAttention } from '../../nn/attention';
@@ -94,7 +95,7 @@ export function runEncoder(
 export function hiddenStateIndex(layer: number, numLayers: number): number {
   const count = numLayers + 1;
   if (!Number.isInteger(layer) || layer < -count || layer >= count) {
-    throw new Error(
+    throw new PivotError('INVALID_CONFIG', 
       `feature layer ${layer} is out of range: this encoder has ${count} hidden states (0 = embeddings … ${numLayers}), ` +
         `so use an integer from ${-count} to ${numLayers} (LLaVA uses -2, the penultimate block)`,
     );

@@ -1,5 +1,6 @@
 // What CLIPVisionConfig and SiglipVisionConfig share (SigLIP's vision tower is CLIP's without the
 // class token): Hugging Face field names and defaults, reading config.json, writing it back.
+import { PivotError } from '../../../../src-shared/errors';
 import { activationFor } from '../../nn/activations';
 
 /** Fields that must be positive integers. */
@@ -59,25 +60,25 @@ export abstract class VisionTransformerConfig {
       if (NOT_FIELDS.has(key) || fields[key] === undefined || fields[key] === null) continue;
       const value = fields[key];
       if (typeof value !== typeof self[key]) {
-        throw new Error(`${source}: "${key}" must be a ${typeof self[key]}, got ${JSON.stringify(value)}`);
+        throw new PivotError('INVALID_CONFIG', `${source}: "${key}" must be a ${typeof self[key]}, got ${JSON.stringify(value)}`, { file: source, field: key, value });
       }
       if (INTEGER_FIELDS.has(key) && !(Number.isInteger(value) && (value as number) > 0)) {
-        throw new Error(`${source}: "${key}" must be a positive integer, got ${JSON.stringify(value)}`);
+        throw new PivotError('INVALID_CONFIG', `${source}: "${key}" must be a positive integer, got ${JSON.stringify(value)}`, { file: source, field: key, value });
       }
       self[key] = value;
     }
     if (this.hidden_size % this.num_attention_heads !== 0) {
-      throw new Error(
+      throw new PivotError('INVALID_CONFIG', 
         `${source}: hidden_size ${this.hidden_size} is not divisible by num_attention_heads ${this.num_attention_heads}`,
       );
     }
     if (this.patch_size > this.image_size) {
-      throw new Error(`${source}: patch_size ${this.patch_size} is larger than image_size ${this.image_size}`);
+      throw new PivotError('INVALID_CONFIG', `${source}: patch_size ${this.patch_size} is larger than image_size ${this.image_size}`, { file: source, field: 'patch_size', value: this.patch_size });
     }
     try {
       activationFor(this.hidden_act);
     } catch (err) {
-      throw new Error(`${source}: ${(err as Error).message}`);
+      throw new PivotError('INVALID_CONFIG', `${source}: ${(err as Error).message}`, { file: source, field: 'hidden_act', value: this.hidden_act });
     }
   }
 
@@ -105,20 +106,20 @@ export function visionConfigSection(
   source: string,
 ): Record<string, unknown> {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new Error(`${source}: expected a JSON object`);
+    throw new PivotError('INVALID_CONFIG', `${source}: expected a JSON object`, { file: source });
   }
   const top = json as Record<string, unknown>;
   const nested = top.vision_config ?? top.vision_config_dict;
   if (typeof nested === 'object' && nested !== null) {
     const section = nested as Record<string, unknown>;
     if (section.model_type !== undefined && section.model_type !== accepted.vision) {
-      throw new Error(`${source}: vision_config.model_type is "${String(section.model_type)}", expected "${accepted.vision}"`);
+      throw new PivotError('UNSUPPORTED_MODEL', `${source}: vision_config.model_type is "${String(section.model_type)}", expected "${accepted.vision}"`, { file: source, modelType: String(section.model_type), supported: [accepted.vision] });
     }
     return { ...section };
   }
   if (top.model_type !== undefined && top.model_type !== accepted.vision) {
     const whole = top.model_type === accepted.whole ? ' (a whole-model config without vision_config)' : '';
-    throw new Error(`${source}: model_type is "${String(top.model_type)}"${whole}, expected "${accepted.vision}"`);
+    throw new PivotError('UNSUPPORTED_MODEL', `${source}: model_type is "${String(top.model_type)}"${whole}, expected "${accepted.vision}"`, { file: source, modelType: String(top.model_type), supported: [accepted.vision] });
   }
   return { ...top };
 }

@@ -1,5 +1,6 @@
 // The model object CLIPVisionModel and SiglipVisionModel share: parameters as HF-named variables,
 // forward with HF's outputs, and features from a chosen layer for an MLLM's projector.
+import { PivotError } from '../../../../src-shared/errors';
 import * as tf from '../../backend/tf';
 import type { ParamSpec, ParameterSet } from '../../nn/parameters';
 import { hiddenStateIndex, runEncoder } from './encoder';
@@ -33,7 +34,7 @@ export abstract class VisionTransformer<C extends VisionTransformerConfig = Visi
   ) {
     const expected = this.paramSpecs().map((spec) => spec.name);
     const missing = expected.filter((name) => !params.has(name));
-    if (missing.length > 0) throw new Error(`${config.architecture}: parameters missing: ${missing.join(', ')}`);
+    if (missing.length > 0) throw new PivotError('CHECKPOINT_INCOMPATIBLE', `${config.architecture}: parameters missing: ${missing.join(', ')}`);
   }
 
   /** The weights this config implies, with HF names and shapes. */
@@ -91,13 +92,13 @@ export abstract class VisionTransformer<C extends VisionTransformerConfig = Visi
     const { num_channels: channels, image_size: size } = this.config;
     const [, c, h, w] = pixelValues.shape;
     if (pixelValues.rank !== 4 || c !== channels || h !== size || w !== size) {
-      throw new Error(
+      throw new PivotError('INVALID_DATA', 
         `${this.config.architecture}: pixel_values must be [batch, ${channels}, ${size}, ${size}] (NCHW, normalised), ` +
           `got [${pixelValues.shape.join(', ')}]; resize the images to image_size ${size}`,
       );
     }
     if (pixelValues.dtype !== 'float32') {
-      throw new Error(`${this.config.architecture}: pixel_values must be float32, got ${pixelValues.dtype}`);
+      throw new PivotError('INVALID_DATA', `${this.config.architecture}: pixel_values must be float32, got ${pixelValues.dtype}`);
     }
   }
 }

@@ -2,6 +2,7 @@
 // or sharded), with or without the `vision_model.` prefix, checking every tensor against the config.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PivotError } from '../../../../src-shared/errors';
 import * as tf from '../../backend/tf';
 import { loadSafetensorsFolder, type TensorSource } from '../../io/safetensors';
 import type { ParamSpec } from '../../nn/parameters';
@@ -46,12 +47,12 @@ function readConfigJson(dir: string, configPath: string): unknown {
   try {
     text = readFileSync(configPath, 'utf8');
   } catch {
-    throw new Error(`${dir}: no config.json; point to a folder written by save_pretrained (config.json + model.safetensors)`);
+    throw new PivotError('FILE_UNREADABLE', `${dir}: no config.json; point to a folder written by save_pretrained (config.json + model.safetensors)`);
   }
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new Error(`${configPath}: bad JSON (${(err as Error).message})`);
+    throw new PivotError('INVALID_DATA', `${configPath}: bad JSON (${(err as Error).message})`, { file: configPath });
   }
 }
 
@@ -59,7 +60,7 @@ function weightPrefix(source: TensorSource): string {
   const prefix = PREFIXES.find((p) => source.has(p + PROBE_TENSOR));
   if (prefix !== undefined) return prefix;
   const names = source.names();
-  throw new Error(
+  throw new PivotError('CHECKPOINT_INCOMPATIBLE', 
     `${source.location}: no vision-tower weights: expected "${PROBE_TENSOR}" or "vision_model.${PROBE_TENSOR}", ` +
       `found ${names.length} tensors such as ${names.slice(0, 3).map((n) => `"${n}"`).join(', ')}. ` +
       'Is this a CLIP or SigLIP checkpoint?',
@@ -86,7 +87,7 @@ function checkTensors(source: TensorSource, prefix: string, specs: ParamSpec[], 
   const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
   if (problems.length > listed.length) listed.push(`… and ${problems.length - listed.length} more`);
   const { hidden_size, intermediate_size, num_hidden_layers, image_size, patch_size } = config;
-  throw new Error(
+  throw new PivotError('CHECKPOINT_INCOMPATIBLE', 
     `${listed.join('\n')}\nThese weights do not match ${configPath} (${config.architecture}: hidden_size ${hidden_size}, ` +
       `intermediate_size ${intermediate_size}, num_hidden_layers ${num_hidden_layers}, image_size ${image_size}, ` +
       `patch_size ${patch_size}). Make sure config.json and the safetensors come from the same checkpoint, ` +

@@ -1,5 +1,6 @@
 // Which vision architecture a Hugging Face config.json describes, and its config object: CLIP or
 // SigLIP, from `model_type` (vision-only or whole-model) or else `architectures`.
+import { PivotError } from '../../../../src-shared/errors';
 import { CLIPVisionConfig } from '../clip/config';
 import { CLIPVisionModel } from '../clip/model';
 import { SiglipVisionConfig } from '../siglip/config';
@@ -38,7 +39,7 @@ export function visionFamily(json: unknown, source = 'config.json'): VisionFamil
     const family = familyOfArchitecture(name);
     if (family) return family;
   }
-  throw new Error(
+  throw new PivotError('UNSUPPORTED_MODEL', 
     `${source}: not a CLIP or SigLIP vision model (model_type ${JSON.stringify(top.model_type)}, ` +
       `architectures ${JSON.stringify(architectures)}). Supported: model_type ${Object.keys(FAMILY_OF_MODEL_TYPE).join(', ')}.`,
   );

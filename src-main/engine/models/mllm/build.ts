@@ -2,6 +2,7 @@
 // Hugging Face folders joined by a fresh projector, each with the tokenizer that goes with the LM.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PivotError } from '../../../../src-shared/errors';
 import { SiglipVisionConfig } from '../siglip/config';
 import { SiglipVisionModel } from '../siglip/model';
 import { loadVisionModel } from '../hf/load-vision-model';
@@ -21,7 +22,7 @@ const TOKENIZER_FILE_NAMES = ['tokenizer.json', 'tokenizer_config.json'];
 /** The tokenizer files of a folder; throws, saying what to put there, when it has no tokenizer.json. */
 export function readTokenizerFiles(dir: string): TokenizerFiles {
   if (!existsSync(join(dir, 'tokenizer.json'))) {
-    throw new Error(
+    throw new PivotError('FILE_UNREADABLE', 
       `No tokenizer.json in ${dir}. A Shapes-world folder has one (regenerate it with pivot data shapes); ` +
         'for a Hugging Face LM, save its tokenizer there (tokenizer.save_pretrained(dir)).',
     );
@@ -40,7 +41,7 @@ export function tokenizerFromFiles(files: TokenizerFiles, source: string): TextT
     try {
       return JSON.parse(files[name] as string) as Record<string, unknown>;
     } catch (err) {
-      throw new Error(`${join(source, name)}: bad JSON (${(err as Error).message})`);
+      throw new PivotError('INVALID_DATA', `${join(source, name)}: bad JSON (${(err as Error).message})`, { file: join(source, name) });
     }
   };
   const config = files['tokenizer_config.json'] !== undefined ? parse('tokenizer_config.json') : {};

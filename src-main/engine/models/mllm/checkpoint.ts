@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PivotError } from '../../../../src-shared/errors';
 import * as tf from '../../backend/tf';
 import { SafetensorsFile, writeSafetensorsAtomic } from '../../io/safetensors';
 import { loadVisionModel } from '../hf/load-vision-model';
@@ -45,7 +46,7 @@ export async function saveMllm(model: Mllm, dir: string, addFiles?: (tmpDir: str
 /** Loads a folder written by `saveMllm`; errors name the file that is missing or does not fit. */
 export async function loadMllm(dir: string): Promise<Mllm> {
   const configPath = join(dir, MLLM_CONFIG_FILE);
-  if (!existsSync(configPath)) throw new Error(`${dir} is not an MLLM checkpoint: it has no ${MLLM_CONFIG_FILE}`);
+  if (!existsSync(configPath)) throw new PivotError('FILE_UNREADABLE', `${dir} is not an MLLM checkpoint: it has no ${MLLM_CONFIG_FILE}`);
   const config = readMllmConfig(configPath);
   const tokenizerFiles = readTokenizerFiles(dir);
   const tokenizer = tokenizerFromFiles(tokenizerFiles, dir);
@@ -55,7 +56,7 @@ export async function loadMllm(dir: string): Promise<Mllm> {
   try {
     const projectorFile = SafetensorsFile.open(join(dir, PROJECTOR_FILE));
     projector = MultiModalProjector.fromHf(encoder.config.hidden_size, lm.config.hidden_size, (spec) => {
-      if (!projectorFile.has(spec.name)) throw new Error(`${projectorFile.file}: tensor "${spec.name}" is missing`);
+      if (!projectorFile.has(spec.name)) throw new PivotError('CHECKPOINT_INCOMPATIBLE', `${projectorFile.file}: tensor "${spec.name}" is missing`, { file: projectorFile.file, tensor: spec.name });
       const decoded = projectorFile.read(spec.name);
       return tf.tensor(decoded.data as Float32Array, decoded.shape, 'float32');
     });

@@ -1,6 +1,7 @@
 // What an MLLM checkpoint records beside its three parts (`mllm.json`): where the image features come from,
 // how images are prepared, and how the image placeholder expands — with LLaVA's field names where it has them.
 import { readFileSync } from 'node:fs';
+import { PivotError } from '../../../../src-shared/errors';
 
 export const MLLM_CONFIG_FILE = 'mllm.json';
 export const MLLM_FORMAT = 'pivot-mllm';
@@ -50,19 +51,19 @@ export function readMllmConfig(path: string): MllmConfig {
   try {
     json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   } catch (err) {
-    throw new Error(`${path}: cannot read the MLLM description (${(err as Error).message}); is this a checkpoint folder?`);
+    throw new PivotError('FILE_UNREADABLE', `${path}: cannot read the MLLM description (${(err as Error).message}); is this a checkpoint folder?`);
   }
-  if (json.format !== MLLM_FORMAT) throw new Error(`${path}: "format" must be "${MLLM_FORMAT}", got ${JSON.stringify(json.format)}`);
+  if (json.format !== MLLM_FORMAT) throw new PivotError('INVALID_DATA', `${path}: "format" must be "${MLLM_FORMAT}", got ${JSON.stringify(json.format)}`, { file: path, field: 'format' });
   const triple = (key: string): [number, number, number] => {
     const value = json[key];
     if (!Array.isArray(value) || value.length !== 3 || !value.every((v) => typeof v === 'number')) {
-      throw new Error(`${path}: "${key}" must be a list of 3 numbers, got ${JSON.stringify(value)}`);
+      throw new PivotError('INVALID_DATA', `${path}: "${key}" must be a list of 3 numbers, got ${JSON.stringify(value)}`, { file: path, field: key });
     }
     return value as [number, number, number];
   };
   const integer = (key: string): number => {
     const value = json[key];
-    if (typeof value !== 'number' || !Number.isInteger(value)) throw new Error(`${path}: "${key}" must be an integer, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'number' || !Number.isInteger(value)) throw new PivotError('INVALID_DATA', `${path}: "${key}" must be an integer, got ${JSON.stringify(value)}`, { file: path, field: key });
     return value;
   };
   return { featureLayer: integer('vision_feature_layer'), imageSize: integer('image_size'), imageMean: triple('image_mean'), imageStd: triple('image_std') };

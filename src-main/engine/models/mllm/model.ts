@@ -1,5 +1,6 @@
 // The MLLM the study trains: vision encoder (features from a chosen layer, CLS dropped) → projector → Qwen2 LM
 // over [text tokens with the image's tokens spliced in at the placeholder].
+import { PivotError } from '../../../../src-shared/errors';
 import * as tf from '../../backend/tf';
 import { hiddenStateIndex } from '../clip/encoder';
 import type { VisionModel } from '../hf/vision-family';
@@ -42,10 +43,10 @@ export class Mllm {
   ) {
     hiddenStateIndex(config.featureLayer, encoder.config.num_hidden_layers);
     if (encoder.config.image_size !== config.imageSize) {
-      throw new Error(`MLLM: the encoder takes ${encoder.config.image_size} px images but the MLLM config says ${config.imageSize}`);
+      throw new PivotError('CHECKPOINT_INCOMPATIBLE', `MLLM: the encoder takes ${encoder.config.image_size} px images but the MLLM config says ${config.imageSize}`);
     }
     if (tokenizer.vocabSize > lm.config.vocab_size) {
-      throw new Error(
+      throw new PivotError('CHECKPOINT_INCOMPATIBLE', 
         `MLLM: ${tokenizer.source} has ${tokenizer.vocabSize} tokens but the LM's vocab_size is ${lm.config.vocab_size}; ` +
           'use a tokenizer that matches the LM (or a preset whose vocabulary is large enough)',
       );

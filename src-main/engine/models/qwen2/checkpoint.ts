@@ -1,5 +1,6 @@
 // Loading and saving Qwen2ForCausalLM as a Hugging Face folder (config.json + safetensors), so
 // checkpoints move unmodified between transformers and the engine.
+import { PivotError } from '../../../../src-shared/errors';
 import * as tf from '../../backend/tf';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,12 +19,12 @@ const FLOAT_DTYPES = new Set(['F32', 'F16', 'BF16', 'F64']);
  */
 export function loadQwen2(dir: string): Qwen2ForCausalLM {
   const configPath = join(dir, 'config.json');
-  if (!existsSync(configPath)) throw new Error(`${dir}: no config.json; point to the folder save_pretrained wrote`);
+  if (!existsSync(configPath)) throw new PivotError('FILE_UNREADABLE', `${dir}: no config.json; point to the folder save_pretrained wrote`);
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
   } catch (error) {
-    throw new Error(`${configPath}: bad JSON (${(error as Error).message})`);
+    throw new PivotError('INVALID_DATA', `${configPath}: bad JSON (${(error as Error).message})`, { file: configPath });
   }
   const config = readQwen2Config(json, configPath);
   const weights = loadSafetensorsFolder(dir);
@@ -43,7 +44,7 @@ export function loadQwen2(dir: string): Qwen2ForCausalLM {
   if (problems.length > 0) {
     const shown = problems.slice(0, 5).join('\n');
     const more = problems.length > 5 ? `\n… and ${problems.length - 5} more` : '';
-    throw new Error(
+    throw new PivotError('CHECKPOINT_INCOMPATIBLE', 
       `${shown}${more}\nThe weights do not match ${configPath}: re-save the model and its config together with save_pretrained.`,
     );
   }

@@ -1,5 +1,6 @@
 // Qwen2 configuration as transformers' `Qwen2Config` names it, read from config.json in both the
 // transformers 5 format (`rope_parameters.rope_theta`) and the 4.x format hub checkpoints use.
+import { PivotError } from '../../../../src-shared/errors';
 
 /** The fields of config.json the model uses, with transformers' names; read with `readQwen2Config`. */
 export interface Qwen2Config {
@@ -37,7 +38,7 @@ const REQUIRED = ['vocab_size', 'hidden_size', 'intermediate_size', 'num_hidden_
  */
 export function readQwen2Config(json: Record<string, unknown>, source = 'config.json'): Qwen2Config {
   const fail = (what: string): never => {
-    throw new Error(`${source}: ${what}`);
+    throw new PivotError('INVALID_CONFIG', `${source}: ${what}`);
   };
   const integer = (key: string, fallback?: number): number => {
     const value = json[key] ?? fallback;

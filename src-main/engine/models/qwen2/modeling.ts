@@ -1,5 +1,6 @@
 // Qwen2ForCausalLM as transformers computes it: token embeddings → decoder layers (RMSNorm, RoPE
 // grouped-query attention with q/k/v biases, SwiGLU MLP) → final RMSNorm → lm_head (tied or not).
+import { PivotError } from '../../../../src-shared/errors';
 import * as tf from '../../backend/tf';
 import { linear } from '../../nn/linear';
 import { mergeHeads, scaledDotProductAttention, splitHeads } from '../../nn/attention';
@@ -54,7 +55,7 @@ export class Qwen2ForCausalLM {
   ) {
     this.act = activationFor(config.hidden_act);
     const missing = qwen2ParamSpecs(config).filter((spec) => !parameters.has(spec.name));
-    if (missing.length > 0) throw new Error(`Qwen2ForCausalLM: parameters lack ${missing.map((s) => s.name).join(', ')}`);
+    if (missing.length > 0) throw new PivotError('CHECKPOINT_INCOMPATIBLE', `Qwen2ForCausalLM: parameters lack ${missing.map((s) => s.name).join(', ')}`);
   }
 
   /** Token embeddings [B, T, hidden_size] of int32 ids [B, T], for splicing image features in. */
@@ -75,7 +76,7 @@ export class Qwen2ForCausalLM {
       const embeds = inputs.inputsEmbeds ?? this.embed(inputs.inputIds as tf.Tensor2D);
       const [batch, time, width] = embeds.shape;
       if (width !== this.config.hidden_size) {
-        throw new Error(`Qwen2ForCausalLM.forward: inputsEmbeds width ${width} is not hidden_size ${this.config.hidden_size}`);
+        throw new PivotError('INVALID_DATA', `Qwen2ForCausalLM.forward: inputsEmbeds width ${width} is not hidden_size ${this.config.hidden_size}`);
       }
       checkShape('attentionMask', inputs.attentionMask, [batch, time]);
       checkShape('positionIds', inputs.positionIds, [batch, time]);
@@ -159,6 +160,6 @@ function positionRows(positionIds: tf.Tensor2D | undefined, time: number): Array
 
 function checkShape(name: string, tensor: tf.Tensor | undefined, expected: number[]): void {
   if (tensor && !tf.util.arraysEqual(tensor.shape, expected)) {
-    throw new Error(`Qwen2ForCausalLM.forward: ${name} must be [${expected}] like the inputs, got [${tensor.shape}]`);
+    throw new PivotError('INVALID_DATA', `Qwen2ForCausalLM.forward: ${name} must be [${expected}] like the inputs, got [${tensor.shape}]`);
   }
 }
