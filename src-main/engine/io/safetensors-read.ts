@@ -170,7 +170,7 @@ function headerSlice(file: string, size: number, slice: (start: number, length: 
     throw new PivotError('INVALID_DATA', `${file}: not a safetensors file (its first 8 bytes announce a ${headerLength}-byte header)`, { file });
   }
   if (8 + headerLength > size) {
-    throw new PivotError('INVALID_DATA', 
+    throw new PivotError('INVALID_DATA',
       `${file}: truncated: the header needs ${headerLength} bytes but only ${size - 8} follow; re-download or re-save the file`,
     );
   }
@@ -218,12 +218,12 @@ function checkEntry(file: string, name: string, entry: unknown, dataBytes: numbe
   const itemSize = ITEM_SIZE[dtype];
   const elements = (shape as number[]).reduce((a, b) => a * b, 1);
   if (itemSize !== undefined && end - begin !== elements * itemSize) {
-    throw new PivotError('INVALID_DATA', 
+    throw new PivotError('INVALID_DATA',
       `${where}: ${dtype} [${shape.join(',')}] needs ${elements * itemSize} bytes but data_offsets span ${end - begin}`,
     );
   }
   if (end > dataBytes) {
-    throw new PivotError('INVALID_DATA', 
+    throw new PivotError('INVALID_DATA',
       `${where} ends at data byte ${end} but the file holds only ${dataBytes} data bytes: ` +
         'the file is truncated; re-download or re-save it',
     );
@@ -258,7 +258,7 @@ function decode(file: string, name: string, info: SafetensorsTensorInfo, bytes: 
     case 'BOOL':
       return { ...base, dtype: 'bool', data: bytes.map((b) => (b ? 1 : 0)) };
     default:
-      throw new PivotError('INVALID_DATA', 
+      throw new PivotError('INVALID_DATA',
         `${file}: tensor "${name}" has dtype ${dtype}, which this reader does not decode ` +
           `(supported: ${Object.keys(ITEM_SIZE).join(', ')}); convert the checkpoint to F32, F16 or BF16`,
       );

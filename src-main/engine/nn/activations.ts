@@ -58,7 +58,7 @@ export const ACTIVATIONS: Readonly<Record<string, Activation>> = {
 export function activationFor(hiddenAct: string): Activation {
   const fn = Object.prototype.hasOwnProperty.call(ACTIVATIONS, hiddenAct) ? ACTIVATIONS[hiddenAct] : undefined;
   if (!fn) {
-    throw new PivotError('INVALID_CONFIG', 
+    throw new PivotError('INVALID_CONFIG',
       `Unsupported hidden_act "${hiddenAct}": supported are ${Object.keys(ACTIVATIONS).join(', ')}. ` +
         'Check the "hidden_act" field of the model\'s config.json.',
     );

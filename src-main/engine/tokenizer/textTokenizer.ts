@@ -78,7 +78,7 @@ export class TextTokenizer {
   get imageTokenId(): number {
     const id = this.addedTokenIds.get(IMAGE_TOKEN);
     if (id === undefined) {
-      throw new PivotError('INVALID_DATA', 
+      throw new PivotError('INVALID_DATA',
         `${this.source} has no "${IMAGE_TOKEN}" token. Add it as a special token (in Python: ` +
           `tokenizer.add_special_tokens({"additional_special_tokens": ["${IMAGE_TOKEN}"]}); tokenizer.save_pretrained(dir)) ` +
           'and resize the language model\'s embeddings to the new vocabulary size.',

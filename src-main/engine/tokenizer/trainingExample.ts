@@ -40,7 +40,7 @@ export function encodePrompt(tokenizer: TextTokenizer, record: Omit<QaRecord, 'a
   const hasImage = record.hasImage ?? true;
   const placeholders = record.question.split(IMAGE_TOKEN).length - 1;
   if (placeholders > (hasImage ? 1 : 0)) {
-    throw new PivotError('INVALID_DATA', 
+    throw new PivotError('INVALID_DATA',
       `${recordName(record)}: the question contains "${IMAGE_TOKEN}" ${placeholders} time(s); ` +
         (hasImage ? 'use at most one (or none to put the image first)' : 'remove it or set hasImage'),
     );
@@ -73,7 +73,7 @@ export function buildTrainingExample(tokenizer: TextTokenizer, record: QaRecord,
   const imageTokenCount = options.imageTokenCount ?? 1;
   const length = inputIds.length + (imagePosition >= 0 ? imageTokenCount - 1 : 0);
   if (options.maxLength !== undefined && length > options.maxLength) {
-    throw new PivotError('INVALID_CONFIG', 
+    throw new PivotError('INVALID_CONFIG',
       `${recordName(record)} needs ${length} tokens (prompt ${promptIds.length}, answer ${answerIds.length}` +
         (imagePosition >= 0 ? `, image placeholder expanded to ${imageTokenCount}` : '') +
         `) but maxLength is ${options.maxLength}. Raise maxLength or shorten the question or answer; ` +

@@ -95,7 +95,7 @@ export function runEncoder(
 export function hiddenStateIndex(layer: number, numLayers: number): number {
   const count = numLayers + 1;
   if (!Number.isInteger(layer) || layer < -count || layer >= count) {
-    throw new PivotError('INVALID_CONFIG', 
+    throw new PivotError('INVALID_CONFIG',
       `feature layer ${layer} is out of range: this encoder has ${count} hidden states (0 = embeddings … ${numLayers}), ` +
         `so use an integer from ${-count} to ${numLayers} (LLaVA uses -2, the penultimate block)`,
     );

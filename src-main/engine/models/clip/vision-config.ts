@@ -68,7 +68,7 @@ export abstract class VisionTransformerConfig {
       self[key] = value;
     }
     if (this.hidden_size % this.num_attention_heads !== 0) {
-      throw new PivotError('INVALID_CONFIG', 
+      throw new PivotError('INVALID_CONFIG',
         `${source}: hidden_size ${this.hidden_size} is not divisible by num_attention_heads ${this.num_attention_heads}`,
       );
     }

@@ -92,7 +92,7 @@ export abstract class VisionTransformer<C extends VisionTransformerConfig = Visi
     const { num_channels: channels, image_size: size } = this.config;
     const [, c, h, w] = pixelValues.shape;
     if (pixelValues.rank !== 4 || c !== channels || h !== size || w !== size) {
-      throw new PivotError('INVALID_DATA', 
+      throw new PivotError('INVALID_DATA',
         `${this.config.architecture}: pixel_values must be [batch, ${channels}, ${size}, ${size}] (NCHW, normalised), ` +
           `got [${pixelValues.shape.join(', ')}]; resize the images to image_size ${size}`,
       );

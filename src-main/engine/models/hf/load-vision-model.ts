@@ -60,10 +60,11 @@ function weightPrefix(source: TensorSource): string {
   const prefix = PREFIXES.find((p) => source.has(p + PROBE_TENSOR));
   if (prefix !== undefined) return prefix;
   const names = source.names();
-  throw new PivotError('CHECKPOINT_INCOMPATIBLE', 
+  throw new PivotError('CHECKPOINT_INCOMPATIBLE',
     `${source.location}: no vision-tower weights: expected "${PROBE_TENSOR}" or "vision_model.${PROBE_TENSOR}", ` +
       `found ${names.length} tensors such as ${names.slice(0, 3).map((n) => `"${n}"`).join(', ')}. ` +
       'Is this a CLIP or SigLIP checkpoint?',
+    { file: source.location },
   );
 }
 
@@ -87,10 +88,11 @@ function checkTensors(source: TensorSource, prefix: string, specs: ParamSpec[], 
   const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
   if (problems.length > listed.length) listed.push(`… and ${problems.length - listed.length} more`);
   const { hidden_size, intermediate_size, num_hidden_layers, image_size, patch_size } = config;
-  throw new PivotError('CHECKPOINT_INCOMPATIBLE', 
+  throw new PivotError('CHECKPOINT_INCOMPATIBLE',
     `${listed.join('\n')}\nThese weights do not match ${configPath} (${config.architecture}: hidden_size ${hidden_size}, ` +
       `intermediate_size ${intermediate_size}, num_hidden_layers ${num_hidden_layers}, image_size ${image_size}, ` +
       `patch_size ${patch_size}). Make sure config.json and the safetensors come from the same checkpoint, ` +
       'or re-save the model with save_pretrained.',
+    { file: source.location },
   );
 }

@@ -39,7 +39,7 @@ export function visionFamily(json: unknown, source = 'config.json'): VisionFamil
     const family = familyOfArchitecture(name);
     if (family) return family;
   }
-  throw new PivotError('UNSUPPORTED_MODEL', 
+  throw new PivotError('UNSUPPORTED_MODEL',
     `${source}: not a CLIP or SigLIP vision model (model_type ${JSON.stringify(top.model_type)}, ` +
       `architectures ${JSON.stringify(architectures)}). Supported: model_type ${Object.keys(FAMILY_OF_MODEL_TYPE).join(', ')}.`,
   );

@@ -22,7 +22,7 @@ const TOKENIZER_FILE_NAMES = ['tokenizer.json', 'tokenizer_config.json'];
 /** The tokenizer files of a folder; throws, saying what to put there, when it has no tokenizer.json. */
 export function readTokenizerFiles(dir: string): TokenizerFiles {
   if (!existsSync(join(dir, 'tokenizer.json'))) {
-    throw new PivotError('FILE_UNREADABLE', 
+    throw new PivotError('FILE_UNREADABLE',
       `No tokenizer.json in ${dir}. A Shapes-world folder has one (regenerate it with pivot data shapes); ` +
         'for a Hugging Face LM, save its tokenizer there (tokenizer.save_pretrained(dir)).',
     );

@@ -46,7 +46,7 @@ export class Mllm {
       throw new PivotError('CHECKPOINT_INCOMPATIBLE', `MLLM: the encoder takes ${encoder.config.image_size} px images but the MLLM config says ${config.imageSize}`);
     }
     if (tokenizer.vocabSize > lm.config.vocab_size) {
-      throw new PivotError('CHECKPOINT_INCOMPATIBLE', 
+      throw new PivotError('CHECKPOINT_INCOMPATIBLE',
         `MLLM: ${tokenizer.source} has ${tokenizer.vocabSize} tokens but the LM's vocab_size is ${lm.config.vocab_size}; ` +
           'use a tokenizer that matches the LM (or a preset whose vocabulary is large enough)',
       );

@@ -44,7 +44,7 @@ export function loadQwen2(dir: string): Qwen2ForCausalLM {
   if (problems.length > 0) {
     const shown = problems.slice(0, 5).join('\n');
     const more = problems.length > 5 ? `\n… and ${problems.length - 5} more` : '';
-    throw new PivotError('CHECKPOINT_INCOMPATIBLE', 
+    throw new PivotError('CHECKPOINT_INCOMPATIBLE',
       `${shown}${more}\nThe weights do not match ${configPath}: re-save the model and its config together with save_pretrained.`,
     );
   }

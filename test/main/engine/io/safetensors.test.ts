@@ -161,6 +161,9 @@ describe('errors name the file and the tensor', () => {
     expect(() => SafetensorsFile.open(whole.subarray(0, 5), 'tiny.safetensors')).toThrow(
       'tiny.safetensors: truncated: 5 bytes, but a safetensors file starts with an 8-byte header length',
     );
+    expect(() => SafetensorsFile.open(whole.subarray(0, 5), 'tiny.safetensors')).toThrow(
+      expect.objectContaining({ code: 'INVALID_DATA', details: { file: 'tiny.safetensors' } }),
+    );
   });
 
   it('bad header JSON', () => {

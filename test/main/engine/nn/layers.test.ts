@@ -130,6 +130,9 @@ describe('ParameterSet', () => {
     expect(() => ParameterSet.fromHf(specs, 'test', (spec) => tf.zeros(spec.name === 'fc.bias' ? [3] : [...spec.shape]))).toThrow(
       'parameter "fc.bias": has shape [3], expected [2]',
     );
+    expect(() => ParameterSet.fromHf(specs, 'test', (spec) => tf.zeros(spec.name === 'fc.bias' ? [3] : [...spec.shape]))).toThrow(
+      expect.objectContaining({ code: 'CHECKPOINT_INCOMPATIBLE', details: { tensor: 'fc.bias', expected: [2], got: [3] } }),
+    );
   });
 
   it('random init is seeded (same seed → same values), HF-like, and instances never share variable names', () => {

@@ -111,6 +111,7 @@ describe('writeShapesWorld options', () => {
     await expect(writeShapesWorld({ out, count: 0, seed: 1 })).rejects.toThrow('shapes world: count must be a whole number from 1 to 999999, got 0');
     await expect(writeShapesWorld({ out, count: 2.5, seed: 1 })).rejects.toThrow('count must be a whole number');
     await expect(writeShapesWorld({ out, count: 3, seed: 1, size: 16 })).rejects.toThrow('shapes world: size must be a whole number of px from 32 to 512, got 16');
+    await expect(writeShapesWorld({ out, count: 3, seed: 1, size: 16 })).rejects.toMatchObject({ code: 'INVALID_CONFIG', details: { field: 'size', value: 16 } });
     await expect(writeShapesWorld({ out, count: 3, seed: 1, size: 1024 })).rejects.toThrow('got 1024');
     await expect(writeShapesWorld({ out, count: 3, seed: 1.5 })).rejects.toThrow('shapes world: seed must be a whole number, got 1.5');
     await expect(writeShapesWorld({ out, count: 3, seed: 1, difficulty: 'medium,nosie=1' })).rejects.toThrow('difficulty: unknown knob "nosie"');

@@ -80,6 +80,21 @@ describe('vision configs', () => {
       'config.json: model_type is "siglip_vision_model", expected "clip_vision_model"',
     );
   });
+
+  it('reject a bad value as INVALID_CONFIG and another model type as UNSUPPORTED_MODEL, with the file and field', () => {
+    expect(() => CLIPVisionConfig.fromJSON({ hidden_size: '64' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_CONFIG', details: { file: 'config.json', field: 'hidden_size', value: '64' } }),
+    );
+    expect(() => CLIPVisionConfig.fromJSON({ hidden_act: 'mish' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_CONFIG', details: { file: 'config.json', field: 'hidden_act', value: 'mish' } }),
+    );
+    expect(() => CLIPVisionConfig.fromJSON({ model_type: 'siglip_vision_model' })).toThrow(
+      expect.objectContaining({
+        code: 'UNSUPPORTED_MODEL',
+        details: { file: 'config.json', modelType: 'siglip_vision_model', supported: ['clip_vision_model'] },
+      }),
+    );
+  });
 });
 
 describe('loadVisionModel', () => {
@@ -148,6 +163,7 @@ describe('loadVisionModel', () => {
       `${join(dir, 'model.safetensors')}: tensor "encoder.layers.0.mlp.fc1.weight" has shape [64,128], expected [128,64]\n` +
         `These weights do not match ${join(dir, 'config.json')} (CLIPVisionModel: hidden_size 64, intermediate_size 128, `,
     );
+    await expect(loadVisionModel(dir)).rejects.toMatchObject({ code: 'CHECKPOINT_INCOMPATIBLE', details: { file: join(dir, 'model.safetensors') } });
   });
 
   it('says what it found for a checkpoint that is not a vision tower', async () => {
