@@ -30,7 +30,7 @@ describe('pivot bench', () => {
 
   it('refuses the base size on wasm before any work, saying how much memory it needs', async () => {
     const { code, stderr } = await startPivot(['bench', '--config', 'base', '--backend', 'wasm']).done;
-    expect(code).toBe(1);
+    expect(code).toBe(64);
     expect(stderr).toMatch(/The base size \(a ViT-B\/16 tower at 224 px \+ a Qwen2\.5-0\.5B-shaped LM, 58\d M parameters\) needs 8\.\d GiB/);
     expect(stderr).toContain('the wasm backend stops near 4 GiB');
   });

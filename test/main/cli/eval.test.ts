@@ -45,12 +45,12 @@ describe('pivot eval qa', () => {
   it('names the checkpoint path when it does not exist or is not a checkpoint', async () => {
     const missing = join(root, 'checkpoints', 'nope');
     const a = await startPivot(['eval', 'qa', '--checkpoint', missing, '--data', world, '--backend', 'cpu']).done;
-    expect(a.code).toBe(1);
+    expect(a.code).toBe(65);
     expect(a.stderr).toBe(`pivot: Checkpoint ${missing} does not exist; pass an MLLM checkpoint folder (<run>/checkpoints/<stage>-<step>).\n`);
     const notOne = join(root, 'empty');
     mkdirSync(notOne, { recursive: true });
     const b = await startPivot(['data', 'rejections', '--checkpoint', notOne, '--data', world, '--out', join(root, 'x'), '--backend', 'cpu']).done;
-    expect(b.code).toBe(1);
+    expect(b.code).toBe(65);
     expect(b.stderr).toBe(`pivot: ${notOne} is not an MLLM checkpoint: it has no mllm.json; pass a folder <run>/checkpoints/<stage>-<step>.\n`);
   }, 60_000);
 });

@@ -46,7 +46,7 @@ describe('pivot export', () => {
       files: ['README.md', 'config.json', 'model.safetensors', 'preprocessor_config.json', 'projector.safetensors'],
     });
     const again = await startPivot(args).done;
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(64);
     expect(again.stderr).toMatch(/is not empty; .*--force/);
     expect(again.stdout).toBe('');
   });

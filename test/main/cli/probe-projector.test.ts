@@ -55,7 +55,7 @@ describe('pivot probe linear on a checkpoint', () => {
 
   it('refuses --encoder with --with-projector, saying to pass the MLLM checkpoint', async () => {
     const { code, stdout, stderr } = await startPivot(['probe', 'linear', '--encoder', join(checkpoint, 'encoder'), '--with-projector', '--data', world]).done;
-    expect(code).toBe(1);
+    expect(code).toBe(64);
     expect(stdout).toBe('');
     expect(stderr).toBe("pivot: --with-projector probes the MLLM's encoder + projector: pass the MLLM checkpoint with --checkpoint <dir> (the folder with mllm.json), not --encoder\n");
   }, 30_000);

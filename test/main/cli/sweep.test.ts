@@ -58,10 +58,10 @@ describe('pivot sweep', () => {
 
   it('refuses a recipe without a sweep block and a bad option, saying why', async () => {
     const noSweep = await startPivot(['sweep', '--recipe', 'shapes-quick', '--out', join(root, 'none')]).done;
-    expect(noSweep.code).toBe(1);
+    expect(noSweep.code).toBe(64);
     expect(noSweep.stderr).toMatch(/^pivot: .*shapes-quick\.yaml has no "sweep" block; add one \(resources\/recipes\/shapes-sweep\.yaml shows every field\) or train it with pivot train\.\n$/);
     const seeds = await startPivot(['sweep', '--recipe', 'shapes-sweep', '--out', join(root, 'none'), '--probe-seeds', '0']).done;
-    expect(seeds.code).toBe(1);
+    expect(seeds.code).toBe(64);
     expect(seeds.stderr).toContain('--probe-seeds must be a positive integer, got "0".');
   }, 60_000);
 });

@@ -13,7 +13,7 @@ const COMMANDS: [string[], string][] = [
 describe('--threads', () => {
   it.each(COMMANDS)('%j refuses --threads %s, naming the flag', async (args, value) => {
     const { code, stdout, stderr } = await startPivot([...args, '--threads', value]).done;
-    expect(code).toBe(1);
+    expect(code).toBe(64);
     expect(stdout).toBe('');
     expect(stderr).toContain(`--threads must be an integer from 1 to 1024, got "${value}".`);
   }, 60_000);
