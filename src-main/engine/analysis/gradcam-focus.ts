@@ -2,6 +2,7 @@
 // about (`target_instances` in pairs.jsonl, pixels of `instances/<image_id>.png`), as mean ± std with the chance level.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PivotError } from '../../../src-shared/errors';
 import { readDataset, type PairRecord } from '../data/batches/records';
 import { decodeImage } from '../data/batches/images';
 import type { Mllm } from '../models/mllm/model';
@@ -66,7 +67,7 @@ export function shapesTargets(folder: string, split: GradcamSplit | undefined): 
     if (typeof row.image_id === 'string' && targets.length > 0) extra.set(key, { imageId: row.image_id, targets });
   });
   if (extra.size === 0) {
-    throw new Error(`${pairsPath}: no pair has "image_id" and "target_instances"; the focus score needs a Shapes world (pivot data shapes)`);
+    throw new PivotError('INVALID_DATA', `${pairsPath}: no pair has "image_id" and "target_instances"; the focus score needs a Shapes world (pivot data shapes)`, { file: pairsPath });
   }
   const usable = dataset.pairs.flatMap((record) => {
     const e = extra.get(record.key);
@@ -74,14 +75,14 @@ export function shapesTargets(folder: string, split: GradcamSplit | undefined): 
   });
   const chosenSplit: GradcamSplit = split ?? (usable.some((t) => t.record.split === 'test') ? 'test' : 'all');
   const targets = chosenSplit === 'all' ? usable : usable.filter((t) => (t.record.split ?? 'train') === chosenSplit);
-  if (targets.length === 0) throw new Error(`${pairsPath}: no pair of the ${chosenSplit} split names target instances`);
+  if (targets.length === 0) throw new PivotError('INVALID_DATA', `${pairsPath}: no pair of the ${chosenSplit} split names target instances`, { file: pairsPath });
   return { split: chosenSplit, targets };
 }
 
 /** The union of `ids` in the world's instance map of `imageId` (grey PNG, pixel value = instance id). */
 export async function targetMask(folder: string, imageId: string, ids: readonly number[]): Promise<ClassMask> {
   const path = join(folder, 'instances', `${imageId}.png`);
-  if (!existsSync(path)) throw new Error(`${path} is missing: the focus score reads each image's instance map from instances/<image_id>.png`);
+  if (!existsSync(path)) throw new PivotError('FILE_UNREADABLE', `${path} is missing: the focus score reads each image's instance map from instances/<image_id>.png`);
   const instances = await readMaskPng(path);
   const wanted = new Set(ids);
   const data = new Uint8Array(instances.data.length);

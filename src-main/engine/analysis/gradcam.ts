@@ -1,5 +1,6 @@
 // Grad-CAM of one sample: the study's variant (the loss's gradient at the projector output, L1 norm per visual
 // token) or standard ViT Grad-CAM on an encoder layer, each as a [gridH, gridW] map normalised to [0, 1].
+import { PivotError } from '../../../src-shared/errors';
 import * as tf from '../backend/tf';
 import { hiddenStateIndex, runEncoder } from '../models/clip/encoder';
 import type { Mllm } from '../models/mllm/model';
@@ -64,7 +65,8 @@ function layerGradcam(model: Mllm, objective: SampleObjective, sample: GradcamSa
   const featureIndex = hiddenStateIndex(model.config.featureLayer, blocks);
   const index = hiddenStateIndex(layer ?? model.config.featureLayer, blocks);
   if (index > featureIndex) {
-    throw new Error(
+    throw new PivotError(
+      'INVALID_CONFIG',
       `Grad-CAM: layer ${layer} (hidden state ${index}) comes after the MLLM's feature layer (hidden state ${featureIndex}); ` +
         'its tokens never reach the LM, so their gradient is zero. Choose a layer up to the feature layer.',
     );

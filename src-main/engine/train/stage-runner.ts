@@ -1,6 +1,7 @@
 // One stage of a run: AdamW over exactly the stage's trainable parts, cosine LR with warm-up, gradient
 // accumulation and clipping, DPO's cached reference, a labels stage's head, checkpoints, pause and stop between steps.
 import { join } from 'node:path';
+import { PivotError } from '../../../src-shared/errors';
 import * as tf from '../backend/tf';
 import { collate, LABEL_CLASS_COUNT, planSteps, stepMicroBatches, type StageItem, type StepPlan } from '../data/batches';
 import type { ImageCache } from '../data/batches/images';
@@ -162,16 +163,20 @@ function optimisationStep(
       }
     }
     if (!Number.isFinite(loss)) {
-      throw new Error(
+      throw new PivotError(
+        'TRAINING_DIVERGED',
         `Stage "${stage.name}", step ${step + 1}: the loss is ${loss}. Training stopped before this update; the last checkpoint is ` +
           'intact. Lower the learning rate (or set clipNorm) and start the run again to resume from it.',
+        { stage: stage.name, step: step + 1, loss },
       );
     }
     const norm = clipByGlobalNorm(sums, stage.clipNorm ?? undefined);
     if (!Number.isFinite(norm)) {
-      throw new Error(
+      throw new PivotError(
+        'TRAINING_DIVERGED',
         `Stage "${stage.name}", step ${step + 1}: the gradient norm is ${norm} (loss ${loss}). Training stopped before this ` +
           'update; the last checkpoint is intact. Lower the learning rate and start the run again to resume from it.',
+        { stage: stage.name, step: step + 1, loss, gradNorm: norm },
       );
     }
     optimizer.apply(sums, factor);

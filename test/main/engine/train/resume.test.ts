@@ -107,6 +107,7 @@ describe('memory and divergence', () => {
     const match = /^Stage "sft", step (\d+): the (loss|gradient norm) is (NaN|Infinity|-Infinity)/.exec((error as Error).message);
     expect(match, (error as Error).message).not.toBeNull();
     const failedStep = Number(match![1]);
+    expect(error).toMatchObject({ code: 'TRAINING_DIVERGED', details: { stage: 'sft', step: failedStep } });
     const state = JSON.parse(readFileSync(join(runDir, 'state.json'), 'utf8')) as { stages: { sft: { step: number; checkpoint: string } } };
     expect(state.stages.sft).toMatchObject({ step: failedStep - 1, checkpoint: `checkpoints/sft-${failedStep - 1}` });
     expect(existsSync(join(runDir, `checkpoints/sft-${failedStep}`))).toBe(false);
