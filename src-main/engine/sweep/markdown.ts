@@ -1,7 +1,7 @@
 // `sweep.md`: one row per setting (objective, LR, β, length) with each metric's mean ± noise over branch seeds, the
 // base encoder, chance and ceiling, then per metric the best DPO setting against the best SFT one. Columns are
 // padded so the same text reads as a table in a terminal (`pivot sweep` prints it last).
-import { formatCell, formatDelta, formatNumber } from '../demo/table';
+import { formatCell, formatDelta, formatNumber } from '../study/table';
 import type { MeanStd } from '../probes/stats';
 import { lengthWords, lrText } from './grid';
 import { METRIC_LABELS, SWEEP_METRICS, type SweepMetric } from './measure';

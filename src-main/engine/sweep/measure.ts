@@ -3,8 +3,8 @@
 // uses), and, when asked, the Grad-CAM focus of the whole MLLM under its own loss.
 import { join } from 'node:path';
 import { gradcamFocus, type GradcamFocusResult } from '../analysis/gradcam-focus';
-import { EncoderImages, loadEncoderFolder, measureLinear, measureSegmentation } from '../demo/measure-encoder';
-import { heldOutSplit } from '../demo/qa-row';
+import { EncoderImages, loadEncoderFolder, measureLinear, measureSegmentation } from '../study/measure-encoder';
+import { heldOutSplit } from '../study/qa-row';
 import { qaAccuracy, QA_PROTOCOL } from '../eval/qa-accuracy';
 import { loadMllm } from '../models/mllm/checkpoint';
 import type { ProbeDataset } from '../probes/image-folder';

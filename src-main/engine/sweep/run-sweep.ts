@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PivotError } from '../../../src-shared/errors';
 import { selectBackend } from '../backend/select';
-import { seedList } from '../demo/measure-encoder';
+import { seedList } from '../study/measure-encoder';
 import { writeFileAtomic } from '../io/atomic-write';
 import { shapesWorldDataset, type ProbeDataset } from '../probes/image-folder';
 import { loadRecipe, train, type RunEvent, type Stage, type Sweep } from '../train';

@@ -1,6 +1,6 @@
 // From points to answers: each setting's metrics as mean ± std over its branch seeds, and per metric the best DPO
 // setting against the best SFT setting, judged by the demo's own rule (`deltaOf`: inside the noise or not).
-import { row, type ComparisonRow, type MetricCell } from '../demo/report-json';
+import { row, type ComparisonRow, type MetricCell } from '../study/report-json';
 import { meanStd, type MeanStd } from '../probes/stats';
 import type { Objective } from '../train';
 import type { SweepSetting } from './grid';

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { demoOutDir, reportFolderName } from '../../../src-main/cli/demo';
+import { demoOutDir, reportFolderName } from '../../../src-main/cli/study';
 import { dispatch } from '../../../src-main/ipc/dispatch';
 import type { HandlerContext } from '../../../src-main/ipc/handlers';
 import type { ReportSummary, StudyReport } from '../../../src-shared/domain/reports';

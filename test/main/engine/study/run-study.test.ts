@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { COLUMNS, runStudy, type DemoReport } from '../../../../src-main/engine/demo';
+import { COLUMNS, runStudy, type DemoReport } from '../../../../src-main/engine/study';
 import { readQaItems } from '../../../../src-main/engine/eval/qa-items';
 import type { ReportExamplesIndex } from '../../../../src-shared/domain/reports';
 import { removeTemp, tempFolder } from '../train/helpers';

@@ -20,7 +20,7 @@ interface DemoCommandOptions {
   json?: boolean;
 }
 
-/** `pivot demo` and `pivot probe linear|segmentation|alignment` (one code path: src-main/engine/demo). */
+/** `pivot demo` and `pivot probe linear|segmentation|alignment` (one code path: src-main/engine/study). */
 export function registerStudyCommands(program: Command): void {
   registerProbeCommands(program);
   registerDemoCommand(program);
@@ -41,9 +41,9 @@ export function registerDemoCommand(program: Command): void {
     .option('--json', 'print one JSON object (the report summary and its paths) instead of the table')
     .action(async (o: DemoCommandOptions) => {
       const [{ runStudy }, { formatTable }, { reportSummary }] = await Promise.all([
-        import('../engine/demo/run-study'),
-        import('../engine/demo/table'),
-        import('../engine/demo/report-json'),
+        import('../engine/study/run-study'),
+        import('../engine/study/table'),
+        import('../engine/study/report-json'),
       ]);
       const tty = !o.json && process.stderr.isTTY === true;
       let bar: ReturnType<typeof progressBar> | null = null;

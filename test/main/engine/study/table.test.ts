@@ -1,6 +1,6 @@
 // The plain-text comparison table `pivot demo` prints, on a hand-made set of rows.
 import { describe, expect, it } from 'vitest';
-import { deltaOf, formatTable, row, type MetricCell } from '../../../../src-main/engine/demo';
+import { deltaOf, formatTable, row, type MetricCell } from '../../../../src-main/engine/study';
 
 const cell = (mean: number, std: number, spread: MetricCell['spread'] = 'seeds'): MetricCell => ({
   mean, std, spread, values: [], seeds: spread === 'seeds' ? [0, 1, 2] : null, chance: 0.1, ceiling: 1, protocol: 'p', note: '',
