@@ -13,6 +13,10 @@ export const ERROR_CODES = {
   NOTHING_TO_UNDO: { retryable: false },
   /** A device had no room for a tensor: details name the sizes asked for and free. */
   OUT_OF_MEMORY: { retryable: false },
+  /** A recipe or option the work cannot run with (a study recipe without sft and dpo branches). */
+  INVALID_CONFIG: { retryable: false },
+  /** Input data the work cannot use (images without labels, masks or captions). */
+  INVALID_DATA: { retryable: false },
   INTERNAL: { retryable: true },
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -52,7 +52,7 @@ export function sweepMarkdown(report: SweepReport): string {
   ], right);
   const verdictTable = markdownTable(
     ['metric', 'best SFT setting', 'SFT', 'best DPO setting', 'DPO', 'DPO − SFT', 'verdict'],
-    report.verdicts.map((v) => [v.label, v.sftSetting ?? '–', formatCell(v.cells.sft), v.dpoSetting ?? '–', formatCell(v.cells.dpo), formatDelta(v), v.delta?.verdict ?? '']),
+    report.verdicts.map((v) => [v.label, v.sftSetting ?? '–', formatCell(v.cells.sft), v.dpoSetting ?? '–', formatCell(v.cells.dpo), formatDelta(v.delta), v.delta?.verdict ?? '']),
     [false, false, true, false, true, true, false],
   );
   const points = report.points.length;
