@@ -1,5 +1,5 @@
 // `pivot probe linear|segmentation|alignment`: one encoder folder on one dataset, through the same functions the
-// demo measures its three encoders with (src-main/engine/study/measure-encoder.ts).
+// study measures its three encoders with (src-main/engine/study/measure-encoder.ts).
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';

@@ -22,15 +22,17 @@ interface StudyCommandOptions {
   json?: boolean;
 }
 
-/** `pivot demo` and `pivot probe linear|segmentation|alignment` (one code path: src-main/engine/study). */
+/** `pivot study` and `pivot probe linear|segmentation|alignment` (one code path: src-main/engine/study). */
 export function registerStudyCommands(program: Command): void {
   registerProbeCommands(program);
-  registerDemoCommand(program);
+  registerStudyCommand(program);
 }
 
-export function registerDemoCommand(program: Command): void {
+export function registerStudyCommand(program: Command): void {
   program
-    .command('demo')
+    .command('study')
+    // Its first name, kept for scripts and habits.
+    .alias('demo')
     .description('The study in one command: SFT and DPO from one base MLLM, the three encoders probed, report.json + report.html.')
     .option('--out <dir>', 'output folder (run/, report.json, report.html); default pivot-demo, or <workspace>/reports/<date-time> with --workspace')
     .option('--workspace <dir>', 'write the report into this workspace (reports/<date-time>/), where the window\'s Compare screen lists it')

@@ -2,7 +2,7 @@
 // report.json's schema, the verdict and the table model are shared with the window: src-shared/domain/study-*.ts.
 export { runStudy, type StudyOptions, type StudyProgress, type StudyResult } from './run-study';
 export {
-  captionLmFeatures, captionsOf, DEMO_ALIGNMENT_K, DEMO_SEGMENTATION, EncoderImages, loadEncoderFolder, measureAlignment, measureLinear, measureSegmentation, seedList,
+  captionLmFeatures, captionsOf, STUDY_ALIGNMENT_K, STUDY_SEGMENTATION, EncoderImages, loadEncoderFolder, measureAlignment, measureLinear, measureSegmentation, seedList,
   type AlignmentLm, type AlignmentMeasurement, type LinearMeasurement, type LoadedEncoder, type SegmentationMeasurement,
 } from './measure-encoder';
 export { COLUMNS, reportJsonText, reportSummary, row, writeReportJson, type Column, type ComparisonRow, type WrittenStudyReport } from './report-json';

@@ -1,4 +1,4 @@
-// One encoder, measured the way the demo and `pivot probe linear|segmentation|alignment` measure it: the linear
+// One encoder, measured the way the study and `pivot probe linear|segmentation|alignment` measure it: the linear
 // probe on the Shapes labels, the Patch-Seg segmentation probe on the masks, and the Platonic alignment with a
 // language model's features of the matching captions. One code path for the CLI and the study.
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,9 +18,9 @@ import { LINEAR_PROBE_PROJECTOR_PROTOCOL, mllmVisualTokenEncoder } from '../prob
 import { segmentationProbe, type SegmentationProbeResult } from '../probes/segmentation-probe';
 
 /** The segmentation protocol the study keeps: Patch-Seg's 2-layer MLP head, 5 epochs, Adam LR 1e-3. */
-export const DEMO_SEGMENTATION = { epochs: 5, learningRate: 1e-3 } as const;
+export const STUDY_SEGMENTATION = { epochs: 5, learningRate: 1e-3 } as const;
 /** Mutual k-NN neighbours for alignment (the Platonic paper's k). */
-export const DEMO_ALIGNMENT_K = 10;
+export const STUDY_ALIGNMENT_K = 10;
 
 /** Seeds 0..k-1. */
 export function seedList(k: number): number[] {
@@ -110,7 +110,7 @@ function requireLabels(dataset: ProbeDataset): void {
 
 /**
  * Linear probe on every labelled image: each seed is a split seed (stratified 80/20 test split, then 20 % of the
- * rest to choose C). The Shapes world's fixed test split is not used: at demo sizes it is a handful of images.
+ * rest to choose C). The Shapes world's fixed test split is not used: at study sizes it is a handful of images.
  */
 export async function measureLinear(images: EncoderImages, seeds: readonly number[]): Promise<LinearMeasurement> {
   const { encoder, dataset } = images;
@@ -156,7 +156,7 @@ export async function measureSegmentation(images: EncoderImages, seeds: readonly
   const masks = await loadMasks(items.map((i) => ({ image: i.image, mask: i.mask as string })));
   const result = await segmentationProbe(
     { tokens, grid: probeEncoder.grid, channels, masks, numClasses: dataset.maskClassNames.length, classNames: dataset.maskClassNames, ignoreIndex: dataset.ignoreIndex, ids: items.map((i) => i.id) },
-    { seeds, ...DEMO_SEGMENTATION },
+    { seeds, ...STUDY_SEGMENTATION },
   );
   return { result, data: describeData(dataset, items.length), layer: probeEncoder.layer };
 }
@@ -193,9 +193,9 @@ export async function captionLmFeatures(lm: AlignmentLm, dataset: ProbeDataset):
  */
 export async function measureAlignment(images: EncoderImages, lm: AlignmentLm, lmFeatures?: Float32Array[][]): Promise<AlignmentMeasurement> {
   const { dataset } = images;
-  if (dataset.items.length <= DEMO_ALIGNMENT_K) throw new PivotError('INVALID_DATA', `alignment: ${dataset.items.length} images; mutual k-NN with k = ${DEMO_ALIGNMENT_K} needs more than ${DEMO_ALIGNMENT_K}`, { images: dataset.items.length, k: DEMO_ALIGNMENT_K });
+  if (dataset.items.length <= STUDY_ALIGNMENT_K) throw new PivotError('INVALID_DATA', `alignment: ${dataset.items.length} images; mutual k-NN with k = ${STUDY_ALIGNMENT_K} needs more than ${STUDY_ALIGNMENT_K}`, { images: dataset.items.length, k: STUDY_ALIGNMENT_K });
   const text = lmFeatures ?? (await captionLmFeatures(lm, dataset));
   const vision = await visionLayerFeatures(images.encoder.model, await images.all());
-  const result = layerwiseAlignment(vision.layers, text, { k: DEMO_ALIGNMENT_K });
+  const result = layerwiseAlignment(vision.layers, text, { k: STUDY_ALIGNMENT_K });
   return { result, data: `all ${dataset.items.length} images of ${dataset.root} with their captions`, visionPooling: vision.pooling, lm: lm.source };
 }

@@ -1,5 +1,5 @@
 // `runSweep`: a recipe's sweep end to end. Every point is a branch trained by `train` in ONE run folder, so the
-// shared stages are trained by the first point and reused by all others (the demo's trick); each point gets its
+// shared stages are trained by the first point and reused by all others (the study's trick); each point gets its
 // own derived recipe and stage name. Each point's encoder is measured once and its result kept in points/, so a
 // stopped sweep picks up where it was; sweep.json and sweep.md summarise whatever is measured.
 import { existsSync, readFileSync } from 'node:fs';

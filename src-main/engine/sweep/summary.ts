@@ -27,7 +27,7 @@ interface Best {
 }
 
 /**
- * One metric as `pivot demo` compares it — original (the base encoder), SFT, DPO, and DPO − SFT with its noise
+ * One metric as `pivot study` compares it — original (the base encoder), SFT, DPO, and DPO − SFT with its noise
  * verdict — where SFT and DPO are each objective's best setting, named beside.
  */
 export interface Verdict extends ComparisonRow {
@@ -43,7 +43,7 @@ function cellOf(results: readonly PointResult[], metric: SweepMetric): MeasuredC
   const values = measured.map((x) => x.m.value);
   const { mean, std: branchStd } = meanStd(values);
   // Branch seeds alone can agree closely while each value still carries the probe's own noise (its splits or MLP
-  // seeds, the spread `pivot demo` judges by): the larger of the two keeps a sweep from calling what the demo
+  // seeds, the spread `pivot study` judges by): the larger of the two keeps a sweep from calling what the study
   // would call noise a difference. One branch seed stays a single measurement: no claim about post-training noise.
   const probeStd = measured.reduce((sum, x) => sum + x.m.std, 0) / measured.length;
   const std = values.length > 1 ? Math.max(branchStd, probeStd) : branchStd;
