@@ -31,6 +31,14 @@ describe('the comparison table', () => {
     expect(compareTable(smallReport(), 'nonsense').reference).toBe('sft');
   });
 
+  it('compares only the named columns when asked (the CLI and report.html show DPO − SFT alone)', () => {
+    const table = compareTable(smallReport(), 'sft', ['dpo']);
+    expect(table.columns).toEqual(['original', 'sft', 'dpo']);
+    expect(table.compared).toEqual(['dpo']);
+    expect(compareTable(smallReport()).compared).toEqual(['original', 'dpo']);
+    expect(table.rows[0]!.deltas).toEqual({ dpo: { value: 0.25, noise: 0.0625, verdict: 'higher' } });
+  });
+
   it('says inside the noise exactly up to the larger std, lower beyond it', () => {
     const ref = cell(0.5, 0.1, [0.4, 0.6]);
     expect(deltaOf(cell(0.45, 0.05, []), cell(0.5, 0.05, []))?.verdict).toBe('inside the noise');
