@@ -53,7 +53,8 @@ export interface ReportExamplesIndex {
 
 /** The report's examples.json path when it has one (older reports have none). */
 export function reportExamplesFile(report: StudyReport | null | undefined): string | null {
-  const file = report?.files?.examples;
+  const files = report?.files as { examples?: unknown } | undefined;
+  const file = files && typeof files === 'object' ? files.examples : undefined;
   return typeof file === 'string' && isReportFile(file) ? file : null;
 }
 

@@ -114,8 +114,8 @@ export const trainingSummarySchema = z.object({ file: z.string(), stages: z.arra
 export type TrainingSummary = z.infer<typeof trainingSummarySchema>;
 
 /**
- * report.json. The fields the window reads are required; the rest, which `pivot study` has always written, are
- * optional so that a hand-made or trimmed report still opens; unknown fields are kept as they are.
+ * report.json as every reader takes it: the fields the window reads; the rest (see `studyReportAsWrittenSchema`) are
+ * kept as they are, unchecked, so that a report with an odd field the window never shows still opens.
  */
 export const studyReportSchema = z
   .object({
@@ -131,16 +131,21 @@ export const studyReportSchema = z
     rows: z.array(studyRowSchema),
     /** Details of each measurement beyond the table (alignment layer pairs, probe settings, per-class numbers). */
     details: z.record(z.string(), z.unknown()).default({}),
-    out: z.string().optional(),
-    runDir: z.string().optional(),
-    world: z.object({ folder: z.string(), images: z.number(), testImages: z.number(), pairs: z.number() }).optional(),
-    training: trainingSummarySchema.optional(),
-    durationsMs: z.record(z.string(), z.number()).optional(),
-    /** json / html: absolute paths; examples: the window's example index, relative to the report folder. */
-    files: z.object({ json: z.string(), html: z.string(), examples: z.string().optional() }).passthrough().optional(),
-    notes: z.array(z.string()).optional(),
   })
   .passthrough();
+
+/** report.json as `pivot study` writes it: the fields every reader takes, and where and how the study ran. */
+export const studyReportAsWrittenSchema = studyReportSchema.extend({
+  out: z.string(),
+  runDir: z.string(),
+  world: z.object({ folder: z.string(), images: z.number(), testImages: z.number(), pairs: z.number() }),
+  training: trainingSummarySchema,
+  durationsMs: z.record(z.string(), z.number()),
+  /** json / html: absolute paths; examples: the window's example index, relative to the report folder. */
+  files: z.object({ json: z.string(), html: z.string(), examples: z.string().optional() }),
+  notes: z.array(z.string()),
+});
+export type StudyReportAsWritten = z.infer<typeof studyReportAsWrittenSchema>;
 
 /** report.json; `examplesIndex` is attached by `reports:get` when the report has one (the window loads no JSON itself). */
 export type StudyReport = z.infer<typeof studyReportSchema> & { examplesIndex?: ReportExamplesIndex };

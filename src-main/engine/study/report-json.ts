@@ -2,7 +2,7 @@
 // delta), the short summary `pivot study --json` prints, and writing report.json. The schema itself is shared with
 // the window: src-shared/domain/study-report.ts.
 import { writeFile } from 'node:fs/promises';
-import { rowDelta, type EncoderSource, type MeasuredCell, type RowDelta, type StudyReport, type StudyRow } from '../../../src-shared/domain/study-report';
+import { rowDelta, type EncoderSource, type MeasuredCell, type RowDelta, type StudyReport, type StudyReportAsWritten, type StudyRow } from '../../../src-shared/domain/study-report';
 
 export type Column = 'original' | 'sft' | 'dpo';
 export const COLUMNS: readonly Column[] = ['original', 'sft', 'dpo'];
@@ -14,12 +14,11 @@ export function row(key: string, label: string, protocol: string, cells: Record<
   return { key, label, protocol, cells, delta: rowDelta(cells) };
 }
 
-/** The report `runStudy` writes: every field the schema leaves optional for reading is there. */
-export type WrittenStudyReport = Pick<StudyReport, 'version' | 'tool' | 'date' | 'backend' | 'recipe' | 'seeds' | 'details'> &
-  Required<Pick<StudyReport, 'out' | 'runDir' | 'world' | 'training' | 'durationsMs' | 'files' | 'notes'>> & {
-    encoders: Record<Column, EncoderSource>;
-    rows: ComparisonRow[];
-  };
+/** The report `runStudy` writes, with its own three columns. */
+export type WrittenStudyReport = Pick<StudyReportAsWritten, 'version' | 'tool' | 'date' | 'backend' | 'recipe' | 'seeds' | 'details' | 'out' | 'runDir' | 'world' | 'training' | 'durationsMs' | 'files' | 'notes'> & {
+  encoders: Record<Column, EncoderSource>;
+  rows: ComparisonRow[];
+};
 
 /** The short form `pivot study --json` prints: the table and where everything is. */
 export function reportSummary(report: WrittenStudyReport): Record<string, unknown> {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseStudyReport, rowDelta } from '../../../../src-shared/domain/study-report';
+import { parseStudyReport, rowDelta, studyReportAsWrittenSchema } from '../../../../src-shared/domain/study-report';
 import { compareTable } from '../../../../src-shared/domain/study-table';
 
 const written = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'report-written-by-5769b24.json'), 'utf8')) as Record<string, unknown>;
@@ -15,8 +15,15 @@ describe('report.json', () => {
     expect(report.rows.map((r) => r.key)).toEqual(['linear', 'mIoU', 'focus', 'alignment', 'qa']);
     // NaN was written as null: the cell keeps its null mean instead of failing the report.
     expect(report.rows[4]!.cells.original!.mean).toBeNull();
-    expect(report.world).toEqual({ folder: '/w/run/data', images: 40, testImages: 8, pairs: 120 });
-    expect(report.files?.examples).toBe('examples/examples.json');
+  });
+
+  it('is a report as pivot study writes it, and a reader still opens one whose unread fields are odd', () => {
+    const asWritten = studyReportAsWrittenSchema.parse(written);
+    expect(asWritten).toEqual(written);
+    expect(asWritten.world).toEqual({ folder: '/w/run/data', images: 40, testImages: 8, pairs: 120 });
+    expect(asWritten.files.examples).toBe('examples/examples.json');
+    expect(asWritten.training.stages[0]!.curve).toEqual([[1, 2.5], [8, 1.25]]);
+    expect(parseStudyReport({ ...written, training: {}, files: 3 })).toMatchObject({ training: {}, files: 3 });
   });
 
   it('judges every row as that writer did: the same DPO − SFT value, noise and verdict', () => {
