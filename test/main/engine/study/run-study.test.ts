@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { COLUMNS, runStudy, type WrittenStudyReport } from '../../../../src-main/engine/study';
 import { readQaItems } from '../../../../src-main/engine/eval/qa-items';
 import type { ReportExamplesIndex } from '../../../../src-shared/domain/study-examples';
+import { studyReportAsWrittenSchema } from '../../../../src-shared/domain/study-report';
 import { removeTemp, tempFolder } from '../train/helpers';
 
 const root = tempFolder('demo');
@@ -15,6 +16,8 @@ describe('runStudy', () => {
   it('trains sft and dpo from one base, measures original / SFT / DPO, and writes both reports', async () => {
     const { report: returned } = await runStudy({ out: root, quick: true, seeds: 2, gradcamSamples: 3, examples: 2, backend: 'wasm' });
     const report = JSON.parse(readFileSync(join(root, 'report.json'), 'utf8')) as WrittenStudyReport;
+    // What it wrote is report.json as the shared schema describes it, every field kept.
+    expect(studyReportAsWrittenSchema.parse(report)).toEqual(report);
     expect(report.recipe.name).toBe('shapes-quick');
     expect(report.seeds).toEqual([0, 1]);
     // The original is the base MLLM's encoder: the last shared stage, where both branches start.
