@@ -23,7 +23,7 @@ import {
   measureLinearWithProjector,
   measureSegmentation,
   mllmLoadedEncoder,
-} from '../src-main/engine/demo/measure-encoder';
+} from '../src-main/engine/study/measure-encoder';
 import { openCheckpoint } from '../src-main/engine/eval/open-checkpoint';
 import { writeModelRejections } from '../src-main/engine/eval/model-rejections';
 import { qaAccuracy } from '../src-main/engine/eval/qa-accuracy';

@@ -4,7 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import { net, protocol } from 'electron';
 import { IMAGE_HASH_PATTERN, IMAGE_PROTOCOL } from '../../src-shared/ipc/wire';
-import { parseReportFilePathname } from '../../src-shared/domain/reports';
+import { parseReportFilePathname } from '../../src-shared/domain/report-paths';
 import { reportFileMime, reportFilePath } from '../reports/report-files';
 import type { Workspace } from '../store/workspace';
 

@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { PivotError } from '../../src-shared/errors';
 import { registerBenchCommand } from './bench';
 import { registerDataCommands } from './data';
-import { registerStudyCommands } from './demo';
+import { registerStudyCommands } from './study';
 import { registerDoctorCommand } from './doctor';
 import { registerEvalCommands } from './eval';
 import { EXIT_STATUS_HELP, exitStatusOf } from './exit-codes';

@@ -1,5 +1,5 @@
 // `pivot probe linear|segmentation|alignment`: one encoder folder on one dataset, through the same functions the
-// demo measures its three encoders with (src-main/engine/demo/measure-encoder.ts).
+// study measures its three encoders with (src-main/engine/study/measure-encoder.ts).
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -66,8 +66,8 @@ async function runProbe(kind: ProbeKind, o: ProbeCommandOptions): Promise<void> 
   const [{ selectBackend }, { openProbeDataset }, m, { formatNumber }] = await Promise.all([
     import('../engine/backend/select'),
     import('../engine/probes/image-folder'),
-    import('../engine/demo/measure-encoder'),
-    import('../engine/demo/table'),
+    import('../engine/study/measure-encoder'),
+    import('../engine/study/table'),
   ]);
   const backend = await selectBackend(o.backend, { threads: o.threads });
   const dataset = await openProbeDataset(resolve(o.data));

@@ -3,7 +3,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep, isAbsolute } from 'node:path';
 import { PivotError } from '../../src-shared/errors';
-import { isReportFile, isReportName, parseExamplesIndex, parseStudyReport, reportExamplesFile, summarizeReport, type ReportSummary, type StudyReport } from '../../src-shared/domain/reports';
+import { isReportFile, isReportName } from '../../src-shared/domain/report-paths';
+import { parseExamplesIndex, reportExamplesFile } from '../../src-shared/domain/study-examples';
+import { parseStudyReport, summarizeReport, type ReportSummary, type StudyReport } from '../../src-shared/domain/study-report';
 
 export const REPORTS_FOLDER = 'reports';
 

@@ -2,7 +2,7 @@
 // DPO, measuring each of the three encoders, Grad-CAM, QA), fractional while a branch trains (its stages and steps),
 // and the label says the phase, with the training stage and step. The numbers and label of one job fit the event as
 // it is, so the window needs no study-specific event.
-import type { StudyProgress } from '../engine/demo/run-study';
+import type { StudyProgress } from '../engine/study/run-study';
 
 /** The phases runStudy announces, in order: train sft, train dpo, measure ×3, Grad-CAM, QA (which also writes the report). */
 export const STUDY_PHASES = 7;

@@ -9,7 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventName, Events } from '../../src-shared/ipc/contract';
 import { IMAGE_HASH_PATTERN, IMAGE_ROUTE, type WireMessage, type WireRequest } from '../../src-shared/ipc/wire';
 import { PivotError } from '../../src-shared/errors';
-import { REPORT_ROUTE, parseReportFilePathname } from '../../src-shared/domain/reports';
+import { REPORT_ROUTE, parseReportFilePathname } from '../../src-shared/domain/report-paths';
 import { reportFileMime, reportFilePath } from '../reports/report-files';
 import type { HostLauncher } from '../engine/host/engine-host';
 import { forkEngineHost } from '../engine/host/fork';

@@ -24,7 +24,8 @@ import {
   type RunMetrics,
   type RunObjective,
 } from '../domain/runs';
-import { reportNameSchema, type ReportSummary, type StudyReport } from '../domain/reports';
+import { reportNameSchema } from '../domain/report-paths';
+import type { ReportSummary, StudyReport } from '../domain/study-report';
 import type { ErrorData } from '../errors';
 
 /** A channel: the request's schema, and its response type carried as a phantom. */

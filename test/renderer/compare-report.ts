@@ -1,8 +1,8 @@
 // A small hand-made study report for the Compare screen's tests: three encoders, a per-seed row with per-class
 // details, a single-measurement row and a per-sample row whose cells come from two protocols.
-import type { ReportCell, StudyReport } from '../../src-shared/domain/reports';
+import type { MetricCell, StudyReport } from '../../src-shared/domain/study-report';
 
-export function cell(mean: number, std: number, values: number[], extra: Partial<ReportCell> = {}): ReportCell {
+export function cell(mean: number, std: number, values: number[], extra: Partial<MetricCell> = {}): MetricCell {
   return {
     mean, std, values, spread: 'seeds', seeds: values.map((_, i) => i), chance: 0.25, ceiling: 1, protocol: 'linear-probe/x', note: '',
     ...extra,
@@ -10,8 +10,8 @@ export function cell(mean: number, std: number, values: number[], extra: Partial
 }
 
 export function smallReport(): StudyReport {
-  const single = (mean: number): ReportCell => cell(mean, 0, [mean], { spread: 'single', seeds: null, chance: 0.125, protocol: 'knn/k10' });
-  const focus = (mean: number, std: number, loss: string): ReportCell =>
+  const single = (mean: number): MetricCell => cell(mean, 0, [mean], { spread: 'single', seeds: null, chance: 0.125, protocol: 'knn/k10' });
+  const focus = (mean: number, std: number, loss: string): MetricCell =>
     cell(mean, std, [mean - std, mean + std], { spread: 'samples', seeds: null, chance: 0.0625, protocol: `gradcam/${loss}-loss` });
   const encoder = (column: string) => ({ column, stage: column, checkpoint: `/c/${column}`, encoder: `/c/${column}/encoder`, note: '' });
   const perClass = (a: number, b: number) => ({ result: { perClass: [{ name: 'circle', accuracy: a, support: 4 }, { name: 'square', accuracy: b, support: 4 }] } });

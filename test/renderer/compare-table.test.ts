@@ -2,16 +2,11 @@
 // noise when |Δ| ≤ the larger std, no noise estimate for single measurements), the per-class breakdown, and the
 // exact CSV and Markdown exports.
 import { describe, expect, it } from 'vitest';
-import {
-  compareCells,
-  compareTable,
-  isReportName,
-  orderedColumns,
-  parseStudyReport,
-  perClassBreakdown,
-  tableCsv,
-  tableMarkdown,
-} from '../../src-shared/domain/reports';
+import { tableCsv, tableMarkdown } from '../../src-renderer/src/lib/compare-table';
+import { perClassBreakdown } from '../../src-renderer/src/lib/per-class';
+import { isReportName } from '../../src-shared/domain/report-paths';
+import { deltaOf, orderedColumns, parseStudyReport } from '../../src-shared/domain/study-report';
+import { compareTable } from '../../src-shared/domain/study-table';
 import { cell, smallReport } from './compare-report';
 
 describe('the comparison table', () => {
@@ -36,14 +31,22 @@ describe('the comparison table', () => {
     expect(compareTable(smallReport(), 'nonsense').reference).toBe('sft');
   });
 
+  it('compares only the named columns when asked (the CLI and report.html show DPO − SFT alone)', () => {
+    const table = compareTable(smallReport(), 'sft', ['dpo']);
+    expect(table.columns).toEqual(['original', 'sft', 'dpo']);
+    expect(table.compared).toEqual(['dpo']);
+    expect(compareTable(smallReport()).compared).toEqual(['original', 'dpo']);
+    expect(table.rows[0]!.deltas).toEqual({ dpo: { value: 0.25, noise: 0.0625, verdict: 'higher' } });
+  });
+
   it('says inside the noise exactly up to the larger std, lower beyond it', () => {
     const ref = cell(0.5, 0.1, [0.4, 0.6]);
-    expect(compareCells(cell(0.45, 0.05, []), cell(0.5, 0.05, []))?.verdict).toBe('inside the noise');
-    expect(compareCells(cell(0.375, 0.0625, []), cell(0.5, 0.125, []))?.verdict).toBe('inside the noise');
-    expect(compareCells(cell(0.25, 0.0625, []), ref)?.verdict).toBe('lower');
-    expect(compareCells(cell(0.5, 0, [], { spread: 'single' }), cell(0.5, 0.1, []))?.verdict).toBe('inside the noise');
-    expect(compareCells(null, ref)).toBeNull();
-    expect(compareCells(cell(0.5, 0.1, [], { mean: null }), ref)).toBeNull();
+    expect(deltaOf(cell(0.45, 0.05, []), cell(0.5, 0.05, []))?.verdict).toBe('inside the noise');
+    expect(deltaOf(cell(0.375, 0.0625, []), cell(0.5, 0.125, []))?.verdict).toBe('inside the noise');
+    expect(deltaOf(cell(0.25, 0.0625, []), ref)?.verdict).toBe('lower');
+    expect(deltaOf(cell(0.5, 0, [], { spread: 'single' }), cell(0.5, 0.1, []))?.verdict).toBe('inside the noise');
+    expect(deltaOf(null, ref)).toBeNull();
+    expect(deltaOf(cell(0.5, 0.1, [], { mean: null }), ref)).toBeNull();
   });
 
   it('keeps the row protocol, chance and ceiling, and the cell protocols when they differ', () => {

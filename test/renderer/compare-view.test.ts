@@ -4,7 +4,9 @@
 import { mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { compareTable, tableCsv, tableMarkdown, type ReportSummary } from '../../src-shared/domain/reports';
+import { tableCsv, tableMarkdown } from '../../src-renderer/src/lib/compare-table';
+import type { ReportSummary } from '../../src-shared/domain/study-report';
+import { compareTable } from '../../src-shared/domain/study-table';
 import { PivotError } from '../../src-shared/errors';
 import { createApi, setApi } from '../../src-renderer/src/api';
 import App from '../../src-renderer/src/App.vue';

@@ -5,7 +5,7 @@
 import { mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ReportExamplesIndex, SegmentationExample } from '../../src-shared/domain/reports';
+import type { ReportExamplesIndex, SegmentationExample } from '../../src-shared/domain/study-examples';
 import { createApi, setApi } from '../../src-renderer/src/api';
 import App from '../../src-renderer/src/App.vue';
 import { errorMap, overlayPixels, sortWorstFirst } from '../../src-renderer/src/components/compare/seg-pixels';

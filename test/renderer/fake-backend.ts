@@ -7,7 +7,7 @@ import type { PairEdit, PairFilter, PairStatus, PreferencePair, StatusCounts } f
 import type { BackendReport, MetricPoint, RecipeInfo, RunInfo, RunLogEntry, RunStatus } from '../../src-shared/domain/runs';
 import { downsamplePoints } from '../../src-shared/metrics/downsample';
 import type { ChannelName, EncoderExportReport, EventName, Events, PairHistoryEntry, Result, WorkspaceInfo } from '../../src-shared/ipc/contract';
-import type { ReportSummary, StudyReport } from '../../src-shared/domain/reports';
+import type { ReportSummary, StudyReport } from '../../src-shared/domain/study-report';
 import type { Transport } from '../../src-renderer/src/api/transport';
 
 export interface FakeCall {

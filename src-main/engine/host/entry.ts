@@ -91,7 +91,7 @@ async function study(options: HostStudyOptions): Promise<void> {
   busy = true;
   studying = true;
   try {
-    const { runStudy } = await import('../demo/run-study');
+    const { runStudy } = await import('../study/run-study');
     const { report } = await runStudy({ ...options, onProgress: (progress) => void parent.send({ type: 'study-progress', progress }) });
     await parent.send({ type: 'studied', out: report.out, totalMs: report.durationsMs.total ?? 0 });
     process.exit(0);

@@ -4,7 +4,7 @@ import type { ErrorData } from '../../../src-shared/errors';
 import type { BackendInfo, ENGINE_BACKENDS, RunEventData, RunResultData } from '../../../src-shared/domain/runs';
 import type { EncoderExportReport } from '../../../src-shared/ipc/contract';
 import type { BACKEND_NAMES, BackendStatus } from '../backend/availability';
-import type { StudyOptions, StudyProgress } from '../demo/run-study';
+import type { StudyOptions, StudyProgress } from '../study/run-study';
 import type { ExportOptions, ExportReport } from '../export';
 import type { RunEvent, TrainOptions, TrainResult } from '../train/api';
 

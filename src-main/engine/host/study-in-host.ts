@@ -2,7 +2,7 @@
 // never on main's event loop. runStudy has no step-boundary cancel, so cancelling kills the host; every outcome is
 // settled only once the host has exited, so nothing writes into the study's folder after it.
 import { PivotError, type ErrorData } from '../../../src-shared/errors';
-import type { StudyProgress } from '../demo/run-study';
+import type { StudyProgress } from '../study/run-study';
 import type { HostLauncher } from './engine-host';
 import { endedEarlyError, keepOutputTail } from './ended-early';
 import type { HostStudyOptions } from './protocol';

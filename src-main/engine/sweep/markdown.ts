@@ -1,7 +1,7 @@
 // `sweep.md`: one row per setting (objective, LR, β, length) with each metric's mean ± noise over branch seeds, the
 // base encoder, chance and ceiling, then per metric the best DPO setting against the best SFT one. Columns are
 // padded so the same text reads as a table in a terminal (`pivot sweep` prints it last).
-import { formatCell, formatDelta, formatNumber } from '../demo/table';
+import { formatCell, formatDelta, formatNumber } from '../study/table';
 import type { MeanStd } from '../probes/stats';
 import { lengthWords, lrText } from './grid';
 import { METRIC_LABELS, SWEEP_METRICS, type SweepMetric } from './measure';
@@ -52,7 +52,7 @@ export function sweepMarkdown(report: SweepReport): string {
   ], right);
   const verdictTable = markdownTable(
     ['metric', 'best SFT setting', 'SFT', 'best DPO setting', 'DPO', 'DPO − SFT', 'verdict'],
-    report.verdicts.map((v) => [v.label, v.sftSetting ?? '–', formatCell(v.cells.sft), v.dpoSetting ?? '–', formatCell(v.cells.dpo), formatDelta(v), v.delta?.verdict ?? '']),
+    report.verdicts.map((v) => [v.label, v.sftSetting ?? '–', formatCell(v.cells.sft), v.dpoSetting ?? '–', formatCell(v.cells.dpo), formatDelta(v.delta), v.delta?.verdict ?? '']),
     [false, false, true, false, true, true, false],
   );
   const points = report.points.length;

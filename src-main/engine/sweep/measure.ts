@@ -1,10 +1,10 @@
-// What a sweep measures on each encoder, with the demo's own functions: the linear probe and the segmentation probe
+// What a sweep measures on each encoder, with the study's own functions: the linear probe and the segmentation probe
 // (mean over probe seeds), the MLLM's QA accuracy on held-out questions (how much headroom a setting leaves or
 // uses), and, when asked, the Grad-CAM focus of the whole MLLM under its own loss.
 import { join } from 'node:path';
 import { gradcamFocus, type GradcamFocusResult } from '../analysis/gradcam-focus';
-import { EncoderImages, loadEncoderFolder, measureLinear, measureSegmentation } from '../demo/measure-encoder';
-import { heldOutSplit } from '../demo/qa-row';
+import { EncoderImages, loadEncoderFolder, measureLinear, measureSegmentation } from '../study/measure-encoder';
+import { heldOutSplit } from '../study/qa-row';
 import { qaAccuracy, QA_PROTOCOL } from '../eval/qa-accuracy';
 import { loadMllm } from '../models/mllm/checkpoint';
 import type { ProbeDataset } from '../probes/image-folder';
@@ -21,7 +21,7 @@ export const METRIC_LABELS: Record<SweepMetric, string> = {
   focus: 'focus (own loss)',
 };
 
-/** The study's Grad-CAM variant (the projector's gradient), as in `pivot demo`. */
+/** The study's Grad-CAM variant (the projector's gradient), as in `pivot study`. */
 const GRADCAM_METHOD = 'projector-l1' as const;
 
 /** One encoder's number for one metric: the mean over probe seeds (or Grad-CAM pairs), their std and values. */
@@ -61,7 +61,7 @@ function focusMeasured(r: GradcamFocusResult): Measured {
 
 /**
  * Grad-CAM focus of the MLLM in `checkpoint` under `objective`'s loss on up to `samples` pairs of the world's test
- * split; DPO's loss is taken against `reference` (the base MLLM the branch started from), as in `pivot demo`.
+ * split; DPO's loss is taken against `reference` (the base MLLM the branch started from), as in `pivot study`.
  */
 export async function measureFocus(checkpoint: string, world: string, objective: Objective, samples: number, reference?: string): Promise<Measured> {
   const model = await loadMllm(checkpoint);

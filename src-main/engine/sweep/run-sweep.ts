@@ -1,5 +1,5 @@
 // `runSweep`: a recipe's sweep end to end. Every point is a branch trained by `train` in ONE run folder, so the
-// shared stages are trained by the first point and reused by all others (the demo's trick); each point gets its
+// shared stages are trained by the first point and reused by all others (the study's trick); each point gets its
 // own derived recipe and stage name. Each point's encoder is measured once and its result kept in points/, so a
 // stopped sweep picks up where it was; sweep.json and sweep.md summarise whatever is measured.
 import { existsSync, readFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PivotError } from '../../../src-shared/errors';
 import { selectBackend } from '../backend/select';
-import { seedList } from '../demo/measure-encoder';
+import { seedList } from '../study/measure-encoder';
 import { writeFileAtomic } from '../io/atomic-write';
 import { shapesWorldDataset, type ProbeDataset } from '../probes/image-folder';
 import { loadRecipe, train, type RunEvent, type Stage, type Sweep } from '../train';

@@ -1,6 +1,7 @@
 // From points to answers: each setting's metrics as mean ± std over its branch seeds, and per metric the best DPO
-// setting against the best SFT setting, judged by the demo's own rule (`deltaOf`: inside the noise or not).
-import { row, type ComparisonRow, type MetricCell } from '../demo/report-json';
+// setting against the best SFT setting, judged by the study's own rule (`deltaOf`: inside the noise or not).
+import type { MeasuredCell } from '../../../src-shared/domain/study-report';
+import { row, type ComparisonRow } from '../study/report-json';
 import { meanStd, type MeanStd } from '../probes/stats';
 import type { Objective } from '../train';
 import type { SweepSetting } from './grid';
@@ -15,18 +16,18 @@ export interface SettingSummary extends SweepSetting {
    * Per metric: the mean over the branch seeds of each point's value (itself a mean over probe seeds), ± the larger
    * of the std over branch seeds and the mean std over probe seeds.
    */
-  metrics: Partial<Record<SweepMetric, MetricCell>>;
+  metrics: Partial<Record<SweepMetric, MeasuredCell>>;
   training: { finalLoss: MeanStd; tailLoss: MeanStd; tailDpoAccuracy?: MeanStd };
 }
 
 /** The best setting of one objective for one metric. */
 interface Best {
   setting: string;
-  cell: MetricCell;
+  cell: MeasuredCell;
 }
 
 /**
- * One metric as `pivot demo` compares it — original (the base encoder), SFT, DPO, and DPO − SFT with its noise
+ * One metric as `pivot study` compares it — original (the base encoder), SFT, DPO, and DPO − SFT with its noise
  * verdict — where SFT and DPO are each objective's best setting, named beside.
  */
 export interface Verdict extends ComparisonRow {
@@ -35,14 +36,14 @@ export interface Verdict extends ComparisonRow {
   dpoSetting: string | null;
 }
 
-function cellOf(results: readonly PointResult[], metric: SweepMetric): MetricCell | null {
+function cellOf(results: readonly PointResult[], metric: SweepMetric): MeasuredCell | null {
   const measured = results.flatMap((r) => (r.metrics[metric] ? [{ m: r.metrics[metric], seed: r.point.seed }] : []));
   const first = measured[0]?.m;
   if (!first) return null;
   const values = measured.map((x) => x.m.value);
   const { mean, std: branchStd } = meanStd(values);
   // Branch seeds alone can agree closely while each value still carries the probe's own noise (its splits or MLP
-  // seeds, the spread `pivot demo` judges by): the larger of the two keeps a sweep from calling what the demo
+  // seeds, the spread `pivot study` judges by): the larger of the two keeps a sweep from calling what the study
   // would call noise a difference. One branch seed stays a single measurement: no claim about post-training noise.
   const probeStd = measured.reduce((sum, x) => sum + x.m.std, 0) / measured.length;
   const std = values.length > 1 ? Math.max(branchStd, probeStd) : branchStd;
@@ -61,7 +62,7 @@ export function summariseSettings(results: readonly PointResult[]): SettingSumma
   for (const r of results) bySetting.set(r.point.setting, [...(bySetting.get(r.point.setting) ?? []), r]);
   return [...bySetting.values()].map((group) => {
     const { setting, objective, lr, encoderLr, beta, length } = (group[0] as PointResult).point;
-    const metrics: Partial<Record<SweepMetric, MetricCell>> = {};
+    const metrics: Partial<Record<SweepMetric, MeasuredCell>> = {};
     for (const metric of SWEEP_METRICS) {
       const cell = cellOf(group, metric);
       if (cell) metrics[metric] = cell;
@@ -92,7 +93,7 @@ function bestOf(settings: readonly SettingSummary[], objective: Objective, metri
 }
 
 /** Per metric measured: the best (highest mean) SFT and DPO settings, against each other and the base encoder. */
-export function verdicts(settings: readonly SettingSummary[], base: Partial<Record<SweepMetric, MetricCell>>): Verdict[] {
+export function verdicts(settings: readonly SettingSummary[], base: Partial<Record<SweepMetric, MeasuredCell>>): Verdict[] {
   return SWEEP_METRICS.filter((metric) => settings.some((s) => s.metrics[metric])).map((metric) => {
     const sft = bestOf(settings, 'sft', metric);
     const dpo = bestOf(settings, 'dpo', metric);
@@ -105,8 +106,8 @@ export function verdicts(settings: readonly SettingSummary[], base: Partial<Reco
 }
 
 /** The base encoder's measurements as cells: its spread is over probe seeds (or Grad-CAM pairs), not branch seeds. */
-export function baseCells(measurements: Measurements): Partial<Record<SweepMetric, MetricCell>> {
-  const cells: Partial<Record<SweepMetric, MetricCell>> = {};
+export function baseCells(measurements: Measurements): Partial<Record<SweepMetric, MeasuredCell>> {
+  const cells: Partial<Record<SweepMetric, MeasuredCell>> = {};
   for (const metric of SWEEP_METRICS) {
     const m = measurements[metric];
     if (!m) continue;

@@ -1,6 +1,6 @@
 // The Electron transport: the preload bridge `window.pivot` (contextBridge), images through `pivot-image://`.
 import { IMAGE_PROTOCOL, type PreloadBridge } from '../../../src-shared/ipc/wire';
-import { reportFilePathname } from '../../../src-shared/domain/reports';
+import { reportFilePathname } from '../../../src-shared/domain/report-paths';
 import type { Transport } from './transport';
 
 export function createElectronTransport(bridge: PreloadBridge): Transport {

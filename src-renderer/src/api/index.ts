@@ -4,7 +4,7 @@
 // `pivot serve` WebSocket otherwise. Tests call `createApi(fakeTransport)` and `setApi(api)`.
 import { PivotError, isErrorCode, type ErrorData } from '../../../src-shared/errors';
 import type { ChannelName, EventName, Events, RequestOf, ResponseOf, Result } from '../../../src-shared/ipc/contract';
-import { REPORT_ROUTE, reportFilePathname } from '../../../src-shared/domain/reports';
+import { REPORT_ROUTE, reportFilePathname } from '../../../src-shared/domain/report-paths';
 import { createElectronTransport } from './electron';
 import type { ConnectionInfo, Transport } from './transport';
 import { createWebSocketTransport, resolveToken, socketUrl } from './websocket';

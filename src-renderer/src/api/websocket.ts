@@ -4,7 +4,7 @@
 import { PivotError } from '../../../src-shared/errors';
 import type { ChannelName, EventName, Events, Result } from '../../../src-shared/ipc/contract';
 import { IMAGE_ROUTE, type WireMessage, type WireRequest } from '../../../src-shared/ipc/wire';
-import { REPORT_ROUTE, reportFilePathname } from '../../../src-shared/domain/reports';
+import { REPORT_ROUTE, reportFilePathname } from '../../../src-shared/domain/report-paths';
 import type { ConnectionInfo, Transport } from './transport';
 
 /** The part of the browser WebSocket this transport uses, so tests can hand in a fake. */

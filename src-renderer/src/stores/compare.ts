@@ -2,14 +2,9 @@
 // against, the rows shown expanded, and the table's export (CSV / Markdown as a download, no server round trip).
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import {
-  compareTable,
-  tableCsv,
-  tableMarkdown,
-  type CompareTable,
-  type ReportSummary,
-  type StudyReport,
-} from '../../../src-shared/domain/reports';
+import { tableCsv, tableMarkdown } from '../lib/compare-table';
+import type { ReportSummary, StudyReport } from '../../../src-shared/domain/study-report';
+import { compareTable, type CompareTable } from '../../../src-shared/domain/study-table';
 import { useApi } from '../api';
 import { useToastsStore } from './toasts';
 

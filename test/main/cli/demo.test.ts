@@ -23,12 +23,12 @@ beforeAll(async () => {
 });
 
 describe('pivot probe', () => {
-  it('has linear, segmentation, alignment and gradcam under one group, and demo beside it', () => {
+  it('has linear, segmentation, alignment and gradcam under one group, and study (alias demo) beside it', () => {
     const program = buildProgram();
     expect(program.commands.filter((c) => c.name() === 'probe')).toHaveLength(1);
     const probe = program.commands.find((c) => c.name() === 'probe')!;
     expect(probe.commands.map((c) => c.name()).sort()).toEqual(['alignment', 'gradcam', 'linear', 'segmentation']);
-    expect(program.commands.some((c) => c.name() === 'demo')).toBe(true);
+    expect(program.commands.find((c) => c.name() === 'study')?.aliases()).toEqual(['demo']);
   });
 
   it('linear --json prints one JSON object with accuracy.mean', async () => {

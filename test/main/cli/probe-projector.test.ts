@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/engine/backend/select';
 import { writeShapesWorld } from '../../../src-main/engine/data/shapes';
 import { shapesTokenizerText } from '../../../src-main/engine/data/shapes/tokenizer';
-import { EncoderImages, measureLinearWithProjector, mllmLoadedEncoder } from '../../../src-main/engine/demo/measure-encoder';
+import { EncoderImages, measureLinearWithProjector, mllmLoadedEncoder } from '../../../src-main/engine/study/measure-encoder';
 import { createPresetMllm, loadMllm, saveMllm } from '../../../src-main/engine/models/mllm';
 import { openProbeDataset } from '../../../src-main/engine/probes/image-folder';
 import { removeTemp, tempFolder } from '../engine/train/helpers';

@@ -3,10 +3,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { demoOutDir, reportFolderName } from '../../../src-main/cli/demo';
+import { studyOutDir, reportFolderName } from '../../../src-main/cli/study';
 import { dispatch } from '../../../src-main/ipc/dispatch';
 import type { HandlerContext } from '../../../src-main/ipc/handlers';
-import type { ReportSummary, StudyReport } from '../../../src-shared/domain/reports';
+import type { ReportSummary, StudyReport } from '../../../src-shared/domain/study-report';
 import type { Result } from '../../../src-shared/ipc/contract';
 import { workspaceWithPairs } from '../../helpers/workspace';
 
@@ -88,8 +88,8 @@ describe('reports channels', () => {
   it('pivot demo --workspace writes into <workspace>/reports/<date-time> unless --out is given', () => {
     const date = new Date('2026-11-26T05:53:50.009Z');
     expect(reportFolderName(date)).toBe('2026-11-26_05-53-50');
-    expect(demoOutDir({ workspace: '/ws' }, date)).toBe('/ws/reports/2026-11-26_05-53-50');
-    expect(demoOutDir({ workspace: '/ws', out: '/elsewhere' }, date)).toBe('/elsewhere');
-    expect(demoOutDir({}, date)).toBe(join(process.cwd(), 'pivot-demo'));
+    expect(studyOutDir({ workspace: '/ws' }, date)).toBe('/ws/reports/2026-11-26_05-53-50');
+    expect(studyOutDir({ workspace: '/ws', out: '/elsewhere' }, date)).toBe('/elsewhere');
+    expect(studyOutDir({}, date)).toBe(join(process.cwd(), 'pivot-demo'));
   });
 });

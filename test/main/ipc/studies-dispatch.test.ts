@@ -14,7 +14,7 @@ import { StudyJobs } from '../../../src-main/reports/study-jobs';
 import { RECIPES_DIR } from '../../../src-main/runs/recipes';
 import { RunManager } from '../../../src-main/runs/run-manager';
 import { Workspace } from '../../../src-main/store/workspace';
-import type { ReportSummary, StudyReport } from '../../../src-shared/domain/reports';
+import type { ReportSummary, StudyReport } from '../../../src-shared/domain/study-report';
 import type { Events, Result } from '../../../src-shared/ipc/contract';
 import { until } from '../../helpers/training';
 import { tempDir } from '../../helpers/workspace';

@@ -1,6 +1,6 @@
 // Pure pixel logic of the segmentation viewer: class ids from a decoded grey PNG, the error map, the coloured
 // overlay over the image, and the order of the images (worst SFT→DPO recall change first).
-import type { ExampleClass, SegmentationExample } from '../../../../src-shared/domain/reports';
+import type { ExampleClass, SegmentationExample } from '../../../../src-shared/domain/study-examples';
 
 /** Class ids of a decoded grey PNG's RGBA pixels (the red channel; R = G = B for grey). */
 export function idsFromRgba(rgba: ArrayLike<number>): Uint8Array {

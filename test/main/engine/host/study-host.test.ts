@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { StudyProgress } from '../../../../src-main/engine/demo/run-study';
+import type { StudyProgress } from '../../../../src-main/engine/study/run-study';
 import { forkEngineHost } from '../../../../src-main/engine/host/fork';
 import { studyInHost } from '../../../../src-main/engine/host/study-in-host';
 import { dyingHost } from '../../../helpers/training';

@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { ExampleClass, GradcamExample, GradcamLayerInfo, ReportExamplesIndex, SegmentationExample } from '../../../src-shared/domain/reports';
+import type { ExampleClass, GradcamExample, GradcamLayerInfo, ReportExamplesIndex, SegmentationExample } from '../../../src-shared/domain/study-examples';
 import type { GradcamFocusResult } from '../analysis/gradcam-focus';
 import type { ClassMask } from '../probes/mask-png';
 import { readMaskPng } from '../probes/mask-png';

@@ -1,8 +1,9 @@
 // report.html: one self-contained page (inline CSS, inline SVG curves, images as data: URLs, no external asset).
 import { writeFile } from 'node:fs/promises';
-import { COLUMNS, COLUMN_TITLES, type DemoReport } from './report-json';
+import { columnTitle, verdictWords, type StageCurve } from '../../../src-shared/domain/study-report';
+import { compareTable } from '../../../src-shared/domain/study-table';
+import { COLUMNS, type WrittenStudyReport } from './report-json';
 import { formatCell, formatDelta, formatNumber } from './table';
-import type { StageCurve } from './training-summary';
 
 export interface GradcamExample {
   id: string;
@@ -35,7 +36,7 @@ export function escapeHtml(text: string): string {
 
 /** One stage's loss as an inline SVG polyline. */
 export function lossCurveSvg(curve: StageCurve, width = 280, height = 140): string {
-  const pts = curve.curve.filter(([, l]) => Number.isFinite(l));
+  const pts = curve.curve.filter((p): p is [number, number] => p[1] !== null && Number.isFinite(p[1]));
   const pad = 28;
   if (pts.length === 0) return `<svg width="${width}" height="${height}" role="img"><text x="10" y="20">no losses</text></svg>`;
   const xs = pts.map(([s]) => s);
@@ -61,18 +62,23 @@ td:first-child,th:first-child,td.v{text-align:left}th{background:#f0f0f0}.small{
 .grid{display:flex;flex-wrap:wrap;gap:12px}.ex{border:1px solid #ddd;padding:6px}.ex img{image-rendering:pixelated;margin-right:4px}
 figure{margin:0;display:inline-block;text-align:center}figcaption{font-size:.75em}`;
 
-export function reportHtml(report: DemoReport, examples: ReportExamples): string {
+export function reportHtml(report: WrittenStudyReport, examples: ReportExamples): string {
   const e = escapeHtml;
+  // The study's question: DPO against SFT.
+  const t = compareTable(report, 'sft', ['dpo']);
+  const optional = (x: number | null) => (x === null ? '—' : formatNumber(x));
   const table = [
     '<table id="comparison"><thead><tr><th>metric</th>',
-    ...COLUMNS.map((c) => `<th>${COLUMN_TITLES[c]}</th>`),
-    '<th>DPO − SFT</th><th>verdict</th><th>chance</th><th>ceiling</th><th>protocol</th></tr></thead><tbody>',
-    ...report.rows.map((r) => {
-      const any = COLUMNS.map((c) => r.cells[c]).find((x) => x !== null) ?? null;
-      return `<tr><td>${e(r.label)}</td>${COLUMNS.map((c) => `<td title="${e(r.cells[c]?.note ?? '')}">${e(formatCell(r.cells[c]))}</td>`).join('')}` +
-        `<td>${e(formatDelta(r))}</td><td class="v">${e(r.delta?.verdict ?? '')}</td>` +
-        `<td>${any?.chance === null || any === null ? '—' : formatNumber(any.chance)}</td><td>${any?.ceiling === null || any === null ? '—' : formatNumber(any.ceiling)}</td><td class="v small">${e(r.protocol)}</td></tr>`;
-    }),
+    ...t.columns.map((c) => `<th>${columnTitle(c)}</th>`),
+    ...t.compared.map((c) => `<th>${columnTitle(c)} − ${columnTitle(t.reference)}</th><th>verdict</th>`),
+    '<th>chance</th><th>ceiling</th><th>protocol</th></tr></thead><tbody>',
+    ...t.rows.map((r) =>
+      `<tr><td>${e(r.label)}</td>${t.columns.map((c) => `<td title="${e(r.cells[c]?.note ?? '')}">${e(formatCell(r.cells[c] ?? null))}</td>`).join('')}` +
+      t.compared.map((c) => {
+        const delta = r.deltas[c] ?? null;
+        return `<td>${e(formatDelta(delta))}</td><td class="v">${e(delta ? verdictWords(delta, c) : '')}</td>`;
+      }).join('') +
+      `<td>${optional(r.chance)}</td><td>${optional(r.ceiling)}</td><td class="v small">${e(r.protocol)}</td></tr>`),
     '</tbody></table>',
   ].join('');
   const img = (src: string, caption: string) => `<figure><img src="${src}" width="96" height="96" alt="${e(caption)}"><figcaption>${e(caption)}</figcaption></figure>`;
@@ -84,7 +90,7 @@ export function reportHtml(report: DemoReport, examples: ReportExamples): string
   const seg = examples.segmentation.map((s) =>
     `<div class="ex"><div class="small">${e(s.id)}</div>${img(s.image, 'image')}${img(s.truth, 'ground truth')}${img(s.sft, 'SFT probe')}${img(s.dpo, 'DPO probe')}</div>`).join('');
   const curves = report.training.stages.map((s) => lossCurveSvg(s)).join(' ');
-  const enc = COLUMNS.map((c) => `<li><b>${COLUMN_TITLES[c]}</b>: ${e(report.encoders[c].note)} <span class="small">(${e(report.encoders[c].encoder)})</span></li>`).join('');
+  const enc = COLUMNS.map((c) => `<li><b>${columnTitle(c)}</b>: ${e(report.encoders[c].note)} <span class="small">(${e(report.encoders[c].encoder)})</span></li>`).join('');
   const durations = Object.entries(report.durationsMs).map(([k, v]) => `${e(k)} ${(v / 1000).toFixed(1)} s`).join(', ');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>PIVOT demo: SFT vs DPO encoders</title><style>${CSS}</style></head>
@@ -109,6 +115,6 @@ ${table}
 `;
 }
 
-export async function writeReportHtml(path: string, report: DemoReport, examples: ReportExamples): Promise<void> {
+export async function writeReportHtml(path: string, report: WrittenStudyReport, examples: ReportExamples): Promise<void> {
   await writeFile(path, reportHtml(report, examples));
 }

@@ -1,8 +1,9 @@
-// One encoder, measured the way the demo and `pivot probe linear|segmentation|alignment` measure it: the linear
+// One encoder, measured the way the study and `pivot probe linear|segmentation|alignment` measure it: the linear
 // probe on the Shapes labels, the Patch-Seg segmentation probe on the masks, and the Platonic alignment with a
 // language model's features of the matching captions. One code path for the CLI and the study.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { PivotError } from '../../../src-shared/errors';
 import { layerwiseAlignment, type LayerwiseAlignment } from '../analysis/alignment';
 import { lmLayerFeatures, visionLayerFeatures, type LanguageModelLike } from '../analysis/layer-features';
 import { CLIPVisionConfig } from '../models/clip/config';
@@ -17,9 +18,9 @@ import { LINEAR_PROBE_PROJECTOR_PROTOCOL, mllmVisualTokenEncoder } from '../prob
 import { segmentationProbe, type SegmentationProbeResult } from '../probes/segmentation-probe';
 
 /** The segmentation protocol the study keeps: Patch-Seg's 2-layer MLP head, 5 epochs, Adam LR 1e-3. */
-export const DEMO_SEGMENTATION = { epochs: 5, learningRate: 1e-3 } as const;
+export const STUDY_SEGMENTATION = { epochs: 5, learningRate: 1e-3 } as const;
 /** Mutual k-NN neighbours for alignment (the Platonic paper's k). */
-export const DEMO_ALIGNMENT_K = 10;
+export const STUDY_ALIGNMENT_K = 10;
 
 /** Seeds 0..k-1. */
 export function seedList(k: number): number[] {
@@ -104,12 +105,12 @@ function describeData(dataset: ProbeDataset, n: number): string {
 }
 
 function requireLabels(dataset: ProbeDataset): void {
-  if (!dataset.items.some((i) => i.label !== undefined)) throw new Error(`${dataset.root}: no image has a class label; the linear probe needs labels (a Shapes world or class folders)`);
+  if (!dataset.items.some((i) => i.label !== undefined)) throw new PivotError('INVALID_DATA', `${dataset.root}: no image has a class label; the linear probe needs labels (a Shapes world or class folders)`, { folder: dataset.root });
 }
 
 /**
  * Linear probe on every labelled image: each seed is a split seed (stratified 80/20 test split, then 20 % of the
- * rest to choose C). The Shapes world's fixed test split is not used: at demo sizes it is a handful of images.
+ * rest to choose C). The Shapes world's fixed test split is not used: at study sizes it is a handful of images.
  */
 export async function measureLinear(images: EncoderImages, seeds: readonly number[]): Promise<LinearMeasurement> {
   const { encoder, dataset } = images;
@@ -129,7 +130,7 @@ export async function measureLinearWithProjector(images: EncoderImages, mllm: Ml
   const { imageSize, imageMean, imageStd } = mllm.config;
   const same = (a: readonly number[], b: readonly number[]) => a.every((v, i) => v === b[i]);
   if (encoder.prep.size !== imageSize || !same(encoder.prep.mean, imageMean) || !same(encoder.prep.std, imageStd)) {
-    throw new Error(`linear probe (encoder + projector): the images are prepared per ${encoder.prepSource}, not as the MLLM prepares them (its ${MLLM_CONFIG_FILE})`);
+    throw new PivotError('INVALID_CONFIG', `linear probe (encoder + projector): the images are prepared per ${encoder.prepSource}, not as the MLLM prepares them (its ${MLLM_CONFIG_FILE})`, { encoder: encoder.dir });
   }
   requireLabels(dataset);
   const probeEncoder = mllmVisualTokenEncoder(mllm);
@@ -148,14 +149,14 @@ export function mllmLoadedEncoder(mllm: Mllm, checkpoint: string): LoadedEncoder
 export async function measureSegmentation(images: EncoderImages, seeds: readonly number[]): Promise<SegmentationMeasurement> {
   const { encoder, dataset } = images;
   const items = dataset.items.filter((i) => i.mask !== undefined && existsSync(i.mask));
-  if (items.length !== dataset.items.length) throw new Error(`${dataset.root}: ${dataset.items.length - items.length} of ${dataset.items.length} images have no mask; the segmentation probe needs a mask per image`);
-  if (dataset.maskClassNames.length === 0) throw new Error(`${dataset.root}: no classes.json; the segmentation probe needs the mask class names`);
+  if (items.length !== dataset.items.length) throw new PivotError('INVALID_DATA', `${dataset.root}: ${dataset.items.length - items.length} of ${dataset.items.length} images have no mask; the segmentation probe needs a mask per image`, { folder: dataset.root });
+  if (dataset.maskClassNames.length === 0) throw new PivotError('INVALID_DATA', `${dataset.root}: no classes.json; the segmentation probe needs the mask class names`, { folder: dataset.root });
   const probeEncoder = visionModelEncoder(encoder.model, { layer: encoder.layer });
   const { tokens, channels } = await encodePatchTokens(probeEncoder, await images.all(), probeEncoder.imageSize);
   const masks = await loadMasks(items.map((i) => ({ image: i.image, mask: i.mask as string })));
   const result = await segmentationProbe(
     { tokens, grid: probeEncoder.grid, channels, masks, numClasses: dataset.maskClassNames.length, classNames: dataset.maskClassNames, ignoreIndex: dataset.ignoreIndex, ids: items.map((i) => i.id) },
-    { seeds, ...DEMO_SEGMENTATION },
+    { seeds, ...STUDY_SEGMENTATION },
   );
   return { result, data: describeData(dataset, items.length), layer: probeEncoder.layer };
 }
@@ -172,11 +173,11 @@ export interface AlignmentLm {
 /** Each image's caption: Shapes worlds have one per image in captions.jsonl. */
 export function captionsOf(dataset: ProbeDataset): string[] {
   const path = join(dataset.root, 'captions.jsonl');
-  if (dataset.layout !== 'shapes-world' || !existsSync(path)) throw new Error(`${dataset.root}: alignment needs a caption per image (a Shapes world's captions.jsonl)`);
+  if (dataset.layout !== 'shapes-world' || !existsSync(path)) throw new PivotError('INVALID_DATA', `${dataset.root}: alignment needs a caption per image (a Shapes world's captions.jsonl)`, { folder: dataset.root });
   const rows = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { caption?: unknown });
-  if (rows.length !== dataset.items.length) throw new Error(`${path}: ${rows.length} captions for ${dataset.items.length} images`);
+  if (rows.length !== dataset.items.length) throw new PivotError('INVALID_DATA', `${path}: ${rows.length} captions for ${dataset.items.length} images`, { file: path });
   return rows.map((r, i) => {
-    if (typeof r.caption !== 'string' || r.caption === '') throw new Error(`${path}: line ${i + 1} has no "caption"`);
+    if (typeof r.caption !== 'string' || r.caption === '') throw new PivotError('INVALID_DATA', `${path}: line ${i + 1} has no "caption"`, { file: path, line: i + 1 });
     return r.caption;
   });
 }
@@ -192,9 +193,9 @@ export async function captionLmFeatures(lm: AlignmentLm, dataset: ProbeDataset):
  */
 export async function measureAlignment(images: EncoderImages, lm: AlignmentLm, lmFeatures?: Float32Array[][]): Promise<AlignmentMeasurement> {
   const { dataset } = images;
-  if (dataset.items.length <= DEMO_ALIGNMENT_K) throw new Error(`alignment: ${dataset.items.length} images; mutual k-NN with k = ${DEMO_ALIGNMENT_K} needs more than ${DEMO_ALIGNMENT_K}`);
+  if (dataset.items.length <= STUDY_ALIGNMENT_K) throw new PivotError('INVALID_DATA', `alignment: ${dataset.items.length} images; mutual k-NN with k = ${STUDY_ALIGNMENT_K} needs more than ${STUDY_ALIGNMENT_K}`, { images: dataset.items.length, k: STUDY_ALIGNMENT_K });
   const text = lmFeatures ?? (await captionLmFeatures(lm, dataset));
   const vision = await visionLayerFeatures(images.encoder.model, await images.all());
-  const result = layerwiseAlignment(vision.layers, text, { k: DEMO_ALIGNMENT_K });
+  const result = layerwiseAlignment(vision.layers, text, { k: STUDY_ALIGNMENT_K });
   return { result, data: `all ${dataset.items.length} images of ${dataset.root} with their captions`, visionPooling: vision.pooling, lm: lm.source };
 }

@@ -3,9 +3,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { COLUMNS, runStudy, type DemoReport } from '../../../../src-main/engine/demo';
+import { COLUMNS, runStudy, type WrittenStudyReport } from '../../../../src-main/engine/study';
 import { readQaItems } from '../../../../src-main/engine/eval/qa-items';
-import type { ReportExamplesIndex } from '../../../../src-shared/domain/reports';
+import type { ReportExamplesIndex } from '../../../../src-shared/domain/study-examples';
+import { studyReportAsWrittenSchema } from '../../../../src-shared/domain/study-report';
 import { removeTemp, tempFolder } from '../train/helpers';
 
 const root = tempFolder('demo');
@@ -14,7 +15,9 @@ afterAll(() => removeTemp(root));
 describe('runStudy', () => {
   it('trains sft and dpo from one base, measures original / SFT / DPO, and writes both reports', async () => {
     const { report: returned } = await runStudy({ out: root, quick: true, seeds: 2, gradcamSamples: 3, examples: 2, backend: 'wasm' });
-    const report = JSON.parse(readFileSync(join(root, 'report.json'), 'utf8')) as DemoReport;
+    const report = JSON.parse(readFileSync(join(root, 'report.json'), 'utf8')) as WrittenStudyReport;
+    // What it wrote is report.json as the shared schema describes it, every field kept.
+    expect(studyReportAsWrittenSchema.parse(report)).toEqual(report);
     expect(report.recipe.name).toBe('shapes-quick');
     expect(report.seeds).toEqual([0, 1]);
     // The original is the base MLLM's encoder: the last shared stage, where both branches start.
@@ -54,7 +57,7 @@ describe('runStudy', () => {
     for (const column of COLUMNS) {
       const cell = qa.cells[column]!;
       expect(cell.values).toHaveLength(questions.length);
-      expect(cell.mean).toBeCloseTo(cell.values.reduce((a, b) => a + b, 0) / questions.length, 12);
+      expect(cell.mean).toBeCloseTo(cell.values.reduce<number>((a, b) => a + (b as number), 0) / questions.length, 12);
       expect(cell.std).toBeCloseTo(Math.sqrt((cell.mean * (1 - cell.mean)) / questions.length), 12);
       expect(cell.chance).toBeCloseTo(questions.reduce((a, q) => a + 1 / q.candidates.length, 0) / questions.length, 12);
       expect(cell).toMatchObject({ spread: 'samples', ceiling: 1, seeds: null });

@@ -1,8 +1,11 @@
-// The plain-text comparison table `pivot demo` prints, on a hand-made set of rows.
+// The plain-text comparison table `pivot study` prints, on a hand-made set of rows, and the DPO − SFT delta each row
+// of report.json stores.
 import { describe, expect, it } from 'vitest';
-import { deltaOf, formatTable, row, type MetricCell } from '../../../../src-main/engine/demo';
+import { formatTable, row } from '../../../../src-main/engine/study';
+import type { MeasuredCell } from '../../../../src-shared/domain/study-report';
+import { compareTable } from '../../../../src-shared/domain/study-table';
 
-const cell = (mean: number, std: number, spread: MetricCell['spread'] = 'seeds'): MetricCell => ({
+const cell = (mean: number, std: number, spread: MeasuredCell['spread'] = 'seeds'): MeasuredCell => ({
   mean, std, spread, values: [], seeds: spread === 'seeds' ? [0, 1, 2] : null, chance: 0.1, ceiling: 1, protocol: 'p', note: '',
 });
 
@@ -14,7 +17,7 @@ describe('formatTable', () => {
       row('focus', 'focus score (own loss)', 'gradcam', { original: null, sft: cell(0.4, 0.1, 'samples'), dpo: cell(0.4002, 0.1, 'samples') }),
       row('alignment', 'alignment', 'mutual-knn', { original: cell(0.3, 0, 'single'), sft: cell(0.31, 0, 'single'), dpo: cell(0.29, 0, 'single') }),
     ];
-    expect(formatTable(rows)).toBe(
+    expect(formatTable(compareTable({ encoders: {}, rows }, 'sft', ['dpo']))).toBe(
       [
         'metric                       original            SFT            DPO  DPO − SFT  verdict',
         '----------------------  -------------  -------------  -------------  ---------  -----------------',
@@ -27,9 +30,10 @@ describe('formatTable', () => {
     );
   });
 
-  it('calls a difference no larger than the larger std inside the noise', () => {
-    expect(deltaOf(cell(0.5, 0.05), cell(0.54, 0.01))).toMatchObject({ verdict: 'inside the noise', noise: 0.05 });
-    expect(deltaOf(cell(0.5, 0.01), cell(0.44, 0.02))?.verdict).toBe('DPO lower');
-    expect(deltaOf(null, cell(0.5, 0))).toBeNull();
+  it('stores DPO − SFT, calling a difference no larger than the larger std inside the noise', () => {
+    const delta = (sft: MeasuredCell | null, dpo: MeasuredCell | null) => row('k', 'k', 'p', { original: null, sft, dpo }).delta;
+    expect(delta(cell(0.5, 0.05), cell(0.54, 0.01))).toMatchObject({ verdict: 'inside the noise', noise: 0.05 });
+    expect(delta(cell(0.5, 0.01), cell(0.44, 0.02))?.verdict).toBe('DPO lower');
+    expect(delta(null, cell(0.5, 0))).toBeNull();
   });
 });

@@ -3,7 +3,8 @@
 import { loadMllm } from '../models/mllm/checkpoint';
 import { qaAccuracy, QA_PROTOCOL, type QaAccuracyResult } from '../eval/qa-accuracy';
 import { readQaItems } from '../eval/qa-items';
-import { COLUMNS, COLUMN_TITLES, row, type Column, type ComparisonRow, type MetricCell } from './report-json';
+import { columnTitle, type MeasuredCell } from '../../../src-shared/domain/study-report';
+import { COLUMNS, row, type Column, type ComparisonRow } from './report-json';
 
 export type QaByColumn = Record<Column, QaAccuracyResult>;
 
@@ -27,11 +28,11 @@ export async function measureQa(checkpoints: Record<Column, string>, world: stri
   return out;
 }
 
-function qaCell(r: QaAccuracyResult, column: Column): MetricCell {
+function qaCell(r: QaAccuracyResult, column: Column): MeasuredCell {
   return {
     mean: r.accuracy, std: r.se, spread: 'samples', values: r.samples.map((s) => (s.correct ? 1 : 0)), seeds: null,
     chance: r.chance, ceiling: 1, protocol: QA_PROTOCOL,
-    note: `${column === 'original' ? 'base' : COLUMN_TITLES[column]} MLLM on ${r.n} pairs of the ${r.split} split, every possible answer ranked by log-prob; ` +
+    note: `${column === 'original' ? 'base' : columnTitle(column)} MLLM on ${r.n} pairs of the ${r.split} split, every possible answer ranked by log-prob; ` +
       'std = binomial standard error √(p(1−p)/n) over the questions, not a spread over seeds; chance = mean 1/|candidates|',
   };
 }

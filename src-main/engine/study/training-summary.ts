@@ -2,23 +2,7 @@
 // the last values of every metric (DPO's rewards among them) and a curve of at most `points` (step, loss) points.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-export interface StageCurve {
-  stage: string;
-  steps: number;
-  firstLoss: number;
-  lastLoss: number;
-  minLoss: number;
-  /** Every metric of the stage's last step (loss, learning_rate, grad_norm, DPO's rewards/…). */
-  last: Record<string, number>;
-  /** [step, loss], evenly thinned to at most the requested number of points (the last step always kept). */
-  curve: [number, number][];
-}
-
-export interface TrainingSummary {
-  file: string;
-  stages: StageCurve[];
-}
+import type { StageCurve, TrainingSummary } from '../../../src-shared/domain/study-report';
 
 /** Reads `runDir/metrics.jsonl` (stage order of first appearance). */
 export function summariseMetrics(runDir: string, points = 200): TrainingSummary {

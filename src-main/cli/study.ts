@@ -1,14 +1,16 @@
-// `pivot demo`: the study in one command — train sft and dpo from one base, measure the three encoders, write
-// report.json and report.html, print the comparison table (or, with --json, one JSON object).
+// `pivot study` (alias `pivot demo`, its first name): the study in one command — train sft and dpo from one base,
+// measure the three encoders, write report.json and report.html, print the comparison table (or, with --json, one
+// JSON object).
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ENGINE_BACKENDS } from '../../src-shared/domain/runs';
+import { compareTable } from '../../src-shared/domain/study-table';
 import { reportFolderName } from '../reports/report-files';
 import { oneOf, positiveInt, threadCount, THREADS_HELP } from './options';
 import { registerProbeCommands } from './probe';
 import { progressBar } from './progress';
 
-interface DemoCommandOptions {
+interface StudyCommandOptions {
   out?: string;
   workspace?: string;
   quick?: boolean;
@@ -20,15 +22,17 @@ interface DemoCommandOptions {
   json?: boolean;
 }
 
-/** `pivot demo` and `pivot probe linear|segmentation|alignment` (one code path: src-main/engine/demo). */
+/** `pivot study` and `pivot probe linear|segmentation|alignment` (one code path: src-main/engine/study). */
 export function registerStudyCommands(program: Command): void {
   registerProbeCommands(program);
-  registerDemoCommand(program);
+  registerStudyCommand(program);
 }
 
-export function registerDemoCommand(program: Command): void {
+export function registerStudyCommand(program: Command): void {
   program
-    .command('demo')
+    .command('study')
+    // Its first name, kept for scripts and habits.
+    .alias('demo')
     .description('The study in one command: SFT and DPO from one base MLLM, the three encoders probed, report.json + report.html.')
     .option('--out <dir>', 'output folder (run/, report.json, report.html); default pivot-demo, or <workspace>/reports/<date-time> with --workspace')
     .option('--workspace <dir>', 'write the report into this workspace (reports/<date-time>/), where the window\'s Compare screen lists it')
@@ -39,16 +43,16 @@ export function registerDemoCommand(program: Command): void {
     .option('--backend <name>', `engine backend (${ENGINE_BACKENDS.join('|')}); the best available otherwise`, oneOf('--backend', ENGINE_BACKENDS))
     .option('--threads <n>', THREADS_HELP, threadCount)
     .option('--json', 'print one JSON object (the report summary and its paths) instead of the table')
-    .action(async (o: DemoCommandOptions) => {
+    .action(async (o: StudyCommandOptions) => {
       const [{ runStudy }, { formatTable }, { reportSummary }] = await Promise.all([
-        import('../engine/demo/run-study'),
-        import('../engine/demo/table'),
-        import('../engine/demo/report-json'),
+        import('../engine/study/run-study'),
+        import('../engine/study/table'),
+        import('../engine/study/report-json'),
       ]);
       const tty = !o.json && process.stderr.isTTY === true;
       let bar: ReturnType<typeof progressBar> | null = null;
       const { report } = await runStudy({
-        out: demoOutDir(o), seeds: o.seeds, ...(o.quick ? { quick: true } : {}), ...(o.recipe ? { recipe: o.recipe } : {}), ...(o.backend ? { backend: o.backend } : {}),
+        out: studyOutDir(o), seeds: o.seeds, ...(o.quick ? { quick: true } : {}), ...(o.recipe ? { recipe: o.recipe } : {}), ...(o.backend ? { backend: o.backend } : {}),
         ...(o.threads ? { threads: o.threads } : {}),
         ...(o.samples !== undefined ? { gradcamSamples: o.samples } : {}),
         onProgress: (p) => {
@@ -75,7 +79,7 @@ export function registerDemoCommand(program: Command): void {
       process.stdout.write(
         `\nPIVOT demo: ${report.recipe.name} on ${report.backend}, seeds ${report.seeds.join(', ')}, ${(report.durationsMs.total ?? 0) / 1000} s\n` +
           `original = base MLLM's encoder (${report.encoders.original.stage} checkpoint); SFT / DPO = the branches' encoders.\n\n` +
-          formatTable(report.rows) +
+          formatTable(compareTable(report, 'sft', ['dpo'])) +
           `\nReport: ${report.files.html}\n        ${report.files.json}\n`,
       );
     });
@@ -83,8 +87,8 @@ export function registerDemoCommand(program: Command): void {
 
 export { reportFolderName };
 
-/** Where the demo writes: --out when given; else `<workspace>/reports/<date-time>` with --workspace; else ./pivot-demo. */
-export function demoOutDir(o: { out?: string; workspace?: string }, date: Date = new Date()): string {
+/** Where the study writes: --out when given; else `<workspace>/reports/<date-time>` with --workspace; else ./pivot-demo. */
+export function studyOutDir(o: { out?: string; workspace?: string }, date: Date = new Date()): string {
   if (o.out !== undefined) return resolve(o.out);
   if (o.workspace !== undefined) return resolve(join(o.workspace, 'reports', reportFolderName(date)));
   return resolve('pivot-demo');

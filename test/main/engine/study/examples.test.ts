@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { imageScores, writeExamples } from '../../../../src-main/engine/demo/examples';
+import { imageScores, writeExamples } from '../../../../src-main/engine/study/examples';
 import type { GradcamFocusResult } from '../../../../src-main/engine/analysis/gradcam-focus';
 import { readMaskPng } from '../../../../src-main/engine/probes/mask-png';
-import { isReportFile, parseExamplesIndex, type ReportExamplesIndex } from '../../../../src-shared/domain/reports';
+import { isReportFile } from '../../../../src-shared/domain/report-paths';
+import { parseExamplesIndex, type ReportExamplesIndex } from '../../../../src-shared/domain/study-examples';
 
 const root = mkdtempSync(join(tmpdir(), 'pivot-examples-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

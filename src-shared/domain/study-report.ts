@@ -1,0 +1,182 @@
+// A study's report.json (`pivot study` → `<out>/report.json`): one zod schema that the engine writes and the app and
+// the window parse, and the one "inside the noise" verdict that every rendering of the table (the CLI, report.html,
+// the Compare tab, CSV / Markdown) and the sweep judge a difference by.
+import { z } from 'zod';
+import type { ReportExamplesIndex } from './study-examples';
+
+/** A number JSON may have written as null: the engine's NaN / ±Infinity (JSON has none). */
+const measuredNumber = z.number().nullable();
+
+/** One measured number: mean ± std over seeds (or over samples), with what to read it against. */
+export const metricCellSchema = z
+  .object({
+    mean: measuredNumber,
+    std: measuredNumber,
+    /** What the std is over: split / MLP seeds, Grad-CAM samples, or nothing (a single measurement). */
+    spread: z.enum(['seeds', 'samples', 'single']),
+    /** The per-seed (or per-sample) values the mean and std come from. */
+    values: z.array(measuredNumber),
+    /** The seeds behind `values`, when they are per seed. */
+    seeds: z.array(z.number()).nullable(),
+    chance: z.number().nullable(),
+    ceiling: z.number().nullable(),
+    protocol: z.string(),
+    /** What was measured, in words (model, loss, data). */
+    note: z.string().default(''),
+  })
+  .passthrough();
+export type MetricCell = z.infer<typeof metricCellSchema>;
+/** A cell as the engine measures it, before JSON turns its NaN into null. */
+export type MeasuredCell = MetricCell & { mean: number; std: number; values: number[] };
+
+/** What a difference of two cells is called: only a difference larger than the noise gets a direction. */
+export type Verdict = 'inside the noise' | 'higher' | 'lower' | 'no noise estimate';
+
+export interface Delta {
+  /** The cell's mean − the reference cell's mean. */
+  value: number;
+  /** The larger of the two stds (0 when both are single measurements). */
+  noise: number;
+  verdict: Verdict;
+}
+
+/**
+ * `cell − reference`: "inside the noise" when |Δ| ≤ the larger std of the two; for two single measurements (no
+ * spread) there is no noise estimate and the verdict says so instead of claiming a direction. Null when either
+ * cell or mean is missing.
+ */
+export function deltaOf(cell: MetricCell | null | undefined, reference: MetricCell | null | undefined): Delta | null {
+  if (!cell || !reference) return null;
+  const a = cell.mean;
+  const b = reference.mean;
+  if (a === null || b === null || !Number.isFinite(a) || !Number.isFinite(b)) return null;
+  const value = a - b;
+  if (cell.spread === 'single' && reference.spread === 'single') return { value, noise: 0, verdict: 'no noise estimate' };
+  const noise = Math.max(cell.std ?? 0, reference.std ?? 0);
+  const verdict: Verdict = Math.abs(value) <= noise ? 'inside the noise' : value > 0 ? 'higher' : 'lower';
+  return { value, noise, verdict };
+}
+
+const COLUMN_ORDER = ['original', 'sft', 'dpo'];
+const COLUMN_TITLES: Record<string, string> = { original: 'original', sft: 'SFT', dpo: 'DPO' };
+
+/** An encoder column as the table heads it (SFT, DPO; any other column by its own name). */
+export function columnTitle(column: string): string {
+  return COLUMN_TITLES[column] ?? column;
+}
+
+/** The verdict in words, naming the column a direction is about ("DPO higher"). */
+export function verdictWords(delta: Delta, column: string): string {
+  return delta.verdict === 'higher' || delta.verdict === 'lower' ? `${columnTitle(column)} ${delta.verdict}` : delta.verdict;
+}
+
+/** A row's stored DPO − SFT delta, its verdict in words ("DPO higher"), as report.json has always held it. */
+const rowDeltaSchema = z.object({ value: z.number(), noise: z.number(), verdict: z.string() }).passthrough();
+export type RowDelta = z.infer<typeof rowDeltaSchema>;
+
+export const studyRowSchema = z
+  .object({
+    key: z.string(),
+    label: z.string(),
+    protocol: z.string(),
+    /** Per encoder column (original / sft / dpo, or any other the report has). */
+    cells: z.record(z.string(), metricCellSchema.nullable()),
+    delta: rowDeltaSchema.nullable().optional(),
+  })
+  .passthrough();
+export type StudyRow = z.infer<typeof studyRowSchema>;
+
+/** The row's DPO − SFT delta as stored in report.json (the study's question); the window takes any reference. */
+export function rowDelta(cells: StudyRow['cells']): RowDelta | null {
+  const delta = deltaOf(cells.dpo, cells.sft);
+  return delta && { ...delta, verdict: verdictWords(delta, 'dpo') };
+}
+
+export const encoderSourceSchema = z
+  .object({ column: z.string(), stage: z.string(), checkpoint: z.string(), encoder: z.string(), note: z.string() })
+  .passthrough();
+export type EncoderSource = z.infer<typeof encoderSourceSchema>;
+
+export const stageCurveSchema = z.object({
+  stage: z.string(),
+  steps: z.number(),
+  firstLoss: measuredNumber,
+  lastLoss: measuredNumber,
+  minLoss: measuredNumber,
+  /** Every metric of the stage's last step (loss, learning_rate, grad_norm, DPO's rewards/…). */
+  last: z.record(z.string(), measuredNumber),
+  /** [step, loss], evenly thinned to at most the requested number of points (the last step always kept). */
+  curve: z.array(z.tuple([z.number(), measuredNumber])),
+});
+export type StageCurve = z.infer<typeof stageCurveSchema>;
+
+export const trainingSummarySchema = z.object({ file: z.string(), stages: z.array(stageCurveSchema) });
+export type TrainingSummary = z.infer<typeof trainingSummarySchema>;
+
+/**
+ * report.json as every reader takes it: the fields the window reads; the rest (see `studyReportAsWrittenSchema`) are
+ * kept as they are, unchecked, so that a report with an odd field the window never shows still opens.
+ */
+export const studyReportSchema = z
+  .object({
+    version: z.number(),
+    /** "pivot demo" on disk, the command's first name (kept so that older tools read newer reports). */
+    tool: z.string(),
+    date: z.string(),
+    backend: z.string(),
+    recipe: z.object({ name: z.string(), source: z.string().optional(), resolved: z.unknown().optional() }).passthrough(),
+    seeds: z.array(z.number()),
+    encoders: z.record(z.string(), encoderSourceSchema),
+    /** The comparison table. */
+    rows: z.array(studyRowSchema),
+    /** Details of each measurement beyond the table (alignment layer pairs, probe settings, per-class numbers). */
+    details: z.record(z.string(), z.unknown()).default({}),
+  })
+  .passthrough();
+
+/** report.json as `pivot study` writes it: the fields every reader takes, and where and how the study ran. */
+export const studyReportAsWrittenSchema = studyReportSchema.extend({
+  out: z.string(),
+  runDir: z.string(),
+  world: z.object({ folder: z.string(), images: z.number(), testImages: z.number(), pairs: z.number() }),
+  training: trainingSummarySchema,
+  durationsMs: z.record(z.string(), z.number()),
+  /** json / html: absolute paths; examples: the window's example index, relative to the report folder. */
+  files: z.object({ json: z.string(), html: z.string(), examples: z.string().optional() }),
+  notes: z.array(z.string()),
+});
+export type StudyReportAsWritten = z.infer<typeof studyReportAsWrittenSchema>;
+
+/** report.json; `examplesIndex` is attached by `reports:get` when the report has one (the window loads no JSON itself). */
+export type StudyReport = z.infer<typeof studyReportSchema> & { examplesIndex?: ReportExamplesIndex };
+
+/** Checks that data read from a report.json has the report's shape; throws a readable Error otherwise. */
+export function parseStudyReport(data: unknown): StudyReport {
+  const parsed = studyReportSchema.safeParse(data);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new Error(`Not a pivot demo report: ${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+/** The report's encoder columns: original, SFT, DPO first, then any other in the report's order. */
+export function orderedColumns(report: Pick<StudyReport, 'encoders' | 'rows'>): string[] {
+  const seen = new Set<string>(Object.keys(report.encoders));
+  for (const row of report.rows) for (const c of Object.keys(row.cells)) seen.add(c);
+  const known = COLUMN_ORDER.filter((c) => seen.has(c));
+  return [...known, ...[...seen].filter((c) => !COLUMN_ORDER.includes(c))];
+}
+
+/** One entry of `reports:list`. */
+export interface ReportSummary {
+  name: string;
+  date: string;
+  recipe: string;
+  backend: string;
+  encoders: string[];
+}
+
+export function summarizeReport(name: string, report: StudyReport): ReportSummary {
+  return { name, date: report.date, recipe: report.recipe.name, backend: report.backend, encoders: orderedColumns(report) };
+}
