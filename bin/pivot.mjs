@@ -1,7 +1,16 @@
 #!/usr/bin/env node
-// The `pivot` command: runs the TypeScript CLI from source through tsx, so a checkout needs no build step.
-import { register } from 'tsx/esm/api';
+// The `pivot` command: the built CLI when it is up to date with the sources (see built-cli.mjs), else the TypeScript
+// sources through tsx, so a checkout runs without a build step and an edit takes effect at once (slower to start).
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { upToDateBuiltCli } from './built-cli.mjs';
 
-register();
-const { main } = await import('../src-main/cli/main.ts');
-process.exitCode = await main(process.argv);
+const built = upToDateBuiltCli(fileURLToPath(new URL('..', import.meta.url)));
+let cli;
+if (built) {
+  cli = await import(pathToFileURL(built).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  cli = await import('../src-main/cli/main.ts');
+}
+process.exitCode = await cli.main(process.argv);
