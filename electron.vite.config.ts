@@ -26,7 +26,7 @@ const PACKAGE_ROOT = '__PIVOT_PACKAGE_ROOT__/';
  * `new URL('../…', import.meta.url)`, counted from where they sit in src-main; a bundle sits elsewhere (out/main,
  * out/main/chunks). Each such URL is rewritten to reach the same file from the chunk it ends up in.
  */
-function packageRelativeUrls(): Plugin {
+export function packageRelativeUrls(): Plugin {
   let outDir = '';
   const toPosix = (path: string): string => path.split(sep).join('/');
   return {
