@@ -9,8 +9,13 @@ let cli;
 if (built) {
   cli = await import(pathToFileURL(built).href);
 } else {
-  const { register } = await import('tsx/esm/api');
-  register();
+  const tsx = await import('tsx/esm/api').catch(() => null);
+  if (!tsx) {
+    // tsx is a development dependency: an installed package runs its build, which `npm pack` makes (prepack).
+    process.stderr.write('pivot: out/main/cli.js is missing or older than the sources, and tsx is not installed to run them: run `npm run build`.\n');
+    process.exit(70);
+  }
+  tsx.register();
   cli = await import('../src-main/cli/main.ts');
 }
 process.exitCode = await cli.main(process.argv);

@@ -1,8 +1,10 @@
 // `pivot` runs the built CLI only while no source file is newer than it, so that an edit is never hidden behind an
 // old build; PIVOT_FROM_SOURCE=1 asks for the sources regardless.
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FROM_SOURCE_ENV, upToDateBuiltCli } from '../../bin/built-cli.mjs';
 
@@ -62,5 +64,21 @@ describe('upToDateBuiltCli', () => {
     file('out/main/cli.js', BUILT_AT);
     expect(upToDateBuiltCli(root, { [FROM_SOURCE_ENV]: '1' })).toBeNull();
     expect(upToDateBuiltCli(root, { [FROM_SOURCE_ENV]: '0' })).toBe(CLI());
+  });
+});
+
+describe('pivot without a build or tsx (an installed package whose build is missing)', () => {
+  it('exits 70 and says to build', () => {
+    const bin = fileURLToPath(new URL('../../bin/', import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), 'pivot-no-tsx-'));
+    try {
+      mkdirSync(join(dir, 'bin'));
+      for (const name of ['pivot.mjs', 'built-cli.mjs']) copyFileSync(join(bin, name), join(dir, 'bin', name));
+      const run = spawnSync(process.execPath, [join(dir, 'bin', 'pivot.mjs'), '--help'], { cwd: dir, encoding: 'utf8' });
+      expect(run.status).toBe(70);
+      expect(run.stderr).toContain('run `npm run build`');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
