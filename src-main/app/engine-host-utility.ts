@@ -1,24 +1,17 @@
-// The engine host under Electron: `utilityProcess.fork` of the same entry the CLI forks (run from source with tsx's
-// loader preloaded), behind the EngineHost interface the run manager uses. Only this folder imports electron.
-import { join } from 'node:path';
-import { app, utilityProcess } from 'electron';
+// The engine host under Electron: `utilityProcess.fork` of the host the app was built with (out/main/engine-host.js,
+// inside the asar archive when installed: a utility process reads it like main does), behind the EngineHost interface
+// the run manager uses. Only this folder imports electron.
+import { utilityProcess } from 'electron';
 import { lineSplitter, type EngineHost } from '../engine/host/engine-host';
-import { tsxLoaderUrl } from '../engine/host/fork';
+import { engineHostLaunch } from '../engine/host/host-entry';
 import type { FromHost } from '../engine/host/protocol';
 
-/**
- * The host entry in the app's folder: a checkout under `electron-vite preview`, or in an installed app the sources
- * electron-builder unpacked beside the asar archive (a forked process reads real files).
- */
-export function engineHostEntry(): string {
-  return join(app.getAppPath().replace(/app\.asar$/, 'app.asar.unpacked'), 'src-main', 'engine', 'host', 'entry.ts');
-}
-
 export function launchUtilityEngineHost(): EngineHost {
-  const child = utilityProcess.fork(engineHostEntry(), [], {
+  const { entry, execArgv } = engineHostLaunch();
+  const child = utilityProcess.fork(entry, [], {
     serviceName: 'PIVOT Studio engine',
     stdio: 'pipe',
-    execArgv: ['--import', tsxLoaderUrl()],
+    execArgv,
   });
   const outputListeners: Array<(stream: 'stdout' | 'stderr', line: string) => void> = [];
   const emitLine = (stream: 'stdout' | 'stderr', line: string): void => {

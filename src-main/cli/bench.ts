@@ -1,9 +1,6 @@
 // `pivot bench`: one training step's time, throughput and memory for a model size, objective and backend.
 import type { Command } from 'commander';
 import { PivotError } from '../../src-shared/errors';
-import { baseParameters, trainingBytes } from '../engine/bench/parameter-count';
-import { selectBackend } from '../engine/backend/select';
-import { measureStepTime } from '../engine/bench/step-time';
 import { oneOf, positiveInt, threadCount, THREADS_HELP } from './options';
 
 const CONFIGS = ['toy', 'small', 'tiny', 'base'] as const;
@@ -23,6 +20,11 @@ export function registerBenchCommand(program: Command): void {
     .option('--no-ceiling', 'skip counting the step\'s matmul FLOPs and timing the best plain matmul')
     .option('--json', 'print one JSON object')
     .action(async (o: { config: (typeof CONFIGS)[number]; objective: 'sft' | 'dpo'; backend?: string; threads?: number; steps: number; batch?: number; ceiling: boolean; json?: boolean }) => {
+      const [{ baseParameters, trainingBytes }, { selectBackend }, { measureStepTime }] = await Promise.all([
+        import('../engine/bench/parameter-count'),
+        import('../engine/backend/select'),
+        import('../engine/bench/step-time'),
+      ]);
       const backend = o.backend ?? (await selectBackend(undefined, { threads: o.threads })).name;
       if (o.config === 'base' && (backend === 'wasm' || backend === 'cpu')) {
         const parameters = baseParameters();

@@ -5,12 +5,8 @@ import type { Command } from 'commander';
 import { IMPORT_FORMATS, type ImportFormat } from '../../src-shared/domain/import-report';
 import { PAIR_STATUSES, SPLITS, type PairFilter, type PairStatus, type Split } from '../../src-shared/domain/pairs';
 import { ENGINE_BACKENDS } from '../../src-shared/domain/runs';
-import { exportDataset } from '../curation/export-dataset';
-import { importDataset } from '../curation/import-dataset';
-import { writeShapesWorld } from '../engine/data/shapes';
 import type { ModelRejectionsSummary } from '../engine/eval/model-rejections';
 import { QA_SPLITS, type QaSplit } from '../engine/eval/qa-items';
-import { Workspace } from '../store/workspace';
 import { nonNegativeInt, oneOf, positiveInt, threadCount, THREADS_HELP } from './options';
 import { progressBar } from './progress';
 
@@ -27,6 +23,7 @@ export function registerDataCommands(program: Command): void {
     .option('--difficulty <spec>', "preset (easy|medium|hard) and knobs, e.g. 'hard' or 'medium,objects=3-6,noise=0.1'")
     .option('--json', 'print one JSON object')
     .action(async (o: { out: string; count: number; seed: number; size: number; difficulty?: string; json?: boolean }) => {
+      const { writeShapesWorld } = await import('../engine/data/shapes');
       const bar = progressBar('shapes', !o.json && process.stderr.isTTY === true);
       const summary = await writeShapesWorld(
         { out: o.out, count: o.count, seed: o.seed, size: o.size, ...(o.difficulty ? { difficulty: o.difficulty } : {}) },
@@ -47,6 +44,7 @@ export function registerDataCommands(program: Command): void {
     .option('--dataset <name>', 'name to file the pairs under (default: <folder>/<file>)')
     .option('--json', 'print exactly one JSON object: {"imported", "rejected", "skipped"}')
     .action(async (file: string, o: { workspace: string; format?: ImportFormat; dataset?: string; json?: boolean }) => {
+      const [{ Workspace }, { importDataset }] = await Promise.all([import('../store/workspace'), import('../curation/import-dataset')]);
       const ws = Workspace.open(o.workspace);
       try {
         const bar = progressBar('import', !o.json && process.stderr.isTTY === true);
@@ -111,6 +109,7 @@ export function registerDataCommands(program: Command): void {
     .option('--split <split>', `only this split (${SPLITS.join('|')})`, oneOf('--split', SPLITS))
     .option('--json', 'print one JSON object')
     .action(async (o: { workspace: string; out: string; status?: PairStatus; split?: Split; json?: boolean }) => {
+      const [{ Workspace }, { exportDataset }] = await Promise.all([import('../store/workspace'), import('../curation/export-dataset')]);
       const ws = Workspace.open(o.workspace);
       try {
         const filter: PairFilter = { ...(o.status ? { status: [o.status] } : {}), ...(o.split ? { split: o.split } : {}) };

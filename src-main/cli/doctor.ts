@@ -6,8 +6,6 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { BackendReport } from '../../src-shared/domain/runs';
 import { PivotError } from '../../src-shared/errors';
-import { forkEngineHost } from '../engine/host/fork';
-import { probeBackends } from '../engine/host/probe-backends';
 import { RENDERER_DIR } from './serve';
 
 export interface DoctorReport {
@@ -35,6 +33,7 @@ export function registerDoctorCommand(program: Command): void {
 }
 
 export async function doctor(): Promise<DoctorReport> {
+  const [{ forkEngineHost }, { probeBackends }] = await Promise.all([import('../engine/host/fork'), import('../engine/host/probe-backends')]);
   let backends: BackendReport = { backends: [], picked: null };
   let backendError: string | undefined;
   try {

@@ -6,7 +6,6 @@ import type { Command } from 'commander';
 import { ENGINE_BACKENDS, OBJECTIVES, type RunObjective } from '../../src-shared/domain/runs';
 import { PivotError } from '../../src-shared/errors';
 import type { ExportOptions, ExportReport } from '../engine/export';
-import { WORKSPACE_DB, Workspace } from '../store/workspace';
 import { oneOf, threadCount, THREADS_HELP } from './options';
 
 interface ExportCommandOptions {
@@ -46,7 +45,7 @@ export function registerExportCommand(program: Command): void {
       // The engine (tfjs) loads only for this command, not for every `pivot` invocation.
       const [{ exportEncoder, parseMeasurements }, { selectBackend }] = await Promise.all([import('../engine/export'), import('../engine/backend/select')]);
       const options: ExportOptions = {
-        ...exportSource(o),
+        ...(await exportSource(o)),
         out: o.out,
         ...(o.withProjector ? { withProjector: true } : {}),
         ...(o.force ? { force: true } : {}),
@@ -61,7 +60,7 @@ export function registerExportCommand(program: Command): void {
 }
 
 /** The run folder or checkpoint to export, with the objective the workspace recorded for the run. */
-function exportSource(o: ExportCommandOptions): Pick<ExportOptions, 'runDir' | 'checkpoint' | 'objective'> {
+async function exportSource(o: ExportCommandOptions): Promise<Pick<ExportOptions, 'runDir' | 'checkpoint' | 'objective'>> {
   if ((o.run === undefined) === (o.checkpoint === undefined)) {
     throw new PivotError('INVALID_REQUEST', 'Give either --run (with --workspace for a run id) or --checkpoint.');
   }
@@ -71,6 +70,7 @@ function exportSource(o: ExportCommandOptions): Pick<ExportOptions, 'runDir' | '
     if (existsSync(run) && statSync(run).isDirectory()) return { runDir: run, ...(o.objective ? { objective: o.objective } : {}) };
     throw new PivotError('INVALID_REQUEST', `--run ${run}: not a run folder; to name a run by id, add --workspace <dir>.`);
   }
+  const { WORKSPACE_DB, Workspace } = await import('../store/workspace');
   // Opening creates a workspace that is not there; an export must never do that.
   if (!existsSync(join(resolve(o.workspace), WORKSPACE_DB))) throw new PivotError('NOT_FOUND', `${resolve(o.workspace)} is not a workspace (no ${WORKSPACE_DB}).`);
   const ws = Workspace.open(o.workspace);

@@ -2,8 +2,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { serve } from '../server/serve';
-import { Workspace } from '../store/workspace';
 import { nonNegativeInt } from './options';
 
 /** The renderer that `npm run build` writes. */
@@ -16,6 +14,7 @@ export function registerServeCommand(program: Command): void {
     .requiredOption('--workspace <dir>', 'workspace folder (created on first use)')
     .option('--port <n>', 'port (0 picks a free one)', nonNegativeInt('--port'), 5317)
     .action(async (o: { workspace: string; port: number }) => {
+      const [{ serve }, { Workspace }] = await Promise.all([import('../server/serve'), import('../store/workspace')]);
       if (!existsSync(RENDERER_DIR)) {
         process.stderr.write(`pivot: the window is not built yet; run \`npm run build\` first (looked in ${RENDERER_DIR}).\n`);
       }

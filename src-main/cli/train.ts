@@ -4,10 +4,8 @@
 import type { Command } from 'commander';
 import { ENGINE_BACKENDS, OBJECTIVES, type EngineBackend, type RunEventData, type RunInfo, type RunObjective } from '../../src-shared/domain/runs';
 import type { Events } from '../../src-shared/ipc/contract';
-import { forkEngineHost } from '../engine/host/fork';
-import { RunManager } from '../runs/run-manager';
 import type { EmitEvent } from '../runs/run-session';
-import { Workspace } from '../store/workspace';
+import type { Workspace } from '../store/workspace';
 import { oneOf, threadCount, THREADS_HELP } from './options';
 import { progressBar } from './progress';
 
@@ -38,6 +36,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--name <name>', 'a name for the run')
     .option('--json', 'print one JSON object at the end: the run id, its status and the engine\'s result')
     .action(async (o: TrainCommandOptions) => {
+      const { Workspace } = await import('../store/workspace');
       const ws = Workspace.open(o.workspace);
       try {
         process.exitCode = await train(ws, o);
@@ -48,6 +47,7 @@ export function registerTrainCommand(program: Command): void {
 }
 
 async function train(ws: Workspace, o: TrainCommandOptions): Promise<number> {
+  const [{ forkEngineHost }, { RunManager }] = await Promise.all([import('../engine/host/fork'), import('../runs/run-manager')]);
   const display = stageDisplay({ bars: !o.json && process.stderr.isTTY === true, notes: !o.json });
   let runId = 0;
   const emit: EmitEvent = (event, payload) => {

@@ -20,7 +20,8 @@ export interface BackendStatus {
   threads?: number;
 }
 
-const require = createRequire(import.meta.url);
+// Not named `require`: a bundle declares its own (electron-vite's CommonJS shim), and the two would collide.
+const packageRequire = createRequire(import.meta.url);
 
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -52,7 +53,7 @@ async function probeTensorflow(): Promise<BackendStatus> {
   const unavailable = (reason: string): BackendStatus => ({ name: 'tensorflow', available: false, reason });
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
     try {
-      require.resolve(pkg);
+      packageRequire.resolve(pkg);
     } catch {
       continue;
     }

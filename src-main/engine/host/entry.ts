@@ -122,16 +122,15 @@ async function fail(err: unknown): Promise<void> {
 /** The job's `train`: the engine's own, unless $PIVOT_ENGINE_JOB names another module (tests run a small one). */
 async function loadTrain(): Promise<Train> {
   const named = process.env[ENGINE_JOB_ENV];
-  const url = named ? pathToFileURL(resolve(named)).href : new URL('../train/index.ts', import.meta.url).href;
+  // The engine's own is imported by name, so that the build bundles it into the host.
+  const url = named ? pathToFileURL(resolve(named)).href : undefined;
   let module: { train?: unknown };
   try {
-    module = (await import(/* @vite-ignore */ url)) as { train?: unknown };
+    module = (await (url ? import(/* @vite-ignore */ url) : import('../train/index'))) as { train?: unknown };
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && (err as Error).message.includes(url.replace(/^file:\/\//, ''))) {
-      throw new PivotError('INTERNAL', named
-        ? `${ENGINE_JOB_ENV} names ${named}, which does not exist.`
-        : 'The training engine is not part of this build (src-main/engine/train/index.ts is missing).');
+    if (url && code === 'ERR_MODULE_NOT_FOUND' && (err as Error).message.includes(url.replace(/^file:\/\//, ''))) {
+      throw new PivotError('INTERNAL', `${ENGINE_JOB_ENV} names ${named}, which does not exist.`);
     }
     throw err;
   }

@@ -1,19 +1,10 @@
-// Starts the engine host as a Node child process: `child_process.fork` of entry.ts with tsx's loader preloaded
-// (`--import <absolute URL of tsx>`, so it resolves from any working directory), an IPC channel using structured
-// clone (NaN and Infinity losses survive, JSON would turn them into null), and stdout / stderr piped to the parent.
+// Starts the engine host as a Node child process: `child_process.fork` of its entry (built or from source, see
+// host-entry.ts), an IPC channel using structured clone (NaN and Infinity losses survive, JSON would turn them into
+// null), and stdout / stderr piped to the parent.
 import { fork } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { lineSplitter, type EngineHost } from './engine-host';
+import { engineHostLaunch } from './host-entry';
 import { ENGINE_JOB_ENV, type FromHost } from './protocol';
-
-/** The host's entry, run from source like the rest of the CLI. */
-export const ENGINE_HOST_ENTRY = fileURLToPath(new URL('./entry.ts', import.meta.url));
-
-/** tsx's loader as a file URL: `--import` resolves a bare name from the working directory, which may be anywhere. */
-export function tsxLoaderUrl(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-}
 
 export interface ForkOptions {
   /** A module to run instead of the engine's `train` (sets $PIVOT_ENGINE_JOB for the host). */
@@ -22,8 +13,9 @@ export interface ForkOptions {
 
 export function forkEngineHost(options: ForkOptions = {}): EngineHost {
   const env = { ...process.env, ...(options.jobModule ? { [ENGINE_JOB_ENV]: options.jobModule } : {}) };
-  const child = fork(ENGINE_HOST_ENTRY, [], {
-    execArgv: ['--import', tsxLoaderUrl()],
+  const { entry, execArgv } = engineHostLaunch({ loadsTypeScript: env[ENGINE_JOB_ENV] !== undefined });
+  const child = fork(entry, [], {
+    execArgv,
     env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'advanced',

@@ -1,4 +1,5 @@
-// Runs the real `pivot` command (bin/pivot.mjs, TypeScript through tsx) as a user would, for the CLI tests.
+// Runs the real `pivot` command (bin/pivot.mjs) as a user would, for the CLI tests: the build when it is up to date
+// with the sources, else the sources through tsx (bin/built-cli.mjs), so the tests always run the current code.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
