@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { BackendReport } from '../../src-shared/domain/runs';
 import { PivotError } from '../../src-shared/errors';
 import { forkEngineHost } from '../engine/host/fork';
-import { probeBackends } from '../engine/host/probe-backends';
+import { probeBackends } from '../runs/backends';
 import { RENDERER_DIR } from './serve';
 
 export interface DoctorReport {

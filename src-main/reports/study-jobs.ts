@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PivotError } from '../../src-shared/errors';
 import type { ParsedRequestOf } from '../../src-shared/ipc/contract';
 import type { HostLauncher } from '../engine/host/engine-host';
-import { studyInHost, type StudyInHost } from '../engine/host/study-in-host';
+import { jobResult, startEngineJob, type EngineJob } from '../engine-jobs/engine-job';
 import { checkRecipe, resolveRecipe } from '../runs/recipes';
 import { reportDir, reportFolderName, reportsDir } from './report-files';
 import { studyProgressTracker, type StudyProgressTracker, type StudyProgressUpdate } from './study-progress';
@@ -29,7 +29,8 @@ export interface StudyJobsOptions {
 }
 
 export class StudyJobs {
-  private running: { job: string; host: StudyInHost; ended: Promise<string | null> } | null = null;
+  private running: { job: string; host: EngineJob<'study'>; ended: Promise<string | null> } | null = null;
+  private closed = false;
 
   constructor(
     private readonly workspaceDir: string,
@@ -39,6 +40,7 @@ export class StudyJobs {
   /** Starts the study; resolves with the report's name once it is in `reports/`, or null when it was cancelled. */
   // Async for its refusals only: everything up to the host's launch runs at the call, so two calls cannot both start.
   async start(request: StudyRequest, job: string, onProgress: (update: StudyProgressUpdate) => void): Promise<string | null> {
+    if (this.closed) throw new PivotError('WORKSPACE_UNAVAILABLE', 'This workspace is closing; start the study again once it is open.');
     if (this.running) {
       throw new PivotError(
         'INVALID_REQUEST',
@@ -54,12 +56,13 @@ export class StudyJobs {
     mkdirSync(partial, { recursive: true });
     const progress = studyProgressTracker(join(partial, 'run'), onProgress);
     progress.starting();
-    let host: StudyInHost;
+    let host: EngineJob<'study'>;
     try {
-      host = studyInHost(
+      host = startEngineJob(
         this.options.launch,
+        'study',
         { out: partial, recipe, seeds: request.seeds, ...(request.quick ? { quick: true } : {}), ...(request.backend ? { backend: request.backend } : {}) },
-        (p) => progress.push(p),
+        { onProgress: (p) => progress.push(p), during: 'before the study finished; no report was written' },
       );
     } catch (err) {
       // The host could not be started at all: there is no study to clean up after but its empty folder.
@@ -84,20 +87,21 @@ export class StudyJobs {
     return null;
   }
 
-  /** Cancels the running study, if any (the workspace is closing). */
+  /** Cancels the running study, if any, and refuses new ones (the workspace is closing). */
   async close(): Promise<void> {
+    this.closed = true;
     if (this.running) await this.cancel(this.running.job);
   }
 
-  private async finish(host: StudyInHost, partial: string, name: string, progress: StudyProgressTracker): Promise<string | null> {
+  private async finish(host: EngineJob<'study'>, partial: string, name: string, progress: StudyProgressTracker): Promise<string | null> {
     let outcome;
     try {
-      outcome = await host.finished;
+      outcome = await jobResult(host);
     } catch (err) {
       await this.discard(partial);
       throw err;
     }
-    if (outcome.status === 'cancelled') {
+    if (outcome === null) {
       await this.discard(partial);
       return null;
     }

@@ -3,10 +3,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { PivotError } from '../../src-shared/errors';
-import { ACTIVE_RUN_STATUSES, type RunInfo } from '../../src-shared/domain/runs';
-import type { EncoderExportReport } from '../../src-shared/ipc/contract';
+import { ACTIVE_RUN_STATUSES, type EncoderExportReport, type RunInfo } from '../../src-shared/domain/runs';
 import type { HostLauncher } from '../engine/host/engine-host';
-import { exportInHost } from '../engine/host/export-in-host';
+import { jobResult, startEngineJob } from '../engine-jobs/engine-job';
 import type { Workspace } from '../store/workspace';
 
 export interface RunExportRequest {
@@ -31,11 +30,18 @@ export async function exportRunEncoder(
   const checkpoint = finalCheckpointOf(workspace.runs.get(request.id));
   const out = checkOutFolder(request.path, request.overwrite);
   onProgress(0, STEPS, 'starting the engine…');
-  const report = await exportInHost(
+  const job = startEngineJob(
     launch,
+    'export',
     { checkpoint, out, ...(request.withProjector ? { withProjector: true } : {}), ...(request.overwrite ? { force: true } : {}) },
-    (backend) => onProgress(1, STEPS, `writing and checking the export (${backend})…`),
+    {
+      onProgress: ({ backend }) => onProgress(1, STEPS, `writing and checking the export (${backend})…`),
+      during: 'before the export finished; nothing was exported',
+    },
   );
+  const report = await jobResult(job);
+  // Nothing here cancels an export: it answers or throws.
+  if (!report) throw new PivotError('INTERNAL', 'The export ended without a report.');
   onProgress(STEPS, STEPS, 'exported and checked');
   return report;
 }

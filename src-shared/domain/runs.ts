@@ -170,3 +170,22 @@ export interface BackendReport {
   /** What a run without `backend` would train on, and why; null if nothing is available. */
   picked: { name: string; reason: string } | null;
 }
+
+/** A run's encoder exported by `runs:export` (the engine's ExportReport; src-main/engine/host/protocol.ts checks they agree; the IPC contract re-uses it). */
+export interface EncoderExportReport {
+  /** The folder written. */
+  out: string;
+  checkpoint: string;
+  runDir: string | null;
+  stage: string | null;
+  step: number | null;
+  objective: RunObjective | null;
+  architecture: string;
+  modelType: string;
+  baseModel: string | null;
+  withProjector: boolean;
+  /** File names written into `out`. */
+  files: string[];
+  /** Of the re-loaded encoder's outputs against the run's: the export's verification (0 when bit-exact). */
+  maxRelativeError: number;
+}

@@ -17,12 +17,12 @@ import {
   ENGINE_BACKENDS,
   runStartSchema,
   type BackendReport,
+  type EncoderExportReport,
   type RecipeInfo,
   type RunEventData,
   type RunInfo,
   type RunLogPage,
   type RunMetrics,
-  type RunObjective,
 } from '../domain/runs';
 import { reportNameSchema, type ReportSummary, type StudyReport } from '../domain/reports';
 import type { ErrorData } from '../errors';
@@ -75,28 +75,12 @@ export interface ExportResult {
   images: number;
 }
 
+export type { EncoderExportReport };
+
 /** What the file pickers are for: pairs to import, a pairs file to write, the folder of an encoder export. */
 export const PICK_PURPOSES = ['import', 'export', 'export-encoder'] as const;
 export type PickPurpose = (typeof PICK_PURPOSES)[number];
 
-/** A run's encoder exported by `runs:export` (the engine's ExportReport; src-main/engine/host/protocol.ts checks they agree). */
-export interface EncoderExportReport {
-  /** The folder written. */
-  out: string;
-  checkpoint: string;
-  runDir: string | null;
-  stage: string | null;
-  step: number | null;
-  objective: RunObjective | null;
-  architecture: string;
-  modelType: string;
-  baseModel: string | null;
-  withProjector: boolean;
-  /** File names written into `out`. */
-  files: string[];
-  /** Of the re-loaded encoder's outputs against the run's: the export's verification (0 when bit-exact). */
-  maxRelativeError: number;
-}
 
 /**
  * The recipe of a study started from the window: a built-in name, or the absolute path of a recipe file (a relative

@@ -5,7 +5,7 @@ import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { lineSplitter, type EngineHost } from './engine-host';
-import { ENGINE_JOB_ENV, type FromHost } from './protocol';
+import { JOB_MODULE_ARG, type FromHost } from './protocol';
 
 /** The host's entry, run from source like the rest of the CLI. */
 export const ENGINE_HOST_ENTRY = fileURLToPath(new URL('./entry.ts', import.meta.url));
@@ -16,15 +16,13 @@ export function tsxLoaderUrl(): string {
 }
 
 export interface ForkOptions {
-  /** A module to run instead of the engine's `train` (sets $PIVOT_ENGINE_JOB for the host). */
+  /** A module whose `jobs` the host runs instead of the registry's of the same kind (tests' doubles). */
   jobModule?: string;
 }
 
 export function forkEngineHost(options: ForkOptions = {}): EngineHost {
-  const env = { ...process.env, ...(options.jobModule ? { [ENGINE_JOB_ENV]: options.jobModule } : {}) };
-  const child = fork(ENGINE_HOST_ENTRY, [], {
+  const child = fork(ENGINE_HOST_ENTRY, options.jobModule ? [`${JOB_MODULE_ARG}${options.jobModule}`] : [], {
     execArgv: ['--import', tsxLoaderUrl()],
-    env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'advanced',
   });

@@ -1,5 +1,5 @@
 // `studies:start` / `studies:cancel` through dispatch, as both transports call them, on a scripted engine host (the
-// real host job is test/main/engine/host/study-host.test.ts): bad requests refused with zod's or the recipe's words,
+// real host job is test/main/engine-jobs/study-job.test.ts): bad requests refused with zod's or the recipe's words,
 // the study's phases as job:progress, its report moved from reports-in-progress/ into reports/ with its paths
 // re-pointed, one study at a time, and a cancelled or failed study leaving no folder behind.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { EngineHost, HostLauncher } from '../../../src-main/engine/host/engine-host';
-import type { FromHost, HostStudyOptions } from '../../../src-main/engine/host/protocol';
+import type { FromHost } from '../../../src-main/engine/host/protocol';
+import type { StudyJobOptions } from '../../../src-main/engine/jobs/study';
 import { dispatch } from '../../../src-main/ipc/dispatch';
 import type { HandlerContext } from '../../../src-main/ipc/handlers';
+import { WorkspaceJobs } from '../../../src-main/ipc/workspace-jobs';
 import { StudyJobs } from '../../../src-main/reports/study-jobs';
 import { RECIPES_DIR } from '../../../src-main/runs/recipes';
-import { RunManager } from '../../../src-main/runs/run-manager';
 import { Workspace } from '../../../src-main/store/workspace';
 import type { ReportSummary, StudyReport } from '../../../src-shared/domain/reports';
 import type { Events, Result } from '../../../src-shared/ipc/contract';
@@ -23,9 +24,9 @@ import { tempDir } from '../../helpers/workspace';
 type Script = 'finish' | 'hang' | 'fail';
 
 /** An in-process EngineHost that plays a study: the messages a real host sends, in its order, and a kill that ends it. */
-function scriptedHost(script: Script, started: HostStudyOptions[] = []): HostLauncher {
+function scriptedHost(script: Script, started: StudyJobOptions[] = []): HostLauncher {
   return () => {
-    const messages: Array<(m: FromHost) => void> = [];
+    const messages: Array<(m: FromHost<'study'>) => void> = [];
     const exits: Array<(code: number | null, signal: string | null) => void> = [];
     let ended = false;
     const end = (code: number | null, signal: string | null) => {
@@ -33,16 +34,16 @@ function scriptedHost(script: Script, started: HostStudyOptions[] = []): HostLau
       ended = true;
       setTimeout(() => exits.forEach((l) => l(code, signal)), 1);
     };
-    const say = (m: FromHost) => {
+    const say = (m: FromHost<'study'>) => {
       if (!ended) messages.forEach((l) => l(m));
     };
-    const play = async (options: HostStudyOptions) => {
+    const play = async (options: StudyJobOptions) => {
       started.push(options);
       const runDir = join(options.out, 'run');
-      say({ type: 'study-progress', progress: { type: 'phase', phase: 'train', message: `Training the sft branch of shapes-quick in ${runDir}` } });
-      say({ type: 'study-progress', progress: { type: 'train', objective: 'sft', event: { type: 'stage', stage: 'align', index: 1, of: 2, totalSteps: 4 } } });
+      say({ type: 'progress', progress: { type: 'phase', phase: 'train', message: `Training the sft branch of shapes-quick in ${runDir}` } });
+      say({ type: 'progress', progress: { type: 'train', objective: 'sft', event: { type: 'stage', stage: 'align', index: 1, of: 2, totalSteps: 4 } } });
       for (const step of [1, 2, 3, 4]) {
-        say({ type: 'study-progress', progress: { type: 'train', objective: 'sft', event: { type: 'metrics', stage: 'align', step, totalSteps: 4, epoch: 0, elapsedMs: step, values: { loss: 1 / step } } } });
+        say({ type: 'progress', progress: { type: 'train', objective: 'sft', event: { type: 'metrics', stage: 'align', step, totalSteps: 4, epoch: 0, elapsedMs: step, values: { loss: 1 / step } } } });
       }
       mkdirSync(join(runDir, 'checkpoints', 'align-4'), { recursive: true });
       writeFileSync(join(runDir, 'checkpoints', 'align-4', 'mllm.json'), '{}');
@@ -51,18 +52,18 @@ function scriptedHost(script: Script, started: HostStudyOptions[] = []): HostLau
         say({ type: 'failed', error: { code: 'INVALID_REQUEST', message: 'loss is NaN at step 3 of align' } });
         return end(0, null);
       }
-      say({ type: 'study-progress', progress: { type: 'phase', phase: 'measure', message: 'Measuring the original encoder: linear probe, segmentation probe, alignment' } });
+      say({ type: 'progress', progress: { type: 'phase', phase: 'measure', message: 'Measuring the original encoder: linear probe, segmentation probe, alignment' } });
       writeFileSync(join(options.out, 'report.json'), JSON.stringify(studyReport(options.out)));
       writeFileSync(join(options.out, 'report.html'), `<p>Report in ${options.out}</p>`);
-      say({ type: 'studied', out: options.out, totalMs: 1234 });
+      say({ type: 'done', result: { out: options.out, totalMs: 1234 } });
       end(0, null);
     };
     const host: EngineHost = {
       pid: 1,
       send: (message) => {
-        if (message.type === 'study') setTimeout(() => void play(message.options), 1);
+        if (message.type === 'job' && message.kind === 'study') setTimeout(() => void play(message.options), 1);
       },
-      onMessage: (l) => void messages.push(l),
+      onMessage: (l) => void messages.push(l as (m: FromHost<'study'>) => void),
       onOutput: () => undefined,
       onExit: (l) => void exits.push(l),
       kill: () => end(null, 'SIGKILL'),
@@ -82,22 +83,22 @@ function studyReport(out: string): Record<string, unknown> {
 }
 
 let workspace: Workspace | null = null;
-let runs: RunManager | null = null;
+let jobs: WorkspaceJobs | null = null;
 afterEach(async () => {
-  await runs?.close();
+  await jobs?.close();
   workspace?.close();
-  runs = null;
+  jobs = null;
   workspace = null;
 });
 
-function context(script: Script, started: HostStudyOptions[] = []): { ctx: HandlerContext; progress: Array<Events['job:progress']> } {
+function context(script: Script, started: StudyJobOptions[] = []): { ctx: HandlerContext; progress: Array<Events['job:progress']> } {
   workspace = Workspace.open(tempDir('pivot-studies-'));
   const progress: Array<Events['job:progress']> = [];
   const emit = <E extends keyof Events>(event: E, payload: Events[E]): void => {
     if (event === 'job:progress') progress.push(payload as Events['job:progress']);
   };
-  runs = new RunManager(workspace, { launch: scriptedHost(script, started), emit });
-  return { ctx: { workspace, emit, runs }, progress };
+  jobs = new WorkspaceJobs(workspace, { launch: scriptedHost(script, started), emit });
+  return { ctx: { workspace, emit, jobs }, progress };
 }
 
 function data<T>(result: Result<unknown>): T {
@@ -145,7 +146,7 @@ describe('studies:start', () => {
   });
 
   it('runs the study on a host, reports its phases, and files the report under reports/ with its paths re-pointed', async () => {
-    const started: HostStudyOptions[] = [];
+    const started: StudyJobOptions[] = [];
     const { ctx, progress } = context('finish', started);
     const name = data<string>(await dispatch('studies:start', { recipe: 'shapes-quick', quick: true, seeds: 2, backend: 'wasm', job: 'study-7' }, ctx));
     expect(name).toMatch(/^\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d$/);
