@@ -40,7 +40,7 @@ export class WorkspaceJobs {
       ...(options.checkRecipe ? { checkRecipe: options.checkRecipe } : {}),
       ...(options.cancelGraceMs ? { cancelGraceMs: options.cancelGraceMs } : {}),
     });
-    this.studies = new StudyJobs(workspace.dir, { launch: options.launch, ...recipesDir });
+    this.studies = new StudyJobs(workspace.dir, { launch: options.launch, ...recipesDir, runs: { store: workspace.runs, emit: options.emit } });
     this.backends = new BackendProbe(options.launch);
   }
 

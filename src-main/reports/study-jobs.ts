@@ -9,6 +9,9 @@ import type { ParsedRequestOf } from '../../src-shared/ipc/contract';
 import type { HostLauncher } from '../engine/host/engine-host';
 import { jobResult, startEngineJob, type EngineJob } from '../engine-jobs/engine-job';
 import { checkRecipe, resolveRecipe } from '../runs/recipes';
+import type { EmitEvent } from '../runs/run-recorder';
+import { StudyRuns } from '../runs/study-runs';
+import type { RunStore } from '../store/runs';
 import { reportDir, reportFolderName, reportsDir } from './report-files';
 import { studyProgressTracker, type StudyProgressTracker, type StudyProgressUpdate } from './study-progress';
 
@@ -26,6 +29,8 @@ export interface StudyJobsOptions {
   recipesDir?: string;
   /** When a study starts: its report's name (tests give their own). */
   clock?: () => Date;
+  /** Where the study's two trainings are recorded as runs (the Training tab lists them), and announced. */
+  runs?: { store: RunStore; emit: EmitEvent };
 }
 
 export class StudyJobs {
@@ -55,6 +60,9 @@ export class StudyJobs {
     rmSync(partial, { recursive: true, force: true });
     mkdirSync(partial, { recursive: true });
     const progress = studyProgressTracker(join(partial, 'run'), onProgress);
+    const runs = this.options.runs
+      ? new StudyRuns(this.options.runs.store, { report: name, recipe, backend: request.backend ?? null, emit: this.options.runs.emit })
+      : null;
     progress.starting();
     let host: EngineJob<'study'>;
     try {
@@ -62,14 +70,20 @@ export class StudyJobs {
         this.options.launch,
         'study',
         { out: partial, recipe, seeds: request.seeds, ...(request.quick ? { quick: true } : {}), ...(request.backend ? { backend: request.backend } : {}) },
-        { onProgress: (p) => progress.push(p), during: 'before the study finished; no report was written' },
+        {
+          onProgress: (p) => {
+            runs?.push(p);
+            progress.push(p);
+          },
+          during: 'before the study finished; no report was written',
+        },
       );
     } catch (err) {
       // The host could not be started at all: there is no study to clean up after but its empty folder.
       rmSync(partial, { recursive: true, force: true });
       throw err;
     }
-    const ended = this.finish(host, partial, name, progress).finally(() => {
+    const ended = this.finish(host, partial, name, progress, runs).finally(() => {
       this.running = null;
     });
     this.running = { job, host, ended };
@@ -93,15 +107,17 @@ export class StudyJobs {
     if (this.running) await this.cancel(this.running.job);
   }
 
-  private async finish(host: EngineJob<'study'>, partial: string, name: string, progress: StudyProgressTracker): Promise<string | null> {
+  private async finish(host: EngineJob<'study'>, partial: string, name: string, progress: StudyProgressTracker, runs: StudyRuns | null): Promise<string | null> {
     let outcome;
     try {
       outcome = await jobResult(host);
     } catch (err) {
+      runs?.end(PivotError.toData(err));
       await this.discard(partial);
       throw err;
     }
     if (outcome === null) {
+      runs?.end(null);
       await this.discard(partial);
       return null;
     }
@@ -118,6 +134,7 @@ export class StudyJobs {
         { partial, final },
       );
     }
+    runs?.filed(partial, final, finalName);
     await this.tidy();
     progress.finished(finalName);
     return finalName;

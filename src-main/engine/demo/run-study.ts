@@ -25,7 +25,9 @@ import { summariseMetrics } from './training-summary';
 
 export type StudyProgress =
   | { type: 'phase'; phase: string; message: string }
-  | { type: 'train'; objective: Objective; event: RunEvent };
+  | { type: 'train'; objective: Objective; event: RunEvent }
+  /** A branch has finished training, with the engine's result (so the branch can be recorded as a run). */
+  | { type: 'trained'; objective: Objective; result: TrainResult };
 
 export interface StudyOptions {
   /** Output folder: run/, report.json, report.html. */
@@ -140,6 +142,7 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
     say('train', `Training the ${objective} branch of ${recipe} in ${runDir}`);
     trained[objective] = await lap(`train ${objective}`, () =>
       train({ recipe, objective, runDir, backend: backend.name, onEvent: (event) => options.onProgress?.({ type: 'train', objective, event }) }));
+    options.onProgress?.({ type: 'trained', objective, result: trained[objective] });
     if (trained[objective].cancelled) throw new Error(`training the ${objective} branch was cancelled`);
   }
   await selectBackend(backend.name);

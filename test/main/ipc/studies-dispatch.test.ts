@@ -16,6 +16,7 @@ import { StudyJobs } from '../../../src-main/reports/study-jobs';
 import { RECIPES_DIR } from '../../../src-main/runs/recipes';
 import { Workspace } from '../../../src-main/store/workspace';
 import type { ReportSummary, StudyReport } from '../../../src-shared/domain/reports';
+import type { RunInfo, RunLogPage, RunMetrics } from '../../../src-shared/domain/runs';
 import type { Events, Result } from '../../../src-shared/ipc/contract';
 import { until } from '../../helpers/training';
 import { tempDir } from '../../helpers/workspace';
@@ -45,13 +46,17 @@ function scriptedHost(script: Script, started: StudyJobOptions[] = []): HostLaun
       for (const step of [1, 2, 3, 4]) {
         say({ type: 'progress', progress: { type: 'train', objective: 'sft', event: { type: 'metrics', stage: 'align', step, totalSteps: 4, epoch: 0, elapsedMs: step, values: { loss: 1 / step } } } });
       }
-      mkdirSync(join(runDir, 'checkpoints', 'align-4'), { recursive: true });
-      writeFileSync(join(runDir, 'checkpoints', 'align-4', 'mllm.json'), '{}');
+      const checkpoint = join(runDir, 'checkpoints', 'align-4');
+      mkdirSync(checkpoint, { recursive: true });
+      writeFileSync(join(checkpoint, 'mllm.json'), '{}');
+      say({ type: 'progress', progress: { type: 'train', objective: 'sft', event: { type: 'checkpoint', stage: 'align', step: 4, path: checkpoint } } });
       if (script === 'hang') return;
       if (script === 'fail') {
         say({ type: 'failed', error: { code: 'INVALID_REQUEST', message: 'loss is NaN at step 3 of align' } });
         return end(0, null);
       }
+      const stages = [{ name: 'align', steps: 4, finalLoss: 0.25, checkpoint }];
+      say({ type: 'progress', progress: { type: 'trained', objective: 'sft', result: { runDir, backend: 'wasm', objective: 'sft', stages, finalCheckpoint: checkpoint, cancelled: false } } });
       say({ type: 'progress', progress: { type: 'phase', phase: 'measure', message: 'Measuring the original encoder: linear probe, segmentation probe, alignment' } });
       writeFileSync(join(options.out, 'report.json'), JSON.stringify(studyReport(options.out)));
       writeFileSync(join(options.out, 'report.html'), `<p>Report in ${options.out}</p>`);
@@ -176,6 +181,48 @@ describe('studies:start', () => {
       out: final, runDir: join(final, 'run'), files: { json: join(final, 'report.json'), html: join(final, 'report.html') },
       encoders: { sft: { checkpoint: join(final, 'run', 'checkpoints', 'sft-8'), encoder: join(final, 'run', 'checkpoints', 'sft-8', 'encoder') } },
     });
+  });
+
+  it("records the study's trainings as runs of the workspace, named after the report, with their metrics and result", async () => {
+    const { ctx } = context('finish');
+    const name = data<string>(await dispatch('studies:start', { recipe: 'shapes-quick', quick: true, seeds: 1, backend: 'wasm', job: 'study-4' }, ctx));
+    const final = join(ctx.workspace.dir, 'reports', name);
+    const runs = data<RunInfo[]>(await dispatch('runs:list', {}, ctx));
+    expect(runs).toEqual([expect.objectContaining({
+      id: 1, name: `study ${name} · sft`, recipe: 'shapes-quick', objective: 'sft', backend: 'wasm', status: 'completed', error: null,
+      progress: { stage: 'align', stageNumber: 1, stages: 2, step: 4, totalSteps: 4 },
+      // The result names the checkpoint where the report was filed, not the folder it was written in.
+      result: expect.objectContaining({ finalCheckpoint: join(final, 'run', 'checkpoints', 'align-4'), stages: [expect.objectContaining({ name: 'align', steps: 4 })] }),
+    })]);
+    expect(data<RunMetrics>(await dispatch('runs:metrics', { id: 1, maxPoints: 10 }, ctx)).total).toBe(4);
+    const log = data<RunLogPage>(await dispatch('runs:logs', { id: 1 }, ctx)).entries.map((e) => e.message);
+    const partial = join(ctx.workspace.dir, 'reports-in-progress', name);
+    expect(log).toEqual([
+      'Stage 1/2: align (4 steps)',
+      `Checkpoint of align at step 4: ${join(partial, 'run', 'checkpoints', 'align-4')}`,
+      `Completed: ${join(partial, 'run', 'checkpoints', 'align-4')}`,
+      `The study's report ${name} is filed in ${final}: the checkpoints above are now there.`,
+    ]);
+  });
+
+  it("ends the run of a branch a cancelled or failed study was training: cancelled, or failed with the engine's error", async () => {
+    const hung = context('hang');
+    const first = dispatch('studies:start', { recipe: 'shapes-quick', job: 'study-5' }, hung.ctx);
+    await until(() => hung.progress.some((p) => p.label.endsWith('step 4 / 4')), 'the study to train');
+    expect(data<RunInfo[]>(await dispatch('runs:list', {}, hung.ctx))).toEqual([expect.objectContaining({ status: 'running' })]);
+    await dispatch('studies:cancel', { job: 'study-5' }, hung.ctx);
+    await first;
+    expect(data<RunInfo[]>(await dispatch('runs:list', {}, hung.ctx))).toEqual([
+      expect.objectContaining({ status: 'cancelled', error: 'The study was cancelled while this branch trained.', result: null }),
+    ]);
+    await jobs?.close();
+    hung.ctx.workspace.close();
+
+    const failing = context('fail');
+    await dispatch('studies:start', { recipe: 'shapes-quick', job: 'study-6' }, failing.ctx);
+    expect(data<RunInfo[]>(await dispatch('runs:list', {}, failing.ctx))).toEqual([
+      expect.objectContaining({ status: 'failed', error: 'loss is NaN at step 3 of align', result: null }),
+    ]);
   });
 
   it('runs one study at a time; cancelling kills it, answers null and leaves no folder', async () => {
