@@ -80,4 +80,9 @@ export const handlers: Handlers = {
   'studies:start': ({ job, ...request }, ctx) =>
     engineJobs(ctx).studies.start(request, job, (progress) => ctx.emit('job:progress', { job, ...progress })),
   'studies:cancel': (req, ctx) => engineJobs(ctx).studies.cancel(req.job),
+  'sweeps:start': ({ job, ...request }, ctx) =>
+    engineJobs(ctx).sweeps.start(request, job, (progress) => ctx.emit('job:progress', { job, ...progress })),
+  'sweeps:cancel': (req, ctx) => engineJobs(ctx).sweeps.cancel(req.job),
+  'probes:start': ({ job, ...request }, ctx) =>
+    engineJobs(ctx).probeEncoder(request, (done, total, label) => ctx.emit('job:progress', { job, done, total, label })),
 };

@@ -1,14 +1,16 @@
-// The engine jobs of one open workspace, each kind behind its own small service: training runs, studies, encoder
-// exports and the backend probe. Each transport (the window, `pivot serve`) opens one per workspace and closes it.
+// The engine jobs of one open workspace, each kind behind its own small service: training runs, studies, sweeps,
+// encoder exports and probes, and the backend probe. Each transport (the window, `pivot serve`) opens one per workspace and closes it.
 import { PivotError } from '../../src-shared/errors';
-import type { EncoderExportReport, RunObjective } from '../../src-shared/domain/runs';
+import type { EncoderExportReport, EncoderProbeResult, RunObjective } from '../../src-shared/domain/runs';
 import type { HostLauncher } from '../engine/host/engine-host';
 import { StudyJobs } from '../reports/study-jobs';
 import { BackendProbe } from '../runs/backends';
+import { probeRunEncoder, type RunProbeRequest } from '../runs/encoder-probes';
 import { exportRunEncoder, type ExportProgress, type RunExportRequest } from '../runs/run-export';
 import { RunManager } from '../runs/run-manager';
 import type { EmitEvent } from '../runs/run-session';
 import type { Workspace } from '../store/workspace';
+import { SweepJobs } from '../sweeps/sweep-jobs';
 
 export interface WorkspaceJobsOptions {
   /** Starts an engine host: a Node child process (CLI, `pivot serve`) or an Electron utility process (the app). */
@@ -25,6 +27,7 @@ export interface WorkspaceJobsOptions {
 export class WorkspaceJobs {
   readonly runs: RunManager;
   readonly studies: StudyJobs;
+  readonly sweeps: SweepJobs;
   readonly backends: BackendProbe;
   private closed = false;
 
@@ -41,6 +44,7 @@ export class WorkspaceJobs {
       ...(options.cancelGraceMs ? { cancelGraceMs: options.cancelGraceMs } : {}),
     });
     this.studies = new StudyJobs(workspace.dir, { launch: options.launch, ...recipesDir, runs: { store: workspace.runs, emit: options.emit } });
+    this.sweeps = new SweepJobs(workspace.dir, { launch: options.launch, ...recipesDir });
     this.backends = new BackendProbe(options.launch);
   }
 
@@ -50,9 +54,15 @@ export class WorkspaceJobs {
     return exportRunEncoder(this.workspace, this.options.launch, request, onProgress);
   }
 
+  /** Probes a finished run's encoder on an engine host of its own, beside anything else running. */
+  probeEncoder(request: RunProbeRequest, onProgress?: (done: number, total: number, label: string) => void): Promise<EncoderProbeResult> {
+    if (this.closed) return Promise.reject(new PivotError('WORKSPACE_UNAVAILABLE', 'This workspace is closing; probe again once it is open.'));
+    return probeRunEncoder(this.workspace, this.options.launch, request, onProgress);
+  }
+
   /** Cancels what runs (runs keep their checkpoints) and waits until it has stopped. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([this.runs.close(), this.studies.close()]);
+    await Promise.all([this.runs.close(), this.studies.close(), this.sweeps.close()]);
   }
 }

@@ -27,7 +27,7 @@ export async function exportRunEncoder(
   request: RunExportRequest,
   onProgress: ExportProgress = () => undefined,
 ): Promise<EncoderExportReport> {
-  const checkpoint = finalCheckpointOf(workspace.runs.get(request.id));
+  const checkpoint = finalCheckpointOf(workspace.runs.get(request.id), 'export');
   const out = checkOutFolder(request.path, request.overwrite);
   onProgress(0, STEPS, 'starting the engine…');
   const job = startEngineJob(
@@ -47,20 +47,20 @@ export async function exportRunEncoder(
 }
 
 /** The checkpoint a run ended with; a run still going, or one that ended without one, is refused with the reason. */
-function finalCheckpointOf(run: RunInfo): string {
+export function finalCheckpointOf(run: RunInfo, verb: 'export' | 'probe'): string {
   if (ACTIVE_RUN_STATUSES.includes(run.status)) {
-    throw new PivotError('INVALID_REQUEST', `Run ${run.id} is ${run.status}: export its encoder once it has finished.`, { id: run.id, status: run.status });
+    throw new PivotError('INVALID_REQUEST', `Run ${run.id} is ${run.status}: ${verb} its encoder once it has finished.`, { id: run.id, status: run.status });
   }
   const checkpoint = run.result?.finalCheckpoint ?? '';
   if (checkpoint === '') {
     throw new PivotError(
       'INVALID_REQUEST',
-      `Run ${run.id} ended ${run.status} without a final checkpoint, so it has no trained encoder to export; train it again.`,
+      `Run ${run.id} ended ${run.status} without a final checkpoint, so it has no trained encoder to ${verb}; train it again.`,
       { id: run.id, status: run.status },
     );
   }
   if (!existsSync(checkpoint)) {
-    throw new PivotError('NOT_FOUND', `Run ${run.id}'s final checkpoint ${checkpoint} is missing (moved or deleted); there is nothing to export.`, { id: run.id, checkpoint });
+    throw new PivotError('NOT_FOUND', `Run ${run.id}'s final checkpoint ${checkpoint} is missing (moved or deleted); there is nothing to ${verb}.`, { id: run.id, checkpoint });
   }
   return checkpoint;
 }

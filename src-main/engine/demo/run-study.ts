@@ -100,7 +100,8 @@ function alignmentCell(m: AlignmentMeasurement, column: string): MetricCell {
   };
 }
 
-function worldFolder(runDir: string): string {
+/** The data folder a run folder trained on (the probe job reads it too). */
+export function worldFolder(runDir: string): string {
   const path = join(runDir, 'recipe.json');
   if (existsSync(path)) {
     const json = JSON.parse(readFileSync(path, 'utf8')) as { data?: { resolvedFolder?: unknown } };
