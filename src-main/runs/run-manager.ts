@@ -202,6 +202,10 @@ export class RunManager {
 
   private notHere(run: RunInfo): PivotError {
     const pid = this.workspace.runs.ownerPid(run.id);
+    // Recorded by this process but not trained by this manager: a branch of a study (StudyRuns).
+    if (pid === process.pid) {
+      return new PivotError('INVALID_REQUEST', `Run ${run.id} is a branch of a study: cancel the study (Compare tab) to stop it.`, { id: run.id });
+    }
     return new PivotError('INVALID_REQUEST', `Run ${run.id} is driven by another process (pid ${pid ?? '?'}, e.g. pivot train): control it there.`, { id: run.id, pid });
   }
 

@@ -210,6 +210,11 @@ describe('studies:start', () => {
     const first = dispatch('studies:start', { recipe: 'shapes-quick', job: 'study-5' }, hung.ctx);
     await until(() => hung.progress.some((p) => p.label.endsWith('step 4 / 4')), 'the study to train');
     expect(data<RunInfo[]>(await dispatch('runs:list', {}, hung.ctx))).toEqual([expect.objectContaining({ status: 'running' })]);
+    // The window's pause / cancel of such a run points at the study, which drives it.
+    expect(await dispatch('runs:cancel', { id: 1 }, hung.ctx)).toEqual({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', message: 'Run 1 is a branch of a study: cancel the study (Compare tab) to stop it.', details: { id: 1 } },
+    });
     await dispatch('studies:cancel', { job: 'study-5' }, hung.ctx);
     await first;
     expect(data<RunInfo[]>(await dispatch('runs:list', {}, hung.ctx))).toEqual([
