@@ -104,3 +104,10 @@ export async function jobResult<K extends JobKindName>(job: EngineJob<K>): Promi
   if (end.type === 'cancelled') return null;
   throw end.type === 'failed' ? PivotError.fromJSON(end.error) : end.error;
 }
+
+/** The result of a job this side never cancels (an export, a probe): its own error, or how its host ended, thrown. */
+export async function jobAnswer<K extends JobKindName>(job: EngineJob<K>): Promise<JobResult<K>> {
+  const result = await jobResult(job);
+  if (result === null) throw new PivotError('INTERNAL', 'The engine job was cancelled, though nothing here cancels it.');
+  return result;
+}

@@ -2,14 +2,12 @@
 // wasm and the cuda addon, which must not happen in main (a broken addon would take the window down with it).
 import type { BackendInfo, BackendReport } from '../../src-shared/domain/runs';
 import type { HostLauncher } from '../engine/host/engine-host';
-import { jobResult, startEngineJob } from '../engine-jobs/engine-job';
+import { jobAnswer, startEngineJob } from '../engine-jobs/engine-job';
 
 /** Asks a fresh host for every backend's standing, and says which one a run without `backend` gets and why. */
 export async function probeBackends(launch: HostLauncher): Promise<BackendReport> {
-  const backends = await jobResult(startEngineJob(launch, 'backends', {}, { during: 'while probing backends' }));
-  // The probe has no cancel, so it always answers or throws.
-  const list = backends ?? [];
-  return { backends: list, picked: pickBackend(list) };
+  const backends = await jobAnswer(startEngineJob(launch, 'backends', {}, { during: 'while probing backends' }));
+  return { backends, picked: pickBackend(backends) };
 }
 
 /** The backends, probed once by an engine host and then remembered; a failed probe is tried again next time. */

@@ -1,9 +1,8 @@
 // Probing a finished run's encoder from the window (`probes:start`): linear and / or segmentation probe of its final
 // checkpoint's encoder, on an engine host of its own, on the data given or else the data the run trained on.
-import { PivotError } from '../../src-shared/errors';
 import type { EncoderProbe, EncoderProbeResult } from '../../src-shared/domain/runs';
 import type { HostLauncher } from '../engine/host/engine-host';
-import { jobResult, startEngineJob } from '../engine-jobs/engine-job';
+import { jobAnswer, startEngineJob } from '../engine-jobs/engine-job';
 import type { Workspace } from '../store/workspace';
 import { finalCheckpointOf } from './run-export';
 
@@ -44,9 +43,7 @@ export async function probeRunEncoder(
       during: 'before the probes finished',
     },
   );
-  const result = await jobResult(job);
-  // Nothing here cancels a probe: it answers or throws.
-  if (!result) throw new PivotError('INTERNAL', 'The probe ended without a result.');
+  const result = await jobAnswer(job);
   onProgress(total, total, 'probed');
   return result;
 }

@@ -5,7 +5,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { PivotError } from '../../src-shared/errors';
 import { ACTIVE_RUN_STATUSES, type EncoderExportReport, type RunInfo } from '../../src-shared/domain/runs';
 import type { HostLauncher } from '../engine/host/engine-host';
-import { jobResult, startEngineJob } from '../engine-jobs/engine-job';
+import { jobAnswer, startEngineJob } from '../engine-jobs/engine-job';
 import type { Workspace } from '../store/workspace';
 
 export interface RunExportRequest {
@@ -39,9 +39,7 @@ export async function exportRunEncoder(
       during: 'before the export finished; nothing was exported',
     },
   );
-  const report = await jobResult(job);
-  // Nothing here cancels an export: it answers or throws.
-  if (!report) throw new PivotError('INTERNAL', 'The export ended without a report.');
+  const report = await jobAnswer(job);
   onProgress(STEPS, STEPS, 'exported and checked');
   return report;
 }
