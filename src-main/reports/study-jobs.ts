@@ -113,11 +113,13 @@ export class StudyJobs {
       outcome = await jobResult(host);
     } catch (err) {
       runs?.end(PivotError.toData(err));
+      runs?.removed(partial);
       await this.discard(partial);
       throw err;
     }
     if (outcome === null) {
       runs?.end(null);
+      runs?.removed(partial);
       await this.discard(partial);
       return null;
     }

@@ -47,6 +47,14 @@ export class StudyRuns {
     this.open = null;
   }
 
+  /** The study ended without a report and its folder was removed: a branch that had finished says its checkpoints went too. */
+  removed(folder: string): void {
+    for (const record of this.recorded) {
+      if (this.store.get(record.runId).status !== 'completed') continue;
+      record.log('warn', `The study ended without a report and its folder ${folder} was removed, with this run's checkpoints.`);
+    }
+  }
+
   /** The study's folder moved from `from` to `to`, filed as report `report`: the runs name the new place and report. */
   filed(from: string, to: string, report: string): void {
     const inJson = (path: string) => JSON.stringify(path).slice(1, -1);

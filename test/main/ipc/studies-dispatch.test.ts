@@ -21,8 +21,11 @@ import type { Events, Result } from '../../../src-shared/ipc/contract';
 import { until } from '../../helpers/training';
 import { tempDir } from '../../helpers/workspace';
 
-/** What the scripted host does with its study: `finish` writes a report and answers; `hang` trains until killed. */
-type Script = 'finish' | 'hang' | 'fail';
+/**
+ * What the scripted host does with its study: `finish` writes a report and answers; `hang` trains until killed;
+ * `fail` fails while training, `fail-measuring` once the sft branch has trained.
+ */
+type Script = 'finish' | 'hang' | 'fail' | 'fail-measuring';
 
 /** An in-process EngineHost that plays a study: the messages a real host sends, in its order, and a kill that ends it. */
 function scriptedHost(script: Script, started: StudyJobOptions[] = []): HostLauncher {
@@ -51,12 +54,18 @@ function scriptedHost(script: Script, started: StudyJobOptions[] = []): HostLaun
       writeFileSync(join(checkpoint, 'mllm.json'), '{}');
       say({ type: 'progress', progress: { type: 'train', objective: 'sft', event: { type: 'checkpoint', stage: 'align', step: 4, path: checkpoint } } });
       if (script === 'hang') return;
+      const stages = [{ name: 'align', steps: 4, finalLoss: 0.25, checkpoint }];
+      if (script !== 'fail') {
+        say({ type: 'progress', progress: { type: 'trained', objective: 'sft', result: { runDir, backend: 'wasm', objective: 'sft', stages, finalCheckpoint: checkpoint, cancelled: false } } });
+      }
+      if (script === 'fail-measuring') {
+        say({ type: 'failed', error: { code: 'INTERNAL', message: 'the measurement failed' } });
+        return end(0, null);
+      }
       if (script === 'fail') {
         say({ type: 'failed', error: { code: 'INVALID_REQUEST', message: 'loss is NaN at step 3 of align' } });
         return end(0, null);
       }
-      const stages = [{ name: 'align', steps: 4, finalLoss: 0.25, checkpoint }];
-      say({ type: 'progress', progress: { type: 'trained', objective: 'sft', result: { runDir, backend: 'wasm', objective: 'sft', stages, finalCheckpoint: checkpoint, cancelled: false } } });
       say({ type: 'progress', progress: { type: 'phase', phase: 'measure', message: 'Measuring the original encoder: linear probe, segmentation probe, alignment' } });
       writeFileSync(join(options.out, 'report.json'), JSON.stringify(studyReport(options.out)));
       writeFileSync(join(options.out, 'report.html'), `<p>Report in ${options.out}</p>`);
@@ -228,6 +237,18 @@ describe('studies:start', () => {
     expect(data<RunInfo[]>(await dispatch('runs:list', {}, failing.ctx))).toEqual([
       expect.objectContaining({ status: 'failed', error: 'loss is NaN at step 3 of align', result: null }),
     ]);
+  });
+
+  it('keeps a finished branch of a study that then failed, saying its checkpoints were removed with the study', async () => {
+    const { ctx } = context('fail-measuring');
+    const started = await dispatch('studies:start', { recipe: 'shapes-quick', job: 'study-8' }, ctx);
+    expect(started).toMatchObject({ ok: false, error: { message: 'the measurement failed' } });
+    expect(data<RunInfo[]>(await dispatch('runs:list', {}, ctx))).toEqual([expect.objectContaining({ status: 'completed', error: null })]);
+    const log = data<RunLogPage>(await dispatch('runs:logs', { id: 1 }, ctx)).entries;
+    expect(log.at(-1)).toMatchObject({
+      level: 'warn',
+      message: expect.stringMatching(/^The study ended without a report and its folder .*reports-in-progress.* was removed, with this run's checkpoints\.$/),
+    });
   });
 
   it('runs one study at a time; cancelling kills it, answers null and leaves no folder', async () => {
