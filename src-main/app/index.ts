@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, Menu } from 'electron';
 import { PivotError } from '../../src-shared/errors';
-import { RunManager } from '../runs/run-manager';
+import { WorkspaceJobs } from '../ipc/workspace-jobs';
 import { Workspace } from '../store/workspace';
 import { launchUtilityEngineHost } from './engine-host-utility';
 import { handleImageProtocol, registerImageSchemePrivileges } from './image-protocol';
@@ -19,17 +19,17 @@ registerImageSchemePrivileges();
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 let workspace: Workspace | undefined;
-/** The training runs of the open workspace, each on an engine host utility process. */
-let runs: RunManager | undefined;
+/** The engine jobs of the open workspace (runs, studies, exports…), each on an engine host utility process. */
+let jobs: WorkspaceJobs | undefined;
 let mainWindow: BrowserWindow | undefined;
 
 async function openWorkspace(dir: string): Promise<Workspace> {
   const next = Workspace.open(dir);
   // A run of the previous workspace is cancelled (checkpoint kept) before its database closes.
-  await runs?.close();
+  await jobs?.close();
   workspace?.close();
   workspace = next;
-  runs = new RunManager(next, {
+  jobs = new WorkspaceJobs(next, {
     launch: launchUtilityEngineHost,
     emit: (event, payload) => sendToWindow(mainWindow, event, payload),
     recipesDir: join(app.getAppPath(), 'resources', 'recipes'),
@@ -65,13 +65,13 @@ void app.whenReady().then(async () => {
   handleImageProtocol(currentWorkspace);
   const win = createMainWindow(join(here, '../preload'), join(here, '../renderer'));
   mainWindow = win;
-  registerIpc(win, currentWorkspace, () => runs);
+  registerIpc(win, currentWorkspace, () => jobs);
   Menu.setApplicationMenu(buildMenu({ openWorkspace: () => void chooseWorkspace(win) }));
 });
 
 app.on('window-all-closed', () => {
   // A run in progress stops at its next step and keeps its checkpoint before the workspace closes.
-  void (runs?.close() ?? Promise.resolve()).finally(() => {
+  void (jobs?.close() ?? Promise.resolve()).finally(() => {
     workspace?.close();
     app.quit();
   });

@@ -4,7 +4,7 @@ import { contract, type ChannelName, type EventName, type Events, type PickPurpo
 import { PivotError } from '../../src-shared/errors';
 import { dispatch } from '../ipc/dispatch';
 import type { HandlerContext } from '../ipc/handlers';
-import type { RunManager } from '../runs/run-manager';
+import type { WorkspaceJobs } from '../ipc/workspace-jobs';
 import type { Workspace } from '../store/workspace';
 
 /** Pushes an event to the window, unless it is gone. */
@@ -12,7 +12,7 @@ export function sendToWindow<E extends EventName>(win: BrowserWindow | undefined
   if (win && !win.isDestroyed()) win.webContents.send(event, payload);
 }
 
-export function registerIpc(win: BrowserWindow, workspace: () => Workspace, runs?: () => RunManager | undefined): void {
+export function registerIpc(win: BrowserWindow, workspace: () => Workspace, jobs?: () => WorkspaceJobs | undefined): void {
   const emit = <E extends EventName>(event: E, payload: Events[E]): void => sendToWindow(win, event, payload);
   const pickFile = async (purpose: PickPurpose): Promise<string | null> => {
     if (purpose === 'export-encoder') {
@@ -33,8 +33,8 @@ export function registerIpc(win: BrowserWindow, workspace: () => Workspace, runs
       if (!fromOurWindow(event, win)) {
         return { ok: false, error: new PivotError('UNAUTHORIZED', 'Request from an unknown frame refused.').toJSON() };
       }
-      const manager = runs?.();
-      const ctx: HandlerContext = { workspace: workspace(), emit, pickFile, ...(manager ? { runs: manager } : {}) };
+      const open = jobs?.();
+      const ctx: HandlerContext = { workspace: workspace(), emit, pickFile, ...(open ? { jobs: open } : {}) };
       return dispatch(channel, request, ctx);
     });
   }

@@ -1,9 +1,10 @@
 // `pivot study` (alias `pivot demo`, its first name): the study in one command — train sft and dpo from one base,
 // measure the three encoders, write report.json and report.html, print the comparison table (or, with --json, one
 // JSON object).
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ENGINE_BACKENDS } from '../../src-shared/domain/runs';
+import { PivotError } from '../../src-shared/errors';
 import { compareTable } from '../../src-shared/domain/study-table';
 import { reportFolderName } from '../reports/report-files';
 import { oneOf, positiveInt, threadCount, THREADS_HELP } from './options';
@@ -51,12 +52,17 @@ export function registerStudyCommand(program: Command): void {
       ]);
       const tty = !o.json && process.stderr.isTTY === true;
       let bar: ReturnType<typeof progressBar> | null = null;
+      const out = studyOutDir(o);
+      // With --workspace the two branches are also runs of the workspace, listed in the window's Training tab.
+      const recorded = o.workspace === undefined ? null
+        : (await import('../runs/study-runs')).recordStudyRuns(o.workspace, { report: basename(out), recipe: o.recipe ?? (o.quick ? 'shapes-quick' : 'shapes-study'), backend: o.backend ?? null });
       const { report } = await runStudy({
-        out: studyOutDir(o), seeds: o.seeds, ...(o.quick ? { quick: true } : {}), ...(o.recipe ? { recipe: o.recipe } : {}), ...(o.backend ? { backend: o.backend } : {}),
+        out, seeds: o.seeds, ...(o.quick ? { quick: true } : {}), ...(o.recipe ? { recipe: o.recipe } : {}), ...(o.backend ? { backend: o.backend } : {}),
         ...(o.threads ? { threads: o.threads } : {}),
         ...(o.samples !== undefined ? { gradcamSamples: o.samples } : {}),
         onProgress: (p) => {
-          if (!tty) return;
+          recorded?.runs.push(p);
+          if (!tty || p.type === 'trained') return;
           if (p.type === 'phase') {
             bar?.done();
             bar = null;
@@ -70,7 +76,11 @@ export function registerStudyCommand(program: Command): void {
             process.stderr.write(`${p.event.message}\n`);
           }
         },
+      }).catch((err: unknown) => {
+        recorded?.close(PivotError.toData(err));
+        throw err;
       });
+      recorded?.close(null);
       (bar as ReturnType<typeof progressBar> | null)?.done();
       if (o.json) {
         process.stdout.write(`${JSON.stringify(reportSummary(report), (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))}\n`);

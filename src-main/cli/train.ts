@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { ENGINE_BACKENDS, OBJECTIVES, type EngineBackend, type RunEventData, type RunInfo, type RunObjective } from '../../src-shared/domain/runs';
 import type { Events } from '../../src-shared/ipc/contract';
+import type { RunManagerOptions } from '../runs/run-manager';
 import type { EmitEvent } from '../runs/run-session';
 import type { Workspace } from '../store/workspace';
 import { oneOf, threadCount, THREADS_HELP } from './options';
@@ -23,7 +24,10 @@ interface TrainCommandOptions {
 /** Exit codes: 0 completed, 130 cancelled (as for an interrupted command), 1 failed or crashed. */
 const EXIT_CANCELLED = 130;
 
-export function registerTrainCommand(program: Command): void {
+/** How the command's runs reach an engine: by default (loaded when the command runs) a forked host running the engine's own `train` job. */
+export type TrainEngine = Pick<RunManagerOptions, 'launch' | 'checkRecipe'>;
+
+export function registerTrainCommand(program: Command, engine?: TrainEngine): void {
   program
     .command('train')
     .description('Post-train with a recipe (SFT or DPO) on an engine host process; the run is recorded in the workspace.')
@@ -39,14 +43,14 @@ export function registerTrainCommand(program: Command): void {
       const { Workspace } = await import('../store/workspace');
       const ws = Workspace.open(o.workspace);
       try {
-        process.exitCode = await train(ws, o);
+        process.exitCode = await train(ws, o, engine);
       } finally {
         ws.close();
       }
     });
 }
 
-async function train(ws: Workspace, o: TrainCommandOptions): Promise<number> {
+async function train(ws: Workspace, o: TrainCommandOptions, engine: TrainEngine | undefined): Promise<number> {
   const [{ forkEngineHost }, { RunManager }] = await Promise.all([import('../engine/host/fork'), import('../runs/run-manager')]);
   const display = stageDisplay({ bars: !o.json && process.stderr.isTTY === true, notes: !o.json });
   let runId = 0;
@@ -55,7 +59,7 @@ async function train(ws: Workspace, o: TrainCommandOptions): Promise<number> {
     const { runId: id, event: runEvent } = payload as Events['run:event'];
     if (id === runId) display.event(runEvent);
   };
-  const manager = new RunManager(ws, { launch: () => forkEngineHost(), emit });
+  const manager = new RunManager(ws, { ...(engine ?? { launch: () => forkEngineHost() }), emit });
   const run = await manager.start({
     recipe: o.recipe,
     ...(o.objective ? { objective: o.objective } : {}),

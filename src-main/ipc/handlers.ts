@@ -5,8 +5,8 @@ import { exportDataset } from '../curation/export-dataset';
 import { importDataset } from '../curation/import-dataset';
 import { listReports, readReport } from '../reports/report-files';
 import { listRecipes } from '../runs/recipes';
-import type { RunManager } from '../runs/run-manager';
 import type { Workspace } from '../store/workspace';
+import type { WorkspaceJobs } from './workspace-jobs';
 
 /** What a handler may use besides its request: the workspace and a way to push events to the window. */
 export interface HandlerContext {
@@ -14,13 +14,13 @@ export interface HandlerContext {
   emit: <E extends keyof Events>(event: E, payload: Events[E]) => void;
   /** A native file picker; only Electron has one. */
   pickFile?: (purpose: PickPurpose) => Promise<string | null>;
-  /** Training runs of this workspace (each transport owns one manager per open workspace). */
-  runs?: RunManager;
+  /** The engine jobs of this workspace (each transport owns one set per open workspace). */
+  jobs?: WorkspaceJobs;
 }
 
-function runManager(ctx: HandlerContext): RunManager {
-  if (!ctx.runs) throw new PivotError('INTERNAL', 'Training is not available through this connection (no run manager).');
-  return ctx.runs;
+function engineJobs(ctx: HandlerContext): WorkspaceJobs {
+  if (!ctx.jobs) throw new PivotError('INTERNAL', 'Training is not available through this connection (no engine jobs).');
+  return ctx.jobs;
 }
 
 export type Handlers = {
@@ -63,21 +63,26 @@ export const handlers: Handlers = {
     if (!pickFile) throw new PivotError('INVALID_REQUEST', 'No native file picker here: type the path instead.');
     return pickFile(req.purpose);
   },
-  'runs:start': (req, ctx) => runManager(ctx).start(req),
+  'runs:start': (req, ctx) => engineJobs(ctx).runs.start(req),
   'runs:list': (_req, { workspace }) => workspace.runs.list(),
   'runs:get': (req, { workspace }) => workspace.runs.get(req.id),
   'runs:metrics': (req, { workspace }) => workspace.runs.metrics(req.id, req.maxPoints),
   'runs:logs': (req, { workspace }) => workspace.runs.logs(req.id, req.afterId, req.limit),
-  'runs:pause': (req, ctx) => runManager(ctx).pause(req.id),
-  'runs:resume': (req, ctx) => runManager(ctx).resume(req.id),
-  'runs:cancel': (req, ctx) => runManager(ctx).cancel(req.id),
+  'runs:pause': (req, ctx) => engineJobs(ctx).runs.pause(req.id),
+  'runs:resume': (req, ctx) => engineJobs(ctx).runs.resume(req.id),
+  'runs:cancel': (req, ctx) => engineJobs(ctx).runs.cancel(req.id),
   'runs:export': ({ job, ...request }, ctx) =>
-    runManager(ctx).exportEncoder(request, (done, total, label) => ctx.emit('job:progress', { job, done, total, label })),
-  'recipes:list': (_req, { runs }) => (runs ? runs.recipes() : listRecipes()),
-  'engine:backends': (_req, ctx) => runManager(ctx).backends(),
+    engineJobs(ctx).exportEncoder(request, (done, total, label) => ctx.emit('job:progress', { job, done, total, label })),
+  'recipes:list': (_req, { jobs }) => (jobs ? jobs.runs.recipes() : listRecipes()),
+  'engine:backends': (_req, ctx) => engineJobs(ctx).backends.get(),
   'reports:list': (_req, { workspace }) => listReports(workspace.dir),
   'reports:get': (req, { workspace }) => readReport(workspace.dir, req.name),
   'studies:start': ({ job, ...request }, ctx) =>
-    runManager(ctx).startStudy(request, job, (progress) => ctx.emit('job:progress', { job, ...progress })),
-  'studies:cancel': (req, ctx) => runManager(ctx).cancelStudy(req.job),
+    engineJobs(ctx).studies.start(request, job, (progress) => ctx.emit('job:progress', { job, ...progress })),
+  'studies:cancel': (req, ctx) => engineJobs(ctx).studies.cancel(req.job),
+  'sweeps:start': ({ job, ...request }, ctx) =>
+    engineJobs(ctx).sweeps.start(request, job, (progress) => ctx.emit('job:progress', { job, ...progress })),
+  'sweeps:cancel': (req, ctx) => engineJobs(ctx).sweeps.cancel(req.job),
+  'probes:start': ({ job, ...request }, ctx) =>
+    engineJobs(ctx).probeEncoder(request, (done, total, label) => ctx.emit('job:progress', { job, done, total, label })),
 };

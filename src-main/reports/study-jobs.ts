@@ -7,8 +7,11 @@ import { join } from 'node:path';
 import { PivotError } from '../../src-shared/errors';
 import type { ParsedRequestOf } from '../../src-shared/ipc/contract';
 import type { HostLauncher } from '../engine/host/engine-host';
-import { studyInHost, type StudyInHost } from '../engine/host/study-in-host';
+import { jobResult, startEngineJob, type EngineJob } from '../engine-jobs/engine-job';
 import { checkRecipe, resolveRecipe } from '../runs/recipes';
+import type { EmitEvent } from '../runs/run-recorder';
+import { StudyRuns } from '../runs/study-runs';
+import type { RunStore } from '../store/runs';
 import { reportDir, reportFolderName, reportsDir } from './report-files';
 import { studyProgressTracker, type StudyProgressTracker, type StudyProgressUpdate } from './study-progress';
 
@@ -26,10 +29,13 @@ export interface StudyJobsOptions {
   recipesDir?: string;
   /** When a study starts: its report's name (tests give their own). */
   clock?: () => Date;
+  /** Where the study's two trainings are recorded as runs (the Training tab lists them), and announced. */
+  runs?: { store: RunStore; emit: EmitEvent };
 }
 
 export class StudyJobs {
-  private running: { job: string; host: StudyInHost; ended: Promise<string | null> } | null = null;
+  private running: { job: string; host: EngineJob<'study'>; ended: Promise<string | null> } | null = null;
+  private closed = false;
 
   constructor(
     private readonly workspaceDir: string,
@@ -39,6 +45,7 @@ export class StudyJobs {
   /** Starts the study; resolves with the report's name once it is in `reports/`, or null when it was cancelled. */
   // Async for its refusals only: everything up to the host's launch runs at the call, so two calls cannot both start.
   async start(request: StudyRequest, job: string, onProgress: (update: StudyProgressUpdate) => void): Promise<string | null> {
+    if (this.closed) throw new PivotError('WORKSPACE_UNAVAILABLE', 'This workspace is closing; start the study again once it is open.');
     if (this.running) {
       throw new PivotError(
         'INVALID_REQUEST',
@@ -53,20 +60,30 @@ export class StudyJobs {
     rmSync(partial, { recursive: true, force: true });
     mkdirSync(partial, { recursive: true });
     const progress = studyProgressTracker(join(partial, 'run'), onProgress);
+    const runs = this.options.runs
+      ? new StudyRuns(this.options.runs.store, { report: name, recipe, backend: request.backend ?? null, emit: this.options.runs.emit })
+      : null;
     progress.starting();
-    let host: StudyInHost;
+    let host: EngineJob<'study'>;
     try {
-      host = studyInHost(
+      host = startEngineJob(
         this.options.launch,
+        'study',
         { out: partial, recipe, seeds: request.seeds, ...(request.quick ? { quick: true } : {}), ...(request.backend ? { backend: request.backend } : {}) },
-        (p) => progress.push(p),
+        {
+          onProgress: (p) => {
+            runs?.push(p);
+            progress.push(p);
+          },
+          during: 'before the study finished; no report was written',
+        },
       );
     } catch (err) {
       // The host could not be started at all: there is no study to clean up after but its empty folder.
       rmSync(partial, { recursive: true, force: true });
       throw err;
     }
-    const ended = this.finish(host, partial, name, progress).finally(() => {
+    const ended = this.finish(host, partial, name, progress, runs).finally(() => {
       this.running = null;
     });
     this.running = { job, host, ended };
@@ -84,20 +101,25 @@ export class StudyJobs {
     return null;
   }
 
-  /** Cancels the running study, if any (the workspace is closing). */
+  /** Cancels the running study, if any, and refuses new ones (the workspace is closing). */
   async close(): Promise<void> {
+    this.closed = true;
     if (this.running) await this.cancel(this.running.job);
   }
 
-  private async finish(host: StudyInHost, partial: string, name: string, progress: StudyProgressTracker): Promise<string | null> {
+  private async finish(host: EngineJob<'study'>, partial: string, name: string, progress: StudyProgressTracker, runs: StudyRuns | null): Promise<string | null> {
     let outcome;
     try {
-      outcome = await host.finished;
+      outcome = await jobResult(host);
     } catch (err) {
+      runs?.end(PivotError.toData(err));
+      runs?.removed(partial);
       await this.discard(partial);
       throw err;
     }
-    if (outcome.status === 'cancelled') {
+    if (outcome === null) {
+      runs?.end(null);
+      runs?.removed(partial);
       await this.discard(partial);
       return null;
     }
@@ -114,6 +136,7 @@ export class StudyJobs {
         { partial, final },
       );
     }
+    runs?.filed(partial, final, finalName);
     await this.tidy();
     progress.finished(finalName);
     return finalName;

@@ -47,6 +47,8 @@ export function studyProgressTracker(runDir: string, emit: (update: StudyProgres
         send(phase, phaseLabel);
         return;
       }
+      // A branch's result says nothing the progress bar needs: its last step has been reported.
+      if (progress.type === 'trained') return;
       const event = progress.event;
       const at = Math.max(phase, 0);
       if (event.type === 'stage') {

@@ -3,10 +3,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { PivotError } from '../../src-shared/errors';
-import { ACTIVE_RUN_STATUSES, type RunInfo } from '../../src-shared/domain/runs';
-import type { EncoderExportReport } from '../../src-shared/ipc/contract';
+import { ACTIVE_RUN_STATUSES, type EncoderExportReport, type RunInfo } from '../../src-shared/domain/runs';
 import type { HostLauncher } from '../engine/host/engine-host';
-import { exportInHost } from '../engine/host/export-in-host';
+import { jobAnswer, startEngineJob } from '../engine-jobs/engine-job';
 import type { Workspace } from '../store/workspace';
 
 export interface RunExportRequest {
@@ -28,33 +27,38 @@ export async function exportRunEncoder(
   request: RunExportRequest,
   onProgress: ExportProgress = () => undefined,
 ): Promise<EncoderExportReport> {
-  const checkpoint = finalCheckpointOf(workspace.runs.get(request.id));
+  const checkpoint = finalCheckpointOf(workspace.runs.get(request.id), 'export');
   const out = checkOutFolder(request.path, request.overwrite);
   onProgress(0, STEPS, 'starting the engine…');
-  const report = await exportInHost(
+  const job = startEngineJob(
     launch,
+    'export',
     { checkpoint, out, ...(request.withProjector ? { withProjector: true } : {}), ...(request.overwrite ? { force: true } : {}) },
-    (backend) => onProgress(1, STEPS, `writing and checking the export (${backend})…`),
+    {
+      onProgress: ({ backend }) => onProgress(1, STEPS, `writing and checking the export (${backend})…`),
+      during: 'before the export finished; nothing was exported',
+    },
   );
+  const report = await jobAnswer(job);
   onProgress(STEPS, STEPS, 'exported and checked');
   return report;
 }
 
 /** The checkpoint a run ended with; a run still going, or one that ended without one, is refused with the reason. */
-function finalCheckpointOf(run: RunInfo): string {
+export function finalCheckpointOf(run: RunInfo, verb: 'export' | 'probe'): string {
   if (ACTIVE_RUN_STATUSES.includes(run.status)) {
-    throw new PivotError('INVALID_REQUEST', `Run ${run.id} is ${run.status}: export its encoder once it has finished.`, { id: run.id, status: run.status });
+    throw new PivotError('INVALID_REQUEST', `Run ${run.id} is ${run.status}: ${verb} its encoder once it has finished.`, { id: run.id, status: run.status });
   }
   const checkpoint = run.result?.finalCheckpoint ?? '';
   if (checkpoint === '') {
     throw new PivotError(
       'INVALID_REQUEST',
-      `Run ${run.id} ended ${run.status} without a final checkpoint, so it has no trained encoder to export; train it again.`,
+      `Run ${run.id} ended ${run.status} without a final checkpoint, so it has no trained encoder to ${verb}; train it again.`,
       { id: run.id, status: run.status },
     );
   }
   if (!existsSync(checkpoint)) {
-    throw new PivotError('NOT_FOUND', `Run ${run.id}'s final checkpoint ${checkpoint} is missing (moved or deleted); there is nothing to export.`, { id: run.id, checkpoint });
+    throw new PivotError('NOT_FOUND', `Run ${run.id}'s final checkpoint ${checkpoint} is missing (moved or deleted); there is nothing to ${verb}.`, { id: run.id, checkpoint });
   }
   return checkpoint;
 }

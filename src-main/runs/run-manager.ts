@@ -1,17 +1,12 @@
-// Main's side of training: queues runs (one trains at a time, each on a fresh engine host process), prepares their
-// data, routes pause / resume / cancel, and finds runs left `running` by a process that is gone.
+// Main's side of training runs: queues them (one trains at a time, each on a fresh engine host process), prepares
+// their data, routes pause / resume / cancel, and finds runs left `running` by a process that is gone.
 import { mkdirSync } from 'node:fs';
 import { PivotError } from '../../src-shared/errors';
-import { ACTIVE_RUN_STATUSES, type BackendReport, type ParsedRunStart, type RecipeInfo, type RunInfo, type RunObjective } from '../../src-shared/domain/runs';
-import type { EncoderExportReport } from '../../src-shared/ipc/contract';
+import { ACTIVE_RUN_STATUSES, type ParsedRunStart, type RecipeInfo, type RunInfo, type RunObjective } from '../../src-shared/domain/runs';
 import type { HostLauncher } from '../engine/host/engine-host';
-import { probeBackends } from '../engine/host/probe-backends';
-import { ENGINE_JOB_ENV, type HostTrainOptions } from '../engine/host/protocol';
-import { StudyJobs, type StudyRequest } from '../reports/study-jobs';
-import type { StudyProgressUpdate } from '../reports/study-progress';
+import type { TrainJobOptions } from '../engine/jobs/train';
 import type { Workspace } from '../store/workspace';
 import { checkRecipe, listRecipes, resolveRecipe } from './recipes';
-import { exportRunEncoder, type ExportProgress, type RunExportRequest } from './run-export';
 import { checkRunData, materialiseRunData } from './run-data';
 import { RunSession, type EmitEvent } from './run-session';
 
@@ -23,7 +18,7 @@ export interface RunManagerOptions {
   recipesDir?: string;
   /**
    * Validates a resolved recipe for an objective before the run is recorded (default: the engine's recipe schema).
-   * A host running another engine (tests) brings its own.
+   * A launcher whose hosts run another `train` job (tests) brings its own.
    */
   checkRecipe?: (recipe: string, objective: RunObjective | undefined) => void;
   /** How long a cancelled run may take to write its checkpoint and stop before its host is killed (default 60 s). */
@@ -33,18 +28,15 @@ export interface RunManagerOptions {
 const DEFAULT_CANCEL_GRACE_MS = 60_000;
 
 export class RunManager {
-  private readonly queue: Array<{ runId: number; options: HostTrainOptions }> = [];
+  private readonly queue: Array<{ runId: number; options: TrainJobOptions }> = [];
   private session: RunSession | null = null;
   private readonly waiting = new Map<number, Array<(run: RunInfo) => void>>();
-  private backendReport: Promise<BackendReport> | null = null;
   private closed = false;
-  private readonly studies: StudyJobs;
 
   constructor(
     private readonly workspace: Workspace,
     private readonly options: RunManagerOptions,
   ) {
-    this.studies = new StudyJobs(workspace.dir, { launch: options.launch, ...(options.recipesDir ? { recipesDir: options.recipesDir } : {}) });
     this.endAbandonedRuns();
   }
 
@@ -74,7 +66,7 @@ export class RunManager {
       this.end(store.update(queued.id, { status: 'failed', error: message, endedAt: new Date().toISOString() }));
       throw err;
     }
-    const options: HostTrainOptions = {
+    const options: TrainJobOptions = {
       recipe,
       runDir: queued.runDir,
       ...(request.objective ? { objective: request.objective } : {}),
@@ -87,10 +79,10 @@ export class RunManager {
     return store.get(queued.id);
   }
 
-  /** The configured check; by default the engine's schema, unless $PIVOT_ENGINE_JOB makes the hosts run another engine. */
+  /** The configured check; by default the engine's schema. */
   private checkRecipe(recipe: string, objective: RunObjective | undefined): void {
     if (this.options.checkRecipe) this.options.checkRecipe(recipe, objective);
-    else if (!process.env[ENGINE_JOB_ENV]) checkRecipe(recipe, objective, this.options.recipesDir);
+    else checkRecipe(recipe, objective, this.options.recipesDir);
   }
 
   pause(id: number): RunInfo {
@@ -137,40 +129,12 @@ export class RunManager {
     });
   }
 
-  /** Exports a finished run's encoder on an engine host of its own: it neither waits for nor holds up the queue. */
-  exportEncoder(request: RunExportRequest, onProgress?: ExportProgress): Promise<EncoderExportReport> {
-    if (this.closed) return Promise.reject(new PivotError('WORKSPACE_UNAVAILABLE', 'This workspace is closing; export again once it is open.'));
-    return exportRunEncoder(this.workspace, this.options.launch, request, onProgress);
-  }
-
-  /**
-   * Runs the study on an engine host of its own (beside any training run; one study at a time): resolves with the
-   * name of its report in `<workspace>/reports/`, or null when it was cancelled.
-   */
-  startStudy(request: StudyRequest, job: string, onProgress: (update: StudyProgressUpdate) => void): Promise<string | null> {
-    if (this.closed) return Promise.reject(new PivotError('WORKSPACE_UNAVAILABLE', 'This workspace is closing; start the study again once it is open.'));
-    return this.studies.start(request, job, onProgress);
-  }
-
-  cancelStudy(job: string): Promise<null> {
-    return this.studies.cancel(job);
-  }
-
   /** The built-in recipes a run can name. */
   recipes(): RecipeInfo[] {
     return listRecipes(this.options.recipesDir);
   }
 
-  /** The backends, probed once by an engine host and then remembered; a failed probe is tried again next time. */
-  backends(): Promise<BackendReport> {
-    this.backendReport ??= probeBackends(this.options.launch).catch((err: unknown) => {
-      this.backendReport = null;
-      throw err;
-    });
-    return this.backendReport;
-  }
-
-  /** Cancels what is queued, what runs and the study, and waits until the running ones have stopped (or been stopped). */
+  /** Cancels what is queued and what runs, and waits until the running one has stopped (or been stopped). */
   async close(): Promise<void> {
     this.closed = true;
     for (const { runId } of [...this.queue]) this.cancel(runId);
@@ -179,7 +143,6 @@ export class RunManager {
       session.cancel();
       await session.finished;
     }
-    await this.studies.close();
   }
 
   private next(): void {
@@ -239,6 +202,10 @@ export class RunManager {
 
   private notHere(run: RunInfo): PivotError {
     const pid = this.workspace.runs.ownerPid(run.id);
+    // Recorded by this process but not trained by this manager: a branch of a study (StudyRuns).
+    if (pid === process.pid) {
+      return new PivotError('INVALID_REQUEST', `Run ${run.id} is a branch of a study: cancel the study (Compare tab) to stop it.`, { id: run.id });
+    }
     return new PivotError('INVALID_REQUEST', `Run ${run.id} is driven by another process (pid ${pid ?? '?'}, e.g. pivot train): control it there.`, { id: run.id, pid });
   }
 

@@ -14,7 +14,7 @@ import { reportFileMime, reportFilePath } from '../reports/report-files';
 import type { HostLauncher } from '../engine/host/engine-host';
 import { forkEngineHost } from '../engine/host/fork';
 import { dispatch } from '../ipc/dispatch';
-import { RunManager } from '../runs/run-manager';
+import { WorkspaceJobs } from '../ipc/workspace-jobs';
 import type { Workspace } from '../store/workspace';
 import { contentSecurityPolicy } from './csp';
 import { IMAGE_MIME, readStatic } from './static-files';
@@ -47,8 +47,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     const message = JSON.stringify({ event, payload } as WireMessage);
     for (const s of sockets) s.send(message);
   };
-  const runs = new RunManager(options.workspace, { launch: options.engineHost ?? (() => forkEngineHost()), emit });
-  const ctx = { workspace: options.workspace, emit, runs };
+  const jobs = new WorkspaceJobs(options.workspace, { launch: options.engineHost ?? (() => forkEngineHost()), emit });
+  const ctx = { workspace: options.workspace, emit, jobs };
 
   const server = createServer((req, res) => {
     handleHttp(req, res, options, token).catch((err: unknown) => {
@@ -83,7 +83,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     token,
     // A run in progress is cancelled first (its checkpoint kept), so the workspace can close cleanly after.
     close: async () => {
-      await runs.close();
+      await jobs.close();
       await new Promise<void>((resolveClose) => {
         for (const s of sockets) s.terminate();
         wss.close();

@@ -170,3 +170,56 @@ export interface BackendReport {
   /** What a run without `backend` would train on, and why; null if nothing is available. */
   picked: { name: string; reason: string } | null;
 }
+
+/** A run's encoder exported by `runs:export` (the engine's ExportReport; src-main/engine/host/protocol.ts checks they agree; the IPC contract re-uses it). */
+export interface EncoderExportReport {
+  /** The folder written. */
+  out: string;
+  checkpoint: string;
+  runDir: string | null;
+  stage: string | null;
+  step: number | null;
+  objective: RunObjective | null;
+  architecture: string;
+  modelType: string;
+  baseModel: string | null;
+  withProjector: boolean;
+  /** File names written into `out`. */
+  files: string[];
+  /** Of the re-loaded encoder's outputs against the run's: the export's verification (0 when bit-exact). */
+  maxRelativeError: number;
+}
+
+/** The probes `probes:start` can run on a run's encoder. */
+export const ENCODER_PROBES = ['linear', 'segmentation'] as const;
+export type EncoderProbe = (typeof ENCODER_PROBES)[number];
+
+/** A mean over seeds, its standard deviation, and how many seeds went in. */
+export interface SeedSpread {
+  mean: number;
+  std: number;
+  n: number;
+}
+
+/** A run's encoder probed by `probes:start` (the engine's probe job answers exactly this). */
+export interface EncoderProbeResult {
+  /** The encoder folder probed (the run's final checkpoint's encoder/). */
+  encoder: string;
+  /** The dataset folder it was probed on. */
+  data: string;
+  backend: string;
+  seeds: number;
+  /** Accuracy of the linear probe; `chance` is the majority class's rate, `ceiling` every test image right. */
+  linear?: { accuracy: SeedSpread; chance: number; ceiling: number };
+  /** Patch-level macro recall and mIoU of the segmentation probe, with a constant predictor's as chance. */
+  segmentation?: { macroRecall: SeedSpread; mIoU: SeedSpread; chance: { macroRecall: number; mIoU: number } };
+}
+
+/** A sweep started by `sweeps:start`, written into `<workspace>/sweeps/<name>/`. */
+export interface SweepSummary {
+  name: string;
+  /** The sweep's folder: run/, points/, sweep.json, sweep.md. */
+  out: string;
+  /** sweep.md: the table of where (if anywhere) DPO's encoder beats SFT's. */
+  markdown: string;
+}

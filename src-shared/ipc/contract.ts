@@ -17,12 +17,15 @@ import {
   ENGINE_BACKENDS,
   runStartSchema,
   type BackendReport,
+  ENCODER_PROBES,
+  type EncoderExportReport,
+  type EncoderProbeResult,
   type RecipeInfo,
   type RunEventData,
   type RunInfo,
   type RunLogPage,
   type RunMetrics,
-  type RunObjective,
+  type SweepSummary,
 } from '../domain/runs';
 import { reportNameSchema } from '../domain/report-paths';
 import type { ReportSummary, StudyReport } from '../domain/study-report';
@@ -76,28 +79,15 @@ export interface ExportResult {
   images: number;
 }
 
+export type { EncoderExportReport };
+
 /** What the file pickers are for: pairs to import, a pairs file to write, the folder of an encoder export. */
 export const PICK_PURPOSES = ['import', 'export', 'export-encoder'] as const;
 export type PickPurpose = (typeof PICK_PURPOSES)[number];
 
-/** A run's encoder exported by `runs:export` (the engine's ExportReport; src-main/engine/host/protocol.ts checks they agree). */
-export interface EncoderExportReport {
-  /** The folder written. */
-  out: string;
-  checkpoint: string;
-  runDir: string | null;
-  stage: string | null;
-  step: number | null;
-  objective: RunObjective | null;
-  architecture: string;
-  modelType: string;
-  baseModel: string | null;
-  withProjector: boolean;
-  /** File names written into `out`. */
-  files: string[];
-  /** Of the re-loaded encoder's outputs against the run's: the export's verification (0 when bit-exact). */
-  maxRelativeError: number;
-}
+
+/** A POSIX or Windows (drive or UNC) absolute path. */
+const ABSOLUTE_PATH = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
 
 /**
  * The recipe of a study started from the window: a built-in name, or the absolute path of a recipe file (a relative
@@ -107,7 +97,7 @@ const studyRecipeSchema = z
   .string()
   .trim()
   .min(1)
-  .refine((s) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(s) || (/^[\w.-]+$/.test(s) && !/\.(ya?ml|json)$/i.test(s)), {
+  .refine((s) => ABSOLUTE_PATH.test(s) || (/^[\w.-]+$/.test(s) && !/\.(ya?ml|json)$/i.test(s)), {
     message: 'Give a built-in recipe name (e.g. shapes-quick) or the absolute path of a recipe file.',
   });
 
@@ -210,6 +200,38 @@ export const contract = {
   ),
   /** Stops the running study (its engine host is killed) and removes what it had written; resolves once it has. */
   'studies:cancel': channel<null>()(z.object({ job: z.string().min(1).max(64) }).strict()),
+  /**
+   * Runs a recipe's sweep (what `pivot sweep` runs) on an engine host of its own, one at a time per workspace, into
+   * `<workspace>/sweeps/<date-time>/`; progress as `job:progress`. Resolves with its summary, or null when cancelled
+   * (`sweeps:cancel`; the folder is kept, and a sweep started on it again would skip its finished points).
+   */
+  'sweeps:start': channel<SweepSummary | null>()(
+    z
+      .object({
+        recipe: studyRecipeSchema,
+        probeSeeds: z.number().int().min(1).max(10).default(3),
+        backend: z.enum(ENGINE_BACKENDS).optional(),
+        job: z.string().min(1).max(64),
+      })
+      .strict(),
+  ),
+  'sweeps:cancel': channel<null>()(z.object({ job: z.string().min(1).max(64) }).strict()),
+  /**
+   * Probes a finished run's encoder (linear and / or segmentation probe) on an engine host of its own, on `data` or
+   * else the data the run trained on; progress as `job:progress`.
+   */
+  'probes:start': channel<EncoderProbeResult>()(
+    z
+      .object({
+        id: z.number().int().positive(),
+        data: z.string().trim().min(1).refine((s) => ABSOLUTE_PATH.test(s), { message: 'Give the absolute path of the data folder.' }).optional(),
+        probes: z.array(z.enum(ENCODER_PROBES)).min(1).max(ENCODER_PROBES.length),
+        seeds: z.number().int().min(1).max(10).default(3),
+        backend: z.enum(ENGINE_BACKENDS).optional(),
+        job: z.string().min(1).max(64),
+      })
+      .strict(),
+  ),
 } as const;
 
 export type Contract = typeof contract;

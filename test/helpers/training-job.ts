@@ -1,8 +1,11 @@
-// A test double of the training engine, run by a real engine host process ($PIVOT_ENGINE_JOB): it reads a JSON
-// "recipe" describing stages and behaviour, emits RunEvents on a timer, honours RunControl between steps like the
-// engine, writes a checkpoint file per stage (and on cancel), and can fail, or exit the process, at a given step.
+// A test double of the training engine, run by a real engine host process as its `train` job (the host's
+// `--jobs=<this file>` argument): it reads a JSON "recipe" describing stages and behaviour, emits RunEvents on a
+// timer, honours RunControl between steps like the engine, writes a checkpoint file per stage (and on cancel), and can
+// fail, or exit the process, at a given step.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { JobKind } from '../../src-main/engine/jobs/job';
+import { trainJobOptions, type TrainJobOptions } from '../../src-main/engine/jobs/train';
 import type { Objective, RunEvent, StageResult, TrainOptions, TrainResult } from '../../src-main/engine/train/api';
 
 export interface TestRecipe {
@@ -21,7 +24,12 @@ export interface TestRecipe {
   stderr?: string;
 }
 
-export async function train(options: TrainOptions): Promise<TrainResult> {
+/** The host's jobs this module replaces: `train`, with the engine's own options check. */
+export const jobs: { train: JobKind<TrainJobOptions, RunEvent, TrainResult> } = {
+  train: { cancel: 'step', options: trainJobOptions, run: (options, { control, progress }) => train({ ...options, control, onEvent: progress }) },
+};
+
+async function train(options: TrainOptions): Promise<TrainResult> {
   const recipe = JSON.parse(readFileSync(options.recipe, 'utf8')) as TestRecipe;
   const objective = options.objective ?? recipe.objective ?? 'sft';
   const emit = (event: RunEvent): void => options.onEvent?.(event);

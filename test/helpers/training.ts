@@ -8,7 +8,7 @@ import type { ToHost } from '../../src-main/engine/host/protocol';
 import type { TestRecipe } from './training-job';
 import { tempDir } from './workspace';
 
-/** The test double of the engine (see training-job.ts), for $PIVOT_ENGINE_JOB. */
+/** The test double of the engine's `train` job (see training-job.ts), for the host's `--jobs=` argument. */
 export const TRAINING_JOB = fileURLToPath(new URL('./training-job.ts', import.meta.url));
 
 /** Engine hosts that run the test double instead of the engine. */

@@ -4,19 +4,18 @@
 import { fork } from 'node:child_process';
 import { lineSplitter, type EngineHost } from './engine-host';
 import { engineHostLaunch } from './host-entry';
-import { ENGINE_JOB_ENV, type FromHost } from './protocol';
+import { JOB_MODULE_ARG, type FromHost } from './protocol';
 
 export interface ForkOptions {
-  /** A module to run instead of the engine's `train` (sets $PIVOT_ENGINE_JOB for the host). */
+  /** A module whose `jobs` the host runs instead of the registry's of the same kind (tests' doubles). */
   jobModule?: string;
 }
 
 export function forkEngineHost(options: ForkOptions = {}): EngineHost {
-  const env = { ...process.env, ...(options.jobModule ? { [ENGINE_JOB_ENV]: options.jobModule } : {}) };
-  const { entry, execArgv } = engineHostLaunch({ loadsTypeScript: env[ENGINE_JOB_ENV] !== undefined });
-  const child = fork(entry, [], {
+  // A test double is TypeScript: only the host run from source (through tsx) can load it.
+  const { entry, execArgv } = engineHostLaunch({ loadsTypeScript: options.jobModule !== undefined });
+  const child = fork(entry, options.jobModule ? [`${JOB_MODULE_ARG}${options.jobModule}`] : [], {
     execArgv,
-    env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'advanced',
   });

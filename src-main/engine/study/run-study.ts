@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { selectBackend } from '../backend/select';
 import { loadMllm } from '../models/mllm/checkpoint';
 import { shapesWorldDataset } from '../probes/image-folder';
-import type { Objective, RunEvent } from '../train';
+import type { Objective, RunEvent, TrainResult } from '../train';
 import { writeExamples } from './examples';
 import { htmlExamples } from './html-examples';
 import { seedList } from './measure-encoder';
@@ -23,7 +23,9 @@ import { trainBranches } from './train-branches';
 
 export type StudyProgress =
   | { type: 'phase'; phase: string; message: string }
-  | { type: 'train'; objective: Objective; event: RunEvent };
+  | { type: 'train'; objective: Objective; event: RunEvent }
+  /** A branch has finished training, with the engine's result (so the branch can be recorded as a run). */
+  | { type: 'trained'; objective: Objective; result: TrainResult };
 
 export interface StudyOptions {
   /** Output folder: run/, report.json, report.html. */
@@ -49,8 +51,8 @@ export interface StudyResult {
   examples: ReportExamples;
 }
 
-/** The world the run trained on: the resolved recipe's data folder, else the run's own data/. */
-function worldFolder(runDir: string): string {
+/** The world the run trained on: the resolved recipe's data folder, else the run's own data/ (the probe job reads it too). */
+export function worldFolder(runDir: string): string {
   const path = join(runDir, 'recipe.json');
   if (existsSync(path)) {
     const json = JSON.parse(readFileSync(path, 'utf8')) as { data?: { resolvedFolder?: unknown } };
@@ -72,7 +74,8 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
   const backend = await selectBackend(options.backend, { threads: options.threads });
 
   const onEvent = (objective: Objective, event: RunEvent) => options.onProgress?.({ type: 'train', objective, event });
-  const branches = await trainBranches({ recipe, runDir, backend: backend.name, lap, say: say('train'), onEvent });
+  const onTrained = (objective: Objective, result: TrainResult) => options.onProgress?.({ type: 'trained', objective, result });
+  const branches = await trainBranches({ recipe, runDir, backend: backend.name, lap, say: say('train'), onEvent, onTrained });
   await selectBackend(backend.name);
   const world = worldFolder(runDir);
   const dataset = await shapesWorldDataset(world);

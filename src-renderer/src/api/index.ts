@@ -40,6 +40,9 @@ const CHANNELS = {
   'reports:get': true,
   'studies:start': true,
   'studies:cancel': true,
+  'sweeps:start': true,
+  'sweeps:cancel': true,
+  'probes:start': true,
 } as const satisfies Record<ChannelName, true>;
 
 type DomainOf<C extends string> = C extends `${infer D}:${string}` ? D : never;

@@ -1,11 +1,11 @@
-// Long requests (`pairs:bulk`, `data:import`, `data:export`) and their progress from `job:progress` events,
-// keyed by the job id the window chose.
+// Long requests (`pairs:bulk`, `data:import`, `data:export`, `runs:export`, `probes:start`) and their progress from
+// `job:progress` events, keyed by the job id the window chose.
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Events } from '../../../src-shared/ipc/contract';
 import { newJobId, useApi } from '../api';
 
-export type JobKind = 'bulk' | 'import' | 'export';
+export type JobKind = 'bulk' | 'import' | 'export' | 'probe';
 export type JobProgress = Events['job:progress'];
 
 export interface Job {

@@ -1,9 +1,9 @@
 // Training runs in the window: the list, the selected run's metrics (history from `runs:metrics`, then live from
 // `run:event`, never polled) and log, the recipes and backends for the start form, pause / resume / cancel, and
-// exporting a finished run's encoder.
+// exporting or probing a finished run's encoder.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
-import type { BackendReport, MetricPoint, RecipeInfo, RunInfo, RunLogEntry, RunStartRequest } from '../../../src-shared/domain/runs';
+import type { BackendReport, EncoderProbeResult, MetricPoint, RecipeInfo, RunInfo, RunLogEntry, RunStartRequest } from '../../../src-shared/domain/runs';
 import type { EncoderExportReport, Events, RequestOf } from '../../../src-shared/ipc/contract';
 import { downsamplePoints } from '../../../src-shared/metrics/downsample';
 import { useApi } from '../api';
@@ -173,6 +173,11 @@ export const useTrainingStore = defineStore('training', () => {
     return jobs.run('export', (job) => api.runs.export({ ...request, job }), onStart);
   }
 
+  /** Probes a finished run's encoder (`probes:start`) as a job, like an export. */
+  function probeEncoder(request: Omit<RequestOf<'probes:start'>, 'job'>, onStart?: (job: string) => void): Promise<EncoderProbeResult> {
+    return jobs.run('probe', (job) => api.probes.start({ ...request, job }), onStart);
+  }
+
   return {
     runs,
     selectedId,
@@ -193,6 +198,7 @@ export const useTrainingStore = defineStore('training', () => {
     resume: (id: number) => control('resume', id),
     cancel: (id: number) => control('cancel', id),
     exportEncoder,
+    probeEncoder,
     applyEvent,
     applyStatus,
   };

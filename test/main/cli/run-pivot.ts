@@ -11,9 +11,12 @@ export interface PivotRun {
   done: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
-/** Starts `pivot args…`; `detached` gives it its own process group (so a test can Ctrl+C the group). */
-export function startPivot(args: string[], env: Record<string, string> = {}, detached = false): PivotRun {
-  const child = spawn(process.execPath, [`${ROOT}/bin/pivot.mjs`, ...args], {
+/**
+ * Starts `pivot args…`; `detached` gives it its own process group (so a test can Ctrl+C the group); `entry` runs
+ * another script of the same command line (given as node arguments) instead of bin/pivot.mjs.
+ */
+export function startPivot(args: string[], env: Record<string, string> = {}, detached = false, entry = [`${ROOT}/bin/pivot.mjs`]): PivotRun {
+  const child = spawn(process.execPath, [...entry, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

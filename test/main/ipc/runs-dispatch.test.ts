@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dispatch } from '../../../src-main/ipc/dispatch';
 import type { HandlerContext } from '../../../src-main/ipc/handlers';
-import { RunManager } from '../../../src-main/runs/run-manager';
+import { WorkspaceJobs } from '../../../src-main/ipc/workspace-jobs';
 import type { BackendReport, RecipeInfo, RunInfo, RunLogPage, RunMetrics } from '../../../src-shared/domain/runs';
 import type { Events, Result } from '../../../src-shared/ipc/contract';
 import { checkTestRecipe, testHost, testRecipe } from '../../helpers/training';
@@ -16,8 +16,8 @@ async function context(recipesDir = tempDir('pivot-recipes-')): Promise<{ ctx: H
   const emit = <E extends keyof Events>(e: E, p: Events[E]): void => void events.push([e, p]);
   const workspace = await workspaceWithPairs([{}, {}]);
   workspace.pairs.update(1, { status: 'accepted' });
-  const runs = new RunManager(workspace, { launch: testHost, checkRecipe: checkTestRecipe, emit, recipesDir });
-  return { ctx: { workspace, emit, runs }, events };
+  const jobs = new WorkspaceJobs(workspace, { launch: testHost, checkRecipe: checkTestRecipe, emit, recipesDir });
+  return { ctx: { workspace, emit, jobs }, events };
 }
 
 function data<T>(result: Result<unknown>): T {
@@ -41,7 +41,7 @@ describe('runs channels', () => {
     const recipe = testRecipe({ stages: [{ name: 'sft', steps: 6 }], stepMs: 2 });
     const started = data<RunInfo>(await dispatch('runs:start', { recipe, objective: 'sft', data: { filter: undefined }, name: 'first try' }, ctx));
     expect(started).toMatchObject({ id: 1, name: 'first try', objective: 'sft', data: { filter: { status: ['accepted'] } } });
-    const run = await ctx.runs!.finished(started.id);
+    const run = await ctx.jobs!.runs.finished(started.id);
     expect(run.status).toBe('completed');
 
     expect(data<RunInfo[]>(await dispatch('runs:list', {}, ctx)).map((r) => [r.id, r.status])).toEqual([[1, 'completed']]);

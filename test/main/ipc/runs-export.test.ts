@@ -11,6 +11,7 @@ import { loadVisionModel } from '../../../src-main/engine/models/hf/load-vision-
 import { dispatch } from '../../../src-main/ipc/dispatch';
 import type { HandlerContext } from '../../../src-main/ipc/handlers';
 import { RunManager } from '../../../src-main/runs/run-manager';
+import { WorkspaceJobs } from '../../../src-main/ipc/workspace-jobs';
 import { Workspace } from '../../../src-main/store/workspace';
 import type { RunInfo } from '../../../src-shared/domain/runs';
 import type { EncoderExportReport, Events, Result } from '../../../src-shared/ipc/contract';
@@ -37,11 +38,11 @@ beforeAll(async () => {
   const emit = <E extends keyof Events>(event: E, payload: Events[E]): void => {
     if (event === 'job:progress') progress.push(payload as Events['job:progress']);
   };
-  ctx = { workspace, emit, runs: new RunManager(workspace, { launch: testHost, checkRecipe: checkTestRecipe, emit }) };
+  ctx = { workspace, emit, jobs: new WorkspaceJobs(workspace, { launch: testHost, checkRecipe: checkTestRecipe, emit }) };
 }, 120_000);
 
 afterAll(async () => {
-  await ctx.runs?.close();
+  await ctx.jobs?.close();
   workspace.close();
 });
 
@@ -142,7 +143,7 @@ describe('runs:export', () => {
 
   it('exports while another run trains, on a host of its own: the training goes on meanwhile', async () => {
     const recipe = testRecipe({ stages: [{ name: 'sft', steps: 3000 }], stepMs: 10 });
-    const training = await ctx.runs!.start({ recipe, objective: 'sft' });
+    const training = await ctx.jobs!.runs.start({ recipe, objective: 'sft' });
     const stepNow = () => workspace.runs.get(training.id).progress?.step ?? 0;
     await until(() => stepNow() > 0, 'the run to report a step');
     const before = stepNow();
@@ -150,7 +151,7 @@ describe('runs:export', () => {
     expect(report.maxRelativeError).toBe(0);
     expect(workspace.runs.get(training.id).status).toBe('running');
     expect(stepNow()).toBeGreaterThan(before);
-    ctx.runs!.cancel(training.id);
-    expect((await ctx.runs!.finished(training.id)).status).toBe('cancelled');
+    ctx.jobs!.runs.cancel(training.id);
+    expect((await ctx.jobs!.runs.finished(training.id)).status).toBe('cancelled');
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 // `studies:start` / `studies:cancel` through dispatch, as both transports call them, on a scripted engine host (the
-// real host job is test/main/engine/host/study-host.test.ts): bad requests refused with zod's or the recipe's words,
+// real host job is test/main/engine-jobs/study-job.test.ts): bad requests refused with zod's or the recipe's words,
 // the study's phases as job:progress, its report moved from reports-in-progress/ into reports/ with its paths
 // re-pointed, one study at a time, and a cancelled or failed study leaving no folder behind.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -7,25 +7,30 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { EngineHost, HostLauncher } from '../../../src-main/engine/host/engine-host';
-import type { FromHost, HostStudyOptions } from '../../../src-main/engine/host/protocol';
+import type { FromHost } from '../../../src-main/engine/host/protocol';
+import type { StudyJobOptions } from '../../../src-main/engine/jobs/study';
 import { dispatch } from '../../../src-main/ipc/dispatch';
 import type { HandlerContext } from '../../../src-main/ipc/handlers';
+import { WorkspaceJobs } from '../../../src-main/ipc/workspace-jobs';
 import { StudyJobs } from '../../../src-main/reports/study-jobs';
 import { RECIPES_DIR } from '../../../src-main/runs/recipes';
-import { RunManager } from '../../../src-main/runs/run-manager';
 import { Workspace } from '../../../src-main/store/workspace';
 import type { ReportSummary, StudyReport } from '../../../src-shared/domain/study-report';
+import type { RunInfo, RunLogPage, RunMetrics } from '../../../src-shared/domain/runs';
 import type { Events, Result } from '../../../src-shared/ipc/contract';
 import { until } from '../../helpers/training';
 import { tempDir } from '../../helpers/workspace';
 
-/** What the scripted host does with its study: `finish` writes a report and answers; `hang` trains until killed. */
-type Script = 'finish' | 'hang' | 'fail';
+/**
+ * What the scripted host does with its study: `finish` writes a report and answers; `hang` trains until killed;
+ * `fail` fails while training, `fail-measuring` once the sft branch has trained.
+ */
+type Script = 'finish' | 'hang' | 'fail' | 'fail-measuring';
 
 /** An in-process EngineHost that plays a study: the messages a real host sends, in its order, and a kill that ends it. */
-function scriptedHost(script: Script, started: HostStudyOptions[] = []): HostLauncher {
+function scriptedHost(script: Script, started: StudyJobOptions[] = []): HostLauncher {
   return () => {
-    const messages: Array<(m: FromHost) => void> = [];
+    const messages: Array<(m: FromHost<'study'>) => void> = [];
     const exits: Array<(code: number | null, signal: string | null) => void> = [];
     let ended = false;
     const end = (code: number | null, signal: string | null) => {
@@ -33,36 +38,46 @@ function scriptedHost(script: Script, started: HostStudyOptions[] = []): HostLau
       ended = true;
       setTimeout(() => exits.forEach((l) => l(code, signal)), 1);
     };
-    const say = (m: FromHost) => {
+    const say = (m: FromHost<'study'>) => {
       if (!ended) messages.forEach((l) => l(m));
     };
-    const play = async (options: HostStudyOptions) => {
+    const play = async (options: StudyJobOptions) => {
       started.push(options);
       const runDir = join(options.out, 'run');
-      say({ type: 'study-progress', progress: { type: 'phase', phase: 'train', message: `Training the sft branch of shapes-quick in ${runDir}` } });
-      say({ type: 'study-progress', progress: { type: 'train', objective: 'sft', event: { type: 'stage', stage: 'align', index: 1, of: 2, totalSteps: 4 } } });
+      say({ type: 'progress', progress: { type: 'phase', phase: 'train', message: `Training the sft branch of shapes-quick in ${runDir}` } });
+      say({ type: 'progress', progress: { type: 'train', objective: 'sft', event: { type: 'stage', stage: 'align', index: 1, of: 2, totalSteps: 4 } } });
       for (const step of [1, 2, 3, 4]) {
-        say({ type: 'study-progress', progress: { type: 'train', objective: 'sft', event: { type: 'metrics', stage: 'align', step, totalSteps: 4, epoch: 0, elapsedMs: step, values: { loss: 1 / step } } } });
+        say({ type: 'progress', progress: { type: 'train', objective: 'sft', event: { type: 'metrics', stage: 'align', step, totalSteps: 4, epoch: 0, elapsedMs: step, values: { loss: 1 / step } } } });
       }
-      mkdirSync(join(runDir, 'checkpoints', 'align-4'), { recursive: true });
-      writeFileSync(join(runDir, 'checkpoints', 'align-4', 'mllm.json'), '{}');
+      const checkpoint = join(runDir, 'checkpoints', 'align-4');
+      mkdirSync(checkpoint, { recursive: true });
+      writeFileSync(join(checkpoint, 'mllm.json'), '{}');
+      say({ type: 'progress', progress: { type: 'train', objective: 'sft', event: { type: 'checkpoint', stage: 'align', step: 4, path: checkpoint } } });
       if (script === 'hang') return;
+      const stages = [{ name: 'align', steps: 4, finalLoss: 0.25, checkpoint }];
+      if (script !== 'fail') {
+        say({ type: 'progress', progress: { type: 'trained', objective: 'sft', result: { runDir, backend: 'wasm', objective: 'sft', stages, finalCheckpoint: checkpoint, cancelled: false } } });
+      }
+      if (script === 'fail-measuring') {
+        say({ type: 'failed', error: { code: 'INTERNAL', message: 'the measurement failed' } });
+        return end(0, null);
+      }
       if (script === 'fail') {
         say({ type: 'failed', error: { code: 'INVALID_REQUEST', message: 'loss is NaN at step 3 of align' } });
         return end(0, null);
       }
-      say({ type: 'study-progress', progress: { type: 'phase', phase: 'measure', message: 'Measuring the original encoder: linear probe, segmentation probe, alignment' } });
+      say({ type: 'progress', progress: { type: 'phase', phase: 'measure', message: 'Measuring the original encoder: linear probe, segmentation probe, alignment' } });
       writeFileSync(join(options.out, 'report.json'), JSON.stringify(studyReport(options.out)));
       writeFileSync(join(options.out, 'report.html'), `<p>Report in ${options.out}</p>`);
-      say({ type: 'studied', out: options.out, totalMs: 1234 });
+      say({ type: 'done', result: { out: options.out, totalMs: 1234 } });
       end(0, null);
     };
     const host: EngineHost = {
       pid: 1,
       send: (message) => {
-        if (message.type === 'study') setTimeout(() => void play(message.options), 1);
+        if (message.type === 'job' && message.kind === 'study') setTimeout(() => void play(message.options), 1);
       },
-      onMessage: (l) => void messages.push(l),
+      onMessage: (l) => void messages.push(l as (m: FromHost<'study'>) => void),
       onOutput: () => undefined,
       onExit: (l) => void exits.push(l),
       kill: () => end(null, 'SIGKILL'),
@@ -82,22 +97,22 @@ function studyReport(out: string): Record<string, unknown> {
 }
 
 let workspace: Workspace | null = null;
-let runs: RunManager | null = null;
+let jobs: WorkspaceJobs | null = null;
 afterEach(async () => {
-  await runs?.close();
+  await jobs?.close();
   workspace?.close();
-  runs = null;
+  jobs = null;
   workspace = null;
 });
 
-function context(script: Script, started: HostStudyOptions[] = []): { ctx: HandlerContext; progress: Array<Events['job:progress']> } {
+function context(script: Script, started: StudyJobOptions[] = []): { ctx: HandlerContext; progress: Array<Events['job:progress']> } {
   workspace = Workspace.open(tempDir('pivot-studies-'));
   const progress: Array<Events['job:progress']> = [];
   const emit = <E extends keyof Events>(event: E, payload: Events[E]): void => {
     if (event === 'job:progress') progress.push(payload as Events['job:progress']);
   };
-  runs = new RunManager(workspace, { launch: scriptedHost(script, started), emit });
-  return { ctx: { workspace, emit, runs }, progress };
+  jobs = new WorkspaceJobs(workspace, { launch: scriptedHost(script, started), emit });
+  return { ctx: { workspace, emit, jobs }, progress };
 }
 
 function data<T>(result: Result<unknown>): T {
@@ -145,7 +160,7 @@ describe('studies:start', () => {
   });
 
   it('runs the study on a host, reports its phases, and files the report under reports/ with its paths re-pointed', async () => {
-    const started: HostStudyOptions[] = [];
+    const started: StudyJobOptions[] = [];
     const { ctx, progress } = context('finish', started);
     const name = data<string>(await dispatch('studies:start', { recipe: 'shapes-quick', quick: true, seeds: 2, backend: 'wasm', job: 'study-7' }, ctx));
     expect(name).toMatch(/^\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d$/);
@@ -174,6 +189,65 @@ describe('studies:start', () => {
     expect(report).toMatchObject({
       out: final, runDir: join(final, 'run'), files: { json: join(final, 'report.json'), html: join(final, 'report.html') },
       encoders: { sft: { checkpoint: join(final, 'run', 'checkpoints', 'sft-8'), encoder: join(final, 'run', 'checkpoints', 'sft-8', 'encoder') } },
+    });
+  });
+
+  it("records the study's trainings as runs of the workspace, named after the report, with their metrics and result", async () => {
+    const { ctx } = context('finish');
+    const name = data<string>(await dispatch('studies:start', { recipe: 'shapes-quick', quick: true, seeds: 1, backend: 'wasm', job: 'study-4' }, ctx));
+    const final = join(ctx.workspace.dir, 'reports', name);
+    const runs = data<RunInfo[]>(await dispatch('runs:list', {}, ctx));
+    expect(runs).toEqual([expect.objectContaining({
+      id: 1, name: `study ${name} · sft`, recipe: 'shapes-quick', objective: 'sft', backend: 'wasm', status: 'completed', error: null,
+      progress: { stage: 'align', stageNumber: 1, stages: 2, step: 4, totalSteps: 4 },
+      // The result names the checkpoint where the report was filed, not the folder it was written in.
+      result: expect.objectContaining({ finalCheckpoint: join(final, 'run', 'checkpoints', 'align-4'), stages: [expect.objectContaining({ name: 'align', steps: 4 })] }),
+    })]);
+    expect(data<RunMetrics>(await dispatch('runs:metrics', { id: 1, maxPoints: 10 }, ctx)).total).toBe(4);
+    const log = data<RunLogPage>(await dispatch('runs:logs', { id: 1 }, ctx)).entries.map((e) => e.message);
+    const partial = join(ctx.workspace.dir, 'reports-in-progress', name);
+    expect(log).toEqual([
+      'Stage 1/2: align (4 steps)',
+      `Checkpoint of align at step 4: ${join(partial, 'run', 'checkpoints', 'align-4')}`,
+      `Completed: ${join(partial, 'run', 'checkpoints', 'align-4')}`,
+      `The study's report ${name} is filed in ${final}: the checkpoints above are now there.`,
+    ]);
+  });
+
+  it("ends the run of a branch a cancelled or failed study was training: cancelled, or failed with the engine's error", async () => {
+    const hung = context('hang');
+    const first = dispatch('studies:start', { recipe: 'shapes-quick', job: 'study-5' }, hung.ctx);
+    await until(() => hung.progress.some((p) => p.label.endsWith('step 4 / 4')), 'the study to train');
+    expect(data<RunInfo[]>(await dispatch('runs:list', {}, hung.ctx))).toEqual([expect.objectContaining({ status: 'running' })]);
+    // The window's pause / cancel of such a run points at the study, which drives it.
+    expect(await dispatch('runs:cancel', { id: 1 }, hung.ctx)).toEqual({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', message: 'Run 1 is a branch of a study: cancel the study (Compare tab) to stop it.', details: { id: 1 } },
+    });
+    await dispatch('studies:cancel', { job: 'study-5' }, hung.ctx);
+    await first;
+    expect(data<RunInfo[]>(await dispatch('runs:list', {}, hung.ctx))).toEqual([
+      expect.objectContaining({ status: 'cancelled', error: 'The study was cancelled while this branch trained.', result: null }),
+    ]);
+    await jobs?.close();
+    hung.ctx.workspace.close();
+
+    const failing = context('fail');
+    await dispatch('studies:start', { recipe: 'shapes-quick', job: 'study-6' }, failing.ctx);
+    expect(data<RunInfo[]>(await dispatch('runs:list', {}, failing.ctx))).toEqual([
+      expect.objectContaining({ status: 'failed', error: 'loss is NaN at step 3 of align', result: null }),
+    ]);
+  });
+
+  it('keeps a finished branch of a study that then failed, saying its checkpoints were removed with the study', async () => {
+    const { ctx } = context('fail-measuring');
+    const started = await dispatch('studies:start', { recipe: 'shapes-quick', job: 'study-8' }, ctx);
+    expect(started).toMatchObject({ ok: false, error: { message: 'the measurement failed' } });
+    expect(data<RunInfo[]>(await dispatch('runs:list', {}, ctx))).toEqual([expect.objectContaining({ status: 'completed', error: null })]);
+    const log = data<RunLogPage>(await dispatch('runs:logs', { id: 1 }, ctx)).entries;
+    expect(log.at(-1)).toMatchObject({
+      level: 'warn',
+      message: expect.stringMatching(/^The study ended without a report and its folder .*reports-in-progress.* was removed, with this run's checkpoints\.$/),
     });
   });
 

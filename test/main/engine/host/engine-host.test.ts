@@ -1,31 +1,32 @@
 // The engine host as a real child process (child_process.fork of entry.ts under tsx) running the engine's test
-// double: events arrive in order, pause holds the steps until resume, cancel ends the job with its checkpoint.
+// double as its `train` job: events arrive in order, pause holds the steps until resume, cancel ends the job with its
+// checkpoint; options the kind's schema refuses, and unknown kinds, are answered with failed.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EngineHost } from '../../../../src-main/engine/host/engine-host';
-import type { FromHost } from '../../../../src-main/engine/host/protocol';
+import type { FromHost, ToHost } from '../../../../src-main/engine/host/protocol';
 import type { RunEvent, TrainResult } from '../../../../src-main/engine/train/api';
 import { testHost, testRecipe, until } from '../../../helpers/training';
 import { tempDir } from '../../../helpers/workspace';
 
 interface Recorded {
   host: EngineHost;
-  messages: FromHost[];
+  messages: FromHost<'train'>[];
   exit: Promise<{ code: number | null; signal: string | null }>;
 }
 
 function startJob(recipe: string, runDir = tempDir('pivot-run-')): Recorded {
   const host = testHost();
-  const messages: FromHost[] = [];
-  host.onMessage((m) => messages.push(m));
+  const messages: FromHost<'train'>[] = [];
+  host.onMessage((m) => messages.push(m as FromHost<'train'>));
   const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) => host.onExit((code, signal) => resolve({ code, signal })));
-  host.send({ type: 'start', options: { recipe, runDir, objective: 'dpo' } });
+  host.send({ type: 'job', kind: 'train', options: { recipe, runDir, objective: 'dpo' } });
   return { host, messages, exit };
 }
 
-const events = (messages: FromHost[]): RunEvent[] => messages.flatMap((m) => (m.type === 'event' ? [m.event] : []));
-const steps = (messages: FromHost[]): number[] => events(messages).flatMap((e) => (e.type === 'metrics' ? [e.step] : []));
+const events = (messages: FromHost<'train'>[]): RunEvent[] => messages.flatMap((m) => (m.type === 'progress' ? [m.progress] : []));
+const steps = (messages: FromHost<'train'>[]): number[] => events(messages).flatMap((e) => (e.type === 'metrics' ? [e.step] : []));
 
 describe('the engine host process', () => {
   it('runs the job and delivers its events in order, then done, then exits 0', async () => {
@@ -71,11 +72,34 @@ describe('the engine host process', () => {
     host.send({ type: 'pause' });
     host.send({ type: 'cancel' });
     expect(await exit).toEqual({ code: 0, signal: null });
-    const done = messages.at(-1) as Extract<FromHost, { type: 'done' }>;
+    const done = messages.at(-1) as Extract<FromHost<'train'>, { type: 'done' }>;
     expect(done.type).toBe('done');
     expect(done.result.cancelled).toBe(true);
     expect(done.result.stages[0]!.steps).toBe(steps(messages).length);
     expect(existsSync(join(done.result.finalCheckpoint, 'state.json'))).toBe(true);
     expect(messages.filter((m) => m.type === 'state').map((m) => (m as { state: string }).state)).toEqual(['paused', 'stopping']);
+  });
+
+  it("refuses options the kind's schema does not accept, before running anything", async () => {
+    const host = testHost();
+    const messages: FromHost[] = [];
+    host.onMessage((m) => messages.push(m));
+    const exit = new Promise<number | null>((resolve) => host.onExit((code) => resolve(code)));
+    host.send({ type: 'job', kind: 'train', options: { recipe: '', runDir: tempDir('pivot-run-'), threads: 0 } } as ToHost);
+    expect(await exit).toBe(0);
+    expect(messages).toEqual([{
+      type: 'failed',
+      error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/^The train job was sent options it cannot run: recipe: .*; threads: /) },
+    }]);
+  });
+
+  it('answers a kind it does not know with failed', async () => {
+    const host = testHost();
+    const messages: FromHost[] = [];
+    host.onMessage((m) => messages.push(m));
+    const exit = new Promise<number | null>((resolve) => host.onExit((code) => resolve(code)));
+    host.send({ type: 'job', kind: 'juggle', options: {} } as unknown as ToHost);
+    expect(await exit).toBe(0);
+    expect(messages).toEqual([{ type: 'failed', error: { code: 'INTERNAL', message: 'The engine host has no job of kind "juggle".' } }]);
   });
 });

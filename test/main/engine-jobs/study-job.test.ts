@@ -1,22 +1,27 @@
-// The study as an engine host job: a real forked host runs runStudy on shapes-quick and streams its phases and
-// training events; cancelling kills the host mid-training and says so; a host that dies is reported with its output.
+// The `study` job through main's engine-job client: a real forked host runs runStudy on shapes-quick and streams its
+// phases and training events; cancelling kills the host mid-training and says so.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { StudyProgress } from '../../../../src-main/engine/study/run-study';
-import { forkEngineHost } from '../../../../src-main/engine/host/fork';
-import { studyInHost } from '../../../../src-main/engine/host/study-in-host';
-import { dyingHost } from '../../../helpers/training';
-import { tempDir } from '../../../helpers/workspace';
+import type { StudyProgress } from '../../../src-main/engine/study/run-study';
+import { forkEngineHost } from '../../../src-main/engine/host/fork';
+import type { StudyJobOptions } from '../../../src-main/engine/jobs/study';
+import { startEngineJob } from '../../../src-main/engine-jobs/engine-job';
+import { tempDir } from '../../helpers/workspace';
 
-describe('the study job on an engine host', () => {
+/** The study on a forked host. */
+function studyInHost(options: StudyJobOptions, onProgress: (p: StudyProgress) => void) {
+  return startEngineJob(() => forkEngineHost(), 'study', options, { onProgress, during: 'before the study finished' });
+}
+
+describe('the study job', () => {
   it('runs shapes-quick in a forked host: phases in order, both branches trained, the report written', async () => {
     const out = join(tempDir('pivot-study-host-'), 'report');
     const progress: StudyProgress[] = [];
-    const study = studyInHost(() => forkEngineHost(), { out, recipe: 'shapes-quick', quick: true, seeds: 1, backend: 'wasm' }, (p) => progress.push(p));
-    const outcome = await study.finished;
-    expect(outcome).toMatchObject({ status: 'completed', out });
-    expect((outcome as { totalMs: number }).totalMs).toBeGreaterThan(0);
+    const study = studyInHost({ out, recipe: 'shapes-quick', quick: true, seeds: 1, backend: 'wasm' }, (p) => progress.push(p));
+    const end = await study.ended;
+    expect(end).toMatchObject({ type: 'done', result: { out } });
+    expect((end as { result: { totalMs: number } }).result.totalMs).toBeGreaterThan(0);
 
     const phases = progress.filter((p) => p.type === 'phase').map((p) => p.phase);
     expect(phases).toEqual(['train', 'train', 'measure', 'measure', 'measure', 'gradcam', 'qa']);
@@ -36,21 +41,12 @@ describe('the study job on an engine host', () => {
   it('cancels by killing the host mid-training: resolves cancelled, reports nothing after', async () => {
     const out = join(tempDir('pivot-study-host-'), 'report');
     const progress: StudyProgress[] = [];
-    const study = studyInHost(() => forkEngineHost(), { out, recipe: 'shapes-quick', quick: true, seeds: 1, backend: 'wasm' }, (p) => {
+    const study = studyInHost({ out, recipe: 'shapes-quick', quick: true, seeds: 1, backend: 'wasm' }, (p) => {
       progress.push(p);
       if (p.type === 'train' && p.event.type === 'metrics') study.cancel();
     });
-    expect(await study.finished).toEqual({ status: 'cancelled' });
+    expect(await study.ended).toEqual({ type: 'cancelled', killed: 'request' });
     expect(progress.filter((p) => p.type === 'train' && p.event.type === 'metrics')).toHaveLength(1);
     expect(existsSync(join(out, 'report.json'))).toBe(false);
   }, 60_000);
-
-  it('says how a host that died without reporting ended, with its last output', async () => {
-    const { host: dying, sent } = dyingHost();
-    await expect(studyInHost(() => dying, { out: '/nowhere', recipe: 'shapes-quick', seeds: 1 }).finished).rejects.toMatchObject({
-      code: 'INTERNAL',
-      message: 'The engine host ended (signal SIGKILL) before the study finished; no report was written.\nFATAL ERROR: Reached heap limit',
-    });
-    expect(sent).toEqual([{ type: 'study', options: { out: '/nowhere', recipe: 'shapes-quick', seeds: 1 } }]);
-  });
 });
