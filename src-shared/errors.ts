@@ -11,6 +11,10 @@ export const ERROR_CODES = {
   PATH_OUTSIDE_FOLDER: { retryable: false },
   FILE_UNREADABLE: { retryable: false },
   NOTHING_TO_UNDO: { retryable: false },
+  INVALID_CONFIG: { retryable: false },
+  INVALID_DATA: { retryable: false },
+  CHECKPOINT_INCOMPATIBLE: { retryable: false },
+  TRAINING_DIVERGED: { retryable: false },
   /** A device had no room for a tensor: details name the sizes asked for and free. */
   OUT_OF_MEMORY: { retryable: false },
   INTERNAL: { retryable: true },

@@ -5,14 +5,15 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { selectBackend } from '../backend/select';
 import { captionsFromPairs, readDataset } from '../data/batches';
-import { hashWords } from '../data/shapes/rng';
+import { hashWords, seedWords } from '../random';
 import { shapesTokenizerText } from '../data/shapes/tokenizer';
 import { createPresetMllm, createPretrainedMllm, readTokenizerFiles } from '../models/mllm/build';
 import type { Mllm } from '../models/mllm/model';
 import { loadMllm } from '../models/mllm/checkpoint';
 import type { StageResult, TrainOptions, TrainResult } from './api';
 import { modelRejectedItems, planBranchRejections } from './branch-rejections';
-import { loadTrainingCheckpoint, readRunState, type RunState } from './checkpoints';
+import { loadTrainingCheckpoint } from './checkpoints';
+import { readRunState, type RunState } from './run-folder/state';
 import { loadRecipe, pipelineFor, type Recipe, type Stage } from './recipe';
 import { datasetFolder, prepareStageItems } from './run-data';
 import { RunLog } from './run-log';
@@ -24,7 +25,7 @@ export { loadRecipe, pipelineFor, builtInRecipeNames, type Recipe, type Stage, t
 
 /** Seeds a stage's shuffling from the recipe's seed and the stage's name (so adding a stage moves no other). */
 export function stageSeed(seed: number, stage: string): number {
-  return hashWords([seed >>> 0, Math.floor(seed / 4294967296) >>> 0, ...Array.from(stage, (c) => c.codePointAt(0) as number)]);
+  return hashWords([...seedWords(seed), ...Array.from(stage, (c) => c.codePointAt(0) as number)]);
 }
 
 /**
@@ -46,7 +47,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const log = new RunLog(runDir, options.onEvent);
   const dataFolder = await datasetFolder(recipe, options.data, runDir, log);
   await checkAndRecordRecipe(runDir, state, recipe, pipeline, dataFolder);
-  log.keepCheckpointed(state);
+  await log.keepCheckpointed(state);
   log.info(`Training on ${backend.name} (${backend.reason}).`);
   let dataset = readDataset(dataFolder);
   if (dataset.captions.length === 0 && pipeline.some((stage) => stage.kind === 'caption')) {
