@@ -5,9 +5,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { PivotError } from '../../../src-shared/errors';
 import { MLLM_CONFIG_FILE } from '../models/mllm/config';
 import type { Objective } from '../train/api';
-import { readRunManifest, type RunManifest } from '../train/run-folder/manifest';
-import { readRunState, STATE_FILE, type RunState } from '../train/run-folder/state';
-import { readTrainerState } from '../train/run-folder/trainer-state';
+import { readRunManifest, type RunManifest } from '../run-folder/manifest';
+import { readRunState, STATE_FILE, type RunState } from '../run-folder/state';
+import { readTrainerState } from '../run-folder/trainer-state';
 
 export interface ExportSource {
   /** Absolute path of the MLLM checkpoint folder. */

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PivotError } from '../../../src-shared/errors';
 import { writeFileAtomic } from '../io/atomic-write';
-import { readMetrics } from '../train/run-folder/metrics';
+import { readMetrics } from '../run-folder/metrics';
 import type { Stage } from '../train';
 import type { SweepPoint } from './grid';
 import type { Measurements } from './measure';

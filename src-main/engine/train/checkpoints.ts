@@ -6,7 +6,7 @@ import { SafetensorsFile, writeSafetensorsAtomic, type TensorSource, type Tensor
 import { loadMllm, saveMllm } from '../models/mllm/checkpoint';
 import type { Mllm } from '../models/mllm/model';
 import type { AdamW } from './adamw';
-import { readTrainerState, writeTrainerState, type TrainerState } from './run-folder/trainer-state';
+import { readTrainerState, writeTrainerState, type TrainerState } from '../run-folder/trainer-state';
 
 export const OPTIMIZER_FILE = 'optimizer.safetensors';
 

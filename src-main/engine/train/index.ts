@@ -4,16 +4,17 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { selectBackend } from '../backend/select';
+import { modelRejectedItems, planBranchRejections } from '../eval/branch-rejections';
 import { captionsFromPairs, readDataset } from '../data/batches';
 import { hashWords, seedWords } from '../random';
 import { shapesTokenizerText } from '../data/shapes/tokenizer';
 import { createPresetMllm, createPretrainedMllm, readTokenizerFiles } from '../models/mllm/build';
 import type { Mllm } from '../models/mllm/model';
+import { objectiveOf } from '../objectives';
 import { loadMllm } from '../models/mllm/checkpoint';
 import type { StageResult, TrainOptions, TrainResult } from './api';
-import { modelRejectedItems, planBranchRejections } from './branch-rejections';
 import { loadTrainingCheckpoint } from './checkpoints';
-import { readRunState, type RunState } from './run-folder/state';
+import { readRunState, type RunState } from '../run-folder/state';
 import { loadRecipe, pipelineFor, type Recipe, type Stage } from './recipe';
 import { datasetFolder, prepareStageItems } from './run-data';
 import { RunLog } from './run-log';
@@ -50,7 +51,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   await log.keepCheckpointed(state);
   log.info(`Training on ${backend.name} (${backend.reason}).`);
   let dataset = readDataset(dataFolder);
-  if (dataset.captions.length === 0 && pipeline.some((stage) => stage.kind === 'caption')) {
+  if (dataset.captions.length === 0 && pipeline.some((stage) => objectiveOf(stage.kind).readsCaptions)) {
     log.warn(`${dataFolder} has no captions.jsonl: the caption stages align on each pair's question and chosen answer instead.`);
     dataset = captionsFromPairs(dataset);
   }
@@ -81,14 +82,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     // Everything about the data is checked before the first step, for every stage still to run.
     const { items, images } = await prepareStageItems(pipeline.slice(first), dataset, model, recipe);
     const branch = pipeline[pipeline.length - 1] as Stage;
-    const rejections = branch.rejections === 'model' ? planBranchRejections(branch, dataset, model, recipe, runDir) : null;
+    const rejections = branch.rejections === 'model' ? planBranchRejections(branch, dataset, model, { source: recipe.source, ...recipe.data }, runDir) : null;
     for (let index = first; index < pipeline.length; index++) {
       const stage = pipeline[index] as (typeof pipeline)[number];
       // Only a checkpoint of this very stage continues it; one of the previous stage is just its starting point.
       const own = index === first && running !== undefined && loaded.trainer?.stage === stage.name;
       // The base model answers when the branch starts: the model in hand, unless it already holds branch steps.
       const base = { model: own ? null : model, checkpoint: startCheckpoint, open: () => (startCheckpoint !== null ? loadMllm(join(runDir, startCheckpoint)) : freshModel(recipe, dataFolder, log)) };
-      const stageItems = rejections?.stage === stage ? await modelRejectedItems(rejections, base, log) : (items.get(stage.name) ?? []);
+      const stageItems = rejections?.stage === stage ? await modelRejectedItems(rejections, base, (message) => log.info(message)) : (items.get(stage.name) ?? []);
       const resume = own && loaded.trainer && loaded.optimizer ? { trainer: loaded.trainer, optimizer: loaded.optimizer } : null;
       if (resume) log.info(`Resuming stage ${stage.name} at step ${resume.trainer.step} from ${running?.checkpoint}.`);
       const plan = stagePlan(stage, stageItems.length);

@@ -1,8 +1,8 @@
 // What a run tells the outside: every RunEvent goes to the listener, and every metrics event is also appended
 // to `metrics.jsonl`, from which charts can be redrawn after the fact.
 import type { RunEvent } from './api';
-import { appendMetrics, readMetrics, writeMetrics } from './run-folder/metrics';
-import type { RunState } from './run-folder/state';
+import { appendMetrics, readMetrics, writeMetrics } from '../run-folder/metrics';
+import type { RunState } from '../run-folder/state';
 
 export class RunLog {
   constructor(private readonly runDir: string, private readonly listener?: (event: RunEvent) => void) {}

@@ -2,8 +2,8 @@
 // (`recipe.json`) on everything its checkpoints depend on; it then records its stages there.
 import { PivotError } from '../../../src-shared/errors';
 import type { Recipe, Stage } from './recipe';
-import { readRunManifest, writeRunManifest } from './run-folder/manifest';
-import type { RunState } from './run-folder/state';
+import { readRunManifest, writeRunManifest } from '../run-folder/manifest';
+import type { RunState } from '../run-folder/state';
 
 /**
  * Throws when the folder's checkpoints were made with a different model, data, seed or stage settings than

@@ -2,10 +2,10 @@
 // there by name. A later `train` in the same folder compares itself with it; an export reads the stages' kinds.
 import { join } from 'node:path';
 import { z } from 'zod';
-import { STAGE_KINDS } from '../../data/batches/examples';
-import { MLLM_PARTS } from '../../models/mllm/parts';
-import { MLLM_PRESET_NAMES } from '../../models/mllm/presets';
-import type { Recipe, Stage } from '../recipe';
+import { STAGE_KINDS } from '../objectives/kinds';
+import { MLLM_PARTS } from '../models/mllm/parts';
+import { MLLM_PRESET_NAMES } from '../models/mllm/presets';
+import type { Recipe, Stage } from '../train/recipe';
 import { readJsonFile, writeJsonFile } from './json-file';
 
 export const RUN_RECIPE_FILE = 'recipe.json';

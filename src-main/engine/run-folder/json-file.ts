@@ -2,8 +2,8 @@
 // content does not fit, is an INVALID_DATA error naming the file and the field, never a value cast on faith.
 import { existsSync, readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { PivotError } from '../../../../src-shared/errors';
-import { writeFileAtomic } from '../../io/atomic-write';
+import { PivotError } from '../../../src-shared/errors';
+import { writeFileAtomic } from '../io/atomic-write';
 
 /** Details of an INVALID_DATA error about a run-folder file. */
 export interface InvalidFileDetails {

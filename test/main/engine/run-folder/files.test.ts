@@ -4,11 +4,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readMetrics, writeMetrics, type MetricsLine } from '../../../../../src-main/engine/train/run-folder/metrics';
-import { readRunManifest, RUN_RECIPE_FILE } from '../../../../../src-main/engine/train/run-folder/manifest';
-import { readRunState, STATE_FILE, writeRunState } from '../../../../../src-main/engine/train/run-folder/state';
-import { readTrainerState, TRAINER_STATE_FILE } from '../../../../../src-main/engine/train/run-folder/trainer-state';
-import { PivotError } from '../../../../../src-shared/errors';
+import { readMetrics, writeMetrics, type MetricsLine } from '../../../../src-main/engine/run-folder/metrics';
+import { readRunManifest, RUN_RECIPE_FILE } from '../../../../src-main/engine/run-folder/manifest';
+import { readRunState, STATE_FILE, writeRunState } from '../../../../src-main/engine/run-folder/state';
+import { readTrainerState, TRAINER_STATE_FILE } from '../../../../src-main/engine/run-folder/trainer-state';
+import { PivotError } from '../../../../src-shared/errors';
 
 const runDir = () => mkdtempSync(join(tmpdir(), 'pivot-run-folder-'));
 

@@ -3,7 +3,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../../io/atomic-write';
+import { writeFileAtomic } from '../io/atomic-write';
 import { parseJsonText } from './json-file';
 
 export const METRICS_FILE = 'metrics.jsonl';

@@ -2,13 +2,16 @@
 // the reference, so no frozen copy of the model is kept — and cached in memory and in `ref_logps.json`, so a
 // resumed run never recomputes them (TRL #2423: users precompute them for the same reason).
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { PivotError } from '../../../src-shared/errors';
 import * as tf from '../backend/tf';
 import { collate, stepMicroBatches, type StageItem, type StepPlan } from '../data/batches';
 import type { ImageCache } from '../data/batches/images';
+import { loadMllm } from '../models/mllm/checkpoint';
 import type { Mllm } from '../models/mllm/model';
-import { sequenceLogpsOf } from './objective-steps';
-import { readReferenceLogpsFile, writeReferenceLogpsFile, type ReferenceLogpsFile } from './run-folder/reference-logps';
+import { readReferenceLogpsFile, writeReferenceLogpsFile, type ReferenceLogpsFile } from '../run-folder/reference-logps';
+import { sequenceLogpsOf } from './logProbs';
+import type { ObjectiveContext } from './stage-objective';
 
 /** Summed answer-token log-probs of every item under the reference, in item order. */
 export interface ReferenceLogps {
@@ -79,4 +82,31 @@ export function computeReferenceLogps(model: Mllm, items: readonly StageItem[], 
     }
   }
   return { chosen, rejected };
+}
+
+/** The stage's reference log-probs: from the cache, or computed from the stage's starting weights and cached. */
+export async function referenceLogpsFor(context: ObjectiveContext): Promise<ReferenceLogps> {
+  const { runDir, stage, items, images, seed, plan, info } = context;
+  const key = { stage: stage.name, startCheckpoint: context.startCheckpoint ?? 'initialisation', keys: items.map((item) => item.key), content: itemsContentHash(items) };
+  const cached = readReferenceCache(runDir, key);
+  if (cached) {
+    info(`Stage ${stage.name}: reference log-probs of ${items.length} pairs read from the cache.`);
+    return cached;
+  }
+  let model = context.model;
+  if (context.resumeCheckpoint !== null) {
+    // The policy has moved since the stage began; the reference is the model the stage started from.
+    if (context.startCheckpoint === null) {
+      throw new Error(`Stage "${stage.name}": ref_logps.json is missing and the stage started from a fresh model that no checkpoint holds; start the run in a new folder.`);
+    }
+    model = await loadMllm(join(runDir, context.startCheckpoint));
+  }
+  try {
+    const logps = computeReferenceLogps(model, items, plan, seed, images);
+    await writeReferenceCache(runDir, key, logps);
+    info(`Stage ${stage.name}: reference log-probs of ${items.length} pairs computed once and cached.`);
+    return logps;
+  } finally {
+    if (model !== context.model) model.dispose();
+  }
 }
