@@ -1,13 +1,11 @@
 // `train(options)`: runs a recipe's stages — the shared ones, then the sft or dpo branch — in a run folder,
 // resuming from its checkpoints and reusing shared stages another branch already trained (see api.ts).
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { selectBackend } from '../backend/select';
 import { modelRejectedItems, planBranchRejections } from '../eval/branch-rejections';
 import { captionsFromPairs, readDataset } from '../data/batches';
 import { hashWords, seedWords } from '../random';
-import { shapesTokenizerText } from '../data/shapes/tokenizer';
 import { createPresetMllm, createPretrainedMllm, readTokenizerFiles } from '../models/mllm/build';
 import type { Mllm } from '../models/mllm/model';
 import { objectiveOf } from '../objectives';
@@ -16,7 +14,7 @@ import type { StageResult, TrainOptions, TrainResult } from './api';
 import { loadTrainingCheckpoint } from './checkpoints';
 import { readRunState, type RunState } from '../run-folder/state';
 import { loadRecipe, pipelineFor, type Recipe, type Stage } from './recipe';
-import { datasetFolder, prepareStageItems } from './run-data';
+import { datasetFolder, datasetTokenizer, prepareStageItems } from './run-data';
 import { RunLog } from './run-log';
 import { checkAndRecordRecipe } from './run-manifest';
 import { runStage, stagePlan } from './stage-runner';
@@ -118,11 +116,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 async function freshModel(recipe: Recipe, dataFolder: string, log: RunLog): Promise<Mllm> {
   const { preset, encoder, lm, tokenizer, featureLayer } = recipe.model;
   const source = tokenizer ?? (preset ? dataFolder : (lm as string));
-  const builtIn = preset !== undefined && tokenizer === undefined && !existsSync(join(dataFolder, 'tokenizer.json'));
-  if (builtIn) log.info(`${dataFolder} has no tokenizer.json: using the Shapes world's word-level tokenizer.`);
+  const files = tokenizer === undefined && preset !== undefined ? datasetTokenizer(dataFolder, (message) => log.info(message)) : { files: readTokenizerFiles(source), source };
   const options = {
-    tokenizerFiles: builtIn ? { 'tokenizer.json': shapesTokenizerText() } : readTokenizerFiles(source),
-    tokenizerSource: builtIn ? 'the built-in Shapes tokenizer' : source,
+    tokenizerFiles: files.files,
+    tokenizerSource: files.source,
     seed: recipe.seed,
     featureLayer,
   };

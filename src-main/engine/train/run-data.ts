@@ -1,9 +1,13 @@
-// The data of a run: which dataset folder (given, from the recipe, or a Shapes world made for the run), and every
-// stage's items tokenised and images decoded before the first step.
+// The data of a run: which dataset folder (given, from the recipe, or a Shapes world made for the run), the tokenizer
+// a preset model takes from it, and every stage's items tokenised and images decoded before the first step. The one
+// place training meets the Shapes world: making one for a recipe, and its vocabulary as the fallback tokenizer.
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PivotError } from '../../../src-shared/errors';
 import { ImageCache, type DatasetRecords, type StageItem } from '../data/batches';
 import { ensureShapesWorld } from '../data/shapes/ensure-world';
+import { shapesTokenizerText } from '../data/shapes/tokenizer';
+import { readTokenizerFiles } from '../models/mllm/build';
 import type { Mllm } from '../models/mllm/model';
 import { objectiveOf } from '../objectives';
 import { stageRecords } from '../objectives/stage-records';
@@ -21,6 +25,16 @@ export async function datasetFolder(recipe: Recipe, override: string | undefined
   const folder = join(runDir, 'data');
   await ensureShapesWorld(folder, shapes, (message) => log.info(message));
   return folder;
+}
+
+/**
+ * The tokenizer files a preset model gets from the run's data: the folder's own, else (pairs exported from a
+ * workspace have none) the Shapes world's word-level tokenizer, whose missing words are reported before training.
+ */
+export function datasetTokenizer(dataFolder: string, info: (message: string) => void): { files: Record<string, string>; source: string } {
+  if (existsSync(join(dataFolder, 'tokenizer.json'))) return { files: readTokenizerFiles(dataFolder), source: dataFolder };
+  info(`${dataFolder} has no tokenizer.json: using the Shapes world's word-level tokenizer.`);
+  return { files: { 'tokenizer.json': shapesTokenizerText() }, source: 'the built-in Shapes tokenizer' };
 }
 
 /**
