@@ -6,7 +6,7 @@ import { shapesTokenizerText } from '../../src-main/engine/data/shapes/tokenizer
 import { createPresetMllm, MLLM_PARTS, type Mllm, type MllmBatch } from '../../src-main/engine/models/mllm';
 import { buildTrainingExample } from '../../src-main/engine/tokenizer';
 import { AdamW } from '../../src-main/engine/train/adamw';
-import { dpoLossOf, sftLossOf } from '../../src-main/engine/train/objective-steps';
+import { dpoLossOf, sftLossOf } from '../../src-main/engine/objectives';
 import { recordKernels } from '../main/engine/backend/kernel-usage/record';
 import { fmt, on, relativeError, seeded, TARGET, type CheckResult } from './compare';
 import { setTf32 } from './device';

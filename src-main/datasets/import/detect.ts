@@ -1,6 +1,6 @@
 // Guesses a dataset's format from the keys of its records, for imports where the user did not say which it is.
 import type { ImportFormat } from '../../../src-shared/domain/import-report';
-import type { JsonObject } from './fields';
+import type { JsonObject } from '../../engine/data/formats/fields';
 
 /**
  * The format a record's keys point to, or undefined when they point nowhere. The rules go from the most specific

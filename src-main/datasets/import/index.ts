@@ -6,12 +6,12 @@ import { IMPORT_FORMATS, type ImportFormat, type RejectedRecord } from '../../..
 import type { Split } from '../../../src-shared/domain/pairs';
 import { PivotError } from '../../../src-shared/errors';
 import { detectFormat } from './detect';
-import { type Draft, type JsonObject, type Origin, RecordProblem, isObject, kindOf, recordId } from './fields';
+import { type Draft, type JsonObject, type Origin, RecordProblem, isObject, kindOf, recordId } from '../../engine/data/formats/fields';
 import { ImageLoader, type ImportedImage } from './image';
 import { parseLlavaRlhf } from './llava-rlhf';
 import { type RawRecord, type RecordSource, readRecords } from './read-records';
 import { parseRlaifV } from './rlaif-v';
-import { parseTrl } from './trl';
+import { parseTrl } from '../../engine/data/formats/trl';
 
 export type { ImportedImage } from './image';
 export { detectFormat } from './detect';

@@ -11,7 +11,7 @@ import {
   nonEmpty,
   provenance,
   tooManyImages,
-} from './fields';
+} from '../../engine/data/formats/fields';
 
 const CONSUMED = new Set(['image', 'conversations', 'output_1', 'output_2', 'preference']);
 const HUMAN = new Set(['human', 'user']);

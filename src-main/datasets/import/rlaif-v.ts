@@ -1,6 +1,6 @@
 // Reads one record of RLAIF-V's JSON/JSONL form: plain-text `question` / `chosen` / `rejected` and a relative
 // `image_path` (or `image`), with its provenance fields (`ds_name`, `origin_dataset`, `origin_split`, `idx`) kept.
-import { type Draft, type JsonObject, imageRefs, isMissing, provenance, textField } from './fields';
+import { type Draft, type JsonObject, imageRefs, isMissing, provenance, textField } from '../../engine/data/formats/fields';
 
 const CONSUMED = new Set(['question', 'chosen', 'rejected', 'image_path', 'image']);
 

@@ -7,7 +7,7 @@ import { decodeImage } from '../data/batches/images';
 import type { Mllm } from '../models/mllm/model';
 import type { SequenceRow } from '../models/mllm/splice';
 import { buildTrainingExample } from '../tokenizer/trainingExample';
-import { sequenceLogpsOf } from '../train/objective-steps';
+import { sequenceLogpsOf } from '../objectives/logProbs';
 import type { QaItem } from './qa-items';
 
 export interface ScoreOptions {

@@ -2,5 +2,6 @@
 export { exportEncoder, type ExportOptions, type ExportReport } from './export-encoder';
 export { modelCard, parseMeasurements, type ExportMeasurement, type ExportMeasurements, type ModelCardInput } from './model-card';
 export { preprocessorConfig, baseModelOf } from './preprocessor';
-export { sourceFromCheckpoint, sourceFromRun, type ExportSource, type RunManifest } from './source';
+export { sourceFromCheckpoint, sourceFromRun, type ExportSource } from './source';
+export type { RunManifest } from '../run-folder/manifest';
 export { checkExportedEncoder, EXPORT_TOLERANCE, type ExportCheck } from './verify';

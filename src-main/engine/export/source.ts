@@ -1,23 +1,13 @@
 // Which checkpoint an export reads: a checkpoint folder as given, or the post-trained one of a run folder (from its
 // state.json and recipe.json), with what the run says about it — the stage, its objective, the resolved recipe.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PivotError } from '../../../src-shared/errors';
 import { MLLM_CONFIG_FILE } from '../models/mllm/config';
 import type { Objective } from '../train/api';
-import { readRunState, TRAINER_STATE_FILE, type RunState } from '../train/checkpoints';
-import type { Recipe, Stage } from '../train/recipe';
-import { RUN_RECIPE_FILE } from '../train/run-manifest';
-
-/** `recipe.json` of a run folder as `checkAndRecordRecipe` writes it. */
-export interface RunManifest {
-  recipe: string;
-  seed: number;
-  model: Recipe['model'];
-  data: Recipe['data'] & { resolvedFolder: string };
-  /** Every stage ever run in the folder, in the order first run. */
-  stages: Record<string, Stage>;
-}
+import { readRunManifest, type RunManifest } from '../run-folder/manifest';
+import { readRunState, STATE_FILE, type RunState } from '../run-folder/state';
+import { readTrainerState } from '../run-folder/trainer-state';
 
 export interface ExportSource {
   /** Absolute path of the MLLM checkpoint folder. */
@@ -42,12 +32,12 @@ export function sourceFromCheckpoint(dir: string): ExportSource {
     throw new PivotError('INVALID_REQUEST', `${checkpoint} is not an MLLM checkpoint (no ${MLLM_CONFIG_FILE}); pass a folder under <run>/checkpoints/, or the run folder with --run.`);
   }
   const parent = dirname(checkpoint);
-  const runDir = basename(parent) === 'checkpoints' && existsSync(join(dirname(parent), 'state.json')) ? dirname(parent) : null;
-  const manifest = runDir ? readManifest(runDir) : null;
-  const trainer = readJson<{ stage?: unknown; step?: unknown }>(join(checkpoint, TRAINER_STATE_FILE));
+  const runDir = basename(parent) === 'checkpoints' && existsSync(join(dirname(parent), STATE_FILE)) ? dirname(parent) : null;
+  const manifest = runDir ? readRunManifest(runDir) : null;
+  const trainer = readTrainerState(checkpoint);
   const named = /^(.+)-(\d+)$/.exec(basename(checkpoint));
-  const stage = typeof trainer?.stage === 'string' ? trainer.stage : (named?.[1] ?? null);
-  const step = typeof trainer?.step === 'number' ? trainer.step : named ? Number(named[2]) : null;
+  const stage = trainer?.stage ?? named?.[1] ?? null;
+  const step = trainer?.step ?? (named ? Number(named[2]) : null);
   const kind = stage !== null ? manifest?.stages[stage]?.kind : undefined;
   return {
     checkpoint, runDir, stage, step, manifest, state: runDir ? readRunState(runDir) : null,
@@ -65,7 +55,7 @@ export function sourceFromRun(runDir: string, choose: { stage?: string; objectiv
   if (!state || Object.keys(state.stages).length === 0) {
     throw new PivotError('INVALID_REQUEST', `${dir} holds no trained stage (no state.json with stages): train the run first, or pass a checkpoint folder with --checkpoint.`);
   }
-  const manifest = readManifest(dir);
+  const manifest = readRunManifest(dir);
   const order = [...new Set([...Object.keys(manifest?.stages ?? {}), ...Object.keys(state.stages)])];
   const kindOf = (name: string) => manifest?.stages[name]?.kind;
   let stage: string;
@@ -94,17 +84,4 @@ export function sourceFromRun(runDir: string, choose: { stage?: string; objectiv
   const kind = kindOf(stage);
   const objective = kind !== undefined && OBJECTIVE_KINDS.includes(kind) ? (kind as Objective) : null;
   return { ...source, runDir: dir, stage, objective, manifest, state };
-}
-
-function readManifest(runDir: string): RunManifest | null {
-  return readJson<RunManifest>(join(runDir, RUN_RECIPE_FILE));
-}
-
-function readJson<T>(path: string): T | null {
-  if (!existsSync(path)) return null;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
-  } catch {
-    return null;
-  }
 }

@@ -3,6 +3,7 @@
 import { backendHasKernel } from '../backend/native/fused/available';
 import { fusedLogSoftmaxGather, PIVOT_LOG_SOFTMAX_GATHER } from '../backend/native/fused/log-softmax-gather';
 import * as tf from '../backend/tf';
+import type { Mllm, MllmBatch } from '../models/mllm/model';
 
 /**
  * log softmax(logits)[b, t, labels[b, t]] → [B, T].
@@ -79,4 +80,13 @@ export function shiftForNextToken(logits: tf.Tensor3D, inputIds: tf.Tensor2D, la
     labels: tf.cast(tf.slice(inputIds, [0, 1], [batch, time - 1]), 'int32'),
     mask: tf.cast(tf.slice(labelsMask, [0, 1], [batch, time - 1]), 'float32'),
   }));
+}
+
+/** Summed answer-token log-probs of each row [rows], the model's outputs shifted for next-token prediction. */
+export function sequenceLogpsOf(model: Mllm, batch: MllmBatch): tf.Tensor1D {
+  return tf.tidy(() => {
+    const out = model.forward(batch);
+    const shifted = shiftForNextToken(out.logits, out.inputIds, out.labelsMask);
+    return sequenceLogProbs(shifted.logits, shifted.labels, shifted.mask);
+  });
 }

@@ -7,4 +7,4 @@ export { fitLogistic, predict, predictProba, type LogisticFit, type LogisticMode
 export { DEFAULT_C_GRID, LINEAR_PROBE_PROTOCOL, extractPooledFeatures, linearProbe, poolPatchTokens, type LinearProbeOptions, type LinearProbeResult, type LinearProbeSeed, type PooledFeatures } from './linear-probe';
 export { addConfusion, patchLabels, patchOf, scoresFromConfusion, upsampleBilinearArgmax, upsampleNearest, type ClassScores } from './segmentation-metrics';
 export { SEGMENTATION_PROBE_PROTOCOL, segmentationProbe, type SegmentationProbeInput, type SegmentationProbeOptions, type SegmentationProbeResult, type SegmentationProbeSeed } from './segmentation-probe';
-export { meanStd, Rng, stratifiedSplit, type MeanStd } from './stats';
+export { meanStd, stratifiedSplit, type MeanStd } from './stats';

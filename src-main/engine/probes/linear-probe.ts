@@ -2,7 +2,8 @@
 // → multinomial logistic regression (L-BFGS), C chosen on a validation split, mean ± std over split seeds.
 import { encodeBatches, type FeatureEncoder } from './encoder';
 import { fitLogistic, predict, type LogisticModel, type Matrix } from './logistic-regression';
-import { meanStd, Rng, stratifiedSplit, type MeanStd } from './stats';
+import { Rng, spreadSeed } from '../random';
+import { meanStd, stratifiedSplit, type MeanStd } from './stats';
 import type { ProbeSplit } from './image-folder';
 
 export const LINEAR_PROBE_PROTOCOL = 'linear-probe/mean-pooled-l2';
@@ -149,7 +150,7 @@ export function linearProbe(features: PooledFeatures, labels: ArrayLike<number>,
   const correct = new Float64Array(numClasses * seeds.length);
   const support = new Float64Array(numClasses * seeds.length);
   const perSeed: LinearProbeSeed[] = seeds.map((seed, s) => {
-    const rng = new Rng(seed);
+    const rng = new Rng(spreadSeed(seed));
     let pool: number[];
     let test: number[];
     if (options.split?.some((v) => v === 'test')) {

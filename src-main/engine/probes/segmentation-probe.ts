@@ -5,7 +5,8 @@ import * as tf from '../backend/tf';
 import type { ProbeSplit } from './image-folder';
 import type { ClassMask } from './mask-png';
 import { addConfusion, patchLabels, scoresFromConfusion, upsampleBilinearArgmax, upsampleNearest, type ClassScores } from './segmentation-metrics';
-import { meanStd, Rng, type MeanStd } from './stats';
+import { Rng, spreadSeed } from '../random';
+import { meanStd, type MeanStd } from './stats';
 
 export const SEGMENTATION_PROBE_PROTOCOL = 'patch-seg/mlp2-macro-recall';
 
@@ -94,14 +95,14 @@ function rowsOf(tokens: readonly Float32Array[], channels: number, picks: readon
 
 /** Trains the head for one seed and returns it with the last epoch's mean loss. */
 function train(input: SegmentationProbeInput, labels: Int32Array[], trainImages: number[], seed: number, o: Required<Omit<SegmentationProbeOptions, 'seeds' | 'testFraction' | 'upsample' | 'keepPredictions'>>): { mlp: Mlp; loss: number; patches: number } {
-  const picks: [number, number][] = [];
+  let picks: [number, number][] = [];
   for (const i of trainImages) (labels[i] as Int32Array).forEach((label, p) => label >= 0 && picks.push([i, p]));
   const mlp = makeMlp(input.channels, o.hidden, input.numClasses, seed);
   const optimizer = tf.train.adam(o.learningRate);
-  const rng = new Rng(seed);
+  const rng = new Rng(spreadSeed(seed));
   let loss = Number.NaN;
   for (let epoch = 0; epoch < o.epochs; epoch++) {
-    rng.shuffle(picks);
+    picks = rng.shuffle(picks);
     let sum = 0;
     for (let at = 0; at < picks.length; at += o.batchSize) {
       const batch = picks.slice(at, at + o.batchSize);
@@ -179,7 +180,7 @@ function evaluate(mlp: Mlp, input: SegmentationProbeInput, labels: Int32Array[],
 function testImagesFor(input: SegmentationProbeInput, seed: number, fraction: number): number[] {
   const all = input.tokens.map((_, i) => i);
   if (input.split?.some((s) => s === 'test')) return all.filter((i) => input.split?.[i] === 'test');
-  const shuffled = new Rng(seed).shuffle([...all]);
+  const shuffled = new Rng(spreadSeed(seed)).shuffle([...all]);
   return shuffled.slice(0, Math.max(1, Math.round(all.length * fraction))).sort((a, b) => a - b);
 }
 

@@ -1,5 +1,6 @@
-// Small numerical helpers every probe shares: a seeded random stream, seeded splits, and mean ± std
-// over seeds, so that "seed s" means the same split and the same order in every measurement.
+// Small numerical helpers every probe shares: seeded splits and mean ± std over seeds, so that "seed s" means the
+// same split and the same order in every measurement.
+import type { Rng } from '../random';
 
 /** Mean and sample standard deviation (n − 1; 0 for a single value) of the finite values given. */
 export interface MeanStd {
@@ -16,34 +17,6 @@ export function meanStd(values: readonly number[]): MeanStd {
   if (n === 1) return { mean, std: 0, n };
   const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1);
   return { mean, std: Math.sqrt(variance), n };
-}
-
-/** mulberry32: tiny, fast and good enough for shuffles; the same seed gives the same stream everywhere. */
-export class Rng {
-  private state: number;
-
-  constructor(seed: number) {
-    // Mix the seed so that seeds 0, 1, 2 … start far apart.
-    this.state = (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ 0xc2b2ae35) >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  /** Fisher–Yates, in place. */
-  shuffle<T>(items: T[]): T[] {
-    for (let i = items.length - 1; i > 0; i--) {
-      const j = Math.floor(this.next() * (i + 1));
-      [items[i], items[j]] = [items[j] as T, items[i] as T];
-    }
-    return items;
-  }
 }
 
 /**

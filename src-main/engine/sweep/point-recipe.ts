@@ -1,11 +1,12 @@
 // The recipe of one sweep point: the sweep's recipe with the same model, data and shared stages (so `train` in the
 // sweep's run folder reuses their checkpoints) and a single branch with the point's settings, under its own name.
 // Written as a file so the user can train or inspect any one point with `pivot train --recipe`.
+import { KIND_FIELDS } from '../objectives/recipe-fields';
 import type { RecipeInput } from '../train/recipe-schema';
 import type { Recipe, Stage } from '../train';
 import type { SweepPoint } from './grid';
 
-type StageFields = Omit<NonNullable<RecipeInput['branches']['sft']>, 'name' | 'seed' | 'epochs' | 'maxSteps'>;
+type StageFields = Omit<NonNullable<RecipeInput['branches']['dpo']>, 'name' | 'seed' | 'epochs' | 'maxSteps' | 'rejections'>;
 
 /** A resolved stage's length as recipe fields: `maxSteps`, or `epochs` (the two never go together). */
 function lengthOf(stage: Stage): { epochs: number } | { maxSteps: number } {
@@ -24,7 +25,8 @@ function stageFields(stage: Stage): StageFields {
     warmupRatio: stage.warmupRatio,
     weightDecay: stage.weightDecay,
     clipNorm: stage.clipNorm,
-    ...(stage.kind === 'dpo' ? { beta: stage.beta } : {}),
+    // β only where the stage's kind takes it (dpo), or the recipe would refuse the field.
+    ...('beta' in KIND_FIELDS[stage.kind].stage ? { beta: stage.beta } : {}),
     checkpointEvery: stage.checkpointEvery,
     subset: stage.subset,
   };

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PivotError } from '../../../src-shared/errors';
 import { writeFileAtomic } from '../io/atomic-write';
-import { METRICS_FILE } from '../train/run-log';
+import { readMetrics } from '../run-folder/metrics';
 import type { Stage } from '../train';
 import type { SweepPoint } from './grid';
 import type { Measurements } from './measure';
@@ -74,11 +74,7 @@ export function readPointResult(out: string, name: string, stage: Stage): PointR
 /** Reads the stage's steps from the run's metrics.jsonl. */
 export function trainingOutcome(runDir: string, stage: string): TrainingOutcome {
   const rows: { step: number; elapsedMs: number; values: Record<string, number> }[] = [];
-  for (const line of readFileSync(join(runDir, METRICS_FILE), 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    const e = JSON.parse(line) as { type?: string; stage?: string; step?: number; elapsedMs?: number; values?: Record<string, number> };
-    if (e.type === 'metrics' && e.stage === stage && typeof e.step === 'number' && e.values) rows.push({ step: e.step, elapsedMs: e.elapsedMs ?? Number.NaN, values: e.values });
-  }
+  for (const e of readMetrics(runDir)) if (e.stage === stage) rows.push({ step: e.step, elapsedMs: e.elapsedMs, values: e.values });
   rows.sort((a, b) => a.step - b.step);
   const tail = rows.slice(-Math.max(1, Math.ceil(rows.length / 10)));
   const mean = (key: string) => tail.reduce((sum, r) => sum + (r.values[key] ?? Number.NaN), 0) / tail.length;

@@ -11,7 +11,7 @@ import { seedList } from '../study/measure-encoder';
 import { writeFileAtomic } from '../io/atomic-write';
 import { shapesWorldDataset, type ProbeDataset } from '../probes/image-folder';
 import { loadRecipe, train, type RunEvent, type Stage, type Sweep } from '../train';
-import { readRunState } from '../train/checkpoints';
+import { readRunState } from '../run-folder/state';
 import { parseRecipe } from '../train/recipe';
 import { sweepPoints } from './grid';
 import { sweepMarkdown } from './markdown';

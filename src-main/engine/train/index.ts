@@ -1,20 +1,20 @@
 // `train(options)`: runs a recipe's stages — the shared ones, then the sft or dpo branch — in a run folder,
 // resuming from its checkpoints and reusing shared stages another branch already trained (see api.ts).
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { selectBackend } from '../backend/select';
+import { modelRejectedItems, planBranchRejections } from '../eval/branch-rejections';
 import { captionsFromPairs, readDataset } from '../data/batches';
-import { hashWords } from '../data/shapes/rng';
-import { shapesTokenizerText } from '../data/shapes/tokenizer';
+import { hashWords, seedWords } from '../random';
 import { createPresetMllm, createPretrainedMllm, readTokenizerFiles } from '../models/mllm/build';
 import type { Mllm } from '../models/mllm/model';
+import { objectiveOf } from '../objectives';
 import { loadMllm } from '../models/mllm/checkpoint';
 import type { StageResult, TrainOptions, TrainResult } from './api';
-import { modelRejectedItems, planBranchRejections } from './branch-rejections';
-import { loadTrainingCheckpoint, readRunState, type RunState } from './checkpoints';
+import { loadTrainingCheckpoint } from './checkpoints';
+import { readRunState, type RunState } from '../run-folder/state';
 import { loadRecipe, pipelineFor, type Recipe, type Stage } from './recipe';
-import { datasetFolder, prepareStageItems } from './run-data';
+import { datasetFolder, datasetTokenizer, prepareStageItems } from './run-data';
 import { RunLog } from './run-log';
 import { checkAndRecordRecipe } from './run-manifest';
 import { runStage, stagePlan } from './stage-runner';
@@ -24,7 +24,7 @@ export { loadRecipe, pipelineFor, builtInRecipeNames, type Recipe, type Stage, t
 
 /** Seeds a stage's shuffling from the recipe's seed and the stage's name (so adding a stage moves no other). */
 export function stageSeed(seed: number, stage: string): number {
-  return hashWords([seed >>> 0, Math.floor(seed / 4294967296) >>> 0, ...Array.from(stage, (c) => c.codePointAt(0) as number)]);
+  return hashWords([...seedWords(seed), ...Array.from(stage, (c) => c.codePointAt(0) as number)]);
 }
 
 /**
@@ -46,10 +46,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const log = new RunLog(runDir, options.onEvent);
   const dataFolder = await datasetFolder(recipe, options.data, runDir, log);
   await checkAndRecordRecipe(runDir, state, recipe, pipeline, dataFolder);
-  log.keepCheckpointed(state);
+  await log.keepCheckpointed(state);
   log.info(`Training on ${backend.name} (${backend.reason}).`);
   let dataset = readDataset(dataFolder);
-  if (dataset.captions.length === 0 && pipeline.some((stage) => stage.kind === 'caption')) {
+  if (dataset.captions.length === 0 && pipeline.some((stage) => objectiveOf(stage.kind).readsCaptions)) {
     log.warn(`${dataFolder} has no captions.jsonl: the caption stages align on each pair's question and chosen answer instead.`);
     dataset = captionsFromPairs(dataset);
   }
@@ -80,14 +80,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     // Everything about the data is checked before the first step, for every stage still to run.
     const { items, images } = await prepareStageItems(pipeline.slice(first), dataset, model, recipe);
     const branch = pipeline[pipeline.length - 1] as Stage;
-    const rejections = branch.rejections === 'model' ? planBranchRejections(branch, dataset, model, recipe, runDir) : null;
+    const rejections = branch.rejections === 'model' ? planBranchRejections(branch, dataset, model, { source: recipe.source, ...recipe.data }, runDir) : null;
     for (let index = first; index < pipeline.length; index++) {
       const stage = pipeline[index] as (typeof pipeline)[number];
       // Only a checkpoint of this very stage continues it; one of the previous stage is just its starting point.
       const own = index === first && running !== undefined && loaded.trainer?.stage === stage.name;
       // The base model answers when the branch starts: the model in hand, unless it already holds branch steps.
       const base = { model: own ? null : model, checkpoint: startCheckpoint, open: () => (startCheckpoint !== null ? loadMllm(join(runDir, startCheckpoint)) : freshModel(recipe, dataFolder, log)) };
-      const stageItems = rejections?.stage === stage ? await modelRejectedItems(rejections, base, log) : (items.get(stage.name) ?? []);
+      const stageItems = rejections?.stage === stage ? await modelRejectedItems(rejections, base, (message) => log.info(message)) : (items.get(stage.name) ?? []);
       const resume = own && loaded.trainer && loaded.optimizer ? { trainer: loaded.trainer, optimizer: loaded.optimizer } : null;
       if (resume) log.info(`Resuming stage ${stage.name} at step ${resume.trainer.step} from ${running?.checkpoint}.`);
       const plan = stagePlan(stage, stageItems.length);
@@ -116,11 +116,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 async function freshModel(recipe: Recipe, dataFolder: string, log: RunLog): Promise<Mllm> {
   const { preset, encoder, lm, tokenizer, featureLayer } = recipe.model;
   const source = tokenizer ?? (preset ? dataFolder : (lm as string));
-  const builtIn = preset !== undefined && tokenizer === undefined && !existsSync(join(dataFolder, 'tokenizer.json'));
-  if (builtIn) log.info(`${dataFolder} has no tokenizer.json: using the Shapes world's word-level tokenizer.`);
+  const files = tokenizer === undefined && preset !== undefined ? datasetTokenizer(dataFolder, (message) => log.info(message)) : { files: readTokenizerFiles(source), source };
   const options = {
-    tokenizerFiles: builtIn ? { 'tokenizer.json': shapesTokenizerText() } : readTokenizerFiles(source),
-    tokenizerSource: builtIn ? 'the built-in Shapes tokenizer' : source,
+    tokenizerFiles: files.files,
+    tokenizerSource: files.source,
     seed: recipe.seed,
     featureLayer,
   };

@@ -1,9 +1,11 @@
 // The recipe file's schema: the model, the data, the shared stages (align → instruct in the paper) and the
-// branch (sft or dpo) that follows them from the same checkpoint. Strict: an unknown field is an error.
+// branch (sft or dpo) that follows them from the same checkpoint. Strict: an unknown field is an error. A stage is
+// one member per kind: the fields every stage has, and its kind's own (objectives/recipe-fields.ts).
 import { z } from 'zod';
 import { MLLM_PARTS } from '../models/mllm/parts';
 import { MLLM_PRESET_NAMES } from '../models/mllm/presets';
-import { STAGE_KINDS } from '../data/batches/examples';
+import type { StageKind } from '../objectives/kinds';
+import { KIND_FIELDS } from '../objectives/recipe-fields';
 
 // "." is allowed so that a sweep's stage names can carry their settings (`dpo-lr3e-5-b0.1-e3-s1`).
 const stageName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a stage name is letters, digits, ".", "-" and "_"');
@@ -28,28 +30,27 @@ const stageFields = {
   weightDecay: z.number().min(0).default(0),
   /** Global gradient-norm limit; `null` turns clipping off. Default 1.0. */
   clipNorm: z.number().positive().nullable().default(1),
-  /** DPO's β (only for dpo stages). Default 0.1. */
-  beta: z.number().positive().optional(),
   /** Also checkpoint every this many steps (0: only at the end of the stage). Default 0. */
   checkpointEvery: z.number().int().min(0).default(0),
   /** The part of the dataset's images this stage uses, as fractions in file order (keeps stages' data apart). */
   subset: z.strictObject({ from: z.number().min(0).max(1), to: z.number().min(0).max(1) }).optional(),
 };
 
-export const stageSchema = z.strictObject({ name: stageName, kind: z.enum(STAGE_KINDS), ...stageFields });
-/** A branch stage: its kind is the branch (sft or dpo); its name defaults to it too. */
-export const branchSchema = z.strictObject({
-  name: stageName.optional(),
-  /** Seeds this branch's shuffling only (not the model nor the shared stages): what a sweep's seeds vary. */
-  seed: z.number().int().min(0).optional(),
-  /**
-   * DPO only: where the rejected answers come from. `scripted` (default): the dataset's. `model`: when the branch
-   * starts, the base checkpoint ranks each Shapes question's closed answer set and its most likely wrong answer
-   * becomes the rejected one (TOY_STUDY.md, MMPR), written to <runDir>/model-rejections/<branch>/pairs.jsonl.
-   */
-  rejections: z.enum(['scripted', 'model']).optional(),
-  ...stageFields,
-});
+/** A shared stage of `kind`: every stage's fields and the kind's own. */
+const stageOf = <K extends StageKind>(kind: K) => z.strictObject({ name: stageName, kind: z.literal(kind), ...stageFields, ...KIND_FIELDS[kind].stage });
+export const stageSchema = z.discriminatedUnion('kind', [stageOf('labels'), stageOf('caption'), stageOf('instruct'), stageOf('sft'), stageOf('dpo')]);
+
+/** The branch of `kind` (sft or dpo): its name defaults to the kind. */
+const branchOf = <K extends 'sft' | 'dpo'>(kind: K) =>
+  z.strictObject({
+    name: stageName.optional(),
+    /** Seeds this branch's shuffling only (not the model nor the shared stages): what a sweep's seeds vary. */
+    seed: z.number().int().min(0).optional(),
+    ...stageFields,
+    ...KIND_FIELDS[kind].stage,
+    ...KIND_FIELDS[kind].branch,
+  });
+export const branchSchemas = { sft: branchOf('sft'), dpo: branchOf('dpo') };
 
 const sweepValues = <T extends z.ZodType>(value: T) => z.array(value).min(1);
 /**
@@ -105,7 +106,7 @@ export const recipeSchema = z.strictObject({
   /** Shared stages, run in order; their checkpoints are reused by every branch. */
   stages: z.array(stageSchema),
   /** The post-training branch, one per objective; each starts from the last shared stage's checkpoint. */
-  branches: z.strictObject({ sft: branchSchema.optional(), dpo: branchSchema.optional() }),
+  branches: z.strictObject({ sft: branchSchemas.sft.optional(), dpo: branchSchemas.dpo.optional() }),
   /** A grid over the branches' settings, for `pivot sweep`; `pivot train` ignores it. */
   sweep: sweepSchema.optional(),
 });
@@ -113,5 +114,5 @@ export const recipeSchema = z.strictObject({
 export type RecipeInput = z.input<typeof recipeSchema>;
 export type ParsedRecipe = z.output<typeof recipeSchema>;
 export type ParsedStage = z.output<typeof stageSchema>;
-export type ParsedBranch = z.output<typeof branchSchema>;
+export type ParsedBranch = z.output<(typeof branchSchemas)['sft' | 'dpo']>;
 export type ParsedSweep = z.output<typeof sweepSchema>;

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { PivotError } from '../../../src-shared/errors';
-import type { StageKind } from '../data/batches/examples';
+import { STAGE_KINDS, type StageKind } from '../objectives/kinds';
+import { KIND_CHECKS, misplacedField } from '../objectives/recipe-fields';
 import type { MllmPart } from '../models/mllm/parts';
 import { MLLM_PRESET_NAMES, type MllmPresetName } from '../models/mllm/presets';
 import type { Objective } from './api';
@@ -36,9 +37,9 @@ export interface Stage {
   beta: number;
   checkpointEvery: number;
   subset: { from: number; to: number };
-  /** A branch's own shuffling seed (see branchSchema); unset: the recipe's seed. */
+  /** A branch's own shuffling seed (see branchSchemas); unset: the recipe's seed. */
   seed?: number;
-  /** A dpo branch whose rejected answers are the base model's own (see branchSchema); unset: the dataset's. */
+  /** A dpo branch whose rejected answers are the base model's own (objectives/recipe-fields.ts); unset: the dataset's. */
   rejections?: 'model';
 }
 
@@ -124,7 +125,15 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
   const input = (issue as { input?: unknown }).input;
   switch (issue.code) {
     case 'unrecognized_keys':
-      return issue.keys.map((key) => `unknown field "${at ? `${at}.` : ''}${key}" (check its spelling; recipe fields are listed in resources/recipes/shapes-study.yaml)`);
+      return issue.keys.map((key) => {
+        const field = `${at ? `${at}.` : ''}${key}`;
+        const misplaced = misplacedField(key, stageKindAt(issue.path, input));
+        return misplaced ? `"${field}" ${misplaced}` : `unknown field "${field}" (check its spelling; recipe fields are listed in resources/recipes/shapes-study.yaml)`;
+      });
+    case 'invalid_union':
+      // A stage whose kind is none of the kinds: say which there are, as for any other value out of a list.
+      if ('discriminator' in issue) return [`"${at}" must be one of ${STAGE_KINDS.map((k) => JSON.stringify(k)).join(', ')}, got ${describeValue((input as { kind?: unknown } | undefined)?.kind)}`];
+      return [`"${at}": ${issue.message}, got ${describeValue(input)}`];
     case 'invalid_type':
       return input === undefined
         ? [`"${at}" is missing (expected ${issue.expected})`]
@@ -134,6 +143,13 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
     default:
       return [`"${at}": ${issue.message}, got ${describeValue(input)}`];
   }
+}
+
+/** The kind of the stage an issue is about: a branch's is its key (`branches.sft`), a shared stage's its `kind`. */
+function stageKindAt(path: readonly PropertyKey[], input: unknown): StageKind {
+  if (path[0] === 'branches' && (path[1] === 'sft' || path[1] === 'dpo')) return path[1];
+  const kind = (input as { kind?: unknown } | undefined)?.kind;
+  return (STAGE_KINDS as readonly unknown[]).includes(kind) ? (kind as StageKind) : 'sft';
 }
 
 function resolveRecipe(r: ParsedRecipe, file: string): Recipe {
@@ -202,17 +218,10 @@ function resolveSweep(s: ParsedSweep, branches: Partial<Record<Objective, Stage>
 
 function resolveStage(s: ParsedStage | (ParsedBranch & { name: string }), kind: StageKind, at: string, file: string): Stage {
   if (s.epochs !== undefined && s.maxSteps !== undefined) fail(`${file}: "${at}" sets both "epochs" and "maxSteps"; set one.`);
-  if (s.beta !== undefined && kind !== 'dpo') fail(`${file}: "${at}.beta" applies to dpo stages only.`);
-  if (kind === 'labels' && s.trainable.some((part) => part !== 'encoder')) {
-    fail(
-      `${file}: "${at}.trainable" is [${s.trainable.join(', ')}] but a labels stage trains the encoder alone (its loss goes ` +
-        'through a head of its own, never through the projector or the LM); set "trainable: [encoder]".',
-    );
-  }
+  const problem = KIND_CHECKS[kind]?.(s, at);
+  if (problem !== undefined) fail(`${file}: ${problem}`);
+  const beta = 'beta' in s && typeof s.beta === 'number' ? s.beta : undefined;
   const rejections = 'rejections' in s ? s.rejections : undefined;
-  if (rejections !== undefined && kind !== 'dpo') {
-    fail(`${file}: "${at}.rejections" applies to the dpo branch only: ${kind} trains on the chosen answers alone, so there is no rejected answer to replace; remove it.`);
-  }
   if (s.encoderLr !== undefined && !s.trainable.includes('encoder')) {
     fail(`${file}: "${at}.encoderLr" is set but "${at}.trainable" does not include the encoder.`);
   }
@@ -232,7 +241,7 @@ function resolveStage(s: ParsedStage | (ParsedBranch & { name: string }), kind: 
     warmupRatio: s.warmupRatio,
     weightDecay: s.weightDecay,
     clipNorm: s.clipNorm,
-    beta: s.beta ?? 0.1,
+    beta: beta ?? 0.1,
     checkpointEvery: s.checkpointEvery,
     subset,
     ...(seed !== undefined ? { seed } : {}),

@@ -1,11 +1,16 @@
-// The data of a run: which dataset folder (given, from the recipe, or a Shapes world made for the run), which
-// records each stage sees, and every stage's items tokenised and images decoded before the first step.
+// The data of a run: which dataset folder (given, from the recipe, or a Shapes world made for the run), the tokenizer
+// a preset model takes from it, and every stage's items tokenised and images decoded before the first step. The one
+// place training meets the Shapes world: making one for a recipe, and its vocabulary as the fallback tokenizer.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PivotError } from '../../../src-shared/errors';
-import { ImageCache, recordsFor, stageItems, type DatasetRecords, type StageItem, type StageRecord } from '../data/batches';
-import { writeShapesWorld } from '../data/shapes/write';
+import { ImageCache, type DatasetRecords, type StageItem } from '../data/batches';
+import { ensureShapesWorld } from '../data/shapes/ensure-world';
+import { shapesTokenizerText } from '../data/shapes/tokenizer';
+import { readTokenizerFiles } from '../models/mllm/build';
 import type { Mllm } from '../models/mllm/model';
+import { objectiveOf } from '../objectives';
+import { stageRecords } from '../objectives/stage-records';
 import type { Recipe, Stage } from './recipe';
 import type { RunLog } from './run-log';
 
@@ -18,33 +23,18 @@ export async function datasetFolder(recipe: Recipe, override: string | undefined
     throw new PivotError('INVALID_REQUEST', `${recipe.source}: "data" names no dataset: set "data.folder" or "data.shapes", or pass a dataset folder.`);
   }
   const folder = join(runDir, 'data');
-  if (!existsSync(join(folder, 'pairs.jsonl'))) {
-    log.info(`Making a Shapes world of ${shapes.count} images in ${folder}.`);
-    await writeShapesWorld({ out: folder, count: shapes.count, seed: shapes.seed, size: shapes.size, ...(shapes.difficulty ? { difficulty: shapes.difficulty } : {}) });
-  }
+  await ensureShapesWorld(folder, shapes, (message) => log.info(message));
   return folder;
 }
 
-/** A stage's records: the test split held out (unless the recipe includes it), then the stage's subset of images. */
-export function stageRecords(stage: Stage, dataset: DatasetRecords, includeTestSplit: boolean): StageRecord[] {
-  const usable = (r: StageRecord) => includeTestSplit || r.split !== 'test';
-  const images = [...new Set([...dataset.pairs, ...dataset.captions].filter(usable).map((r) => r.image))];
-  const from = Math.floor(stage.subset.from * images.length);
-  const to = Math.floor(stage.subset.to * images.length);
-  const chosen = new Set(images.slice(from, to));
-  const records = recordsFor(stage, dataset).filter((r) => usable(r) && chosen.has(r.image));
-  if (records.length === 0) {
-    const what = stage.kind === 'caption' ? 'captions (captions.jsonl)' : stage.kind === 'labels' ? 'labelled images (metadata.jsonl)' : 'pairs (pairs.jsonl)';
-    const hint = stage.kind === 'caption' && dataset.captions.length === 0
-      ? ' Caption stages need captions.jsonl ({"image", "caption"} per line), as a Shapes world has; or use a recipe without them.'
-      : ' Widen its subset or add data.';
-    throw new PivotError(
-      'INVALID_REQUEST',
-      `Stage "${stage.name}" has no ${what} to train on in ${dataset.folder} (subset ${stage.subset.from}–${stage.subset.to}, ` +
-        `test split ${includeTestSplit ? 'included' : 'held out'}).${hint}`,
-    );
-  }
-  return records;
+/**
+ * The tokenizer files a preset model gets from the run's data: the folder's own, else (pairs exported from a
+ * workspace have none) the Shapes world's word-level tokenizer, whose missing words are reported before training.
+ */
+export function datasetTokenizer(dataFolder: string, info: (message: string) => void): { files: Record<string, string>; source: string } {
+  if (existsSync(join(dataFolder, 'tokenizer.json'))) return { files: readTokenizerFiles(dataFolder), source: dataFolder };
+  info(`${dataFolder} has no tokenizer.json: using the Shapes world's word-level tokenizer.`);
+  return { files: { 'tokenizer.json': shapesTokenizerText() }, source: 'the built-in Shapes tokenizer' };
 }
 
 /**
@@ -56,7 +46,7 @@ export async function prepareStageItems(stages: readonly Stage[], dataset: Datas
   const items = new Map<string, StageItem[]>();
   const usedBy = new Map<string, string>();
   for (const stage of stages) {
-    const stageList = stageItems(stage.kind, stageRecords(stage, dataset, recipe.data.includeTestSplit), model.tokenizer, limits);
+    const stageList = objectiveOf(stage.kind).examples(stageRecords(stage, dataset, recipe.data.includeTestSplit), model.tokenizer, limits);
     for (const item of stageList) if (!usedBy.has(item.image)) usedBy.set(item.image, item.source);
     items.set(stage.name, stageList);
   }

@@ -1,40 +1,26 @@
-// `recipe.json` in a run folder: the resolved recipe the run was started with. A later `train` in the same
-// folder (a resume, or the other branch) must agree with it on everything its checkpoints depend on.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// A later `train` in a run folder (a resume, or the other branch) must agree with the folder's manifest
+// (`recipe.json`) on everything its checkpoints depend on; it then records its stages there.
 import { PivotError } from '../../../src-shared/errors';
-import { writeFileAtomic } from '../io/atomic-write';
-import type { RunState } from './checkpoints';
 import type { Recipe, Stage } from './recipe';
-
-export const RUN_RECIPE_FILE = 'recipe.json';
-
-interface RunManifest {
-  recipe: string;
-  seed: number;
-  model: Recipe['model'];
-  data: Recipe['data'] & { resolvedFolder: string };
-  /** Every stage ever run in this folder, by name. */
-  stages: Record<string, Stage>;
-}
+import { readRunManifest, writeRunManifest } from '../run-folder/manifest';
+import type { RunState } from '../run-folder/state';
 
 /**
  * Throws when the folder's checkpoints were made with a different model, data, seed or stage settings than
  * `recipe` asks for now; otherwise records the stages about to run beside the earlier ones.
  */
 export async function checkAndRecordRecipe(runDir: string, state: RunState, recipe: Recipe, pipeline: readonly Stage[], dataFolder: string): Promise<void> {
-  const path = join(runDir, RUN_RECIPE_FILE);
-  const current: RunManifest = {
+  const current = {
     recipe: recipe.source,
     seed: recipe.seed,
     model: recipe.model,
     data: { ...recipe.data, resolvedFolder: dataFolder },
     stages: Object.fromEntries(pipeline.map((s) => [s.name, s])),
   };
-  const previous = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as RunManifest) : null;
+  const previous = readRunManifest(runDir);
   if (previous && Object.keys(state.stages).length > 0) {
     const differences: string[] = [];
-    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
     if (!same(previous.model, current.model)) differences.push('the model');
     if (!same(previous.data, current.data)) differences.push('the data');
     if (previous.seed !== current.seed) differences.push('the seed');
@@ -49,6 +35,12 @@ export async function checkAndRecordRecipe(runDir: string, state: RunState, reci
       );
     }
   }
-  const merged: RunManifest = { ...current, stages: { ...(previous?.stages ?? {}), ...current.stages } };
-  await writeFileAtomic(path, `${JSON.stringify(merged, null, 2)}\n`);
+  await writeRunManifest(runDir, { ...current, stages: { ...(previous?.stages ?? {}), ...current.stages } });
+}
+
+/** JSON with every object's keys sorted: the manifest's reader may list a field first that the recipe lists last. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 }

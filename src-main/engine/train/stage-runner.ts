@@ -1,21 +1,21 @@
-// One stage of a run: AdamW over exactly the stage's trainable parts, cosine LR with warm-up, gradient
-// accumulation and clipping, DPO's cached reference, a labels stage's head, checkpoints, pause and stop between steps.
+// One stage of a run: AdamW over exactly the stage's trainable parts (and its objective's own weights), cosine LR
+// with warm-up, gradient accumulation and clipping, the stage kind's objective, checkpoints, pause and stop between
+// steps.
 import { join } from 'node:path';
 import { PivotError } from '../../../src-shared/errors';
 import * as tf from '../backend/tf';
-import { collate, LABEL_CLASS_COUNT, planSteps, stepMicroBatches, type StageItem, type StepPlan } from '../data/batches';
+import { collate, planSteps, stepMicroBatches, type StageItem, type StepPlan } from '../data/batches';
 import type { ImageCache } from '../data/batches/images';
 import type { TensorSource } from '../io/safetensors';
-import { loadMllm } from '../models/mllm/checkpoint';
 import type { Mllm } from '../models/mllm/model';
+import { objectiveOf, type PreparedObjective } from '../objectives';
 import { AdamW } from './adamw';
 import type { RunControl } from './api';
-import { saveTrainingCheckpoint, writeRunState, type RunState, type TrainerState } from './checkpoints';
+import { saveTrainingCheckpoint } from './checkpoints';
+import { writeRunState, type RunState } from '../run-folder/state';
+import type { TrainerState } from '../run-folder/trainer-state';
 import { clipByGlobalNorm } from './grad-clip';
-import { LABEL_HEAD_FILE, LabelHead } from './label-head';
-import { dpoLossOf, dpoMetrics, labelLossOf, sftLossOf, type PairLogps } from './objective-steps';
 import type { Stage } from './recipe';
-import { computeReferenceLogps, itemsContentHash, readReferenceCache, writeReferenceCache, type ReferenceLogps } from './reference-logps';
 import type { RunLog } from './run-log';
 import { cosineWithWarmup } from './schedule';
 
@@ -54,16 +54,17 @@ export async function runStage(input: StageRunInput): Promise<StageRunResult> {
   const plan = stagePlan(stage, items.length);
   // `elapsedMs` counts from the start of the stage in this process, as steps count within the stage.
   const startedAt = Date.now();
-  const head = stage.kind === 'labels' ? labelHeadFor(input) : null;
-  // The head learns at the stage's lr, the encoder at its encoderLr.
-  const headGroup = head ? [{ name: 'label_head', lr: stage.lr, variables: head.namedVariables }] : [];
+  const objective = await objectiveOf(stage.kind).prepare({
+    runDir, stage, model, items, images, plan, seed, startCheckpoint: input.startCheckpoint,
+    resumeCheckpoint: input.resume ? (state.stages[stage.name]?.checkpoint ?? null) : null,
+    info: (message) => log.info(message),
+  });
   const optimizer = new AdamW(
-    [...stage.trainable.map((part) => ({ name: part, lr: part === 'encoder' ? stage.encoderLr : stage.lr, variables: model.namedVariables(part) })), ...headGroup],
+    [...stage.trainable.map((part) => ({ name: part, lr: part === 'encoder' ? stage.encoderLr : stage.lr, variables: model.namedVariables(part) })), ...objective.groups],
     { weightDecay: stage.weightDecay },
   );
   try {
     if (input.resume) optimizer.loadState(input.resume.optimizer, input.resume.trainer.optimizerSteps);
-    const reference = stage.kind === 'dpo' ? await referenceFor(input, plan) : null;
     let step = input.resume?.trainer.step ?? 0;
     let saved = step;
     let finalLoss = input.resume?.trainer.finalLoss ?? Number.NaN;
@@ -74,7 +75,7 @@ export async function runStage(input: StageRunInput): Promise<StageRunResult> {
         stage: stage.name, kind: stage.kind, step, totalSteps: plan.totalSteps, finalLoss,
         shuffle: { seed, epoch: Math.floor(step / plan.stepsPerEpoch), stepInEpoch: step % plan.stepsPerEpoch },
       };
-      checkpoint = await saveTrainingCheckpoint(runDir, model, optimizer, trainer, head ? { [LABEL_HEAD_FILE]: await head.tensors() } : {});
+      checkpoint = await saveTrainingCheckpoint(runDir, model, optimizer, trainer, await objective.checkpointFiles());
       saved = step;
       state.stages[stage.name] = { status: step >= plan.totalSteps ? 'done' : 'running', checkpoint, step, totalSteps: plan.totalSteps, finalLoss };
       await writeRunState(runDir, state);
@@ -91,13 +92,12 @@ export async function runStage(input: StageRunInput): Promise<StageRunResult> {
       }
       const factor = cosineWithWarmup(step, plan.totalSteps, stage.warmupRatio);
       const { microBatches } = stepMicroBatches(plan, seed, step);
-      const pairs: PairLogps[] = [];
-      const { loss, gradNorm } = optimisationStep(model, optimizer, stage, items, microBatches, images, factor, { reference, head }, pairs, step);
+      const { loss, gradNorm } = optimisationStep(optimizer, stage, items, microBatches, images, factor, objective, step);
       step += 1;
       finalLoss = loss;
       const values: Record<string, number> = { loss, learning_rate: stage.lr * factor, grad_norm: gradNorm };
       if (stage.trainable.includes('encoder') && stage.encoderLr !== stage.lr) values.encoder_learning_rate = stage.encoderLr * factor;
-      if (stage.kind === 'dpo') Object.assign(values, dpoMetrics(pairs, stage.beta));
+      Object.assign(values, objective.stepMetrics());
       log.emit({
         type: 'metrics', stage: stage.name, step, totalSteps: plan.totalSteps,
         // Fractional, as transformers logs it: 1.5 is half-way through the second pass.
@@ -109,15 +109,8 @@ export async function runStage(input: StageRunInput): Promise<StageRunResult> {
     return { status: 'done', steps: step, finalLoss, checkpoint };
   } finally {
     optimizer.dispose();
-    head?.dispose();
+    objective.dispose();
   }
-}
-
-/** A labels stage's head: the one its own checkpoint saved when resuming, else a fresh one seeded by the stage. */
-function labelHeadFor(input: StageRunInput): LabelHead {
-  const width = input.model.encoder.config.hidden_size;
-  const own = input.resume ? input.state.stages[input.stage.name]?.checkpoint : undefined;
-  return own ? LabelHead.load(join(input.runDir, own), width, LABEL_CLASS_COUNT) : LabelHead.create(width, LABEL_CLASS_COUNT, input.seed);
 }
 
 /**
@@ -125,10 +118,9 @@ function labelHeadFor(input: StageRunInput): LabelHead {
  * clipped by global norm, then one AdamW update. Every intermediate tensor is freed before it returns.
  */
 function optimisationStep(
-  model: Mllm, optimizer: AdamW, stage: Stage, items: readonly StageItem[], microBatches: number[][], images: ImageCache,
-  factor: number, objective: { reference: ReferenceLogps | null; head: LabelHead | null }, pairs: PairLogps[], step: number,
+  optimizer: AdamW, stage: Stage, items: readonly StageItem[], microBatches: number[][], images: ImageCache,
+  factor: number, objective: PreparedObjective, step: number,
 ): { loss: number; gradNorm: number } {
-  const { reference, head } = objective;
   const total = microBatches.reduce((n, mb) => n + mb.length, 0);
   const variables = optimizer.variables;
   const names = optimizer.names;
@@ -139,12 +131,7 @@ function optimisationStep(
       const batchItems = indices.map((i) => items[i] as StageItem);
       const batch = collate(batchItems, images);
       const weight = indices.length / total;
-      const lossFn = (): tf.Scalar => {
-        if (head) return labelLossOf(model, head, batch.pixels as tf.Tensor4D, batchItems.map((item) => item.labels ?? []));
-        if (!reference) return sftLossOf(model, batch);
-        const refs = { chosen: pick(reference.chosen, indices), rejected: pick(reference.rejected, indices) };
-        return dpoLossOf(model, batch, refs, stage.beta, (p) => pairs.push(p));
-      };
+      const lossFn = (): tf.Scalar => objective.loss(batch, batchItems, indices);
       try {
         const { value, grads } = tf.variableGrads(lossFn, variables);
         loss += (value.dataSync()[0] as number) * weight;
@@ -183,36 +170,5 @@ function optimisationStep(
     return { loss, gradNorm: norm };
   } finally {
     tf.dispose([...sums.values()]);
-  }
-}
-
-function pick(values: Float32Array, indices: readonly number[]): Float32Array {
-  return Float32Array.from(indices, (i) => values[i] as number);
-}
-
-/** The stage's reference log-probs: from the cache, or computed from the stage's starting weights and cached. */
-async function referenceFor(input: StageRunInput, plan: StepPlan): Promise<ReferenceLogps> {
-  const { runDir, stage, items, images, seed, log } = input;
-  const key = { stage: stage.name, startCheckpoint: input.startCheckpoint ?? 'initialisation', keys: items.map((item) => item.key), content: itemsContentHash(items) };
-  const cached = readReferenceCache(runDir, key);
-  if (cached) {
-    log.info(`Stage ${stage.name}: reference log-probs of ${items.length} pairs read from the cache.`);
-    return cached;
-  }
-  let model = input.model;
-  if (input.resume) {
-    // The policy has moved since the stage began; the reference is the model the stage started from.
-    if (input.startCheckpoint === null) {
-      throw new Error(`Stage "${stage.name}": ref_logps.json is missing and the stage started from a fresh model that no checkpoint holds; start the run in a new folder.`);
-    }
-    model = await loadMllm(join(runDir, input.startCheckpoint));
-  }
-  try {
-    const logps = computeReferenceLogps(model, items, plan, seed, images);
-    await writeReferenceCache(runDir, key, logps);
-    log.info(`Stage ${stage.name}: reference log-probs of ${items.length} pairs computed once and cached.`);
-    return logps;
-  } finally {
-    if (model !== input.model) model.dispose();
   }
 }

@@ -4,7 +4,7 @@
 import * as tf from '../../backend/tf';
 import type { MllmBatch } from '../../models/mllm/model';
 import type { SequenceRow } from '../../models/mllm/splice';
-import { hashWords, Rng } from '../shapes/rng';
+import { hashWords, Rng, seedWords } from '../../random';
 import type { StageItem } from './examples';
 import type { ImageCache } from './images';
 
@@ -27,7 +27,7 @@ export function planSteps(items: number, batchSize: number, gradAccum: number, e
 
 /** The item order of one epoch: a permutation fixed by (seed, epoch), the same on every machine. */
 export function epochOrder(items: number, seed: number, epoch: number): number[] {
-  const rng = new Rng(hashWords([seed >>> 0, Math.floor(seed / 4294967296) >>> 0, epoch >>> 0]));
+  const rng = new Rng(hashWords([...seedWords(seed), epoch >>> 0]));
   return rng.shuffle(Array.from({ length: items }, (_, i) => i));
 }
 

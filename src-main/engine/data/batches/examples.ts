@@ -1,18 +1,17 @@
-// The token sequences each kind of stage trains on: captions answer a fixed prompt, instruction tuning and SFT
-// answer the question with the chosen answer, DPO keeps chosen and rejected side by side; a labels stage has no
-// sequence, only the colour-shape classes its image shows.
-import { CAPTION_PROMPT } from '../shapes/tokenizer';
+// The training items a stage walks: an image and the token sequences made of its record (the objectives say which
+// question and answers a record gives, see objectives/), every record checked before the run's first step.
+import type { Split } from '../../../../src-shared/domain/pairs';
 import { buildTrainingExample, type TrainingExample } from '../../tokenizer/trainingExample';
 import type { TextTokenizer } from '../../tokenizer/textTokenizer';
-import { readLabelRecords, type LabelRecord } from './labels';
-import { datasetError, type CaptionRecord, type DatasetRecords, type PairRecord } from './records';
+import { datasetError, type RecordLocation } from './records';
 
-/** What a stage learns from; `labels` pretrains the encoder alone on which classes an image shows. */
-export const STAGE_KINDS = ['labels', 'caption', 'instruct', 'sft', 'dpo'] as const;
-export type StageKind = (typeof STAGE_KINDS)[number];
-
-/** A record any stage reads: a pair, a caption, or an image's labels. */
-export type StageRecord = PairRecord | CaptionRecord | LabelRecord;
+/** What every record a stage reads has: a key, an image and a place in its file (a pair, a caption, labels). */
+export interface ImageRecord extends RecordLocation {
+  key: string;
+  /** Absolute image path. */
+  image: string;
+  split?: Split;
+}
 
 /** One training item: an image and its sequences (one; two for DPO: chosen then rejected; none for labels). */
 export interface StageItem {
@@ -34,32 +33,27 @@ export interface SequenceLimits {
   maxLength: number;
 }
 
-/** The records a stage reads: the images' labels for `labels`, captions for `caption`, pairs otherwise. */
-export function recordsFor(stage: { name: string; kind: StageKind }, dataset: DatasetRecords): StageRecord[] {
-  if (stage.kind === 'labels') return readLabelRecords(dataset.folder, stage.name);
-  return stage.kind === 'caption' ? dataset.captions : dataset.pairs;
+/** The question a record asks and the answers it trains (one sequence per answer). */
+export interface RecordTexts {
+  question: string;
+  answers: string[];
 }
 
 /**
- * Tokenises the records for a stage. Every problem (too long for the context, a word the tokenizer cannot
- * encode) is collected and thrown as one error naming each file and line, so nothing fails mid-run.
+ * Tokenises each record's question and answers into one sequence per answer. Every problem (too long for the
+ * context, a word the tokenizer cannot encode) is collected and thrown as one error naming each file and line, so
+ * nothing fails mid-run.
  */
-export function stageItems(kind: StageKind, records: readonly StageRecord[], tokenizer: TextTokenizer, limits: SequenceLimits): StageItem[] {
-  if (kind === 'labels') {
-    return records.map((r) => {
-      if (!('labels' in r)) throw new Error(`stageItems: a labels stage was given a record without labels (${r.file}:${r.line})`);
-      return { key: r.key, image: r.image, source: `${r.file}:${r.line}`, sequences: [], labels: r.labels };
-    });
-  }
+export function tokenisedItems<R extends ImageRecord>(
+  records: readonly R[], textsOf: (record: R) => RecordTexts, tokenizer: TextTokenizer, limits: SequenceLimits,
+): StageItem[] {
   const problems: string[] = [];
   const unknownId = tokenizer.idOf('<unk>');
   const items: StageItem[] = [];
   for (const record of records) {
-    if ('labels' in record) throw new Error(`stageItems: a ${kind} stage was given label records (${record.file}:${record.line})`);
     const source = `${record.file}:${record.line}`;
-    const answers = 'caption' in record ? [record.caption] : kind === 'dpo' ? [record.chosen, record.rejected] : [record.chosen];
-    const question = 'caption' in record ? CAPTION_PROMPT : record.question;
     try {
+      const { question, answers } = textsOf(record);
       const sequences = answers.map((answer) =>
         buildTrainingExample(tokenizer, { id: record.key, question, answer }, { imageTokenCount: limits.imageTokenCount, maxLength: limits.maxLength }),
       );

@@ -2,6 +2,5 @@
 // seeded epochs and collated batches.
 export { readDataset, captionsFromPairs, datasetError, PAIRS_FILE, CAPTIONS_FILE, type DatasetRecords, type PairRecord, type CaptionRecord, type RecordLocation } from './records';
 export { ImageCache, decodeImage, type ImagePreprocessing } from './images';
-export { stageItems, recordsFor, STAGE_KINDS, type StageKind, type StageItem, type StageRecord, type SequenceLimits } from './examples';
-export { readLabelRecords, LABEL_CLASS_COUNT, METADATA_FILE, type LabelRecord } from './labels';
+export { tokenisedItems, type ImageRecord, type RecordTexts, type StageItem, type SequenceLimits } from './examples';
 export { planSteps, epochOrder, stepMicroBatches, collate, type StepPlan } from './batches';

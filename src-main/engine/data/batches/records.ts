@@ -4,8 +4,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PivotError } from '../../../../src-shared/errors';
 import type { Split } from '../../../../src-shared/domain/pairs';
-import { RecordProblem, isObject, kindOf, splitOf } from '../../../datasets/import/fields';
-import { parseTrl } from '../../../datasets/import/trl';
+import { RecordProblem, isObject, kindOf, splitOf } from '../formats/fields';
+import { parseTrl } from '../formats/trl';
 
 export const PAIRS_FILE = 'pairs.jsonl';
 export const CAPTIONS_FILE = 'captions.jsonl';

@@ -14,7 +14,7 @@ export {
 export type { ResolvedDifficulty, DifficultyPreset, IntRange, KnobName } from './difficulty';
 export { SHAPES, COLORS, COLOR_RGB, SHAPE_PLURAL, NUM_CLASSES, BACKGROUND_CLASS, classIdOf, className, shapeClasses } from './vocab';
 export type { Shape, Color, Rgb, ShapeClass } from './vocab';
-export { Rng, streamRng, streamSeed, unitHash } from './rng';
+export { streamRng, streamSeed, unitHash } from './streams';
 export { sampleScene } from './scene';
 export type { Scene, SceneObject, ClutterItem, Background } from './scene';
 export { renderScene } from './render';

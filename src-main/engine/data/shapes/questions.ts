@@ -1,7 +1,8 @@
 // Question / chosen / rejected triples for one scene. Rejected answers are the plausible
 // hallucinations of the study: another object's attribute, an off-by-one count, the mirrored relation.
 
-import { Rng, streamRng } from './rng';
+import { Rng } from '../../random';
+import { streamRng } from './streams';
 import type { Scene, SceneObject } from './scene';
 import { COLORS, SHAPES, SHAPE_PLURAL, type Color, type Shape } from './vocab';
 

@@ -2,7 +2,7 @@
 // from the same per-pixel coverage test, so masks are exact; no anti-aliasing by design.
 
 import { clutterPixels, objectPixels } from './geometry';
-import { Rng } from './rng';
+import { Rng } from '../../random';
 import type { Background, Scene } from './scene';
 
 export interface RenderedScene {

@@ -5,7 +5,7 @@ import { imageLabel, makeCaption, type ImageLabel } from './captions';
 import type { ResolvedDifficulty } from './difficulty';
 import { makeQuestions, type PreferenceTriple } from './questions';
 import { renderScene, type RenderedScene } from './render';
-import { unitHash } from './rng';
+import { unitHash } from './streams';
 import { sampleScene, type Scene } from './scene';
 
 export type Split = 'train' | 'test';

@@ -3,7 +3,8 @@
 
 import type { ResolvedDifficulty } from './difficulty';
 import { clutterPixels, nearOccupied, objectPixels, type ClutterFootprint } from './geometry';
-import { Rng, streamRng, streamSeed } from './rng';
+import { Rng } from '../../random';
+import { streamRng, streamSeed } from './streams';
 import { COLOR_RGB, COLORS, SHAPES, classIdOf, type Color, type Rgb, type Shape } from './vocab';
 
 export interface SceneObject {

@@ -1,13 +1,12 @@
 // The Shapes world's word-level tokenizer: a Hugging Face `tokenizer.json` whose vocabulary is every word the
 // world's questions, answers and captions can produce, so a toy language model needs no subword vocabulary.
+// The caption stages' prompt is text the world's tokenizer must encode too.
+import { CAPTION_PROMPT } from '../../objectives/caption';
 import { DIFFICULTY_KNOBS } from './difficulty';
 import { COLORS, SHAPES, SHAPE_PLURAL } from './vocab';
 
 /** End of text (also padding), the image placeholder, and the unknown word; their ids are 0, 1, 2. */
 export const SHAPES_SPECIAL_TOKENS = ['<|endoftext|>', '<image>', '<unk>'] as const;
-
-/** What the caption stages ask before a caption (LLaVA's alignment stage asks for a brief description). */
-export const CAPTION_PROMPT = 'Describe the image briefly.';
 
 /**
  * The fixed words of every sentence the generator writes (questions.ts, captions.ts), with each slot written as

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { layerwiseAlignment, mutualKnn, outlierThreshold } from '../../../../src-main/engine/analysis/alignment';
 import { readSafetensors } from '../../../../src-main/engine/io/safetensors';
-import { Rng } from '../../../../src-main/engine/probes/stats';
+import { Rng, spreadSeed } from '../../../../src-main/engine/random';
 
 const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/hf/alignment_reference.safetensors');
 
@@ -14,7 +14,7 @@ function rowsOf(data: Float32Array, n: number, dim: number): Float32Array[] {
 }
 
 function gaussian(n: number, dim: number, seed: number): Float32Array[] {
-  const rng = new Rng(seed);
+  const rng = new Rng(spreadSeed(seed));
   return Array.from({ length: n }, () => Float32Array.from({ length: dim }, () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next())));
 }
 

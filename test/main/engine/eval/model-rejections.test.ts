@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDataset } from '../../../../src-main/curation/import-dataset';
 import { selectBackend } from '../../../../src-main/engine/backend/select';
-import { readDataset, stageItems } from '../../../../src-main/engine/data/batches';
+import { readDataset } from '../../../../src-main/engine/data/batches';
+import { OBJECTIVES } from '../../../../src-main/engine/objectives';
 import { writeShapesWorld } from '../../../../src-main/engine/data/shapes';
 import { shapesTokenizerText } from '../../../../src-main/engine/data/shapes/tokenizer';
 import { modelRejection, writeModelRejections } from '../../../../src-main/engine/eval/model-rejections';
@@ -67,7 +68,7 @@ describe('writeModelRejections', () => {
     expect(dataset.pairs).toHaveLength(rows.length);
     expect(dataset.captions).toHaveLength(10);
     const tokenizer = tokenizerFromFiles(readTokenizerFiles(out), out);
-    expect(stageItems('dpo', dataset.pairs, tokenizer, { imageTokenCount: 16, maxLength: 128 })).toHaveLength(rows.length);
+    expect(OBJECTIVES.dpo.examples(dataset.pairs, tokenizer, { imageTokenCount: 16, maxLength: 128 })).toHaveLength(rows.length);
     expect(existsSync(join(out, 'instances', '000001.png'))).toBe(true);
 
     // The importer (pivot data import) takes every pair.

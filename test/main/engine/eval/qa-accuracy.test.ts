@@ -3,14 +3,15 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../../src-main/engine/backend/select';
-import { collate, ImageCache, readDataset, stageItems } from '../../../../src-main/engine/data/batches';
+import { collate, ImageCache, readDataset } from '../../../../src-main/engine/data/batches';
+import { OBJECTIVES } from '../../../../src-main/engine/objectives';
 import { writeShapesWorld } from '../../../../src-main/engine/data/shapes';
 import { shapesTokenizerText } from '../../../../src-main/engine/data/shapes/tokenizer';
 import { evaluateQa, qaAccuracy, rankCandidates } from '../../../../src-main/engine/eval/qa-accuracy';
 import { readQaItems, type QaItem } from '../../../../src-main/engine/eval/qa-items';
 import { scoreCandidates } from '../../../../src-main/engine/eval/score';
 import { createPresetMllm, type Mllm } from '../../../../src-main/engine/models/mllm';
-import { sequenceLogpsOf } from '../../../../src-main/engine/train/objective-steps';
+import { sequenceLogpsOf } from '../../../../src-main/engine/objectives';
 import { removeTemp, tempFolder } from '../train/helpers';
 
 const root = tempFolder('qa-accuracy');
@@ -71,7 +72,7 @@ describe('scoreCandidates', () => {
     // The same records through the training path: DPO items (chosen row then rejected row), collated, one forward.
     const dataset = readDataset(world);
     const records = qa.items.map((i) => dataset.pairs.find((p) => p.key === i.record.key)!);
-    const train = stageItems('dpo', records, model.tokenizer, { imageTokenCount: model.imageTokenCount, maxLength: model.lm.config.max_position_embeddings });
+    const train = OBJECTIVES.dpo.examples(records, model.tokenizer, { imageTokenCount: model.imageTokenCount, maxLength: model.lm.config.max_position_embeddings });
     const images = new ImageCache({ size: model.config.imageSize, mean: model.config.imageMean, std: model.config.imageStd });
     await images.load(train.map((t) => t.image), (p) => p);
     const batch = collate(train, images);

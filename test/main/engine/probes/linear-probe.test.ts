@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitLogistic } from '../../../../src-main/engine/probes/logistic-regression';
 import { linearProbe, LINEAR_PROBE_PROTOCOL, type PooledFeatures } from '../../../../src-main/engine/probes/linear-probe';
-import { Rng } from '../../../../src-main/engine/probes/stats';
+import { Rng, spreadSeed } from '../../../../src-main/engine/random';
 
 function normal(rng: Rng): number {
   return Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
@@ -11,7 +11,7 @@ function normal(rng: Rng): number {
 
 /** n samples of `dim` features: class k sits at `signal`·e_k plus unit Gaussian noise; labels flipped with `flip`. */
 function synthetic(n: number, dim: number, classes: number, signal: number, flip: number, seed: number): { features: PooledFeatures; labels: Int32Array } {
-  const rng = new Rng(seed);
+  const rng = new Rng(spreadSeed(seed));
   const data = new Float32Array(n * dim);
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) {

@@ -6,7 +6,7 @@ import { selectBackend } from '../../../../src-main/engine/backend/select';
 import type { ClassMask } from '../../../../src-main/engine/probes/mask-png';
 import { addConfusion, patchLabels, scoresFromConfusion, upsampleBilinearArgmax, upsampleNearest } from '../../../../src-main/engine/probes/segmentation-metrics';
 import { segmentationProbe, SEGMENTATION_PROBE_PROTOCOL, type SegmentationProbeInput } from '../../../../src-main/engine/probes/segmentation-probe';
-import { Rng } from '../../../../src-main/engine/probes/stats';
+import { Rng, spreadSeed } from '../../../../src-main/engine/random';
 
 beforeAll(async () => {
   await selectBackend('cpu');
@@ -50,7 +50,7 @@ describe('segmentation metrics (hand-worked)', () => {
 
 /** Images on a 4×4 grid, 16 px masks, 3 classes; each patch's class written into the mask block. */
 function world(n: number, seed: number, token: (cls: number, rng: Rng) => number[]): SegmentationProbeInput {
-  const rng = new Rng(seed);
+  const rng = new Rng(spreadSeed(seed));
   const tokens: Float32Array[] = [];
   const masks: ClassMask[] = [];
   for (let i = 0; i < n; i++) {

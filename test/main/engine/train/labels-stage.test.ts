@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '../../../../src-main/engine/backend/tf';
-import { readLabelRecords } from '../../../../src-main/engine/data/batches';
+import { readLabelRecords } from '../../../../src-main/engine/data/shapes/labels';
 import { exportEncoder } from '../../../../src-main/engine/export';
 import { SafetensorsFile } from '../../../../src-main/engine/io/safetensors';
 import { createPresetMllm, readTokenizerFiles, saveMllm } from '../../../../src-main/engine/models/mllm';

@@ -9,7 +9,7 @@ import { createPresetMllm, Mllm, readTokenizerFiles } from '../../../../src-main
 import { sftLoss, shiftForNextToken } from '../../../../src-main/engine/objectives';
 import { stageSeed, train } from '../../../../src-main/engine/train';
 import type { RunControl, RunEvent } from '../../../../src-main/engine/train/api';
-import { sftLossOf } from '../../../../src-main/engine/train/objective-steps';
+import { sftLossOf } from '../../../../src-main/engine/objectives';
 import { loadRecipe, pipelineFor } from '../../../../src-main/engine/train/recipe';
 import { prepareStageItems } from '../../../../src-main/engine/train/run-data';
 import { stagePlan } from '../../../../src-main/engine/train/stage-runner';

@@ -91,4 +91,13 @@ describe('recipe errors', () => {
     const sweep = writeJson('sweep.json', { ...minimal, sweep: { lr: [1e-4, 1e-5] } });
     expect(() => loadRecipe(sweep)).toThrow(`${sweep}: "sweep.lr" must be an object, got a list`);
   });
+
+  it('checks each stage against its kind: the kinds there are, and the fields only some kinds take', () => {
+    const kind = writeJson('kind.json', { ...minimal, stages: [{ ...minimal.stages[0], kind: 'rlhf' }] });
+    expect(() => loadRecipe(kind)).toThrow(`${kind}: "stages[0].kind" must be one of "labels", "caption", "instruct", "sft", "dpo", got string "rlhf"`);
+    const beta = writeJson('shared-beta.json', { ...minimal, stages: [{ ...minimal.stages[0], beta: 0.2 }] });
+    expect(() => loadRecipe(beta)).toThrow(`${beta}: "stages[0].beta" applies to dpo stages only.`);
+    const dpo = writeJson('shared-dpo.json', { ...minimal, stages: [{ ...minimal.stages[0], kind: 'dpo', beta: 0.2 }] });
+    expect(loadRecipe(dpo).stages[0]?.beta).toBe(0.2);
+  });
 });

@@ -7,7 +7,7 @@ import * as tf from '../../../../../src-main/engine/backend/tf';
 import { shapesTokenizerText } from '../../../../../src-main/engine/data/shapes/tokenizer';
 import { createPresetMllm, MLLM_PARTS, type Mllm, type MllmBatch } from '../../../../../src-main/engine/models/mllm';
 import { buildTrainingExample } from '../../../../../src-main/engine/tokenizer';
-import { dpoLossOf, sftLossOf } from '../../../../../src-main/engine/train/objective-steps';
+import { dpoLossOf, sftLossOf } from '../../../../../src-main/engine/objectives';
 import { expectClose, seeded } from '../helpers';
 
 interface Step {

@@ -13,9 +13,9 @@ import {
   ImageCache,
   planSteps,
   readDataset,
-  stageItems,
   stepMicroBatches,
 } from '../../../../../src-main/engine/data/batches';
+import { OBJECTIVES } from '../../../../../src-main/engine/objectives';
 import { loadTokenizer } from '../../../../../src-main/engine/tokenizer';
 import { removeTemp, smallWorld, tempFolder } from '../../train/helpers';
 
@@ -77,13 +77,13 @@ describe('reading a dataset folder', () => {
     const pair = dataset.pairs[0]!;
     const long = { ...pair, chosen: `${'red '.repeat(40)}.` };
     const odd = { ...pair, line: 99, chosen: 'Magenta.' };
-    expect(() => stageItems('sft', [long, odd], tokenizer, { imageTokenCount: 16, maxLength: 64 })).toThrow(
+    expect(() => OBJECTIVES.sft.examples([long, odd], tokenizer, { imageTokenCount: 16, maxLength: 64 })).toThrow(
       new RegExp(
         `${pair.file}:1: Record "${pair.key}" needs \\d+ tokens .*maxLength is 64.*image tokens are never truncated.\\n` +
           `${pair.file}:99: "${pair.question.replace('?', '\\?')}" / "Magenta." has words .* does not know`,
       ),
     );
-    const items = stageItems('dpo', [pair], tokenizer, { imageTokenCount: 16, maxLength: 64 });
+    const items = OBJECTIVES.dpo.examples([pair], tokenizer, { imageTokenCount: 16, maxLength: 64 });
     expect(items[0]!.sequences).toHaveLength(2);
     expect(tokenizer.decode(items[0]!.sequences[1]!.inputIds.filter((_, i) => items[0]!.sequences[1]!.labelsMask[i] === 1), { skipSpecialTokens: true })).toBe(pair.rejected.toLowerCase());
   });
@@ -123,7 +123,7 @@ describe('epochs and batches', () => {
   it('collates DPO items into one batch of 2B rows: chosen rows, then rejected rows sharing the images', async () => {
     const dataset = readDataset(world);
     const tokenizer = loadTokenizer(world);
-    const items = stageItems('dpo', dataset.pairs.slice(0, 3), tokenizer, { imageTokenCount: 16, maxLength: 128 });
+    const items = OBJECTIVES.dpo.examples(dataset.pairs.slice(0, 3), tokenizer, { imageTokenCount: 16, maxLength: 128 });
     const images = new ImageCache({ size: 32, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] });
     await images.load(items.map((i) => i.image), (p) => p);
     const batch = collate(items, images);

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DIFFICULTY_PRESET_NAMES, generateSample, parseDifficulty, writeShapesWorld } from '../../../../../src-main/engine/data/shapes';
-import { CAPTION_PROMPT, SHAPES_SPECIAL_TOKENS, shapesTokenizerJson, shapesTokenizerText, shapesVocabulary } from '../../../../../src-main/engine/data/shapes/tokenizer';
+import { CAPTION_PROMPT } from '../../../../../src-main/engine/objectives/caption';
+import { SHAPES_SPECIAL_TOKENS, shapesTokenizerJson, shapesTokenizerText, shapesVocabulary } from '../../../../../src-main/engine/data/shapes/tokenizer';
 import { loadTokenizer, TextTokenizer } from '../../../../../src-main/engine/tokenizer';
 
 const dir = mkdtempSync(join(tmpdir(), 'pivot-shapes-tokenizer-'));

@@ -19,7 +19,7 @@ import {
   type MllmBatch,
 } from '../../../../../src-main/engine/models/mllm';
 import { buildTrainingExample } from '../../../../../src-main/engine/tokenizer';
-import { sftLossOf } from '../../../../../src-main/engine/train/objective-steps';
+import { sftLossOf } from '../../../../../src-main/engine/objectives';
 import { removeTemp, tempFolder } from '../../train/helpers';
 
 const dir = tempFolder('mllm');

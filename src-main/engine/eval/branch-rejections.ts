@@ -10,23 +10,29 @@ import { constants, existsSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, relative } from 'node:path';
 import { PivotError } from '../../../src-shared/errors';
-import { PAIRS_FILE, readDataset, stageItems, type DatasetRecords, type PairRecord, type SequenceLimits, type StageItem } from '../data/batches';
-import type { AskedKind } from '../eval/candidates';
-import { modelRejection, rewrittenRow, type ModelRejection } from '../eval/model-rejections';
-import { pairRows, questionItem, worldMaxCount, type QaItem } from '../eval/qa-items';
-import { scoreCandidates } from '../eval/score';
+import { PAIRS_FILE, readDataset, type DatasetRecords, type PairRecord, type SequenceLimits, type StageItem } from '../data/batches';
 import { writeFileAtomic } from '../io/atomic-write';
 import type { Mllm } from '../models/mllm/model';
-import type { Recipe, Stage } from './recipe';
-import type { RunLog } from './run-log';
-import { stageRecords } from './run-data';
+import { OBJECTIVES } from '../objectives';
+import { stageRecords, type StageSelection } from '../objectives/stage-records';
+import type { AskedKind } from './candidates';
+import { modelRejection, rewrittenRow, type ModelRejection } from './model-rejections';
+import { pairRows, questionItem, worldMaxCount, type QaItem } from './qa-items';
+import { scoreCandidates } from './score';
 
 export const MODEL_REJECTIONS_DIR = 'model-rejections';
 export const REJECTIONS_SUMMARY_FILE = 'summary.json';
 
+/** What of the recipe decides the branch's pairs: its data settings, and the file that named them (for errors). */
+export interface BranchData {
+  source: string;
+  includeTestSplit: boolean;
+  maxLength?: number;
+}
+
 /** What the branch will rank, settled before the run's first step. */
-export interface BranchRejections {
-  stage: Stage;
+export interface BranchRejections<S extends StageSelection = StageSelection> {
+  stage: S;
   /** <runDir>/model-rejections/<branch>. */
   dir: string;
   /** The branch's pairs, in the order it trains on them. */
@@ -65,8 +71,8 @@ export interface BaseModel {
 }
 
 /** Sorts the branch's pairs and tokenises every candidate; throws when none of them has a closed answer set. */
-export function planBranchRejections(stage: Stage, dataset: DatasetRecords, model: Mllm, recipe: Recipe, runDir: string): BranchRejections {
-  const records = stageRecords(stage, dataset, recipe.data.includeTestSplit) as PairRecord[];
+export function planBranchRejections<S extends StageSelection>(stage: S, dataset: DatasetRecords, model: Mllm, data: BranchData, runDir: string): BranchRejections<S> {
+  const records = stageRecords(stage, dataset, data.includeTestSplit) as PairRecord[];
   const lines = pairRows(join(dataset.folder, PAIRS_FILE));
   const rows = records.map((record) => lines.get(record.line) as Record<string, unknown>);
   const maxCount = worldMaxCount(dataset.folder);
@@ -81,14 +87,14 @@ export function planBranchRejections(stage: Stage, dataset: DatasetRecords, mode
   if (closed.length === 0) {
     throw new PivotError(
       'INVALID_REQUEST',
-      `${recipe.source}: "branches.dpo.rejections" is model, but none of the ${records.length} pairs stage "${stage.name}" trains on in ${dataset.folder} ` +
+      `${data.source}: "branches.dpo.rejections" is model, but none of the ${records.length} pairs stage "${stage.name}" trains on in ${dataset.folder} ` +
         'is a Shapes-world question with a closed answer set (a "kind" field and the world\'s question forms) for the model to rank. ' +
         'Use rejections: scripted, or a Shapes world (pivot data shapes).',
     );
   }
-  const limits = { imageTokenCount: model.imageTokenCount, maxLength: recipe.data.maxLength ?? model.lm.config.max_position_embeddings };
+  const limits = { imageTokenCount: model.imageTokenCount, maxLength: data.maxLength ?? model.lm.config.max_position_embeddings };
   // Any candidate may become a rejected answer, so each is checked now as the scripted ones were.
-  stageItems('sft', closed.flatMap((q) => q.candidates.map((answer) => ({ ...q.record, chosen: answer }))), model.tokenizer, limits);
+  OBJECTIVES.sft.examples(closed.flatMap((q) => q.candidates.map((answer) => ({ ...q.record, chosen: answer }))), model.tokenizer, limits);
   const dir = join(runDir, MODEL_REJECTIONS_DIR, stage.name);
   const copies = records.map((record, i) => {
     const inDataset = relative(dataset.folder, record.image);
@@ -98,14 +104,14 @@ export function planBranchRejections(stage: Stage, dataset: DatasetRecords, mode
 }
 
 /** The branch's items with the model's rejected answers: scored and written now, or read back from an earlier start. */
-export async function modelRejectedItems(plan: BranchRejections, base: BaseModel, log: RunLog): Promise<StageItem[]> {
+export async function modelRejectedItems(plan: BranchRejections, base: BaseModel, info: (message: string) => void): Promise<StageItem[]> {
   const pairsPath = join(plan.dir, PAIRS_FILE);
   if (existsSync(pairsPath)) {
-    log.info(`Branch ${plan.stage.name}: reusing the base model's rejected answers in ${pairsPath} (not scored again).`);
+    info(`Branch ${plan.stage.name}: reusing the base model's rejected answers in ${pairsPath} (not scored again).`);
   } else {
     const summary = await writeRejections(plan, base);
     const right = summary.scored - summary.wrong;
-    log.info(
+    info(
       `Branch ${plan.stage.name}: the base model (${summary.base ?? 'freshly initialised'}) answered ${summary.wrong} of ${summary.scored} closed-set questions wrong ` +
         `(scored in ${summary.scoringSeconds.toFixed(1)} s): its answer is their rejected one, and the other ${right} reject its most likely wrong answer. ` +
         `${summary.scripted} pair${summary.scripted === 1 ? '' : 's'} without a closed answer set keep${summary.scripted === 1 ? 's' : ''} the scripted rejection. Pairs: ${pairsPath}.`,
@@ -173,5 +179,5 @@ function readRejections(plan: BranchRejections, pairsPath: string): StageItem[] 
         `id ${plan.records[at]?.key ?? written[at]?.key}). Its rejected answers may be edited, but not its pairs; delete ${plan.dir} to have the base model score them again.`,
     );
   }
-  return stageItems('dpo', written.map((w, i) => ({ ...w, image: (plan.records[i] as PairRecord).image })), plan.tokenizer, plan.limits);
+  return OBJECTIVES.dpo.examples(written.map((w, i) => ({ ...w, image: (plan.records[i] as PairRecord).image })), plan.tokenizer, plan.limits);
 }

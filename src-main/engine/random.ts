@@ -1,9 +1,5 @@
-// Seeded randomness for the Shapes world. Every image draws from its own streams keyed by
-// (seed, index, purpose), so image k never depends on `count` or on what other streams consumed.
-
-/** Independent purposes, so e.g. changing the noise level leaves the scene layout untouched. */
-export const STREAMS = { scene: 1, texture: 2, noise: 3, questions: 4, split: 5 } as const;
-export type StreamName = keyof typeof STREAMS;
+// The engine's one seeded random stream and seed hash: the Shapes world, the batch order of training and the probes'
+// splits all draw from `Rng`, so "seed s" is reproducible the same way everywhere, on every machine.
 
 function fmix32(h: number): number {
   h ^= h >>> 16;
@@ -21,20 +17,29 @@ export function hashWords(words: readonly number[]): number {
   return h;
 }
 
-/** Seeds may exceed 32 bits (any safe integer); both halves enter the hash. */
-function seedWords(seed: number): [number, number] {
+/** Seeds may exceed 32 bits (any safe integer); both halves enter a hash. */
+export function seedWords(seed: number): [number, number] {
   return [seed >>> 0, Math.floor(seed / 4294967296) >>> 0];
+}
+
+/**
+ * A small seed (0, 1, 2 …) spread over 32 bits so neighbouring seeds start far apart: the probes' seeds, which are
+ * small consecutive integers given by the user.
+ */
+export function spreadSeed(seed: number): number {
+  return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ 0xc2b2ae35) >>> 0;
 }
 
 export class Rng {
   private state: number;
   private spare: number | null = null;
 
-  constructor(seed: number) {
-    this.state = seed >>> 0;
+  /** `state` is used as it is (its low 32 bits): pass a hash (`hashWords`, `spreadSeed`) of the user's seed. */
+  constructor(state: number) {
+    this.state = state >>> 0;
   }
 
-  /** mulberry32: tiny, fast, good enough for procedural content. Returns [0, 1). */
+  /** mulberry32: tiny, fast, good enough for procedural content and shuffles. Returns [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) | 0;
     let t = this.state;
@@ -61,7 +66,7 @@ export class Rng {
     return items[Math.floor(this.next() * items.length)] as T;
   }
 
-  /** Fisher–Yates on a copy. */
+  /** Fisher–Yates on a copy; the input is left as it was. */
   shuffle<T>(items: readonly T[]): T[] {
     const out = items.slice();
     for (let i = out.length - 1; i > 0; i--) {
@@ -86,19 +91,4 @@ export class Rng {
     this.spare = r * Math.sin(2 * Math.PI * v);
     return r * Math.cos(2 * Math.PI * v);
   }
-}
-
-/** 32-bit seed of one stream of one image. */
-export function streamSeed(seed: number, index: number, stream: StreamName): number {
-  const [lo, hi] = seedWords(seed);
-  return hashWords([lo, hi, index >>> 0, STREAMS[stream]]);
-}
-
-export function streamRng(seed: number, index: number, stream: StreamName): Rng {
-  return new Rng(streamSeed(seed, index, stream));
-}
-
-/** A uniform [0, 1) value fixed by (seed, index, stream), e.g. for the train/test split. */
-export function unitHash(seed: number, index: number, stream: StreamName): number {
-  return streamSeed(seed, index, stream) / 4294967296;
 }

@@ -2,16 +2,16 @@
 // the reference, so no frozen copy of the model is kept — and cached in memory and in `ref_logps.json`, so a
 // resumed run never recomputes them (TRL #2423: users precompute them for the same reason).
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PivotError } from '../../../src-shared/errors';
 import * as tf from '../backend/tf';
 import { collate, stepMicroBatches, type StageItem, type StepPlan } from '../data/batches';
 import type { ImageCache } from '../data/batches/images';
-import { writeFileAtomic } from '../io/atomic-write';
+import { loadMllm } from '../models/mllm/checkpoint';
 import type { Mllm } from '../models/mllm/model';
-import { sequenceLogpsOf } from './objective-steps';
-
-export const REF_LOGPS_FILE = 'ref_logps.json';
+import { readReferenceLogpsFile, writeReferenceLogpsFile, type ReferenceLogpsFile } from '../run-folder/reference-logps';
+import { sequenceLogpsOf } from './logProbs';
+import type { ObjectiveContext } from './stage-objective';
 
 /** Summed answer-token log-probs of every item under the reference, in item order. */
 export interface ReferenceLogps {
@@ -40,30 +40,26 @@ export function itemsContentHash(items: readonly StageItem[]): string {
   return hash.digest('hex');
 }
 
-interface CacheFile extends Omit<ReferenceKey, 'keys'> {
-  keys: string[];
-  chosen: number[];
-  rejected: number[];
-}
-
-/** The cached log-probs when `runDir/ref_logps.json` was written for exactly this stage, start and items. */
+/**
+ * The cached log-probs when `runDir/ref_logps.json` was written for exactly this stage, start and items. A cache
+ * that does not read back (edited, or from another version) is computed again rather than trusted.
+ */
 export function readReferenceCache(runDir: string, key: ReferenceKey): ReferenceLogps | null {
-  const path = join(runDir, REF_LOGPS_FILE);
-  if (!existsSync(path)) return null;
-  let cache: CacheFile;
+  let cache: ReferenceLogpsFile | null;
   try {
-    cache = JSON.parse(readFileSync(path, 'utf8')) as CacheFile;
-  } catch {
-    return null;
+    cache = readReferenceLogpsFile(runDir);
+  } catch (err) {
+    if (err instanceof PivotError && err.code === 'INVALID_DATA') return null;
+    throw err;
   }
-  const same = cache.stage === key.stage && cache.startCheckpoint === key.startCheckpoint && cache.content === key.content && Array.isArray(cache.keys) && cache.keys.length === key.keys.length && cache.keys.every((k, i) => k === key.keys[i]);
+  if (!cache) return null;
+  const same = cache.stage === key.stage && cache.startCheckpoint === key.startCheckpoint && cache.content === key.content && cache.keys.length === key.keys.length && cache.keys.every((k, i) => k === key.keys[i]);
   return same ? { chosen: Float32Array.from(cache.chosen), rejected: Float32Array.from(cache.rejected) } : null;
 }
 
 /** Writes the cache atomically; float32 values survive the JSON round trip exactly. */
 export async function writeReferenceCache(runDir: string, key: ReferenceKey, logps: ReferenceLogps): Promise<void> {
-  const file: CacheFile = { ...key, keys: [...key.keys], chosen: Array.from(logps.chosen), rejected: Array.from(logps.rejected) };
-  await writeFileAtomic(join(runDir, REF_LOGPS_FILE), `${JSON.stringify(file)}\n`);
+  await writeReferenceLogpsFile(runDir, { ...key, keys: [...key.keys], chosen: Array.from(logps.chosen), rejected: Array.from(logps.rejected) });
 }
 
 /**
@@ -86,4 +82,31 @@ export function computeReferenceLogps(model: Mllm, items: readonly StageItem[], 
     }
   }
   return { chosen, rejected };
+}
+
+/** The stage's reference log-probs: from the cache, or computed from the stage's starting weights and cached. */
+export async function referenceLogpsFor(context: ObjectiveContext): Promise<ReferenceLogps> {
+  const { runDir, stage, items, images, seed, plan, info } = context;
+  const key = { stage: stage.name, startCheckpoint: context.startCheckpoint ?? 'initialisation', keys: items.map((item) => item.key), content: itemsContentHash(items) };
+  const cached = readReferenceCache(runDir, key);
+  if (cached) {
+    info(`Stage ${stage.name}: reference log-probs of ${items.length} pairs read from the cache.`);
+    return cached;
+  }
+  let model = context.model;
+  if (context.resumeCheckpoint !== null) {
+    // The policy has moved since the stage began; the reference is the model the stage started from.
+    if (context.startCheckpoint === null) {
+      throw new Error(`Stage "${stage.name}": ref_logps.json is missing and the stage started from a fresh model that no checkpoint holds; start the run in a new folder.`);
+    }
+    model = await loadMllm(join(runDir, context.startCheckpoint));
+  }
+  try {
+    const logps = computeReferenceLogps(model, items, plan, seed, images);
+    await writeReferenceCache(runDir, key, logps);
+    info(`Stage ${stage.name}: reference log-probs of ${items.length} pairs computed once and cached.`);
+    return logps;
+  } finally {
+    if (model !== context.model) model.dispose();
+  }
 }

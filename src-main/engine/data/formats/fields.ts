@@ -1,6 +1,6 @@
 // Field checks shared by the format parsers, so every format words the same problem the same way
 // (`missing field "chosen"`, `field "chosen" is empty`, …) and the user can fix the file from the reason alone.
-import { SPLITS, type Split } from '../../../src-shared/domain/pairs';
+import { SPLITS, type Split } from '../../../../src-shared/domain/pairs';
 
 export type OriginValue = string | number | boolean | null;
 export type Origin = Record<string, OriginValue>;

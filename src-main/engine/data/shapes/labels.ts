@@ -4,8 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PivotError } from '../../../../src-shared/errors';
-import { NUM_CLASSES } from '../shapes/vocab';
-import { datasetError, type RecordLocation } from './records';
+import { NUM_CLASSES } from './vocab';
+import { datasetError, type RecordLocation } from '../batches/records';
 
 export const METADATA_FILE = 'metadata.jsonl';
 /** The colour-shape classes (segmentation classes without the background): label k is segmentation class k + 1. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StageItem } from '../../../../src-main/engine/data/batches';
-import { itemsContentHash, readReferenceCache, writeReferenceCache } from '../../../../src-main/engine/train/reference-logps';
+import { itemsContentHash, readReferenceCache, writeReferenceCache } from '../../../../src-main/engine/objectives/dpo-reference';
 
 const item = (key: string, rejected: number[]): StageItem => ({
   key, image: '/x.png', source: 'pairs.jsonl:1',
