@@ -1,6 +1,6 @@
 // The workspace's study reports: `<workspace>/reports/<name>/report.json`, as `pivot demo --workspace` writes them.
 // A report is named by its folder only; a name that could leave the reports folder is refused.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep, isAbsolute } from 'node:path';
 import { PivotError } from '../../src-shared/errors';
 import { isReportFile, isReportName } from '../../src-shared/domain/report-paths';
@@ -43,6 +43,30 @@ export function reportFilePath(workspaceDir: string, name: string, file: string)
   return path;
 }
 
+/**
+ * The real path of a report file the window may load, for `pivot serve` and Electron's `pivot-image://report` alike:
+ * reportFilePath's checks, then links resolved (fs.realpath) and the file confined to the real reports folder, so a
+ * link inside a report (`examples/x.json` → /etc/passwd) is refused with PATH_OUTSIDE_FOLDER. NOT_FOUND when there
+ * is no such regular file.
+ */
+export async function realReportFilePath(workspaceDir: string, name: string, file: string): Promise<string> {
+  const path = reportFilePath(workspaceDir, name, file);
+  let root: string;
+  let real: string;
+  try {
+    [root, real] = await Promise.all([realpath(reportsDir(workspaceDir)), realpath(path)]);
+  } catch {
+    throw new PivotError('NOT_FOUND', `Report "${name}" has no file ${file}.`);
+  }
+  const rel = relative(root, real);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    throw new PivotError('PATH_OUTSIDE_FOLDER', `${path} links outside the workspace's reports folder (${root}): it is not served.`);
+  }
+  // A FIFO or a device would hang the read; only regular files are reports' files.
+  if (!(await stat(real)).isFile()) throw new PivotError('NOT_FOUND', `Report "${name}" has no file ${file} (not a regular file).`);
+  return real;
+}
+
 export function reportFileMime(file: string): string {
   return file.endsWith('.png') ? 'image/png' : 'application/json; charset=utf-8';
 }
@@ -70,7 +94,7 @@ async function attachExamples(workspaceDir: string, name: string, report: StudyR
   const file = reportExamplesFile(report);
   if (!file) return report;
   try {
-    const index = parseExamplesIndex(JSON.parse(await readFile(reportFilePath(workspaceDir, name, file), 'utf8')) as unknown);
+    const index = parseExamplesIndex(JSON.parse(await readFile(await realReportFilePath(workspaceDir, name, file), 'utf8')) as unknown);
     return index ? { ...report, examplesIndex: index } : report;
   } catch {
     return report;

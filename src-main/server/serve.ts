@@ -2,24 +2,31 @@
 // WebSocket carries the same contract as Electron IPC to the same handlers. Every request needs the random token
 // printed in the URL (kept afterwards in a same-site cookie, so the page's own assets load).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventName, Events } from '../../src-shared/ipc/contract';
 import { IMAGE_HASH_PATTERN, IMAGE_ROUTE, type WireMessage, type WireRequest } from '../../src-shared/ipc/wire';
-import { PivotError } from '../../src-shared/errors';
+import { PivotError, type ErrorCode } from '../../src-shared/errors';
 import { REPORT_ROUTE, parseReportFilePathname } from '../../src-shared/domain/report-paths';
-import { reportFileMime, reportFilePath } from '../reports/report-files';
+import { realReportFilePath, reportFileMime } from '../reports/report-files';
 import type { HostLauncher } from '../engine/host/engine-host';
 import { forkEngineHost } from '../engine/host/fork';
 import { dispatch } from '../ipc/dispatch';
 import { WorkspaceJobs } from '../ipc/workspace-jobs';
 import type { Workspace } from '../store/workspace';
 import { contentSecurityPolicy } from './csp';
+import { sendFile } from './send-file';
 import { IMAGE_MIME, readStatic } from './static-files';
 
 const COOKIE = 'pivot_token';
+/** The HTTP status of a request that failed with one of these error codes (anything else is a 500). */
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  INVALID_REQUEST: 400,
+  NOT_FOUND: 404,
+  PATH_OUTSIDE_FOLDER: 404,
+  FILE_UNREADABLE: 404,
+};
 /** Requests larger than this are refused: the contract has no large payloads. */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
@@ -52,12 +59,15 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
 
   const server = createServer((req, res) => {
     handleHttp(req, res, options, token).catch((err: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(PivotError.toData(err).message);
+      const error = PivotError.toData(err);
+      if (!res.headersSent) res.writeHead(HTTP_STATUS[error.code] ?? 500, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
+      res.end(error.message);
     });
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (req, socket, head) => {
+    // A client that resets the connection during the handshake must not take the server down.
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname !== '/ws' || !authorised(req, url, token) || !sameOrigin(req)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
@@ -66,8 +76,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
+      // A bad frame (too big, invalid UTF-8, unmasked, a reserved opcode) is an 'error' on that socket only: ws has
+      // already closed it with the fitting code (1009, 1007, 1002); without a listener the error would end the server.
+      ws.on('error', () => sockets.delete(ws));
       ws.on('message', (data) => {
-        void answer(ws, data.toString(), ctx);
+        answer(ws, data.toString(), ctx).catch(() => ws.close(1011, 'internal error'));
       });
     });
   });
@@ -131,7 +144,7 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, options: Se
     return;
   }
   if (url.pathname.startsWith(REPORT_ROUTE)) {
-    sendReportFile(res, options.workspace, url, headers);
+    await sendReportFile(res, options.workspace, url, headers);
     return;
   }
   const file = readStatic(options.rendererDir, url.pathname);
@@ -147,44 +160,27 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, options: Se
 async function sendImage(res: ServerResponse, ws: Workspace, url: URL, headers: Record<string, string>): Promise<void> {
   const hash = url.pathname.slice(IMAGE_ROUTE.length);
   const format = IMAGE_HASH_PATTERN.test(hash) ? ws.pairs.imageFormat(hash) : undefined;
-  if (!format) {
-    res.writeHead(404, headers).end();
+  if (!format) throw new PivotError('NOT_FOUND', `No image ${hash.slice(0, 80)} in this workspace.`);
+  const cached = { ...headers, 'cache-control': 'private, max-age=31536000, immutable' };
+  if (url.searchParams.get('thumb') !== '1') {
+    sendFile(res, ws.images.pathFor(hash, format), { ...cached, 'content-type': IMAGE_MIME[format] ?? 'application/octet-stream' });
     return;
   }
-  const thumb = url.searchParams.get('thumb') === '1';
-  const path = thumb ? await ws.images.thumbnail(hash, format) : ws.images.pathFor(hash, format);
-  res.writeHead(200, {
-    ...headers,
-    'cache-control': 'private, max-age=31536000, immutable',
-    'content-type': thumb ? 'image/png' : (IMAGE_MIME[format] ?? 'application/octet-stream'),
-  });
-  createReadStream(path).pipe(res);
+  let thumbnail: string;
+  try {
+    thumbnail = await ws.images.thumbnail(hash, format);
+  } catch (err) {
+    throw new PivotError('FILE_UNREADABLE', `The image ${hash} cannot be read for a thumbnail: ${(err as Error).message}`);
+  }
+  sendFile(res, thumbnail, { ...cached, 'content-type': 'image/png' });
 }
 
-/** `/reports/<name>/examples/<file>`: a report's example picture or index, by report name and file name only. */
-function sendReportFile(res: ServerResponse, ws: Workspace, url: URL, headers: Record<string, string>): void {
+/** `/reports/<name>/examples/<file>`: a report's example picture or index, by report and file name only. */
+async function sendReportFile(res: ServerResponse, ws: Workspace, url: URL, headers: Record<string, string>): Promise<void> {
   const parsed = parseReportFilePathname(url.pathname.slice(REPORT_ROUTE.length));
-  let path: string | null = null;
-  if (parsed) {
-    try {
-      path = reportFilePath(ws.dir, parsed.name, parsed.file);
-    } catch {
-      path = null;
-    }
-  }
-  if (!parsed || !path) {
-    res.writeHead(404, headers).end();
-    return;
-  }
-  const stream = createReadStream(path);
-  stream.once('open', () => {
-    res.writeHead(200, { ...headers, 'content-type': reportFileMime(parsed.file) });
-    stream.pipe(res);
-  });
-  stream.once('error', () => {
-    if (!res.headersSent) res.writeHead(404, headers);
-    res.end();
-  });
+  if (!parsed) throw new PivotError('NOT_FOUND', 'A report file is /reports/<name>/examples/<file>.');
+  const path = await realReportFilePath(ws.dir, parsed.name, parsed.file);
+  sendFile(res, path, { ...headers, 'content-type': reportFileMime(parsed.file) });
 }
 
 /** The token from the query or the cookie, compared in constant time. */

@@ -1,6 +1,7 @@
 // Serves the built renderer (out/renderer) over HTTP, never a file outside that folder.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { PivotError } from '../../src-shared/errors';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -18,11 +19,22 @@ export interface StaticFile {
   contentType: string;
 }
 
-/** Finds `urlPath` under `root`; unknown paths fall back to index.html (a single-page app). */
+/**
+ * Finds `urlPath` under `root`; unknown paths fall back to index.html (a single-page app). Undefined when the window
+ * is not built; INVALID_REQUEST for a path that is not percent-encoded text, PATH_OUTSIDE_FOLDER for one that leaves root.
+ */
 export function readStatic(root: string, urlPath: string): StaticFile | undefined {
   const base = resolve(root);
-  const wanted = resolve(base, `.${normalize(decodeURIComponent(urlPath))}`);
-  if (wanted !== base && !wanted.startsWith(base + sep)) return undefined;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    throw new PivotError('INVALID_REQUEST', `The path ${urlPath.slice(0, 200)} is not valid percent-encoded text.`);
+  }
+  const wanted = resolve(base, `.${normalize(decoded)}`);
+  if (wanted !== base && !wanted.startsWith(base + sep)) {
+    throw new PivotError('PATH_OUTSIDE_FOLDER', `The path ${urlPath.slice(0, 200)} leaves the window's folder.`);
+  }
   const file = existsSync(wanted) && statSync(wanted).isFile() ? wanted : join(base, 'index.html');
   if (!existsSync(file)) return undefined;
   return { body: readFileSync(file), contentType: MIME[extname(file)] ?? 'application/octet-stream' };
