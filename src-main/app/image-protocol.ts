@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { net, protocol } from 'electron';
 import { IMAGE_HASH_PATTERN, IMAGE_PROTOCOL } from '../../src-shared/ipc/wire';
 import { parseReportFilePathname } from '../../src-shared/domain/report-paths';
-import { reportFileMime, reportFilePath } from '../reports/report-files';
+import { realReportFilePath, reportFileMime } from '../reports/report-files';
 import type { Workspace } from '../store/workspace';
 
 export function registerImageSchemePrivileges(): void {
@@ -15,12 +15,7 @@ export function registerImageSchemePrivileges(): void {
 
 async function reportFile(ws: Workspace, url: URL): Promise<Response> {
   const parsed = parseReportFilePathname(url.pathname.replace(/^\//, ''));
-  let path: string | null = null;
-  try {
-    path = parsed ? reportFilePath(ws.dir, parsed.name, parsed.file) : null;
-  } catch {
-    path = null;
-  }
+  const path = parsed ? await realReportFilePath(ws.dir, parsed.name, parsed.file).catch(() => null) : null;
   if (!parsed || !path) return new Response('not found', { status: 404 });
   const file = await net.fetch(pathToFileURL(path).toString());
   if (!file.ok) return new Response('not found', { status: 404 });

@@ -1,10 +1,11 @@
 // `pivot serve`'s report files: `/reports/<name>/examples/<file>` with the token, by report and file name only.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serve, type RunningServer } from '../../../src-main/server/serve';
-import { readReport, reportFilePath } from '../../../src-main/reports/report-files';
+import { readReport, realReportFilePath, reportFilePath } from '../../../src-main/reports/report-files';
 import { tempDir, workspaceWithPairs } from '../../helpers/workspace';
 
 let server: RunningServer | undefined;
@@ -102,5 +103,43 @@ describe('report files over pivot serve', () => {
     const index = (await readReport(ws.dir, 'r1')).examplesIndex!;
     expect(index.gradcam[0]!.maps).toEqual({ sft: 'examples/s.png' });
     expect(index.classes).toHaveLength(1);
+  });
+
+  it('refuses links that lead out of the reports folder, over the server and in the shared helper', async () => {
+    const { server, ws } = await start();
+    const outside = tempDir();
+    writeFileSync(join(outside, 'secret.json'), '{"secret":"SECRET"}');
+    const examples = join(ws.dir, 'reports', 'r1', 'examples');
+    symlinkSync(join(outside, 'secret.json'), join(examples, 'x.json'));
+    symlinkSync('/etc/passwd', join(examples, 'passwd.json'));
+    symlinkSync(join(ws.dir, 'workspace.sqlite'), join(examples, 'db.json'));
+    symlinkSync(outside, join(ws.dir, 'reports', 'linked'));
+    mkdirSync(join(outside, 'examples'));
+    writeFileSync(join(outside, 'examples', 'a.png'), 'SECRET');
+    // A link that stays inside the reports folder is served like the file it names.
+    symlinkSync(join(examples, 'gc-00-a-image.png'), join(examples, 'alias.png'));
+    execFileSync('mkfifo', [join(examples, 'fifo.json')]);
+
+    for (const path of ['r1/examples/x.json', 'r1/examples/passwd.json', 'r1/examples/db.json', 'linked/examples/a.png', 'r1/examples/fifo.json']) {
+      const { status, body } = await rawGet(server.port, `/reports/${path}?token=${server.token}`);
+      expect(status, path).toBe(404);
+      expect(body, path).not.toMatch(/SECRET|root:|SQLite/);
+    }
+    const alias = await rawGet(server.port, `/reports/r1/examples/alias.png?token=${server.token}`);
+    expect(alias.status).toBe(200);
+    expect(Buffer.from(alias.body, 'latin1')).toEqual(PNG);
+
+    const reports = realpathSync(join(ws.dir, 'reports'));
+    await expect(realReportFilePath(ws.dir, 'r1', 'examples/x.json')).rejects.toMatchObject({
+      code: 'PATH_OUTSIDE_FOLDER',
+      message: `${join(examples, 'x.json')} links outside the workspace's reports folder (${reports}): it is not served.`,
+    });
+    await expect(realReportFilePath(ws.dir, 'linked', 'examples/a.png')).rejects.toMatchObject({ code: 'PATH_OUTSIDE_FOLDER' });
+    await expect(realReportFilePath(ws.dir, 'r1', 'examples/fifo.json')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(realReportFilePath(ws.dir, 'r1', 'examples/missing.png')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'Report "r1" has no file examples/missing.png.',
+    });
+    await expect(realReportFilePath(ws.dir, 'r1', 'examples/alias.png')).resolves.toBe(join(reports, 'r1', 'examples', 'gc-00-a-image.png'));
   });
 });
