@@ -63,10 +63,10 @@ void app.whenReady().then(async () => {
     dialog.showErrorBox('Cannot open the last workspace', `${PivotError.toData(err).message}\nChoose another one with File → Open Workspace….`);
   }
   handleImageProtocol(currentWorkspace);
-  const win = createMainWindow(join(here, '../preload'), join(here, '../renderer'));
+  const win = createMainWindow(join(here, '../preload'), join(here, '../renderer'), app.isPackaged);
   mainWindow = win;
   registerIpc(win, currentWorkspace, () => jobs);
-  Menu.setApplicationMenu(buildMenu({ openWorkspace: () => void chooseWorkspace(win) }));
+  Menu.setApplicationMenu(buildMenu({ openWorkspace: () => void chooseWorkspace(win) }, app.isPackaged));
 });
 
 app.on('window-all-closed', () => {

@@ -1,8 +1,13 @@
-// The application menu: open a workspace, the usual edit/view roles, and where the documentation lives.
-import { Menu, shell, type MenuItemConstructorOptions } from 'electron';
+// The application menu: open a workspace, the usual edit/view roles, and where the documentation lives. Reload and
+// DevTools are for development: an installed app leaves them out.
+import { Menu, type MenuItemConstructorOptions } from 'electron';
+import { openExternalLink } from './external-links';
 
-export function buildMenu(actions: { openWorkspace: () => void }): Menu {
-  const template: MenuItemConstructorOptions[] = [
+const PAPER_URL = 'https://arxiv.org/abs/2510.16333';
+
+export function menuTemplate(actions: { openWorkspace: () => void }, packaged: boolean): MenuItemConstructorOptions[] {
+  const development: MenuItemConstructorOptions[] = packaged ? [] : [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }];
+  return [
     {
       label: 'File',
       submenu: [
@@ -14,12 +19,15 @@ export function buildMenu(actions: { openWorkspace: () => void }): Menu {
     { role: 'editMenu' },
     {
       label: 'View',
-      submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { role: 'togglefullscreen' }],
+      submenu: [...development, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { role: 'togglefullscreen' }],
     },
     {
       role: 'help',
-      submenu: [{ label: 'The PIVOT study (arXiv 2510.16333)', click: () => void shell.openExternal('https://arxiv.org/abs/2510.16333') }],
+      submenu: [{ label: 'The PIVOT study (arXiv 2510.16333)', click: () => openExternalLink(PAPER_URL) }],
     },
   ];
-  return Menu.buildFromTemplate(template);
+}
+
+export function buildMenu(actions: { openWorkspace: () => void }, packaged: boolean): Menu {
+  return Menu.buildFromTemplate(menuTemplate(actions, packaged));
 }

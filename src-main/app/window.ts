@@ -1,8 +1,11 @@
-// The main window: sandboxed, context-isolated, no Node in the page, external links opened in the browser.
+// The main window: sandboxed, context-isolated, no Node in the page, no web permissions, links opened in the browser
+// only to the sites of the allow-list, and in an installed app no DevTools and no page but the built one.
 import { join } from 'node:path';
-import { BrowserWindow, shell } from 'electron';
+import { BrowserWindow } from 'electron';
+import { openExternalLink } from './external-links';
+import { devRendererUrl, isPermissionGranted } from './window-policy';
 
-export function createMainWindow(preloadDir: string, rendererDir: string): BrowserWindow {
+export function createMainWindow(preloadDir: string, rendererDir: string, packaged: boolean): BrowserWindow {
   const win = new BrowserWindow({
     width: 1440,
     height: 900,
@@ -17,16 +20,21 @@ export function createMainWindow(preloadDir: string, rendererDir: string): Brows
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: false,
+      devTools: !packaged,
     },
   });
   win.once('ready-to-show', () => win.show());
+  const session = win.webContents.session;
+  session.setPermissionRequestHandler((_contents, permission, callback) => callback(isPermissionGranted(permission)));
+  session.setPermissionCheckHandler((_contents, permission) => isPermissionGranted(permission));
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    openExternalLink(url);
     return { action: 'deny' };
   });
-  // The window only ever shows the app's own page.
+  // The window only ever shows the app's own page, and embeds no <webview>.
   win.webContents.on('will-navigate', (event) => event.preventDefault());
-  const devUrl = process.env.ELECTRON_RENDERER_URL;
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  const devUrl = devRendererUrl(process.env, packaged);
   if (devUrl) void win.loadURL(devUrl);
   else void win.loadFile(join(rendererDir, 'index.html'));
   return win;
