@@ -13,7 +13,7 @@ import { realReportFilePath, reportFileMime } from '../reports/report-files';
 import type { HostLauncher } from '../engine/host/engine-host';
 import { forkEngineHost } from '../engine/host/fork';
 import { dispatch } from '../ipc/dispatch';
-import { WorkspaceJobs } from '../ipc/workspace-jobs';
+import { WorkspaceJobs, type WorkspaceJobsOptions } from '../ipc/workspace-jobs';
 import type { Workspace } from '../store/workspace';
 import { contentSecurityPolicy } from './csp';
 import { sendFile } from './send-file';
@@ -38,6 +38,8 @@ export interface ServeOptions {
   token?: string;
   /** Starts an engine host for each training run (default: a Node child process). */
   engineHost?: HostLauncher;
+  /** The recipe check of runs (default the engine's schema; tests whose hosts run a double bring their own). */
+  checkRecipe?: WorkspaceJobsOptions['checkRecipe'];
 }
 
 export interface RunningServer {
@@ -54,7 +56,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     const message = JSON.stringify({ event, payload } as WireMessage);
     for (const s of sockets) s.send(message);
   };
-  const jobs = new WorkspaceJobs(options.workspace, { launch: options.engineHost ?? (() => forkEngineHost()), emit });
+  const jobs = new WorkspaceJobs(options.workspace, {
+    launch: options.engineHost ?? (() => forkEngineHost()),
+    emit,
+    ...(options.checkRecipe ? { checkRecipe: options.checkRecipe } : {}),
+  });
   const ctx = { workspace: options.workspace, emit, jobs };
 
   const server = createServer((req, res) => {

@@ -1,13 +1,12 @@
 // `pivot serve` as a user runs it survives any WebSocket frame and any request: a bad frame closes that socket with
 // the WebSocket close code for it, a missing image is a 404, and the server, the other sockets and the workspace
 // go on answering. Frames are written raw over TCP, since a WebSocket client never sends bad ones.
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { connect as tcpConnect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { WireMessage } from '../../../src-shared/ipc/wire';
 import { startPivot, type PivotRun } from '../cli/run-pivot';
+import { closeCodeAfter, frame } from './raw-websocket';
 import { workspaceWithPairs } from '../../helpers/workspace';
 
 let run: PivotRun;
@@ -76,81 +75,27 @@ async function expectStillServing(id: number): Promise<void> {
   fresh.close();
 }
 
-/** A client frame: FIN set, `opcode`, the payload length as written (`declared`), masked unless `masked` is false. */
-function frame(opcode: number, payload: Buffer, options: { masked?: boolean; declared?: number } = {}): Buffer {
-  const masked = options.masked ?? true;
-  const length = options.declared ?? payload.length;
-  const maskBit = masked ? 0x80 : 0;
-  let header: Buffer;
-  if (length < 126) header = Buffer.from([0x80 | opcode, maskBit | length]);
-  else if (length < 65536) header = Buffer.from([0x80 | opcode, maskBit | 126, length >> 8, length & 0xff]);
-  else {
-    header = Buffer.alloc(10);
-    header[0] = 0x80 | opcode;
-    header[1] = maskBit | 127;
-    header.writeBigUInt64BE(BigInt(length), 2);
-  }
-  if (!masked) return Buffer.concat([header, payload]);
-  const mask = randomBytes(4);
-  const body = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]!));
-  return Buffer.concat([header, mask, body]);
-}
-
-/** Opens a WebSocket by hand, writes `bytes`, and resolves with the close code of the server's close frame. */
-function closeCodeAfter(bytes: Buffer): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const socket: Socket = tcpConnect(port, '127.0.0.1');
-    let received = Buffer.alloc(0);
-    let upgraded = false;
-    socket.on('error', reject);
-    socket.on('close', () => reject(new Error(`closed without a close frame: ${received.toString('latin1').slice(0, 200)}`)));
-    socket.on('connect', () =>
-      socket.write(
-        `GET /ws?token=${token} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-      ),
-    );
-    socket.on('data', (chunk: Buffer) => {
-      received = Buffer.concat([received, chunk]);
-      if (!upgraded) {
-        const end = received.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        expect(received.subarray(0, 12).toString()).toBe('HTTP/1.1 101');
-        upgraded = true;
-        received = received.subarray(end + 4);
-        socket.write(bytes);
-      }
-      // The server's close frame: opcode 8, unmasked, the code in the first two payload bytes.
-      if (received.length >= 4 && (received[0]! & 0x0f) === 8) {
-        socket.removeAllListeners('close');
-        socket.destroy();
-        resolve(received.readUInt16BE(2));
-      }
-    });
-  });
-}
-
 describe('pivot serve survives bad WebSocket frames', () => {
   it('closes a message over the size limit with 1009 and keeps serving', async () => {
-    expect(await closeCodeAfter(frame(1, Buffer.alloc(0), { declared: 4 * 1024 * 1024 + 1 }))).toBe(1009);
+    expect(await closeCodeAfter(port, token, frame(1, Buffer.alloc(0), { declared: 4 * 1024 * 1024 + 1 }))).toBe(1009);
     await expectStillServing(10);
   });
 
   it('closes a text frame of invalid UTF-8 with 1007 and keeps serving', async () => {
-    expect(await closeCodeAfter(frame(1, Buffer.from([0x7b, 0xff, 0xfe, 0x7d])))).toBe(1007);
+    expect(await closeCodeAfter(port, token, frame(1, Buffer.from([0x7b, 0xff, 0xfe, 0x7d])))).toBe(1007);
     await expectStillServing(20);
   });
 
   it('closes an unmasked frame with 1002 and keeps serving', async () => {
-    expect(await closeCodeAfter(frame(1, Buffer.from('{"id":1}'), { masked: false }))).toBe(1002);
+    expect(await closeCodeAfter(port, token, frame(1, Buffer.from('{"id":1}'), { masked: false }))).toBe(1002);
     await expectStillServing(30);
   });
 
   it('closes a frame with reserved bits or an unknown opcode with 1002 and keeps serving', async () => {
-    expect(await closeCodeAfter(frame(0x3, Buffer.from('x')))).toBe(1002);
+    expect(await closeCodeAfter(port, token, frame(0x3, Buffer.from('x')))).toBe(1002);
     const rsv = frame(1, Buffer.from('x'));
     rsv[0] = rsv[0]! | 0x40;
-    expect(await closeCodeAfter(rsv)).toBe(1002);
+    expect(await closeCodeAfter(port, token, rsv)).toBe(1002);
     await expectStillServing(40);
   });
 

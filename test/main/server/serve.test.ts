@@ -4,8 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { serve, type RunningServer } from '../../../src-main/server/serve';
 import type { Workspace } from '../../../src-main/store/workspace';
+import type { RunInfo } from '../../../src-shared/domain/runs';
 import type { WireMessage } from '../../../src-shared/ipc/wire';
+import { checkTestRecipe, testHost, testRecipe, until } from '../../helpers/training';
 import { tempDir, workspaceWithPairs } from '../../helpers/workspace';
+import { closeCodeAfter, frame } from './raw-websocket';
 
 let server: RunningServer | undefined;
 afterEach(async () => {
@@ -121,4 +124,30 @@ describe('pivot serve', () => {
     expect((await fetch(`${base}/images/${'0'.repeat(64)}?token=${server.token}`)).status).toBe(404);
     expect((await fetch(`${base}/images/..%2fworkspace.sqlite?token=${server.token}`)).status).toBe(404);
   });
+
+  it('goes on with a training run while bad frames close other sockets, and the run completes', async () => {
+    const rendererDir = tempDir();
+    const ws = await workspaceWithPairs([{}, {}]);
+    ws.pairs.update(1, { status: 'accepted' });
+    server = await serve({ workspace: ws, rendererDir, port: 0, engineHost: testHost, checkRecipe: checkTestRecipe });
+    const socket = await connect(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
+    const statuses: string[] = [];
+    socket.on('message', (d) => {
+      const m = JSON.parse(d.toString()) as WireMessage;
+      if ('event' in m && m.event === 'run:status') statuses.push((m.payload as { run: RunInfo }).run.status);
+    });
+    const recipe = testRecipe({ stages: [{ name: 'sft', steps: 30 }], stepMs: 40 });
+    const started = await request(socket, 1, 'runs:start', { recipe, objective: 'sft' });
+    expect(started).toMatchObject({ id: 1, result: { ok: true, data: { id: 1 } } });
+    await until(() => statuses.includes('running'), 'the run to start');
+
+    expect(await closeCodeAfter(server.port, server.token, frame(1, Buffer.alloc(0), { declared: 5 * 1024 * 1024 }))).toBe(1009);
+    expect(await closeCodeAfter(server.port, server.token, frame(1, Buffer.from([0xc3, 0x28])))).toBe(1007);
+    expect(await closeCodeAfter(server.port, server.token, frame(1, Buffer.from('{}'), { masked: false }))).toBe(1002);
+
+    await until(() => statuses.includes('completed'), 'the run to complete', 30_000);
+    const run = await request(socket, 2, 'runs:get', { id: 1 });
+    expect(run).toMatchObject({ id: 2, result: { ok: true, data: { status: 'completed', result: { stages: [{ name: 'sft', steps: 30 }] } } } });
+    socket.close();
+  }, 40_000);
 });
