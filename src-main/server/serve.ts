@@ -74,8 +74,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   server.on('upgrade', (req, socket, head) => {
     // A client that resets the connection during the handshake must not take the server down.
     socket.on('error', () => socket.destroy());
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname !== '/ws' || !authorised(req, url, token) || !sameOrigin(req)) {
+    const url = requestUrl(req);
+    if (!url || url.pathname !== '/ws' || !authorised(req, url, token) || !sameOrigin(req)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
       return;
     }
@@ -127,7 +127,8 @@ async function answer(ws: WebSocket, text: string, ctx: Parameters<typeof dispat
 }
 
 async function handleHttp(req: IncomingMessage, res: ServerResponse, options: ServeOptions, token: string): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const url = requestUrl(req);
+  if (!url) throw new PivotError('INVALID_REQUEST', `The request target ${req.url?.slice(0, 200)} is not a URL path.`);
   if (!authorised(req, url, token)) {
     res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('PIVOT Studio: open the URL printed by `pivot serve`, including its ?token=…');
@@ -187,6 +188,15 @@ async function sendReportFile(res: ServerResponse, ws: Workspace, url: URL, head
   if (!parsed) throw new PivotError('NOT_FOUND', 'A report file is /reports/<name>/examples/<file>.');
   const path = await realReportFilePath(ws.dir, parsed.name, parsed.file);
   sendFile(res, path, { ...headers, 'content-type': reportFileMime(parsed.file) });
+}
+
+/** The request's URL, or null for a request target the URL parser refuses (`//[`, a port out of range). */
+function requestUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://127.0.0.1');
+  } catch {
+    return null;
+  }
 }
 
 /** The token from the query or the cookie, compared in constant time. */

@@ -75,6 +75,9 @@ describe('pivot serve answers malformed requests without going down', () => {
       ['GET', `/%2e%2e%5c%2e%2e%5cetc%5cpasswd?${t}`, 200],
       ['GET', `/?${t}&${'k=v&'.repeat(3000)}`, 200],
       ['HEAD', `/images/${hash}?${t}`, 200],
+      // Request targets the URL parser refuses.
+      ['GET', '//[', 400],
+      ['GET', `http://127.0.0.1:99999/?${t}`, 400],
     );
     for (const [method, path, status] of cases) {
       const res = await raw(server.port, path, method);
@@ -88,7 +91,7 @@ describe('pivot serve answers malformed requests without going down', () => {
     expect((await raw(server.port, `/images/${ws.pairs.get(2).image}?thumb=1&${t}`)).status).toBe(404);
     // A WebSocket upgrade anywhere but /ws, or without the token, is refused.
     const upgrade = { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' };
-    for (const path of [`/?${t}`, '/ws', '/ws?token=bad', `/ws/../images?${t}`]) {
+    for (const path of [`/?${t}`, '/ws', '/ws?token=bad', `/ws/../images?${t}`, '//[', `http://127.0.0.1:99999/ws?${t}`]) {
       expect((await raw(server.port, path, 'GET', upgrade)).status, path).toBe(401);
     }
     const page = await raw(server.port, `/?${t}`);
