@@ -13,27 +13,40 @@ export function registerImageSchemePrivileges(): void {
   protocol.registerSchemesAsPrivileged([{ scheme: IMAGE_PROTOCOL, privileges: { standard: true, secure: true, corsEnabled: true } }]);
 }
 
+function notFound(): Response {
+  return new Response('not found', { status: 404 });
+}
+
 async function reportFile(ws: Workspace, url: URL): Promise<Response> {
   const parsed = parseReportFilePathname(url.pathname.replace(/^\//, ''));
-  const path = parsed ? await realReportFilePath(ws.dir, parsed.name, parsed.file).catch(() => null) : null;
-  if (!parsed || !path) return new Response('not found', { status: 404 });
-  const file = await net.fetch(pathToFileURL(path).toString());
-  if (!file.ok) return new Response('not found', { status: 404 });
+  if (!parsed) return notFound();
+  const file = await net.fetch(pathToFileURL(await realReportFilePath(ws.dir, parsed.name, parsed.file)).toString());
+  if (!file.ok) return notFound();
   return new Response(file.body, {
     status: 200,
     headers: { 'content-type': reportFileMime(parsed.file), 'access-control-allow-origin': '*', 'x-content-type-options': 'nosniff' },
   });
 }
 
+async function workspaceImage(ws: Workspace, url: URL): Promise<Response> {
+  const hash = url.pathname.replace(/^\//, '');
+  const format = url.host === 'image' && IMAGE_HASH_PATTERN.test(hash) ? ws.pairs.imageFormat(hash) : undefined;
+  if (!format) return notFound();
+  const path = url.searchParams.get('thumb') === '1' ? await ws.images.thumbnail(hash, format) : ws.images.pathFor(hash, format);
+  const file = await net.fetch(pathToFileURL(path).toString());
+  return file.ok ? file : notFound();
+}
+
 export function handleImageProtocol(workspace: () => Workspace): void {
   protocol.handle(IMAGE_PROTOCOL, async (request) => {
     const url = new URL(request.url);
-    const ws = workspace();
-    if (url.host === 'report') return reportFile(ws, url);
-    const hash = url.pathname.replace(/^\//, '');
-    const format = url.host === 'image' && IMAGE_HASH_PATTERN.test(hash) ? ws.pairs.imageFormat(hash) : undefined;
-    if (!format) return new Response('not found', { status: 404 });
-    const path = url.searchParams.get('thumb') === '1' ? await ws.images.thumbnail(hash, format) : ws.images.pathFor(hash, format);
-    return net.fetch(pathToFileURL(path).toString());
+    // A file gone from disk, a link out of the reports folder, a thumbnail that cannot be made, no open workspace:
+    // the picture is not there, and the page shows it as missing.
+    try {
+      const ws = workspace();
+      return await (url.host === 'report' ? reportFile(ws, url) : workspaceImage(ws, url));
+    } catch {
+      return notFound();
+    }
   });
 }
