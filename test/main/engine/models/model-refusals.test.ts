@@ -32,7 +32,7 @@ function qwen2Copy(
   const json = JSON.parse(readFileSync(join(QWEN2, 'config.json'), 'utf8')) as Record<string, unknown>;
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config(json)));
   const { tensors, metadata } = readSafetensors(join(QWEN2, 'model.safetensors'));
-  const writable = Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, { dtype: 'F32', shape: t.shape, data: t.data as Float32Array }]));
+  const writable: Record<string, TensorToWrite> = Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, { dtype: 'F32', shape: t.shape, data: t.data as Float32Array }]));
   writeFileSync(join(dir, 'model.safetensors'), writeSafetensors(rewrite(writable), metadata));
   copyFileSync(join(QWEN2, 'generation_config.json'), join(dir, 'generation_config.json'));
   return dir;
