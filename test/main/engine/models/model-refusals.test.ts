@@ -126,7 +126,10 @@ describe('a weight holding NaN or Infinity is refused, naming the tensor', () =>
       return { ...tensors, 'encoder.layers.1.mlp.fc2.weight': { ...w, data } };
     });
     const file = join(dir, 'model.safetensors');
+    const before = tf.memory().numTensors;
     const { error } = await refusal(() => loadVisionModel(dir));
+    // The weights read before the bad one are freed: a long-lived engine host does not keep them.
+    expect(tf.memory().numTensors).toBe(before);
     expect(error).toMatchObject({
       code: 'INVALID_DATA',
       message: `${file}: tensor "encoder.layers.1.mlp.fc2.weight" holds NaN at index 5; a model's weights must be finite numbers. ` +
