@@ -4,10 +4,17 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { PivotError } from '../../../src-shared/errors';
 import { bfloat16ArrayToFloat32, halfArrayToFloat32 } from './half-precision';
 
-/** Bytes per element of each dtype this reader decodes; other dtypes fail when their tensor is read. */
-const ITEM_SIZE: Readonly<Record<string, number>> = {
-  F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1,
+/**
+ * Bits per element of every dtype the format defines (the Rust crate's `Dtype`), so that any file's layout can be
+ * checked; `decode` turns only the usual ones into numbers.
+ */
+const DTYPE_BITS: Readonly<Record<string, number>> = {
+  BOOL: 8, U8: 8, I8: 8, F8_E5M2: 8, F8_E4M3: 8, F8_E8M0: 8, I16: 16, U16: 16, F16: 16, BF16: 16,
+  I32: 32, U32: 32, F32: 32, I64: 64, U64: 64, F64: 64, F4: 4, F6_E2M3: 6, F6_E3M2: 6,
 };
+
+/** The dtypes `decode` reads. */
+const DECODED_DTYPES = ['F64', 'F32', 'F16', 'BF16', 'I64', 'I32', 'I16', 'I8', 'U8', 'BOOL'];
 
 /** safetensors' own bound: a header above 100 MB means the file is not what it claims to be. */
 const MAX_HEADER_BYTES = 100_000_000;
@@ -167,20 +174,32 @@ function headerSlice(file: string, size: number, slice: (start: number, length: 
   const lengthBytes = slice(0, 8);
   const headerLength = Number(new DataView(lengthBytes.buffer, lengthBytes.byteOffset, 8).getBigUint64(0, true));
   if (headerLength > MAX_HEADER_BYTES) {
-    throw new PivotError('INVALID_DATA', `${file}: not a safetensors file (its first 8 bytes announce a ${headerLength}-byte header)`, { file });
+    throw new PivotError('INVALID_DATA',
+      `${file}: not a safetensors file (its first 8 bytes announce a ${headerLength}-byte header, over the 100 MB limit)`, { file });
   }
   if (8 + headerLength > size) {
     throw new PivotError('INVALID_DATA',
-      `${file}: truncated: the header needs ${headerLength} bytes but only ${size - 8} follow; re-download or re-save the file`,
+      `${file}: truncated: the header needs ${headerLength} bytes but only ${size - 8} follow; re-download or re-save the file`, { file },
     );
   }
   return slice(8, headerLength);
 }
 
+/**
+ * The header, checked as the Rust crate's `validate` does: every entry well-formed, its byte span exactly its
+ * shape × dtype size, and the spans, in offset order, tiling the data section with no gap, overlap or leftover —
+ * a wrong header length or offset would otherwise read shifted or shared bytes as weights.
+ */
 function parseHeader(file: string, bytes: Uint8Array, totalBytes: number): SafetensorsHeader {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new PivotError('INVALID_DATA', `${file}: the header is not valid UTF-8; the file is damaged or not a safetensors file`, { file });
+  }
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder().decode(bytes));
+    json = JSON.parse(text);
   } catch (err) {
     throw new PivotError('INVALID_DATA', `${file}: bad header JSON (${(err as Error).message}); the file is damaged or not a safetensors file`, { file });
   }
@@ -192,43 +211,70 @@ function parseHeader(file: string, bytes: Uint8Array, totalBytes: number): Safet
   for (const [name, entry] of Object.entries(json)) {
     if (name === '__metadata__') {
       if (!isObject(entry) || Object.values(entry).some((v) => typeof v !== 'string')) {
-        throw new PivotError('INVALID_DATA', `${file}: bad header JSON: "__metadata__" must map strings to strings`, { file });
+        throw new PivotError('INVALID_DATA', `${file}: bad header JSON: "__metadata__" must map strings to strings`, { file, field: '__metadata__' });
       }
       metadata = entry as Record<string, string>;
       continue;
     }
     tensors[name] = checkEntry(file, name, entry, dataBytes);
   }
+  checkLayout(file, tensors, dataBytes);
   return { tensors, metadata, dataStart };
 }
 
 function checkEntry(file: string, name: string, entry: unknown, dataBytes: number): SafetensorsTensorInfo {
   const where = `${file}: tensor "${name}"`;
-  if (!isObject(entry)) throw new PivotError('INVALID_DATA', `${where}: bad header entry (expected {dtype, shape, data_offsets})`);
+  const fail = (what: string, field?: string): never => {
+    throw new PivotError('INVALID_DATA', `${where}${what}`, field === undefined ? { file, tensor: name } : { file, tensor: name, field });
+  };
+  if (!isObject(entry)) return fail(': bad header entry (expected {dtype, shape, data_offsets})');
   const { dtype, shape, data_offsets: offsets } = entry;
   const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-  if (typeof dtype !== 'string') throw new PivotError('INVALID_DATA', `${where}: bad header entry: dtype must be a string`);
+  const bits = typeof dtype === 'string' && Object.prototype.hasOwnProperty.call(DTYPE_BITS, dtype) ? DTYPE_BITS[dtype] : undefined;
+  if (bits === undefined) return fail(`: unknown dtype ${JSON.stringify(dtype)} (known: ${Object.keys(DTYPE_BITS).join(', ')})`, 'dtype');
   if (!Array.isArray(shape) || !shape.every(isCount)) {
-    throw new PivotError('INVALID_DATA', `${where}: bad header entry: shape must be a list of non-negative integers`);
+    return fail(`: shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`, 'shape');
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
-    throw new PivotError('INVALID_DATA', `${where}: bad header entry: data_offsets must be [begin, end] with begin ≤ end`);
+    return fail(`: data_offsets must be [begin, end] with 0 ≤ begin ≤ end, got ${JSON.stringify(offsets)}`, 'data_offsets');
   }
   const [begin, end] = offsets as [number, number];
-  const itemSize = ITEM_SIZE[dtype];
   const elements = (shape as number[]).reduce((a, b) => a * b, 1);
-  if (itemSize !== undefined && end - begin !== elements * itemSize) {
-    throw new PivotError('INVALID_DATA',
-      `${where}: ${dtype} [${shape.join(',')}] needs ${elements * itemSize} bytes but data_offsets span ${end - begin}`,
-    );
+  if (!Number.isSafeInteger(elements * bits)) return fail(`: shape [${shape.join(',')}] has more elements than any file can hold`, 'shape');
+  if ((elements * bits) % 8 !== 0) return fail(`: ${elements} elements of ${dtype} (${bits} bits each) do not fill whole bytes`, 'shape');
+  if (end - begin !== (elements * bits) / 8) {
+    return fail(`: ${dtype} [${shape.join(',')}] needs ${(elements * bits) / 8} bytes but data_offsets span ${end - begin}`, 'data_offsets');
   }
   if (end > dataBytes) {
-    throw new PivotError('INVALID_DATA',
-      `${where} ends at data byte ${end} but the file holds only ${dataBytes} data bytes: ` +
-        'the file is truncated; re-download or re-save it',
-    );
+    return fail(` ends at data byte ${end} but the file holds only ${dataBytes} data bytes: the file is truncated; re-download or re-save it`, 'data_offsets');
   }
-  return { dtype, shape: shape as number[], dataOffsets: [begin, end] };
+  return { dtype: dtype as string, shape: shape as number[], dataOffsets: [begin, end] };
+}
+
+/** The spans, sorted by offset, follow one another exactly from byte 0 to the end of the file. */
+function checkLayout(file: string, tensors: Record<string, SafetensorsTensorInfo>, dataBytes: number): void {
+  const spans = Object.entries(tensors).sort(([, a], [, b]) => a.dataOffsets[0] - b.dataOffsets[0] || a.dataOffsets[1] - b.dataOffsets[1]);
+  let covered = 0;
+  let previous: [string, SafetensorsTensorInfo] | undefined;
+  for (const [name, { dataOffsets: [begin, end] }] of spans) {
+    const details = { file, tensor: name, field: 'data_offsets' };
+    if (begin < covered && previous !== undefined) {
+      const [other, { dataOffsets }] = previous;
+      throw new PivotError('INVALID_DATA',
+        `${file}: tensor "${name}" starts at data byte ${begin}, inside tensor "${other}" (bytes ${dataOffsets[0]} to ${dataOffsets[1]}): tensors must not overlap`, details);
+    }
+    if (begin > covered) {
+      throw new PivotError('INVALID_DATA',
+        `${file}: tensor "${name}" starts at data byte ${begin}, but the tensors before it end at ${covered}: ${begin - covered} bytes belong to no tensor`, details);
+    }
+    covered = end;
+    previous = [name, tensors[name] as SafetensorsTensorInfo];
+  }
+  if (covered !== dataBytes) {
+    throw new PivotError('INVALID_DATA',
+      `${file}: the tensors cover ${covered} data bytes but ${dataBytes} follow the header: ` +
+        'the header length or the data_offsets are wrong; re-download or re-save the file', { file });
+  }
 }
 
 function decode(file: string, name: string, info: SafetensorsTensorInfo, bytes: Uint8Array): DecodedTensor {
@@ -260,7 +306,7 @@ function decode(file: string, name: string, info: SafetensorsTensorInfo, bytes: 
     default:
       throw new PivotError('INVALID_DATA',
         `${file}: tensor "${name}" has dtype ${dtype}, which this reader does not decode ` +
-          `(supported: ${Object.keys(ITEM_SIZE).join(', ')}); convert the checkpoint to F32, F16 or BF16`,
+          `(supported: ${DECODED_DTYPES.join(', ')}); convert the checkpoint to F32, F16 or BF16`,
       );
   }
 }

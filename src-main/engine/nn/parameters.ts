@@ -71,17 +71,23 @@ export class ParameterSet {
   constructor(specs: readonly ParamSpec[], scope: string, makeValue: (spec: ParamSpec, index: number) => tf.Tensor) {
     this.specs = specs;
     const prefix = `${scope}#${++instanceCounter}/`;
-    specs.forEach((spec, index) => {
-      const variable = tf.tidy(() => {
-        const value = makeValue(spec, index);
-        const expected = engineShape(spec);
-        if (!tf.util.arraysEqual(value.shape, expected)) {
-          throw new Error(`parameter "${spec.name}": initial value has shape [${value.shape}], expected [${expected}]`);
-        }
-        return tf.variable(value, true, prefix + spec.name, 'float32');
+    try {
+      specs.forEach((spec, index) => {
+        const variable = tf.tidy(() => {
+          const value = makeValue(spec, index);
+          const expected = engineShape(spec);
+          if (!tf.util.arraysEqual(value.shape, expected)) {
+            throw new Error(`parameter "${spec.name}": initial value has shape [${value.shape}], expected [${expected}]`);
+          }
+          return tf.variable(value, true, prefix + spec.name, 'float32');
+        });
+        this.byName.set(spec.name, variable);
       });
-      this.byName.set(spec.name, variable);
-    });
+    } catch (err) {
+      // A weight refused halfway (NaN, a bad shape) must not leave the ones before it held by a long-lived process.
+      this.dispose();
+      throw err;
+    }
   }
 
   /** HF-like random initialisation: normal(0, std) / ones / zeros; deterministic for a given seed. */

@@ -7,6 +7,17 @@ import { MLLM_PRESET_NAMES } from '../models/mllm/presets';
 import type { StageKind } from '../objectives/kinds';
 import { KIND_FIELDS } from '../objectives/recipe-fields';
 
+/**
+ * Upper bounds no real run comes near: past them a value is a typo, refused before it becomes a run that would take
+ * centuries (maxSteps 1e12) or a batch no memory holds. zod's numbers are finite already (YAML's .inf is refused).
+ */
+const MAX_STEPS = 10_000_000;
+const MAX_EPOCHS = 10_000;
+const MAX_BATCH_SIZE = 65_536;
+const MAX_GRAD_ACCUM = 65_536;
+const MAX_SHAPES_IMAGES = 1_000_000;
+const MAX_SEQUENCE_LENGTH = 1_048_576;
+
 // "." is allowed so that a sweep's stage names can carry their settings (`dpo-lr3e-5-b0.1-e3-s1`).
 const stageName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a stage name is letters, digits, ".", "-" and "_"');
 
@@ -19,19 +30,19 @@ const stageFields = {
   /** The encoder's own peak learning rate (the paper: 2e-6 under 1e-5). */
   encoderLr: z.number().positive().optional(),
   /** Passes over the stage's data (fractions allowed); ignored when maxSteps is set. Default 1. */
-  epochs: z.number().positive().optional(),
+  epochs: z.number().positive().max(MAX_EPOCHS).optional(),
   /** Exactly this many optimisation steps. */
-  maxSteps: z.number().int().positive().optional(),
+  maxSteps: z.number().int().positive().max(MAX_STEPS).optional(),
   /** Items per forward pass (DPO: pairs, so 2 × batchSize rows). Default 8. */
-  batchSize: z.number().int().positive().default(8),
+  batchSize: z.number().int().positive().max(MAX_BATCH_SIZE).default(8),
   /** Forward passes per optimisation step. Default 1. */
-  gradAccum: z.number().int().positive().default(1),
+  gradAccum: z.number().int().positive().max(MAX_GRAD_ACCUM).default(1),
   warmupRatio: z.number().min(0).max(1).default(0.03),
   weightDecay: z.number().min(0).default(0),
   /** Global gradient-norm limit; `null` turns clipping off. Default 1.0. */
   clipNorm: z.number().positive().nullable().default(1),
   /** Also checkpoint every this many steps (0: only at the end of the stage). Default 0. */
-  checkpointEvery: z.number().int().min(0).default(0),
+  checkpointEvery: z.number().int().min(0).max(MAX_STEPS).default(0),
   /** The part of the dataset's images this stage uses, as fractions in file order (keeps stages' data apart). */
   subset: z.strictObject({ from: z.number().min(0).max(1), to: z.number().min(0).max(1) }).optional(),
 };
@@ -63,8 +74,8 @@ export const sweepSchema = z.strictObject({
   objectives: z.array(z.enum(['sft', 'dpo'])).min(1).default(['sft', 'dpo']),
   lr: z.strictObject({ sft: sweepValues(z.number().positive()).optional(), dpo: sweepValues(z.number().positive()).optional() }).optional(),
   beta: sweepValues(z.number().positive()).optional(),
-  epochs: sweepValues(z.number().positive()).optional(),
-  maxSteps: sweepValues(z.number().int().positive()).optional(),
+  epochs: sweepValues(z.number().positive().max(MAX_EPOCHS)).optional(),
+  maxSteps: sweepValues(z.number().int().positive().max(MAX_STEPS)).optional(),
   /** Branch seeds (see the branch's `seed`). Default [0]. */
   seeds: sweepValues(z.number().int().min(0)).default([0]),
 });
@@ -92,7 +103,7 @@ export const recipeSchema = z.strictObject({
     /** Or a Shapes world made for the run (in <runDir>/data) when no folder is given. */
     shapes: z
       .strictObject({
-        count: z.number().int().positive(),
+        count: z.number().int().positive().max(MAX_SHAPES_IMAGES),
         seed: z.number().int().min(0).default(0),
         size: z.number().int().min(32).max(512).default(64),
         difficulty: z.string().optional(),
@@ -101,7 +112,7 @@ export const recipeSchema = z.strictObject({
     /** Train on records marked `split: test` too. Default false: they are kept for evaluation. */
     includeTestSplit: z.boolean().default(false),
     /** Longest sequence, image expanded; default the LM's max_position_embeddings. */
-    maxLength: z.number().int().positive().optional(),
+    maxLength: z.number().int().positive().max(MAX_SEQUENCE_LENGTH).optional(),
   }),
   /** Shared stages, run in order; their checkpoints are reused by every branch. */
   stages: z.array(stageSchema),

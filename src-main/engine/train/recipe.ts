@@ -135,9 +135,14 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
       if ('discriminator' in issue) return [`"${at}" must be one of ${STAGE_KINDS.map((k) => JSON.stringify(k)).join(', ')}, got ${describeValue((input as { kind?: unknown } | undefined)?.kind)}`];
       return [`"${at}": ${issue.message}, got ${describeValue(input)}`];
     case 'invalid_type':
+      // zod refuses NaN and ±Infinity (YAML's .nan, .inf) as not numbers; say what they are.
+      if (typeof input === 'number') return [`"${at}" must be a finite number, got ${input}`];
       return input === undefined
         ? [`"${at}" is missing (expected ${issue.expected})`]
         : [`"${at}" must be ${issue.expected === 'array' ? 'a list' : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`}, got ${describeValue(input)}`];
+    case 'too_big':
+      if (issue.origin === 'number') return [`"${at}" must be ${issue.inclusive ? 'at most' : 'below'} ${issue.maximum}, got ${describeValue(input)}`];
+      return [`"${at}": ${issue.message}, got ${describeValue(input)}`];
     case 'invalid_value':
       return [`"${at}" must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(input)}`];
     default:

@@ -7,10 +7,11 @@ import * as tf from '../../backend/tf';
 import { loadSafetensorsFolder, type TensorSource } from '../../io/safetensors';
 import type { ParamSpec } from '../../nn/parameters';
 import { CLIPVisionConfig } from '../clip/config';
-import { CLIPVisionModel, clipVisionParamSpecs } from '../clip/model';
+import { CLIPVisionModel } from '../clip/model';
 import { SiglipVisionConfig } from '../siglip/config';
-import { SiglipVisionModel, siglipVisionParamSpecs } from '../siglip/model';
-import { visionConfigFromJSON, type VisionConfig, type VisionModel } from './vision-family';
+import { SiglipVisionModel } from '../siglip/model';
+import { weightTensor } from '../weight-tensor';
+import { visionConfigFromJSON, visionParamSpecs, type VisionConfig, type VisionModel } from './vision-family';
 
 /**
  * Where the vision weights sit in a checkpoint: transformers 5 saves CLIPVisionModel /
@@ -31,12 +32,9 @@ export async function loadVisionModel(dir: string): Promise<VisionModel> {
   if (config instanceof SiglipVisionConfig && !('vision_use_head' in config.raw) && !source.has(`${prefix}head.probe`)) {
     config.vision_use_head = false;
   }
-  const specs = config instanceof CLIPVisionConfig ? clipVisionParamSpecs(config) : siglipVisionParamSpecs(config);
+  const specs = visionParamSpecs(config);
   checkTensors(source, prefix, specs, config, configPath);
-  const tensorFor = (spec: ParamSpec): tf.Tensor => {
-    const decoded = source.read(prefix + spec.name);
-    return tf.tensor(decoded.data as Float32Array, decoded.shape, 'float32');
-  };
+  const tensorFor = (spec: ParamSpec): tf.Tensor => weightTensor(source, prefix + spec.name);
   return config instanceof CLIPVisionConfig
     ? CLIPVisionModel.fromHfTensors(config, tensorFor)
     : SiglipVisionModel.fromHfTensors(config, tensorFor);

@@ -2,9 +2,11 @@
 // SigLIP, from `model_type` (vision-only or whole-model) or else `architectures`.
 import { PivotError } from '../../../../src-shared/errors';
 import { CLIPVisionConfig } from '../clip/config';
-import { CLIPVisionModel } from '../clip/model';
+import { CLIPVisionModel, clipVisionParamSpecs } from '../clip/model';
+import type { ParamSpec } from '../../nn/parameters';
+import { checkModelFits } from '../model-size';
 import { SiglipVisionConfig } from '../siglip/config';
-import { SiglipVisionModel } from '../siglip/model';
+import { SiglipVisionModel, siglipVisionParamSpecs } from '../siglip/model';
 
 /** A loaded vision tower of either family. */
 export type VisionModel = CLIPVisionModel | SiglipVisionModel;
@@ -45,7 +47,22 @@ export function visionFamily(json: unknown, source = 'config.json'): VisionFamil
   );
 }
 
-/** The vision config a parsed config.json describes, of the right family. */
+/** The fields of a vision config that size its weights. */
+const VISION_DIMENSIONS = ['num_hidden_layers', 'hidden_size', 'intermediate_size', 'image_size', 'patch_size', 'num_channels'] as const;
+
+/** The vision config a parsed config.json describes, of the right family; refused if its model cannot fit in memory. */
 export function visionConfigFromJSON(json: unknown, source = 'config.json'): VisionConfig {
-  return visionFamily(json, source) === 'clip' ? CLIPVisionConfig.fromJSON(json, source) : SiglipVisionConfig.fromJSON(json, source);
+  const config = visionFamily(json, source) === 'clip' ? CLIPVisionConfig.fromJSON(json, source) : SiglipVisionConfig.fromJSON(json, source);
+  checkVisionModelFits(config, source);
+  return config;
+}
+
+/** Every weight of a vision tower of either family, named and shaped as in its HF checkpoint. */
+export function visionParamSpecs(config: VisionConfig): ParamSpec[] {
+  return config instanceof CLIPVisionConfig ? clipVisionParamSpecs(config) : siglipVisionParamSpecs(config);
+}
+
+/** Refuses, before anything is allocated, a vision config whose weights would not fit in this machine's memory. */
+export function checkVisionModelFits(config: VisionConfig, source: string): void {
+  checkModelFits(config, source, VISION_DIMENSIONS, visionParamSpecs);
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PivotError } from '../../../../src-shared/errors';
 import { SiglipVisionConfig } from '../siglip/config';
 import { SiglipVisionModel } from '../siglip/model';
+import { checkVisionModelFits } from '../hf/vision-family';
 import { loadVisionModel } from '../hf/load-vision-model';
 import type { VisionModel } from '../hf/vision-family';
 import { CLIPVisionConfig } from '../clip/config';
@@ -64,6 +65,7 @@ export function createPresetMllm(preset: MllmPresetName, options: MllmBuildOptio
   const spec = MLLM_PRESETS[preset];
   const tokenizer = tokenizerFromFiles(options.tokenizerFiles, options.tokenizerSource);
   const encoderConfig = new SiglipVisionConfig(spec.encoder, `preset ${preset}`);
+  checkVisionModelFits(encoderConfig, `preset ${preset}`);
   const lmConfig = readQwen2Config({ model_type: 'qwen2', ...spec.lm }, `preset ${preset}`);
   const encoder = SiglipVisionModel.randomInit(encoderConfig, options.seed * 3 + 1);
   const projector = MultiModalProjector.randomInit(encoderConfig.hidden_size, lmConfig.hidden_size, options.seed * 3 + 2);

@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PivotError } from '../../../../src-shared/errors';
-import * as tf from '../../backend/tf';
 import { SafetensorsFile, writeSafetensorsAtomic } from '../../io/safetensors';
 import { loadVisionModel } from '../hf/load-vision-model';
 import { saveVisionModel } from '../hf/save-vision-model';
@@ -13,6 +12,7 @@ import { MLLM_CONFIG_FILE, mllmConfigToJson, readMllmConfig } from './config';
 import { readTokenizerFiles, tokenizerFromFiles } from './build';
 import { Mllm } from './model';
 import { MultiModalProjector } from './projector';
+import { weightTensor } from '../weight-tensor';
 
 export const PROJECTOR_FILE = 'projector.safetensors';
 
@@ -57,8 +57,7 @@ export async function loadMllm(dir: string): Promise<Mllm> {
     const projectorFile = SafetensorsFile.open(join(dir, PROJECTOR_FILE));
     projector = MultiModalProjector.fromHf(encoder.config.hidden_size, lm.config.hidden_size, (spec) => {
       if (!projectorFile.has(spec.name)) throw new PivotError('CHECKPOINT_INCOMPATIBLE', `${projectorFile.file}: tensor "${spec.name}" is missing`, { file: projectorFile.file, tensor: spec.name });
-      const decoded = projectorFile.read(spec.name);
-      return tf.tensor(decoded.data as Float32Array, decoded.shape, 'float32');
+      return weightTensor(projectorFile, spec.name);
     });
     return new Mllm(encoder, projector, lm, tokenizer, tokenizerFiles, config);
   } catch (err) {

@@ -9,6 +9,7 @@ import { ParameterSet } from '../../nn/parameters';
 import { qwen2ConfigToJson, readQwen2Config } from './config';
 import { Qwen2ForCausalLM } from './modeling';
 import { qwen2ParamSpecs } from './parameters';
+import { weightTensor } from '../weight-tensor';
 
 const FLOAT_DTYPES = new Set(['F32', 'F16', 'BF16', 'F64']);
 
@@ -48,10 +49,7 @@ export function loadQwen2(dir: string): Qwen2ForCausalLM {
       `${shown}${more}\nThe weights do not match ${configPath}: re-save the model and its config together with save_pretrained.`,
     );
   }
-  const parameters = ParameterSet.fromHf(specs, 'qwen2', (spec) => {
-    const decoded = weights.read(spec.name);
-    return tf.tensor(decoded.data, decoded.shape, 'float32');
-  });
+  const parameters = ParameterSet.fromHf(specs, 'qwen2', (spec) => weightTensor(weights, spec.name));
   return new Qwen2ForCausalLM(config, parameters);
 }
 

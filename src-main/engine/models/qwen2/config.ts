@@ -1,6 +1,8 @@
 // Qwen2 configuration as transformers' `Qwen2Config` names it, read from config.json in both the
 // transformers 5 format (`rope_parameters.rope_theta`) and the 4.x format hub checkpoints use.
 import { PivotError } from '../../../../src-shared/errors';
+import { checkModelFits } from '../model-size';
+import { qwen2ParamSpecs } from './parameters';
 
 /** The fields of config.json the model uses, with transformers' names; read with `readQwen2Config`. */
 export interface Qwen2Config {
@@ -30,11 +32,15 @@ export interface Qwen2Config {
   raw?: Readonly<Record<string, unknown>>;
 }
 
+/** The fields that size the weights. */
+const DIMENSIONS = ['num_hidden_layers', 'vocab_size', 'hidden_size', 'intermediate_size', 'num_attention_heads', 'num_key_value_heads', 'head_dim'] as const;
+
 const REQUIRED = ['vocab_size', 'hidden_size', 'intermediate_size', 'num_hidden_layers', 'num_attention_heads'] as const;
 
 /**
  * Validates a parsed config.json and fills transformers' defaults. `source` (a path) is named in
- * every error. Throws on RoPE scaling and sliding-window attention, which this model does not implement.
+ * every error. Throws on RoPE scaling and sliding-window attention, which this model does not implement,
+ * and on sizes whose weights would not fit in this machine's memory.
  */
 export function readQwen2Config(json: Record<string, unknown>, source = 'config.json'): Qwen2Config {
   const fail = (what: string): never => {
@@ -65,7 +71,7 @@ export function readQwen2Config(json: Record<string, unknown>, source = 'config.
   const headDim = integer('head_dim', hiddenSize / numHeads);
   if (headDim % 2 !== 0) fail(`head_dim ${headDim} must be even for rotary embeddings`);
 
-  return {
+  const config: Qwen2Config = {
     vocab_size: integer('vocab_size'),
     hidden_size: hiddenSize,
     intermediate_size: integer('intermediate_size'),
@@ -81,6 +87,8 @@ export function readQwen2Config(json: Record<string, unknown>, source = 'config.
     initializer_range: number(json.initializer_range ?? 0.02, 'initializer_range'),
     raw: json,
   };
+  checkModelFits(config, source, DIMENSIONS, qwen2ParamSpecs);
+  return config;
 }
 
 /** transformers 5 nests RoPE settings in `rope_parameters`; 4.x has `rope_theta` and `rope_scaling` at the top. */

@@ -251,3 +251,107 @@ describe('loadSafetensorsFolder', () => {
     expect(() => loadSafetensorsFolder(dir)).toThrow('maps to "../elsewhere.safetensors", not a file name in this folder');
   });
 });
+
+/** The bytes of a file with this header (JSON given as text, so it can be anything) and data section. */
+function withHeader(headerText: string, data: Uint8Array): Buffer {
+  const json = Buffer.from(headerText);
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(json.length));
+  return Buffer.concat([length, json, Buffer.from(data)]);
+}
+
+describe('the header is validated whole, as the reference implementation does', () => {
+  const refused = (bytes: Uint8Array, message: string, details: Record<string, string>) => {
+    expect(() => SafetensorsFile.open(bytes, 'm.safetensors')).toThrow(message);
+    expect(() => SafetensorsFile.open(bytes, 'm.safetensors')).toThrow(
+      expect.objectContaining({ code: 'INVALID_DATA', message, details: { file: 'm.safetensors', ...details } }),
+    );
+  };
+  const f32 = (values: number[]) => new Uint8Array(Float32Array.from(values).buffer);
+
+  it('a header length one byte short (the data would shift by a byte: all-NaN outputs)', () => {
+    const whole = Buffer.from(readFileSync(join(FIXTURES, 'clip-vision/model.safetensors')));
+    whole.writeBigUInt64LE(whole.readBigUInt64LE(0) - 1n, 0);
+    refused(whole,
+      'm.safetensors: the tensors cover 322560 data bytes but 322561 follow the header: ' +
+        'the header length or the data_offsets are wrong; re-download or re-save the file',
+      {},
+    );
+  });
+
+  it('overlapping tensors, a gap between tensors, and data no tensor claims', () => {
+    const overlap = withHeader(JSON.stringify({
+      a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+      b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] },
+    }), new Uint8Array(12));
+    refused(overlap, 'm.safetensors: tensor "b" starts at data byte 4, inside tensor "a" (bytes 0 to 8): tensors must not overlap', { tensor: 'b', field: 'data_offsets' });
+    const gap = withHeader(JSON.stringify({
+      a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
+      b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] },
+    }), new Uint8Array(12));
+    refused(gap, 'm.safetensors: tensor "b" starts at data byte 8, but the tensors before it end at 4: 4 bytes belong to no tensor', { tensor: 'b', field: 'data_offsets' });
+    const tail = withHeader(JSON.stringify({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }), new Uint8Array(6));
+    refused(tail,
+      'm.safetensors: the tensors cover 4 data bytes but 6 follow the header: the header length or the data_offsets are wrong; re-download or re-save the file',
+      {},
+    );
+  });
+
+  it('tensors listed out of offset order are read by their offsets (Python writes them so)', () => {
+    const bytes = withHeader(JSON.stringify({
+      a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] },
+      b: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
+    }), f32([2, 1]));
+    const { tensors } = readSafetensors(bytes);
+    expect(Array.from(tensors.a!.data)).toEqual([1]);
+    expect(Array.from(tensors.b!.data)).toEqual([2]);
+  });
+
+  it('an unknown dtype, a bad shape, bad offsets, an element count past 2^53', () => {
+    const one = (entry: unknown, data = new Uint8Array(4)) => withHeader(JSON.stringify({ w: entry }), data);
+    refused(one({ dtype: 'F33', shape: [1], data_offsets: [0, 4] }),
+      'm.safetensors: tensor "w": unknown dtype "F33" (known: BOOL, U8, I8, F8_E5M2, F8_E4M3, F8_E8M0, I16, U16, F16, BF16, I32, U32, F32, I64, U64, F64, F4, F6_E2M3, F6_E3M2)',
+      { tensor: 'w', field: 'dtype' });
+    refused(one({ dtype: 'F32', shape: [1.5], data_offsets: [0, 4] }),
+      'm.safetensors: tensor "w": shape must be a list of non-negative integers, got [1.5]', { tensor: 'w', field: 'shape' });
+    refused(one({ dtype: 'F32', shape: [-1], data_offsets: [0, 4] }),
+      'm.safetensors: tensor "w": shape must be a list of non-negative integers, got [-1]', { tensor: 'w', field: 'shape' });
+    refused(one({ dtype: 'F32', shape: [1], data_offsets: [4, 0] }),
+      'm.safetensors: tensor "w": data_offsets must be [begin, end] with 0 ≤ begin ≤ end, got [4,0]', { tensor: 'w', field: 'data_offsets' });
+    refused(one({ dtype: 'F32', shape: [1], data_offsets: [0] }),
+      'm.safetensors: tensor "w": data_offsets must be [begin, end] with 0 ≤ begin ≤ end, got [0]', { tensor: 'w', field: 'data_offsets' });
+    refused(one({ dtype: 'F32', shape: [2 ** 30, 2 ** 30, 2 ** 30], data_offsets: [0, 4] }),
+      'm.safetensors: tensor "w": shape [1073741824,1073741824,1073741824] has more elements than any file can hold', { tensor: 'w', field: 'shape' });
+    refused(one({ dtype: 'F4', shape: [3], data_offsets: [0, 4] }),
+      'm.safetensors: tensor "w": 3 elements of F4 (4 bits each) do not fill whole bytes', { tensor: 'w', field: 'shape' });
+    refused(one({ dtype: 'F32', shape: [2], data_offsets: [0, 4] }),
+      'm.safetensors: tensor "w": F32 [2] needs 8 bytes but data_offsets span 4', { tensor: 'w', field: 'data_offsets' });
+  });
+
+  it('a header that is not UTF-8, not an object, or with a bad __metadata__', () => {
+    refused(withHeader('{"w\xff":1}', new Uint8Array(0)).fill(0xff, 11, 12),
+      'm.safetensors: the header is not valid UTF-8; the file is damaged or not a safetensors file', {});
+    refused(withHeader('[1,2]', new Uint8Array(0)), 'm.safetensors: bad header JSON: expected an object of tensors', {});
+    refused(withHeader(JSON.stringify({ __metadata__: { format: 1 } }), new Uint8Array(0)),
+      'm.safetensors: bad header JSON: "__metadata__" must map strings to strings', { field: '__metadata__' });
+    refused(withHeader(JSON.stringify({ w: 3 }), new Uint8Array(0)),
+      'm.safetensors: tensor "w": bad header entry (expected {dtype, shape, data_offsets})', { tensor: 'w' });
+  });
+
+  it('a header length over 100 MB is refused before anything is read', () => {
+    const bytes = Buffer.alloc(16);
+    bytes.writeBigUInt64LE(100_000_001n, 0);
+    refused(bytes, 'm.safetensors: not a safetensors file (its first 8 bytes announce a 100000001-byte header, over the 100 MB limit)', {});
+  });
+
+  it('a valid file still loads bit-exact', () => {
+    const path = join(FIXTURES, 'clip-vision/model.safetensors');
+    const whole = readFileSync(path);
+    const file = SafetensorsFile.open(path);
+    for (const name of file.names()) {
+      const { dataOffsets: [begin, end] } = file.info(name);
+      const raw = whole.subarray(file.header.dataStart + begin, file.header.dataStart + end);
+      expect(Buffer.from(file.read(name).data.buffer).equals(raw), name).toBe(true);
+    }
+  });
+});

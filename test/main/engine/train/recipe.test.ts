@@ -92,6 +92,47 @@ describe('recipe errors', () => {
     expect(() => loadRecipe(sweep)).toThrow(`${sweep}: "sweep.lr" must be an object, got a list`);
   });
 
+  it('refuses sizes past sane bounds, naming the field, the bound and the value', () => {
+    const stage = (fields: Record<string, unknown>) => writeJson('bounds.json', { ...minimal, stages: [{ ...minimal.stages[0], ...fields }] });
+    const steps = stage({ maxSteps: 1e12 });
+    expect(() => loadRecipe(steps)).toThrow(`${steps}: "stages[0].maxSteps" must be at most 10000000, got number 1000000000000`);
+    const batch = stage({ batchSize: 1e6 });
+    expect(() => loadRecipe(batch)).toThrow(`${batch}: "stages[0].batchSize" must be at most 65536, got number 1000000`);
+    const epochs = writeJson('epochs.json', { ...minimal, branches: { sft: { ...minimal.branches.sft, epochs: 1e9 } } });
+    expect(() => loadRecipe(epochs)).toThrow(`${epochs}: "branches.sft.epochs" must be at most 10000, got number 1000000000`);
+    const accum = stage({ gradAccum: 1e5 });
+    expect(() => loadRecipe(accum)).toThrow(`${accum}: "stages[0].gradAccum" must be at most 65536, got number 100000`);
+    const every = stage({ checkpointEvery: 1e8 });
+    expect(() => loadRecipe(every)).toThrow(`${every}: "stages[0].checkpointEvery" must be at most 10000000, got number 100000000`);
+    const world = writeJson('world.json', { ...minimal, data: { shapes: { count: 1e9, size: 4096 } } });
+    expect(() => loadRecipe(world)).toThrow(
+      [
+        `${world}: "data.shapes.count" must be at most 1000000, got number 1000000000`,
+        `${world}: "data.shapes.size" must be at most 512, got number 4096`,
+      ].join('\n'),
+    );
+    const length = writeJson('length.json', { ...minimal, data: { folder: 'world', maxLength: 1e7 } });
+    expect(() => loadRecipe(length)).toThrow(`${length}: "data.maxLength" must be at most 1048576, got number 10000000`);
+    const sweep = writeJson('sweep-steps.json', { ...minimal, sweep: { maxSteps: [10, 1e12] } });
+    expect(() => loadRecipe(sweep)).toThrow(`${sweep}: "sweep.maxSteps[1]" must be at most 10000000, got number 1000000000000`);
+  });
+
+  it('says "must be a finite number" for YAML .inf, -.inf and .nan', () => {
+    const file = join(dir, 'infinite.yaml');
+    writeFileSync(file, [
+      'model: { preset: toy }', 'data: { folder: world }', 'objective: sft',
+      'stages:', '  - { name: a, kind: caption, trainable: [projector], lr: .inf, maxSteps: 2, weightDecay: .nan }',
+      'branches: { sft: { trainable: [lm], lr: 1e-4, clipNorm: -.inf } }', '',
+    ].join('\n'));
+    expect(() => loadRecipe(file)).toThrow(
+      [
+        `${file}: "stages[0].lr" must be a finite number, got Infinity`,
+        `${file}: "stages[0].weightDecay" must be a finite number, got NaN`,
+        `${file}: "branches.sft.clipNorm" must be a finite number, got -Infinity`,
+      ].join('\n'),
+    );
+  });
+
   it('checks each stage against its kind: the kinds there are, and the fields only some kinds take', () => {
     const kind = writeJson('kind.json', { ...minimal, stages: [{ ...minimal.stages[0], kind: 'rlhf' }] });
     expect(() => loadRecipe(kind)).toThrow(`${kind}: "stages[0].kind" must be one of "labels", "caption", "instruct", "sft", "dpo", got string "rlhf"`);
