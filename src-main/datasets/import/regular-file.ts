@@ -23,7 +23,10 @@ export interface RegularFile {
 
 /** Opens `path` for reading; throws NotRegularFile for anything but a regular file of at most `maxBytes`. */
 export async function openRegularFile(path: string, maxBytes = Number.POSITIVE_INFINITY): Promise<RegularFile> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((err: NodeJS.ErrnoException) => {
+    // A UNIX socket cannot be opened at all.
+    throw err.code === 'ENXIO' ? new NotRegularFile('is a socket, not a regular file') : err;
+  });
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) throw new NotRegularFile(`is ${kindOf(stats)}, not a regular file`, stats.isDirectory());

@@ -1,10 +1,12 @@
 // Only regular files of a dataset are read: a FIFO (which would block the read forever), or a file over the size
 // limit, is refused by name at once — an image as that record's reason, the dataset file itself as the import's error.
 import { execFileSync } from 'node:child_process';
-import { truncate } from 'node:fs/promises';
+import { symlink, truncate } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_IMAGE_BYTES } from '../../../src-main/datasets/import/image';
+import { NotRegularFile, readRegularFile } from '../../../src-main/datasets/import/regular-file';
 import { readDataset } from '../../../src-main/datasets/import';
 import { PivotError } from '../../../src-shared/errors';
 import { collect, imageBytes, removeTempDirs, tempDir, writeBytes, writeJsonl } from './fixtures';
@@ -28,6 +30,24 @@ describe('special files in a dataset', () => {
     expect(records.map((r) => r.location)).toStrictEqual([{ line: 1 }, { line: 3 }]);
     expect(rejected).toStrictEqual([{ line: 2, reason: 'image "pipe.png" is a FIFO (named pipe), not a regular file' }]);
   }, 5000);
+
+  it('refuses the record whose image is a socket or a device', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(join(dir, 'socket.png'), resolve));
+    try {
+      await symlink('/dev/zero', join(dir, 'zero.png'));
+      const file = await writeJsonl(dir, 'socket-image.jsonl', [pair('socket.png'), pair('zero.png')]);
+      const { rejected } = await collect(await readDataset(file));
+      expect(rejected).toStrictEqual([
+        { line: 1, reason: 'image "socket.png" is a socket, not a regular file' },
+        { line: 2, reason: 'image path "zero.png" leaves the dataset folder' },
+      ]);
+    } finally {
+      server.close();
+    }
+    // A device inside the folder (mknod needs root here) is refused by the same check on the open file.
+    await expect(readRegularFile('/dev/zero', MAX_IMAGE_BYTES)).rejects.toThrow(new NotRegularFile('is a device, not a regular file'));
+  });
 
   it('refuses a dataset file that is a FIFO with FILE_UNREADABLE naming it, within a second', async () => {
     const file = join(dir, 'pipe.jsonl');
