@@ -2,7 +2,7 @@
 // libuv's few file-I/O threads, so a handful of such imports stall every other file read of the process) and a
 // device can be endless, so a dataset's files are opened non-blocking — the open itself cannot wait on a FIFO —
 // and checked on the open handle, so a file swapped in between a check and the read cannot slip past.
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 
 /** A file that is not a regular file, or too large; the message completes "image "x.png" …" or "Dataset file "x" …". */
@@ -31,7 +31,7 @@ export async function openRegularFile(path: string, maxBytes = Number.POSITIVE_I
     const stats = await handle.stat();
     if (!stats.isFile()) throw new NotRegularFile(`is ${kindOf(stats)}, not a regular file`, stats.isDirectory());
     if (stats.size > maxBytes) {
-      throw new NotRegularFile(`is ${megabytes(stats.size)}, over the ${megabytes(maxBytes)} a file here may have`);
+      throw new NotRegularFile(`is ${megabytes(stats.size)}, over the ${megabytes(maxBytes)} limit`);
     }
     return { handle, size: stats.size };
   } catch (err) {
@@ -50,7 +50,7 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<B
   }
 }
 
-function kindOf(stats: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+function kindOf(stats: Stats): string {
   if (stats.isDirectory()) return 'a folder';
   if (stats.isFIFO()) return 'a FIFO (named pipe)';
   if (stats.isSocket()) return 'a socket';
@@ -58,6 +58,7 @@ function kindOf(stats: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): 
   return 'not a file';
 }
 
+/** A size as the user reads it in a reason: whole megabytes, rounded up. */
 export function megabytes(bytes: number): string {
   return `${Math.ceil(bytes / (1024 * 1024))} MB`;
 }
