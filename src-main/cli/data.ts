@@ -107,13 +107,19 @@ export function registerDataCommands(program: Command): void {
     .option('--format <format>', 'trl', oneOf('--format', ['trl'] as const), 'trl')
     .option('--status <status>', `only pairs with this status (${PAIR_STATUSES.join('|')})`, oneOf('--status', PAIR_STATUSES))
     .option('--split <split>', `only this split (${SPLITS.join('|')})`, oneOf('--split', SPLITS))
+    .option('--force', 'replace the output file when it exists')
     .option('--json', 'print one JSON object')
-    .action(async (o: { workspace: string; out: string; status?: PairStatus; split?: Split; json?: boolean }) => {
-      const [{ Workspace }, { exportDataset }] = await Promise.all([import('../store/workspace'), import('../curation/export-dataset')]);
+    .action(async (o: { workspace: string; out: string; status?: PairStatus; split?: Split; force?: boolean; json?: boolean }) => {
+      const [{ Workspace }, { exportDataset }, { checkExportTarget }] = await Promise.all([
+        import('../store/workspace'),
+        import('../curation/export-dataset'),
+        import('../datasets/export/target'),
+      ]);
       const ws = Workspace.open(o.workspace);
       try {
         const filter: PairFilter = { ...(o.status ? { status: [o.status] } : {}), ...(o.split ? { split: o.split } : {}) };
-        const result = await exportDataset(ws, o.out, filter);
+        const out = await checkExportTarget(ws.dir, o.out, o.force === true);
+        const result = await exportDataset(ws, out, filter);
         if (o.json) print(result);
         else process.stdout.write(`Wrote ${result.written} pairs and ${result.images} images to ${result.path}\n`);
       } finally {

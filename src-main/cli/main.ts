@@ -1,6 +1,6 @@
 // The `pivot` command line: the same engine and workspace as the desktop app, headless.
 import { Command, CommanderError } from 'commander';
-import { PivotError } from '../../src-shared/errors';
+import { PivotError, type ErrorData } from '../../src-shared/errors';
 import { registerBenchCommand } from './bench';
 import { registerDataCommands } from './data';
 import { registerStudyCommands } from './study';
@@ -37,12 +37,33 @@ export function buildProgram(): Command {
 
 /** Runs the CLI and returns the exit code (the caller sets it, so pending output is flushed). */
 export async function main(argv: string[]): Promise<number> {
+  // Once, however often main runs in one process (the tests run it many times).
+  process.stdout.off('error', quietOnClosedPipe).on('error', quietOnClosedPipe);
   try {
     await buildProgram().parseAsync(argv);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (err) {
     // commander has already printed its own errors (and help).
     if (!(err instanceof CommanderError)) process.stderr.write(`pivot: ${PivotError.toData(err).message}\n`);
+    // A script reading --json output gets the failure as JSON too, rather than an empty stdout.
+    if (argv.includes('--json') && !(err instanceof CommanderError && err.exitCode === 0)) {
+      process.stdout.write(`${JSON.stringify({ error: errorData(err) })}\n`);
+    }
     return exitStatusOf(err);
   }
+}
+
+/** The error as --json prints it; commander's usage errors are the user's request gone wrong. */
+function errorData(err: unknown): ErrorData {
+  if (err instanceof CommanderError) return { code: 'INVALID_REQUEST', message: err.message.replace(/^error: /, '') };
+  return PivotError.toData(err);
+}
+
+/**
+ * The reader of stdout went away (`pivot … --json | head`): nothing more can reach it, so stop quietly, as command-line
+ * tools do on SIGPIPE, rather than die on an unhandled error with a stack trace.
+ */
+function quietOnClosedPipe(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(0);
 }

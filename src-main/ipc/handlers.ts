@@ -2,6 +2,7 @@
 import type { ChannelName, Events, ParsedRequestOf, PickPurpose, ResponseOf } from '../../src-shared/ipc/contract';
 import { PivotError } from '../../src-shared/errors';
 import { exportDataset } from '../curation/export-dataset';
+import { checkExportTarget } from '../datasets/export/target';
 import { importDataset } from '../curation/import-dataset';
 import { listReports, readReport } from '../reports/report-files';
 import { listRecipes } from '../runs/recipes';
@@ -55,8 +56,8 @@ export const handlers: Handlers = {
       ...(req.dataset ? { dataset: req.dataset } : {}),
       onProgress: (done, total) => emit('job:progress', { job: req.job, done, total, label: `importing ${done} / ${total}` }),
     }),
-  'data:export': (req, { workspace, emit }) =>
-    exportDataset(workspace, req.path, req.filter, (done, total) =>
+  'data:export': async (req, { workspace, emit }) =>
+    exportDataset(workspace, await checkExportTarget(workspace.dir, req.path, req.overwrite), req.filter, (done, total) =>
       emit('job:progress', { job: req.job, done, total, label: `exporting ${done} / ${total}` }),
     ),
   'dialog:pick-file': async (req, { pickFile }) => {

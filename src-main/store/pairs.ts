@@ -180,22 +180,27 @@ export class PairStore {
   /**
    * Runs a bulk action over ids or a whole filtered query, one transaction per chunk, recording each changed pair's
    * previous value so it can be undone. Set-based SQL: 100,000 pairs must not take a per-pair round trip. Yields to
-   * the event loop between chunks so progress events reach the window while it runs.
+   * the event loop between chunks so progress events reach the window while it runs. Returns the number of pairs it
+   * changed: ids of missing pairs, and pairs already as asked, do not count.
    */
   async bulk(target: BulkTarget, action: BulkAction, onProgress?: (done: number, total: number) => void): Promise<number> {
     const ids = 'ids' in target ? [...new Set(target.ids)] : this.ids(target.filter);
     const statements = this.bulkStatements(action);
     let done = 0;
+    let changed = 0;
     for (let start = 0; start < ids.length; start += BULK_CHUNK) {
       const chunk = JSON.stringify(ids.slice(start, start + BULK_CHUNK));
+      let changes = 0;
       this.db.transaction(() => {
-        for (const stmt of statements) stmt.run({ ids: chunk, now: now(), ...bulkParams(action) });
+        // The last statement is the change itself (the ones before it record history): its row count is what changed.
+        for (const stmt of statements) changes = stmt.run({ ids: chunk, now: now(), ...bulkParams(action) }).changes;
       })();
+      changed += changes;
       done = Math.min(ids.length, start + BULK_CHUNK);
       onProgress?.(done, ids.length);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    return ids.length;
+    return changed;
   }
 
   /** Ids of every pair the filter matches, in id order. */

@@ -123,10 +123,12 @@ export const contract = {
       })
       .strict(),
   ),
+  /** Refused with INVALID_REQUEST and details `{ exists: path }` when the file exists and `overwrite` is not set. */
   'data:export': channel<ExportResult>()(
     z
       .object({
-        path: z.string().min(1),
+        path: z.string().min(1).refine((s) => ABSOLUTE_PATH.test(s), { message: 'Give the absolute path of the .jsonl file to write.' }),
+        overwrite: z.boolean().default(false),
         filter: pairFilterSchema.default({}),
         job: z.string().min(1).max(64),
       })

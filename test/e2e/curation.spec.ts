@@ -1,6 +1,6 @@
 // End to end, in Chromium against `pivot serve`: import a Shapes-world dataset (with two bad records) through the
 // window, curate with the keyboard, export, and check the exported file.
-import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -77,8 +77,9 @@ test('import, curate with the keyboard, export', async ({ page }, testInfo) => {
   await page.screenshot({ path: testInfo.outputPath('curation.png') });
   if (process.env.UPDATE_SCREENSHOT) await page.screenshot({ path: 'docs/screenshot.png' });
 
-  // Export the accepted pairs through the window and check the file TRL will read.
+  // Export the accepted pairs through the window and check the file TRL will read (an export makes no folders).
   const out = join(dir, 'export', 'pairs.jsonl');
+  mkdirSync(dirname(out));
   await page.getByTestId('open-export').click();
   await page.getByTestId('export-path').fill(out);
   await page.getByTestId('export-run').click();

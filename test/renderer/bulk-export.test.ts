@@ -3,6 +3,7 @@
 import type { VueWrapper } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setApi } from '../../src-renderer/src/api';
+import { PivotError } from '../../src-shared/errors';
 import { FakeBackend, manyPairs } from './fake-backend';
 import { mountScreen, press, settle } from './mount-screen';
 
@@ -108,6 +109,39 @@ describe('the export dialog', () => {
     press('Escape');
     await settle();
     expect(wrapper.find('[data-testid="export-dialog"]').exists()).toBe(false);
+  });
+  it('asks before replacing an existing file, and sends overwrite only once the user confirms', async () => {
+    const backend = new FakeBackend(manyPairs(3));
+    backend.overrides.set('data:export', (req) => {
+      if (!req.overwrite) {
+        throw new PivotError('INVALID_REQUEST', `"${String(req.path)}" already exists: choose another file, or confirm replacing it (--force on the command line).`, { exists: req.path });
+      }
+      return { path: req.path, written: 3, images: 3 };
+    });
+    ({ wrapper } = await mountScreen(backend));
+    await byTestId('open-export').trigger('click');
+    await settle();
+    await byTestId('export-path').setValue('/out/accepted.jsonl');
+    await byTestId('export-run').trigger('click');
+    await settle();
+    expect(backend.callsOf('data:export')).toMatchObject([{ path: '/out/accepted.jsonl', overwrite: false }]);
+    expect(byTestId('export-exists').get('span').text()).toBe('/out/accepted.jsonl already exists. Replace it?');
+    expect(wrapper.find('[data-testid="export-error"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="export-result"]').exists()).toBe(false);
+    expect(wrapper.findAll('[data-testid="toast"]')).toHaveLength(0);
+
+    await byTestId('export-keep').trigger('click');
+    await settle();
+    expect(wrapper.find('[data-testid="export-exists"]').exists()).toBe(false);
+    expect(backend.callsOf('data:export')).toHaveLength(1);
+
+    await byTestId('export-run').trigger('click');
+    await settle();
+    await byTestId('export-replace').trigger('click');
+    await settle();
+    expect(backend.callsOf('data:export').map((r) => r.overwrite)).toEqual([false, false, true]);
+    expect(byTestId('export-written').text()).toBe('3');
+    expect(wrapper.find('[data-testid="export-exists"]').exists()).toBe(false);
   });
 });
 

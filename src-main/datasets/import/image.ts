@@ -1,8 +1,9 @@
 // Resolves a record's image path inside the dataset folder and checks that the file decodes, caching per image
 // because many pairs share one image, and keeping only a bounded window of image bytes in memory.
-import { readFile, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep, win32 } from 'node:path';
 import sharp from 'sharp';
+import { NotRegularFile, readRegularFile } from './regular-file';
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'gif' | 'tiff' | 'avif';
 
@@ -21,6 +22,9 @@ type Resolved = { ok: true; real: string } | { ok: false; reason: string };
 type Verdict = { ok: true; width: number; height: number; format: ImageFormat } | { ok: false; problem: string };
 
 const FORMATS: readonly ImageFormat[] = ['png', 'jpeg', 'webp', 'gif', 'tiff', 'avif'];
+
+/** The largest image file read; dataset images are far smaller, and a larger file is more likely a mistake. */
+export const MAX_IMAGE_BYTES = 100 * 1024 * 1024;
 
 /** Bytes of recently used images kept for the records that follow; pairs sharing an image are usually near. */
 const DEFAULT_BYTE_BUDGET = 64 * 1024 * 1024;
@@ -99,7 +103,7 @@ export class ImageLoader {
       this.recent.set(real, hit);
       return hit;
     }
-    const pending = readFile(real);
+    const pending = readRegularFile(real, MAX_IMAGE_BYTES);
     this.recent.set(real, pending);
     pending.then(
       (bytes) => {
@@ -204,7 +208,8 @@ const decodeGate = new Gate();
 
 function readProblem(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'EISDIR') return 'is a folder, not an image file';
+  if (code === 'EISDIR' || (err instanceof NotRegularFile && err.folder)) return 'is a folder, not an image file';
+  if (err instanceof NotRegularFile) return err.message;
   if (code === 'ENOENT') return 'not found';
   return `cannot be read: ${code ?? (err instanceof Error ? err.message : String(err))}`;
 }

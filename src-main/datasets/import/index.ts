@@ -54,7 +54,7 @@ export async function readDataset(file: string, format?: ImportFormat): Promise<
     throw new PivotError('INVALID_REQUEST', `Unknown dataset format "${String(format)}"; ${FORMAT_HINT}.`);
   }
   const source = await readRecords(file);
-  const chosenFormat = format ?? detect(file, source);
+  const chosenFormat = format ?? (await detect(file, source));
   const parse = PARSERS[chosenFormat];
 
   let folder: string;
@@ -77,8 +77,8 @@ export async function readDataset(file: string, format?: ImportFormat): Promise<
   };
 }
 
-function detect(file: string, source: RecordSource): ImportFormat {
-  for (const raw of source.records()) {
+async function detect(file: string, source: RecordSource): Promise<ImportFormat> {
+  for await (const raw of source.records()) {
     if (!('value' in raw) || !isObject(raw.value)) continue;
     const format = detectFormat(raw.value);
     if (format) return format;
@@ -128,13 +128,13 @@ function reject(location: Omit<RejectedRecord, 'reason'>, reason: string): Parse
  * Maps `source` through `work` with up to `width` calls in flight, yielding results in source order. Image decoding
  * runs on libuv's thread pool, so keeping several records in flight uses the cores while the consumer waits on one.
  */
-async function* ordered<T, R>(source: Iterable<T>, work: (item: T) => Promise<R>, width: number): AsyncGenerator<R> {
-  const iterator = source[Symbol.iterator]();
+async function* ordered<T, R>(source: AsyncIterable<T>, work: (item: T) => Promise<R>, width: number): AsyncGenerator<R> {
+  const iterator = source[Symbol.asyncIterator]();
   const inFlight: Promise<R>[] = [];
   let exhausted = false;
-  const fill = (): void => {
+  const fill = async (): Promise<void> => {
     while (!exhausted && inFlight.length < width) {
-      const next = iterator.next();
+      const next = await iterator.next();
       if (next.done) {
         exhausted = true;
         return;
@@ -145,10 +145,15 @@ async function* ordered<T, R>(source: Iterable<T>, work: (item: T) => Promise<R>
       inFlight.push(pending);
     }
   };
-  fill();
-  while (inFlight.length > 0) {
-    const result = await inFlight.shift()!;
-    fill();
-    yield result;
+  try {
+    await fill();
+    while (inFlight.length > 0) {
+      const result = await inFlight.shift()!;
+      await fill();
+      yield result;
+    }
+  } finally {
+    // A consumer that stops early closes the source (and with it the dataset file).
+    if (!exhausted) await iterator.return?.();
   }
 }

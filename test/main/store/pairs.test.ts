@@ -104,6 +104,16 @@ describe('PairStore bulk actions', () => {
     expect(ws.pairs.count()).toBe(n - odd + 1);
   });
 
+  it('reports the rows it changed, not the ids it was sent', async () => {
+    const ws = await workspaceWithPairs([{}, {}, {}]);
+    const ids = Array.from({ length: 600_000 }, (_, i) => i + 1);
+    expect(await ws.pairs.bulk({ ids }, { kind: 'status', status: 'accepted' })).toBe(3);
+    expect(await ws.pairs.bulk({ ids }, { kind: 'status', status: 'accepted' })).toBe(0);
+    expect(await ws.pairs.bulk({ ids: [1, 2, 99] }, { kind: 'add-tag', tag: 'x' })).toBe(2);
+    expect(await ws.pairs.bulk({ ids: [2, 3, 99] }, { kind: 'delete' })).toBe(2);
+    expect(ws.pairs.count()).toBe(1);
+  });
+
   it('records the previous value of every pair it changes, and only of those, so each can be undone', async () => {
     const ws = await workspaceWithPairs([{}, {}, {}]);
     ws.pairs.update(2, { status: 'accepted', tags: ['keep'] });
