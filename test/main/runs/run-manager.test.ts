@@ -91,6 +91,34 @@ describe('RunManager', () => {
     expect(() => manager.pause(run.id)).toThrow(/has ended \(cancelled\)/);
   });
 
+  it('resumes a cancelled run (the window\'s Resume): same record and folder, on from its checkpoint, with workspace data', async () => {
+    const { ws, manager, emitted } = await setup();
+    const recipe = testRecipe({ stages: [{ name: 'sft', steps: 40 }], stepMs: 5, checkpointEvery: 5 });
+    const queued = await manager.start({ recipe, data: { filter: { status: ['accepted'] } } });
+    await until(() => steps(emitted, queued.id) >= 12, 'twelve steps');
+    manager.cancel(queued.id);
+    const cancelled = await manager.finished(queued.id);
+    const stoppedAt = cancelled.result!.stages[0]!.steps;
+    expect(manager.resume(queued.id).status).toBe('running');
+    const run = await manager.finished(queued.id);
+    expect(run).toMatchObject({ id: queued.id, status: 'completed', error: null, runDir: cancelled.runDir, result: { stages: [expect.objectContaining({ steps: 40 })] } });
+    expect(statuses(emitted, run.id)).toEqual(['queued', 'running', 'cancelled', 'queued', 'running', 'completed']);
+    expect(ws.runs.metrics(run.id, 1000).points.map((p) => p.step)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    const log = ws.runs.logs(run.id).entries.map((e) => e.message);
+    expect(log).toContain(`Resumed from step ${stoppedAt} of stage sft.`);
+    // The engine read the data exported when the run was first queued.
+    expect(log.filter((m) => m.includes(`"data":"${join(run.runDir, 'data')}"`))).toHaveLength(2);
+    expect(() => manager.resume(run.id)).toThrow('Run 1 has ended (completed); there is nothing to resume.');
+  });
+
+  it('refuses to resume a run whose folder is gone, saying so', async () => {
+    const { ws, manager } = await setup();
+    const run = ws.runs.create({ recipe: testRecipe(), objective: 'sft', backend: null, data: null, ownerPid: process.pid });
+    ws.runs.update(run.id, { status: 'crashed' });
+    expect(() => manager.resume(run.id)).toThrow(`Run ${run.id}'s folder ${run.runDir} is gone, so there is no checkpoint to resume from: start a new run.`);
+    expect(ws.runs.get(run.id).status).toBe('crashed');
+  });
+
   it('trains one run at a time: later runs queue, a queued run can be cancelled, the next starts when one ends', async () => {
     const { ws, manager, emitted } = await setup();
     const first = await manager.start({ recipe: testRecipe({ stages: [{ name: 'sft', steps: 500 }], stepMs: 5 }) });
