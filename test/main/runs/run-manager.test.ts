@@ -161,6 +161,27 @@ describe('RunManager', () => {
     ws.close();
   });
 
+  it('refuses a file that is not a recipe naming the file and the first problem, quoting at most 80 characters of it', async () => {
+    const ws = await workspaceWithPairs([{}]);
+    const manager = new RunManager(ws, { launch: testHost, emit: () => undefined });
+    const dir = tempDir('pivot-recipe-');
+    const prose = join(dir, 'LICENSE.txt');
+    writeFileSync(prose, 'Permission is hereby granted, free of charge, to any person obtaining a copy '.repeat(18));
+    await expect(manager.start({ recipe: prose })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: `${prose}: the recipe must be an object, got string "${'Permission is hereby granted, free of charge, to any person obtaining a copy Per'}"… (1385 characters)`,
+    });
+    const notes = join(dir, 'notes.yaml');
+    writeFileSync(notes, `# Notes\n\n${'A long line of prose that is not a recipe at all, '.repeat(30)}\nmore: text\n`);
+    await expect(manager.start({ recipe: notes })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: `${notes}: not valid YAML: Implicit keys need to be on a single line at line 3, column 1`,
+    });
+    expect(ws.runs.list()).toEqual([]);
+    await manager.close();
+    ws.close();
+  });
+
   it('ends runs left active by a process that is gone: running → crashed, queued → cancelled', async () => {
     const { ws } = await setup();
     const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
