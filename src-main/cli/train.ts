@@ -1,18 +1,20 @@
 // `pivot train`: a training run from the command line, recorded in the workspace like the window's, and run the same
-// way — on an engine host process, never in the CLI's own event loop. Ctrl+C cancels at the next step (checkpoint
-// kept); a second Ctrl+C stops at once.
+// way — on an engine host process, never in the CLI's own event loop. `--resume` trains a crashed or cancelled run on
+// from its folder's last checkpoint. Ctrl+C or SIGTERM cancels at the next step (checkpoint kept); a second stops at once.
 import type { Command } from 'commander';
+import { PivotError } from '../../src-shared/errors';
 import { ENGINE_BACKENDS, OBJECTIVES, type EngineBackend, type RunEventData, type RunInfo, type RunObjective } from '../../src-shared/domain/runs';
 import type { Events } from '../../src-shared/ipc/contract';
 import type { RunManagerOptions } from '../runs/run-manager';
 import type { EmitEvent } from '../runs/run-session';
 import type { Workspace } from '../store/workspace';
-import { oneOf, threadCount, THREADS_HELP } from './options';
+import { oneOf, positiveInt, threadCount, THREADS_HELP } from './options';
 import { progressBar } from './progress';
 
 interface TrainCommandOptions {
   workspace: string;
-  recipe: string;
+  recipe?: string;
+  resume?: number;
   objective?: RunObjective;
   data?: string;
   backend?: EngineBackend;
@@ -23,6 +25,7 @@ interface TrainCommandOptions {
 
 /** Exit codes: 0 completed, 130 cancelled (as for an interrupted command), 1 failed or crashed. */
 const EXIT_CANCELLED = 130;
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /** How the command's runs reach an engine: by default (loaded when the command runs) a forked host running the engine's own `train` job. */
 export type TrainEngine = Pick<RunManagerOptions, 'launch' | 'checkRecipe'>;
@@ -32,7 +35,8 @@ export function registerTrainCommand(program: Command, engine?: TrainEngine): vo
     .command('train')
     .description('Post-train with a recipe (SFT or DPO) on an engine host process; the run is recorded in the workspace.')
     .requiredOption('--workspace <dir>', 'workspace folder; the run lives in <dir>/runs/<id>')
-    .requiredOption('--recipe <file|name>', 'a recipe file (YAML or JSON) or a built-in recipe name')
+    .option('--recipe <file|name>', 'a recipe file (YAML or JSON) or a built-in recipe name')
+    .option('--resume <run>', 'train a crashed or cancelled run on from its last checkpoint (same run, folder, recipe and data)', positiveInt('--resume'))
     .option('--objective <objective>', `post-training branch (${OBJECTIVES.join('|')}); the recipe's default otherwise`, oneOf('--objective', OBJECTIVES))
     .option('--data <folder>', "dataset folder (pairs.jsonl + images, as pivot data export writes it); the recipe's data otherwise")
     .option('--backend <name>', `engine backend (${ENGINE_BACKENDS.join('|')}); the best available otherwise`, oneOf('--backend', ENGINE_BACKENDS))
@@ -40,6 +44,7 @@ export function registerTrainCommand(program: Command, engine?: TrainEngine): vo
     .option('--name <name>', 'a name for the run')
     .option('--json', 'print one JSON object at the end: the run id, its status and the engine\'s result')
     .action(async (o: TrainCommandOptions) => {
+      checkRunChoice(o);
       const { Workspace } = await import('../store/workspace');
       const ws = Workspace.open(o.workspace);
       try {
@@ -60,8 +65,8 @@ async function train(ws: Workspace, o: TrainCommandOptions, engine: TrainEngine 
     if (id === runId) display.event(runEvent);
   };
   const manager = new RunManager(ws, { ...(engine ?? { launch: () => forkEngineHost() }), emit });
-  const run = await manager.start({
-    recipe: o.recipe,
+  const run = o.resume !== undefined ? manager.resume(o.resume, o.threads) : await manager.start({
+    recipe: o.recipe!,
     ...(o.objective ? { objective: o.objective } : {}),
     ...(o.data ? { data: { folder: o.data } } : {}),
     ...(o.backend ? { backend: o.backend } : {}),
@@ -74,7 +79,7 @@ async function train(ws: Workspace, o: TrainCommandOptions, engine: TrainEngine 
     interrupts += 1;
     try {
       if (interrupts === 1) {
-        display.note('Cancelling at the next step; the checkpoint is kept. Press Ctrl+C again to stop at once.');
+        display.note('Cancelling at the next step; the checkpoint is kept. Interrupt again (Ctrl+C) to stop at once.');
         manager.cancel(run.id);
       } else {
         manager.stopNow(run.id);
@@ -83,12 +88,13 @@ async function train(ws: Workspace, o: TrainCommandOptions, engine: TrainEngine 
       // The run ended in the meantime: nothing left to stop.
     }
   };
-  process.on('SIGINT', interrupt);
+  // A service manager or `kill` stops with SIGTERM: the same clean stop as Ctrl+C.
+  for (const signal of STOP_SIGNALS) process.on(signal, interrupt);
   let ended: RunInfo;
   try {
     ended = await manager.finished(run.id);
   } finally {
-    process.off('SIGINT', interrupt);
+    for (const signal of STOP_SIGNALS) process.off(signal, interrupt);
     display.end();
   }
   if (o.json) {
@@ -99,6 +105,21 @@ async function train(ws: Workspace, o: TrainCommandOptions, engine: TrainEngine 
   }
   if (ended.status === 'completed') return 0;
   return ended.status === 'cancelled' ? EXIT_CANCELLED : 1;
+}
+
+/** A new run needs its recipe; a resumed one has its own recipe, data, objective and name. */
+function checkRunChoice(o: TrainCommandOptions): void {
+  if (o.resume === undefined) {
+    if (o.recipe === undefined) throw new PivotError('INVALID_REQUEST', 'Give --recipe <file|name> for a new run, or --resume <run> to train a crashed or cancelled run on.');
+    return;
+  }
+  const given = (['recipe', 'objective', 'data', 'backend', 'name'] as const).filter((k) => o[k] !== undefined);
+  if (given.length > 0) {
+    throw new PivotError(
+      'INVALID_REQUEST',
+      `--resume ${o.resume} trains run ${o.resume} on with its own recipe, objective, data, backend and name: leave out ${given.map((k) => `--${k}`).join(', ')}.`,
+    );
+  }
 }
 
 function summary(run: RunInfo, errorShown: boolean): string {

@@ -11,6 +11,17 @@ export class RunAxis {
   private runStep = 0;
   private runMs = 0;
 
+  /** Continues after a point already recorded (a resumed run carries on from its last point kept). */
+  continueFrom(point: { stage: string; step: number; elapsedMs: number; runStep: number; runMs: number }): void {
+    this.stage = point.stage;
+    this.rawStep = point.step;
+    this.rawMs = point.elapsedMs;
+    this.runStep = point.runStep;
+    this.runMs = point.runMs;
+    this.stepOffset = point.runStep - point.step;
+    this.msOffset = point.runMs - point.elapsedMs;
+  }
+
   /** The run's step and time of a metrics point, given the engine's `step` and `elapsedMs` in `stage`. */
   place(stage: string, step: number, elapsedMs: number): { runStep: number; runMs: number } {
     const newStage = this.stage !== null && stage !== this.stage;

@@ -1,8 +1,10 @@
 // Main's side of training runs: queues them (one trains at a time, each on a fresh engine host process), prepares
-// their data, routes pause / resume / cancel, and finds runs left `running` by a process that is gone.
-import { mkdirSync } from 'node:fs';
+// their data, routes pause / resume / cancel, resumes crashed and cancelled runs from their folder, and finds runs
+// left `running` by a process that is gone.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PivotError } from '../../src-shared/errors';
-import { ACTIVE_RUN_STATUSES, type ParsedRunStart, type RecipeInfo, type RunInfo, type RunObjective } from '../../src-shared/domain/runs';
+import { ACTIVE_RUN_STATUSES, ENGINE_BACKENDS, type ParsedRunStart, type RecipeInfo, type RunInfo, type RunObjective, type RunStatus } from '../../src-shared/domain/runs';
 import type { HostLauncher } from '../engine/host/engine-host';
 import type { TrainJobOptions } from '../engine/jobs/train';
 import type { Workspace } from '../store/workspace';
@@ -26,9 +28,11 @@ export interface RunManagerOptions {
 }
 
 const DEFAULT_CANCEL_GRACE_MS = 60_000;
+/** A run that ended in one of these kept its folder's checkpoints and can train on from them. */
+const RESUMABLE_STATUSES: readonly RunStatus[] = ['crashed', 'cancelled'];
 
 export class RunManager {
-  private readonly queue: Array<{ runId: number; options: TrainJobOptions }> = [];
+  private readonly queue: Array<{ runId: number; options: TrainJobOptions; resumed: boolean }> = [];
   private session: RunSession | null = null;
   private readonly waiting = new Map<number, Array<(run: RunInfo) => void>>();
   private closed = false;
@@ -37,7 +41,8 @@ export class RunManager {
     private readonly workspace: Workspace,
     private readonly options: RunManagerOptions,
   ) {
-    this.endAbandonedRuns();
+    // Nothing runs here yet: a run recorded as this process's is as abandoned as another gone process's.
+    workspace.runs.endAbandoned(true);
   }
 
   /** Checks the request, records the run, prepares its data and queues it; it starts at once when nothing runs. */
@@ -74,7 +79,7 @@ export class RunManager {
       ...(request.backend ? { backend: request.backend } : {}),
       ...(request.threads ? { threads: request.threads } : {}),
     };
-    this.queue.push({ runId: queued.id, options });
+    this.queue.push({ runId: queued.id, options, resumed: false });
     this.next();
     return store.get(queued.id);
   }
@@ -91,10 +96,48 @@ export class RunManager {
     return run;
   }
 
-  resume(id: number): RunInfo {
+  /**
+   * Continues a paused run; queues a crashed or cancelled one again, to train on from the last checkpoint in its
+   * folder (same record, same folder, same recipe and data; `threads` as asked now).
+   */
+  resume(id: number, threads?: number): RunInfo {
+    const ended = this.workspace.runs.get(id);
+    if (RESUMABLE_STATUSES.includes(ended.status)) return this.requeue(ended, threads);
     const run = this.controllable(id, 'resume');
     if (run.status === 'paused') this.session?.resume();
     return run;
+  }
+
+  private requeue(run: RunInfo, threads: number | undefined): RunInfo {
+    if (this.closed) throw new PivotError('WORKSPACE_UNAVAILABLE', 'This workspace is closing; resume the run once it is open again.');
+    if (!existsSync(run.runDir)) {
+      throw new PivotError('NOT_FOUND', `Run ${run.id}'s folder ${run.runDir} is gone, so there is no checkpoint to resume from: start a new run.`, { id: run.id });
+    }
+    const dataFolder = run.data === null ? undefined : 'folder' in run.data ? run.data.folder : join(run.runDir, 'data');
+    if (dataFolder !== undefined && !existsSync(dataFolder)) {
+      throw new PivotError('NOT_FOUND', `Run ${run.id}'s data folder ${dataFolder} is gone: put it back to resume the run, or start a new one.`, { id: run.id, folder: dataFolder });
+    }
+    this.checkRecipe(run.recipe, run.objective ?? undefined);
+    const store = this.workspace.runs;
+    // Another window or command may resume it at the same moment: only one of them takes it.
+    if (!store.requeue(run.id, process.pid, RESUMABLE_STATUSES)) {
+      throw new PivotError('INVALID_REQUEST', `Run ${run.id} was resumed by another process meanwhile (it is ${store.get(run.id).status} now).`, { id: run.id });
+    }
+    store.appendLogs(run.id, [{ level: 'info', message: `Queued again after it ${run.status === 'crashed' ? 'crashed' : 'was cancelled'}: it trains on from its last checkpoint in ${run.runDir}.` }]);
+    const queued = store.get(run.id);
+    this.options.emit('run:status', { run: queued });
+    const backend = ENGINE_BACKENDS.find((b) => b === run.backend);
+    const options: TrainJobOptions = {
+      recipe: run.recipe,
+      runDir: run.runDir,
+      ...(run.objective ? { objective: run.objective } : {}),
+      ...(dataFolder ? { data: dataFolder } : {}),
+      ...(backend ? { backend } : {}),
+      ...(threads ? { threads } : {}),
+    };
+    this.queue.push({ runId: run.id, options, resumed: true });
+    this.next();
+    return store.get(run.id);
   }
 
   /** Stops a running or paused run at its next step (checkpoint kept), or takes a queued one off the queue. */
@@ -153,6 +196,7 @@ export class RunManager {
       launch: this.options.launch,
       emit: this.options.emit,
       cancelGraceMs: this.options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS,
+      resumed: item.resumed,
     });
     this.session = session;
     void session.finished.then((run) => {
@@ -207,29 +251,5 @@ export class RunManager {
       return new PivotError('INVALID_REQUEST', `Run ${run.id} is a branch of a study: cancel the study (Compare tab) to stop it.`, { id: run.id });
     }
     return new PivotError('INVALID_REQUEST', `Run ${run.id} is driven by another process (pid ${pid ?? '?'}, e.g. pivot train): control it there.`, { id: run.id, pid });
-  }
-
-  /** Runs left queued / running / paused by a process that no longer exists did not finish: say so. */
-  private endAbandonedRuns(): void {
-    const store = this.workspace.runs;
-    for (const run of store.active()) {
-      const pid = store.ownerPid(run.id);
-      if (pid !== null && pid !== process.pid && processAlive(pid)) continue;
-      const message = run.status === 'queued'
-        ? 'PIVOT Studio closed before this queued run started.'
-        : `PIVOT Studio stopped while this run was ${run.status}; the last checkpoint written is in ${run.runDir}.`;
-      store.appendLogs(run.id, [{ level: 'error', message }]);
-      store.update(run.id, { status: run.status === 'queued' ? 'cancelled' : 'crashed', error: message, endedAt: new Date().toISOString() });
-    }
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists, owned by someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -20,12 +20,16 @@ export class RunRecorder {
   private stageInfo: { number: number; of: number } = { number: 1, of: 1 };
   private progress: RunProgress | null = null;
 
-  /** Metrics are written at most every `flushMs` (and at every stage change and at the end). */
+  /**
+   * Metrics are written at most every `flushMs` (and at every stage change and at the end). `resumed`: the run trains
+   * on in its folder, so what it recorded past its last checkpoint gives way to the steps trained again.
+   */
   constructor(
     private readonly store: RunStore,
     readonly runId: number,
     private readonly emit: EmitEvent,
     private readonly flushMs = FLUSH_MS,
+    private resumed = false,
   ) {}
 
   event(event: RunEvent): void {
@@ -37,6 +41,7 @@ export class RunRecorder {
         this.log('info', `Stage ${event.index}/${event.of}: ${event.stage} (${event.totalSteps} steps)`);
         return;
       case 'metrics': {
+        if (this.resumed) this.continueAt(event.stage, event.step);
         const place = this.axis.place(event.stage, event.step, event.elapsedMs);
         this.pending.push({ stage: event.stage, step: event.step, elapsedMs: event.elapsedMs, ...place, values: event.values });
         this.progress = { stage: event.stage, stageNumber: this.stageInfo.number, stages: this.stageInfo.of, step: event.step, totalSteps: event.totalSteps };
@@ -54,6 +59,14 @@ export class RunRecorder {
         this.log(event.level, event.message);
         return;
     }
+  }
+
+  /** The first step a resumed run trains: its metrics from there on are dropped and its axis continues before them. */
+  private continueAt(stage: string, step: number): void {
+    this.resumed = false;
+    const last = this.store.dropMetricsFrom(this.runId, stage, step);
+    if (last) this.axis.continueFrom(last);
+    this.log('info', `Resumed from step ${step - 1} of stage ${stage}.`);
   }
 
   /** The engine's answer: completed, or cancelled at a step with its last checkpoint. */

@@ -17,6 +17,8 @@ export interface RunSessionOptions {
   cancelGraceMs: number;
   /** Metrics are written at most this often (and at every stage change and at the end). */
   flushMs?: number;
+  /** The run trains on from its folder's last checkpoint (see RunRecorder). */
+  resumed?: boolean;
 }
 
 export class RunSession {
@@ -33,7 +35,7 @@ export class RunSession {
     private readonly options: RunSessionOptions,
   ) {
     this.finished = new Promise<RunInfo>((resolve) => (this.resolveFinished = resolve));
-    this.record = new RunRecorder(store, runId, options.emit, options.flushMs);
+    this.record = new RunRecorder(store, runId, options.emit, options.flushMs, options.resumed);
   }
 
   /** Launches the host and hands it the run. */

@@ -64,13 +64,11 @@ export class PairStore {
 
   /** Returns the id of the dataset called `name`, creating it on first use. */
   ensureDataset(name: string, format: string, sourcePath: string | null): number {
-    const row = this.db.prepare('SELECT id FROM datasets WHERE name = ?').get(name) as { id: number } | undefined;
-    if (row) return row.id;
-    return Number(
-      this.db
-        .prepare('INSERT INTO datasets (name, format, source_path, imported_at) VALUES (?, ?, ?, ?)')
-        .run(name, format, sourcePath, now()).lastInsertRowid,
-    );
+    // Insert-or-keep, then read: another process may file the same name at the same moment.
+    this.db
+      .prepare('INSERT INTO datasets (name, format, source_path, imported_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING')
+      .run(name, format, sourcePath, now());
+    return (this.db.prepare('SELECT id FROM datasets WHERE name = ?').get(name) as { id: number }).id;
   }
 
   /** Inserts pairs in one transaction; a pair already imported before (same content) is skipped. */

@@ -105,22 +105,56 @@ export class RunStore {
     return this.get(id);
   }
 
+  /** A run; one still marked active whose owner process is gone is first ended (crashed), as `list` does. */
   get(id: number): RunInfo {
-    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
-    if (!row) throw new PivotError('NOT_FOUND', `No run ${id} in this workspace.`, { id });
-    return this.toInfo(row);
+    const row = this.row(id);
+    if (ACTIVE_RUN_STATUSES.includes(row.status) && isAbandoned(row.owner_pid, false)) this.endAbandoned();
+    return this.toInfo(this.row(id));
   }
 
-  /** Every run, newest first. */
+  private row(id: number): RunRow {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+    if (!row) throw new PivotError('NOT_FOUND', `No run ${id} in this workspace.`, { id });
+    return row;
+  }
+
+  /**
+   * Ends the runs left queued / running / paused by a process that no longer exists (killed, or the machine
+   * stopped): a queued one is cancelled, a started one crashed, with the reason in its log. `ownToo` also ends those
+   * recorded by this very process (a run manager opening the workspace drives none yet).
+   */
+  endAbandoned(ownToo = false): void {
+    for (const row of this.activeRows()) {
+      if (!isAbandoned(row.owner_pid, ownToo)) continue;
+      const runDir = join(this.workspaceDir, row.run_dir);
+      const message = row.status === 'queued'
+        ? 'The process that queued this run stopped before it started.'
+        : `The process driving it (pid ${row.owner_pid ?? '?'}) stopped while this run was ${row.status}; the last checkpoint ` +
+          `written is in ${runDir}. Resume it (Resume in the Training tab, or pivot train --resume ${row.id}).`;
+      this.db.transaction(() => {
+        // Re-read inside the write: another process may have ended or taken the run meanwhile.
+        const now = this.db.prepare('SELECT status, owner_pid FROM runs WHERE id = ?').get(row.id) as Pick<RunRow, 'status' | 'owner_pid'>;
+        if (!ACTIVE_RUN_STATUSES.includes(now.status) || now.owner_pid !== row.owner_pid) return;
+        this.appendLogs(row.id, [{ level: 'error', message }]);
+        this.update(row.id, { status: row.status === 'queued' ? 'cancelled' : 'crashed', error: message, endedAt: new Date().toISOString() });
+      }).immediate();
+    }
+  }
+
+  /** Every run, newest first; a run still marked active whose owner process is gone is first ended (crashed). */
   list(): RunInfo[] {
+    this.endAbandoned();
     return (this.db.prepare('SELECT * FROM runs ORDER BY id DESC').all() as RunRow[]).map((r) => this.toInfo(r));
   }
 
   /** Runs that are queued, running or paused, oldest first. */
   active(): RunInfo[] {
+    return this.activeRows().map((r) => this.toInfo(r));
+  }
+
+  private activeRows(): RunRow[] {
     const marks = ACTIVE_RUN_STATUSES.map(() => '?').join(', ');
-    const rows = this.db.prepare(`SELECT * FROM runs WHERE status IN (${marks}) ORDER BY id`).all(...ACTIVE_RUN_STATUSES) as RunRow[];
-    return rows.map((r) => this.toInfo(r));
+    return this.db.prepare(`SELECT * FROM runs WHERE status IN (${marks}) ORDER BY id`).all(...ACTIVE_RUN_STATUSES) as RunRow[];
   }
 
   /** Who drives a run (a process id), for telling a live run from one whose process is gone. */
@@ -140,6 +174,18 @@ export class RunStore {
     return this.get(id);
   }
 
+  /**
+   * Queues an ended run again for `ownerPid` when it is still in one of `from` (in one statement, so of two processes
+   * resuming it at once only one does); whether it was.
+   */
+  requeue(id: number, ownerPid: number, from: readonly RunStatus[]): boolean {
+    const marks = from.map(() => '?').join(', ');
+    const info = this.db
+      .prepare(`UPDATE runs SET status = 'queued', owner_pid = ?, error = NULL, result = NULL, ended_at = NULL WHERE id = ? AND status IN (${marks})`)
+      .run(ownerPid, id, ...from);
+    return info.changes === 1;
+  }
+
   /** Appends metrics rows in one transaction (the manager batches a run's events). */
   appendMetrics(runId: number, rows: readonly MetricRow[]): void {
     if (rows.length === 0) return;
@@ -148,6 +194,23 @@ export class RunStore {
     );
     this.db.transaction(() => {
       for (const r of rows) insert.run(runId, r.stage, r.step, r.elapsedMs, r.runStep, r.runMs, JSON.stringify(r.values));
+    })();
+  }
+
+  /**
+   * Before a resumed run records again: drops its metrics from the first point of `stage` at `step` or later on
+   * (steps its checkpoint did not hold, about to be trained again), and returns the last point kept, if any.
+   */
+  dropMetricsFrom(runId: number, stage: string, step: number): MetricRow | null {
+    return this.db.transaction(() => {
+      const first = this.db.prepare('SELECT min(id) AS id FROM run_metrics WHERE run_id = ? AND stage = ? AND step >= ?').get(runId, stage, step) as { id: number | null };
+      if (first.id !== null) this.db.prepare('DELETE FROM run_metrics WHERE run_id = ? AND id >= ?').run(runId, first.id);
+      const last = this.db
+        .prepare('SELECT stage, step, elapsed_ms, run_step, run_ms, metric_values FROM run_metrics WHERE run_id = ? ORDER BY id DESC LIMIT 1')
+        .get(runId) as { stage: string; step: number; elapsed_ms: number; run_step: number; run_ms: number; metric_values: string } | undefined;
+      return last
+        ? { stage: last.stage, step: last.step, elapsedMs: last.elapsed_ms, runStep: last.run_step, runMs: last.run_ms, values: JSON.parse(last.metric_values) as Record<string, number> }
+        : null;
     })();
   }
 
@@ -204,6 +267,19 @@ export class RunStore {
       startedAt: row.started_at,
       endedAt: row.ended_at,
     };
+  }
+}
+
+/** Whether a run's owner process is gone (a run with no owner recorded has none). */
+function isAbandoned(ownerPid: number | null, ownToo: boolean): boolean {
+  if (ownerPid === null) return true;
+  if (ownerPid === process.pid) return ownToo;
+  try {
+    process.kill(ownerPid, 0);
+    return false;
+  } catch (err) {
+    // EPERM: it exists, owned by another user.
+    return (err as NodeJS.ErrnoException).code !== 'EPERM';
   }
 }
 

@@ -1,5 +1,6 @@
 // Opens (or creates) a workspace folder: `workspace.sqlite` in WAL mode with schema migrations, and the
-// content-addressed image files beside it. A workspace written by a newer app is refused, never touched.
+// content-addressed image files beside it. A workspace written by a newer app is refused, never touched. Several
+// processes may open one workspace at once (the app, pivot serve, pivot commands): they wait for each other's writes.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -10,6 +11,8 @@ import { PairStore } from './pairs';
 import { RunStore } from './runs';
 
 export const WORKSPACE_DB = 'workspace.sqlite';
+/** How long a write waits for another process's to finish before giving up with "database is locked". */
+const BUSY_TIMEOUT_MS = 10_000;
 
 export class Workspace {
   readonly images: ImageFiles;
@@ -33,7 +36,7 @@ export class Workspace {
     const isNew = !existsSync(file);
     let db: Database.Database;
     try {
-      db = new Database(file);
+      db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     } catch (err) {
       throw new PivotError('WORKSPACE_UNAVAILABLE', `Cannot open ${file}: ${(err as Error).message}`);
     }
@@ -51,8 +54,7 @@ export class Workspace {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    migrate(db, version);
+    migrate(db);
     if (isNew) mkdirSync(join(absolute, 'images'), { recursive: true });
     return new Workspace(absolute, db);
   }
@@ -66,11 +68,14 @@ export class Workspace {
   }
 }
 
-function migrate(db: Database.Database, from: number): void {
-  for (let v = from; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]!);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
+/**
+ * Brings the schema up to date in one immediate transaction (the write lock taken first), reading the version inside
+ * it: of processes opening a new workspace together, the first migrates and the others find it done.
+ */
+function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const from = db.pragma('user_version', { simple: true }) as number;
+    for (let v = from; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
+    if (from < MIGRATIONS.length) db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
 }

@@ -157,6 +157,7 @@ export const contract = {
       .strict(),
   ),
   'runs:pause': channel<RunInfo>()(runRef),
+  /** Continues a paused run; queues a crashed or cancelled one again, to train on from its folder's last checkpoint. */
   'runs:resume': channel<RunInfo>()(runRef),
   /** Stops a run at its next step (the engine keeps its checkpoint), or drops it from the queue. */
   'runs:cancel': channel<RunInfo>()(runRef),

@@ -1,8 +1,9 @@
 // A test double of the training engine, run by a real engine host process as its `train` job (the host's
 // `--jobs=<this file>` argument): it reads a JSON "recipe" describing stages and behaviour, emits RunEvents on a
-// timer, honours RunControl between steps like the engine, writes a checkpoint file per stage (and on cancel), and can
-// fail, or exit the process, at a given step.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// timer, honours RunControl between steps like the engine, writes a checkpoint file per stage (and on cancel, and every
+// `checkpointEvery` steps), resumes from the run folder's checkpoints as the engine does, and can fail, or exit the
+// process, at a given step.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobKind } from '../../src-main/engine/jobs/job';
 import { trainJobOptions, type TrainJobOptions } from '../../src-main/engine/jobs/train';
@@ -22,6 +23,8 @@ export interface TestRecipe {
   failAtStep?: number;
   /** Prints this to stderr at start (a crash's last words). */
   stderr?: string;
+  /** Also writes a stage's checkpoint every this many steps. */
+  checkpointEvery?: number;
 }
 
 /** The host's jobs this module replaces: `train`, with the engine's own options check. */
@@ -51,8 +54,14 @@ async function train(options: TrainOptions): Promise<TrainResult> {
     emit({ type: 'stage', stage: stage.name, index: index + 1, of: recipe.stages.length, totalSteps: stage.steps });
     // Steps and time restart in each stage, as a per-stage loop would count them.
     const started = Date.now();
+    const done = checkpointedStep(options.runDir, stage.name);
+    if (done === stage.steps) {
+      stages.push({ name: stage.name, steps: done, finalLoss: 2 / (1 + done), checkpoint: join(options.runDir, `checkpoint-${stage.name}`) });
+      continue;
+    }
+    if (done > 0) emit({ type: 'log', level: 'info', message: `Resuming stage ${stage.name} at step ${done}.` });
     let loss = Number.NaN;
-    for (let step = 1; step <= stage.steps; step++) {
+    for (let step = done + 1; step <= stage.steps; step++) {
       await control?.waitWhilePaused();
       if (control?.shouldStop()) {
         stages.push({ name: stage.name, steps: step - 1, finalLoss: loss, checkpoint: checkpoint(options.runDir, stage.name, step - 1, emit) });
@@ -75,10 +84,17 @@ async function train(options: TrainOptions): Promise<TrainResult> {
         values['rewards/accuracies'] = Math.min(1, 0.5 + step / (2 * stage.steps));
       }
       emit({ type: 'metrics', stage: stage.name, step, totalSteps: stage.steps, epoch: step / stage.steps, elapsedMs: Date.now() - started, values });
+      if (recipe.checkpointEvery && step % recipe.checkpointEvery === 0 && step < stage.steps) checkpoint(options.runDir, stage.name, step, emit);
     }
     stages.push({ name: stage.name, steps: stage.steps, finalLoss: loss, checkpoint: checkpoint(options.runDir, stage.name, stage.steps, emit) });
   }
   return result(false);
+}
+
+/** The step a stage's checkpoint in the run folder holds (0: none). */
+function checkpointedStep(runDir: string, stage: string): number {
+  const path = join(runDir, `checkpoint-${stage}`, 'state.json');
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { step: number }).step : 0;
 }
 
 function checkpoint(runDir: string, stage: string, step: number, emit: (e: RunEvent) => void): string {

@@ -250,7 +250,8 @@ export class FakeBackend implements Transport {
       case 'runs:pause':
         return this.setRunStatus(req.id, 'running', 'paused');
       case 'runs:resume':
-        return this.setRunStatus(req.id, 'paused', 'running');
+        // A paused run continues; a crashed or cancelled one is queued again (as the run manager does).
+        return ['crashed', 'cancelled'].includes(this.findRun(req.id).status) ? this.setRunStatus(req.id, null, 'queued') : this.setRunStatus(req.id, 'paused', 'running');
       case 'runs:cancel':
         return this.setRunStatus(req.id, null, 'cancelled');
       case 'recipes:list':

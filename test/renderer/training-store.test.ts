@@ -69,6 +69,17 @@ describe('the training store', () => {
     expect(store.runs.find((r) => r.id === 1)?.progress).toEqual({ stage: 'align', stageNumber: 1, stages: 3, step: 9, totalSteps: 40 });
   });
 
+  it('replaces the points a resumed run trains again with the new ones', async () => {
+    const backend = new FakeBackend([]);
+    backend.runs = [makeRun(1, { status: 'running' })];
+    backend.runMetrics.set(1, makePoints(4));
+    const store = setup(backend);
+    await store.init();
+    backend.emit('run:event', metricsEvent(1, 3, 0.1));
+    await settle();
+    expect(lossData(store)).toEqual([[1, 1], [2, 0.5], [3, 0.1]]);
+  });
+
   it('merges events that arrive while the history loads, dropping what the history already holds', async () => {
     const backend = new FakeBackend([]);
     backend.runs = [makeRun(1, { status: 'running' })];

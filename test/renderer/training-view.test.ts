@@ -129,4 +129,20 @@ describe('the training screen', () => {
     expect(w.get('[data-testid="selected-run-status"]').attributes('data-status')).toBe('cancelled');
     expect(w.get('[data-testid="cancel-run"]').attributes('disabled')).toBeDefined();
   });
+
+  it('resumes a crashed or cancelled run (it is queued again); a completed one cannot', async () => {
+    const backend = new FakeBackend([]);
+    backend.runs = [makeRun(3, { status: 'completed' }), makeRun(2, { status: 'cancelled' }), makeRun(1, { status: 'crashed' })];
+    const w = await mountTraining(backend);
+    expect(w.get('[data-testid="resume-run"]').attributes('disabled')).toBeDefined();
+    for (const id of [2, 1]) {
+      await w.findAll('[data-testid="run-row"]')[3 - id]!.trigger('click');
+      await settle();
+      expect(w.get('[data-testid="resume-run"]').attributes('title')).toBe('Train on from the last checkpoint in the run folder');
+      await w.get('[data-testid="resume-run"]').trigger('click');
+      await settle();
+      expect(w.get('[data-testid="selected-run-status"]').attributes('data-status')).toBe('queued');
+    }
+    expect(backend.callsOf('runs:resume')).toEqual([{ id: 2 }, { id: 1 }]);
+  });
 });

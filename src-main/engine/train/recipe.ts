@@ -92,7 +92,8 @@ function readRecipeFile(file: string): Recipe {
   try {
     value = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    fail(`${file}: not valid ${extname(file).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
+    // The YAML parser's message ends with a quote of the file around the problem: its line and column are enough.
+    fail(`${file}: not valid ${extname(file).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message.replace(/:\n[\s\S]*$/, '')}`);
   }
   return parseRecipe(value, file);
 }
@@ -112,8 +113,12 @@ function fieldPath(path: readonly PropertyKey[]): string {
   return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
 }
 
+/** The most of a string value an error quotes (a file that is not a recipe may parse as one long string). */
+const QUOTED_CHARS = 80;
+
 function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
+  if (typeof value === 'string' && value.length > QUOTED_CHARS) return `string ${JSON.stringify(value.slice(0, QUOTED_CHARS))}… (${value.length} characters)`;
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
@@ -139,7 +144,7 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
       if (typeof input === 'number') return [`"${at}" must be a finite number, got ${input}`];
       return input === undefined
         ? [`"${at}" is missing (expected ${issue.expected})`]
-        : [`"${at}" must be ${issue.expected === 'array' ? 'a list' : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`}, got ${describeValue(input)}`];
+        : [`${at ? `"${at}"` : 'the recipe'} must be ${issue.expected === 'array' ? 'a list' : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`}, got ${describeValue(input)}`];
     case 'too_big':
       if (issue.origin === 'number') return [`"${at}" must be ${issue.inclusive ? 'at most' : 'below'} ${issue.maximum}, got ${describeValue(input)}`];
       return [`"${at}": ${issue.message}, got ${describeValue(input)}`];

@@ -123,6 +123,8 @@ export const useTrainingStore = defineStore('training', () => {
   function append(payload: RunEventPayload, afterStep: number, afterLogId: number): void {
     const { event, axis, logId } = payload;
     if (event.type === 'metrics' && axis && axis.runStep > afterStep) {
+      // A resumed run trains again the steps after its checkpoint: its new points replace those.
+      while ((points.value.at(-1)?.runStep ?? Number.NEGATIVE_INFINITY) >= axis.runStep) points.value.pop();
       points.value.push({ stage: event.stage, step: event.step, runStep: axis.runStep, runMs: axis.runMs, values: event.values });
       if (points.value.length >= 2 * MAX_POINTS) points.value = downsamplePoints(points.value, MAX_POINTS);
       triggerRef(points);

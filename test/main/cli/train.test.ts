@@ -55,3 +55,92 @@ describe('pivot train', () => {
     }
   });
 });
+
+describe('pivot train --resume', () => {
+  /** The engine host's pid, from the run's log. */
+  function hostPid(ws: Workspace, runId: number): number | null {
+    const line = ws.runs.logs(runId).entries.map((e) => e.message).find((m) => m.startsWith('Engine host started'));
+    const pid = line?.match(/pid (\d+)/)?.[1];
+    return pid ? Number(pid) : null;
+  }
+
+  it('trains a run whose engine host was killed on from its checkpoint: same run, every step once', async () => {
+    const workspace = tempDir();
+    const recipe = testRecipe({ stages: [{ name: 'align', steps: 10 }, { name: 'dpo', steps: 30 }], stepMs: 10, checkpointEvery: 5 });
+    const first = startPivot(['train', '--workspace', workspace, '--recipe', recipe, '--json'], {}, false, ON_DOUBLE);
+    const ws = Workspace.open(workspace);
+    try {
+      await until(() => {
+        try {
+          return ws.runs.metrics(1, 10).total >= 22;
+        } catch {
+          return false;
+        }
+      }, 'the run to pass a checkpoint of its second stage');
+      process.kill(hostPid(ws, 1)!, 'SIGKILL');
+      const crashed = await first.done;
+      expect(crashed.code).toBe(1);
+      expect(JSON.parse(crashed.stdout)).toMatchObject({ runId: 1, status: 'crashed' });
+
+      const { code, stdout } = await startPivot(['train', '--workspace', workspace, '--resume', '1', '--json'], {}, false, ON_DOUBLE).done;
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toMatchObject({ runId: 1, status: 'completed', runDir: join(workspace, 'runs', '1'), stages: [expect.objectContaining({ name: 'align', steps: 10 }), expect.objectContaining({ name: 'dpo', steps: 30 })] });
+      expect(ws.runs.list().map((r) => r.id)).toEqual([1]);
+      // As an uninterrupted run: 40 points, each step of each stage once, one increasing axis.
+      const points = ws.runs.metrics(1, 1000).points;
+      expect(points.map((p) => `${p.stage}:${p.step}`)).toEqual([
+        ...Array.from({ length: 10 }, (_, i) => `align:${i + 1}`),
+        ...Array.from({ length: 30 }, (_, i) => `dpo:${i + 1}`),
+      ]);
+      expect(points.map((p) => p.runStep)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      const resumed = ws.runs.logs(1).entries.map((e) => e.message).find((m) => m.startsWith('Resumed from step'));
+      const at = Number(resumed?.match(/^Resumed from step (\d+) of stage dpo\.$/)?.[1]);
+      expect(at % 5).toBe(0);
+      expect(at).toBeGreaterThanOrEqual(10);
+    } finally {
+      ws.close();
+      if (first.child.exitCode === null) first.child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses a completed run, and a recipe given with --resume', async () => {
+    const workspace = tempDir();
+    const recipe = testRecipe({ stages: [{ name: 'sft', steps: 2 }], stepMs: 2 });
+    expect((await startPivot(['train', '--workspace', workspace, '--recipe', recipe], {}, false, ON_DOUBLE).done).code).toBe(0);
+    const done = await startPivot(['train', '--workspace', workspace, '--resume', '1'], {}, false, ON_DOUBLE).done;
+    expect(done.code).not.toBe(0);
+    expect(done.stderr).toContain('Run 1 has ended (completed); there is nothing to resume.');
+    const both = await startPivot(['train', '--workspace', workspace, '--resume', '1', '--recipe', recipe], {}, false, ON_DOUBLE).done;
+    expect(both.code).not.toBe(0);
+    expect(both.stderr).toContain('--resume 1 trains run 1 on with its own recipe, objective, data, backend and name: leave out --recipe.');
+    const neither = await startPivot(['train', '--workspace', workspace], {}, false, ON_DOUBLE).done;
+    expect(neither.code).not.toBe(0);
+    expect(neither.stderr).toContain('Give --recipe <file|name> for a new run, or --resume <run> to train a crashed or cancelled run on.');
+  });
+
+  it('stops on SIGTERM like Ctrl+C: exit 130, status cancelled, checkpoint kept', async () => {
+    const workspace = tempDir();
+    const recipe = testRecipe({ stages: [{ name: 'sft', steps: 2000 }], stepMs: 5 });
+    const run = startPivot(['train', '--workspace', workspace, '--recipe', recipe, '--json'], {}, false, ON_DOUBLE);
+    const ws = Workspace.open(workspace);
+    try {
+      await until(() => {
+        try {
+          return ws.runs.metrics(1, 10).total >= 3;
+        } catch {
+          return false;
+        }
+      }, 'the run to take steps');
+      run.child.kill('SIGTERM');
+      const { code, stdout } = await run.done;
+      expect(code).toBe(130);
+      const result = JSON.parse(stdout) as { finalCheckpoint: string };
+      expect(result).toMatchObject({ runId: 1, status: 'cancelled', cancelled: true });
+      expect(existsSync(join(result.finalCheckpoint, 'state.json'))).toBe(true);
+      expect(ws.runs.get(1).status).toBe('cancelled');
+    } finally {
+      ws.close();
+      if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    }
+  });
+});

@@ -91,6 +91,34 @@ describe('RunManager', () => {
     expect(() => manager.pause(run.id)).toThrow(/has ended \(cancelled\)/);
   });
 
+  it('resumes a cancelled run (the window\'s Resume): same record and folder, on from its checkpoint, with workspace data', async () => {
+    const { ws, manager, emitted } = await setup();
+    const recipe = testRecipe({ stages: [{ name: 'sft', steps: 40 }], stepMs: 5, checkpointEvery: 5 });
+    const queued = await manager.start({ recipe, data: { filter: { status: ['accepted'] } } });
+    await until(() => steps(emitted, queued.id) >= 12, 'twelve steps');
+    manager.cancel(queued.id);
+    const cancelled = await manager.finished(queued.id);
+    const stoppedAt = cancelled.result!.stages[0]!.steps;
+    expect(manager.resume(queued.id).status).toBe('running');
+    const run = await manager.finished(queued.id);
+    expect(run).toMatchObject({ id: queued.id, status: 'completed', error: null, runDir: cancelled.runDir, result: { stages: [expect.objectContaining({ steps: 40 })] } });
+    expect(statuses(emitted, run.id)).toEqual(['queued', 'running', 'cancelled', 'queued', 'running', 'completed']);
+    expect(ws.runs.metrics(run.id, 1000).points.map((p) => p.step)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    const log = ws.runs.logs(run.id).entries.map((e) => e.message);
+    expect(log).toContain(`Resumed from step ${stoppedAt} of stage sft.`);
+    // The engine read the data exported when the run was first queued.
+    expect(log.filter((m) => m.includes(`"data":"${join(run.runDir, 'data')}"`))).toHaveLength(2);
+    expect(() => manager.resume(run.id)).toThrow('Run 1 has ended (completed); there is nothing to resume.');
+  });
+
+  it('refuses to resume a run whose folder is gone, saying so', async () => {
+    const { ws, manager } = await setup();
+    const run = ws.runs.create({ recipe: testRecipe(), objective: 'sft', backend: null, data: null, ownerPid: process.pid });
+    ws.runs.update(run.id, { status: 'crashed' });
+    expect(() => manager.resume(run.id)).toThrow(`Run ${run.id}'s folder ${run.runDir} is gone, so there is no checkpoint to resume from: start a new run.`);
+    expect(ws.runs.get(run.id).status).toBe('crashed');
+  });
+
   it('trains one run at a time: later runs queue, a queued run can be cancelled, the next starts when one ends', async () => {
     const { ws, manager, emitted } = await setup();
     const first = await manager.start({ recipe: testRecipe({ stages: [{ name: 'sft', steps: 500 }], stepMs: 5 }) });
@@ -128,6 +156,27 @@ describe('RunManager', () => {
     const sftOnly = join(dir, 'sft-only.yaml');
     writeFileSync(sftOnly, 'objective: sft\nmodel: { preset: toy }\ndata: { shapes: { count: 10 } }\nstages: []\nbranches: { sft: { trainable: [encoder], lr: 1e-4 } }\n');
     await expect(manager.start({ recipe: sftOnly, objective: 'dpo' })).rejects.toThrow(`${sftOnly}: no "branches.dpo" stage; add one to train with dpo.`);
+    expect(ws.runs.list()).toEqual([]);
+    await manager.close();
+    ws.close();
+  });
+
+  it('refuses a file that is not a recipe naming the file and the first problem, quoting at most 80 characters of it', async () => {
+    const ws = await workspaceWithPairs([{}]);
+    const manager = new RunManager(ws, { launch: testHost, emit: () => undefined });
+    const dir = tempDir('pivot-recipe-');
+    const prose = join(dir, 'LICENSE.txt');
+    writeFileSync(prose, 'Permission is hereby granted, free of charge, to any person obtaining a copy '.repeat(18));
+    await expect(manager.start({ recipe: prose })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: `${prose}: the recipe must be an object, got string "${'Permission is hereby granted, free of charge, to any person obtaining a copy Per'}"… (1385 characters)`,
+    });
+    const notes = join(dir, 'notes.yaml');
+    writeFileSync(notes, `# Notes\n\n${'A long line of prose that is not a recipe at all, '.repeat(30)}\nmore: text\n`);
+    await expect(manager.start({ recipe: notes })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: `${notes}: not valid YAML: Implicit keys need to be on a single line at line 3, column 1`,
+    });
     expect(ws.runs.list()).toEqual([]);
     await manager.close();
     ws.close();

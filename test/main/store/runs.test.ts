@@ -1,5 +1,6 @@
 // The runs store: records runs under runs/<id>, updates them, keeps metrics and logs per run, and reads metrics back
 // downsampled to bucket means for a chart.
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { Workspace } from '../../../src-main/store/workspace';
@@ -73,6 +74,37 @@ describe('RunStore', () => {
     const small = ws.runs.create({ recipe: 'r', objective: 'sft', backend: null, data: null, ownerPid: 1 });
     ws.runs.appendMetrics(small.id, rows(7));
     expect(ws.runs.metrics(small.id, 3).points.map((p) => [p.runStep, p.values.loss])).toEqual([[3, 2], [5, 4.5], [7, 6.5]]);
+    ws.close();
+  });
+
+  it('ends a run whose owner process is gone as soon as it is listed or read, without a restart', () => {
+    const ws = Workspace.open(tempDir());
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const mine = ws.runs.create({ recipe: 'shapes', objective: 'sft', backend: null, data: null, ownerPid: process.pid });
+    ws.runs.update(mine.id, { status: 'running' });
+    const other = Workspace.open(ws.dir);
+    const orphan = other.runs.create({ recipe: 'shapes', objective: 'sft', backend: null, data: null, ownerPid: process.pid });
+    // Recorded as driven by a process that has exited since (as after kill -9 of pivot train).
+    other.db.prepare("UPDATE runs SET status = 'running', owner_pid = ? WHERE id = ?").run(gone, orphan.id);
+    other.close();
+    expect(ws.runs.get(orphan.id)).toMatchObject({
+      status: 'crashed',
+      error: `The process driving it (pid ${gone}) stopped while this run was running; the last checkpoint written is in ${orphan.runDir}. ` +
+        `Resume it (Resume in the Training tab, or pivot train --resume ${orphan.id}).`,
+    });
+    // This process's own running run is left to its run manager.
+    expect(ws.runs.list().map((r) => [r.id, r.status])).toEqual([[orphan.id, 'crashed'], [mine.id, 'running']]);
+    ws.close();
+  });
+
+  it('drops a resumed run\'s metrics from the first step trained again, returning the last point kept', () => {
+    const ws = Workspace.open(tempDir());
+    const run = ws.runs.create({ recipe: 'shapes', objective: 'dpo', backend: null, data: null, ownerPid: 1 });
+    ws.runs.appendMetrics(run.id, [...rows(4, 'align'), ...rows(3, 'dpo', 1).map((r) => ({ ...r, runStep: r.runStep + 4 }))]);
+    expect(ws.runs.dropMetricsFrom(run.id, 'dpo', 2)).toMatchObject({ stage: 'dpo', step: 1, runStep: 5 });
+    expect(ws.runs.metrics(run.id, 100).points.map((p) => `${p.stage}:${p.step}`)).toEqual(['align:1', 'align:2', 'align:3', 'align:4', 'dpo:1']);
+    expect(ws.runs.dropMetricsFrom(run.id, 'align', 1)).toBeNull();
+    expect(ws.runs.metrics(run.id, 100).total).toBe(0);
     ws.close();
   });
 
