@@ -154,7 +154,7 @@ describe('studies:start', () => {
     writeFileSync(file, stringify(recipe));
     expect(await dispatch('studies:start', { recipe: file, job: 'study-1' }, ctx)).toMatchObject({
       ok: false,
-      error: { code: 'INVALID_REQUEST', message: `${file}: no "branches.dpo" stage; add one to train with dpo.` },
+      error: { code: 'INVALID_CONFIG', message: `${file}: no "branches.dpo" stage; add one to train with dpo.` },
     });
     expect(existsSync(join(ctx.workspace.dir, 'reports-in-progress'))).toBe(false);
   });
