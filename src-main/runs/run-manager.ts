@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { PivotError } from '../../src-shared/errors';
 import { ACTIVE_RUN_STATUSES, type ParsedRunStart, type RecipeInfo, type RunInfo, type RunObjective } from '../../src-shared/domain/runs';
-import type { HostLauncher } from '../engine/host/engine-host';
+import type { HostLauncher } from '../engine-jobs/engine-host';
 import type { TrainJobOptions } from '../engine/jobs/train';
 import type { Workspace } from '../store/workspace';
 import { checkRecipe, listRecipes, resolveRecipe } from './recipes';

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import type { EngineHost, HostLauncher } from '../../../src-main/engine/host/engine-host';
+import type { EngineHost, HostLauncher } from '../../../src-main/engine-jobs/engine-host';
 import type { FromHost } from '../../../src-main/engine/host/protocol';
 import type { StudyJobOptions } from '../../../src-main/engine/jobs/study';
 import { dispatch } from '../../../src-main/ipc/dispatch';
