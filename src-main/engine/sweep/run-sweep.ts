@@ -50,7 +50,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
   const points = sweepPoints(recipe);
   const baseStage = recipe.stages[recipe.stages.length - 1];
   if (!baseStage) {
-    throw new PivotError('INVALID_REQUEST', `${recipe.source} has no shared stage, so its branches share no base checkpoint to sweep from; add the stages every branch starts after.`);
+    throw new PivotError('INVALID_CONFIG', `${recipe.source} has no shared stage, so its branches share no base checkpoint to sweep from; add the stages every branch starts after.`, {
+      file: recipe.source, field: 'stages',
+    });
   }
   const out = resolve(options.out);
   const runDir = join(out, 'run');
