@@ -2,8 +2,8 @@
 // inside the asar archive when installed: a utility process reads it like main does), behind the EngineHost interface
 // the run manager uses. Only this folder imports electron.
 import { utilityProcess } from 'electron';
-import { lineSplitter, type EngineHost } from '../engine/host/engine-host';
-import { engineHostLaunch } from '../engine/host/host-entry';
+import { lineSplitter, type EngineHost } from '../engine-jobs/engine-host';
+import { engineHostLaunch } from '../engine-jobs/host-entry';
 import type { FromHost } from '../engine/host/protocol';
 
 export function launchUtilityEngineHost(): EngineHost {

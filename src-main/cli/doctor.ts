@@ -33,7 +33,7 @@ export function registerDoctorCommand(program: Command): void {
 }
 
 export async function doctor(): Promise<DoctorReport> {
-  const [{ forkEngineHost }, { probeBackends }] = await Promise.all([import('../engine/host/fork'), import('../runs/backends')]);
+  const [{ forkEngineHost }, { probeBackends }] = await Promise.all([import('../engine-jobs/fork'), import('../runs/backends')]);
   let backends: BackendReport = { backends: [], picked: null };
   let backendError: string | undefined;
   try {

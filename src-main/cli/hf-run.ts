@@ -60,7 +60,7 @@ export async function runHfModel(options: HfRunOptions): Promise<HfRunReport> {
 
 function runCausalLm(model: ReturnType<typeof loadQwen2>, inputs: Record<string, DecodedTensor>, file: string): Record<string, tf.Tensor> {
   if (!inputs.input_ids && !inputs.inputs_embeds) {
-    throw new PivotError('INVALID_REQUEST', `${file} has neither input_ids (int [batch, tokens]) nor inputs_embeds (float32 [batch, tokens, hidden]): a causal LM reads one of them.`);
+    throw new PivotError('INVALID_DATA', `${file} has neither input_ids (int [batch, tokens]) nor inputs_embeds (float32 [batch, tokens, hidden]): a causal LM reads one of them.`, { file });
   }
   const outputs: Record<string, tf.Tensor> = {};
   const attentionMask = inputs.attention_mask ? (tensorOf(inputs.attention_mask, 'float32') as tf.Tensor2D) : undefined;
@@ -96,16 +96,20 @@ function readConfig(dir: string): Record<string, unknown> {
 }
 
 function familyOf(config: Record<string, unknown>, dir: string): 'clip' | 'siglip' {
+  const file = join(dir, 'config.json');
   try {
-    return visionFamily(config, join(dir, 'config.json'));
+    return visionFamily(config, file);
   } catch (err) {
-    throw new PivotError('INVALID_REQUEST', `${(err as Error).message} Or a Qwen2 causal LM (model_type qwen2).`);
+    if (!(err instanceof PivotError) || err.code !== 'UNSUPPORTED_MODEL') throw err;
+    // `hf run` also runs a Qwen2 LM, which the vision families' message cannot know.
+    const modelType = typeof config.model_type === 'string' ? { modelType: config.model_type } : {};
+    throw new PivotError('UNSUPPORTED_MODEL', `${err.message} Or a Qwen2 causal LM (model_type qwen2).`, { file, ...modelType });
   }
 }
 
 function need(inputs: Record<string, DecodedTensor>, key: string, file: string, why: string): DecodedTensor {
   const t = inputs[key];
-  if (!t) throw new PivotError('INVALID_REQUEST', `${file} has no tensor "${key}": ${why} (it has ${Object.keys(inputs).join(', ') || 'none'}).`);
+  if (!t) throw new PivotError('INVALID_DATA', `${file} has no tensor "${key}": ${why} (it has ${Object.keys(inputs).join(', ') || 'none'}).`, { file, field: key });
   return t;
 }
 

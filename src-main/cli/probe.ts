@@ -92,7 +92,7 @@ async function runProbe(kind: ProbeKind, o: ProbeCommandOptions): Promise<void> 
         `mIoU ${fmt(result.mIoU)} (chance ${formatNumber(result.chance.mIoU)}, ceiling ${formatNumber(result.ceiling.mIoU)}).\n`;
     } else {
       const lmDir = resolve(o.lm ?? dirname(encoderDir));
-      if (!existsSync(join(lmDir, 'mllm.json'))) throw new Error(`${lmDir} is not an MLLM checkpoint; pass --lm <checkpoint> for the language model that reads the captions`);
+      if (!existsSync(join(lmDir, 'mllm.json'))) throw new PivotError('NOT_FOUND', `${lmDir} is not an MLLM checkpoint; pass --lm <checkpoint> for the language model that reads the captions`);
       const { loadMllm } = await import('../engine/models/mllm/checkpoint');
       const mllm = await loadMllm(lmDir);
       try {

@@ -56,7 +56,7 @@ export function registerTrainCommand(program: Command, engine?: TrainEngine): vo
 }
 
 async function train(ws: Workspace, o: TrainCommandOptions, engine: TrainEngine | undefined): Promise<number> {
-  const [{ forkEngineHost }, { RunManager }] = await Promise.all([import('../engine/host/fork'), import('../runs/run-manager')]);
+  const [{ forkEngineHost }, { RunManager }] = await Promise.all([import('../engine-jobs/fork'), import('../runs/run-manager')]);
   const display = stageDisplay({ bars: !o.json && process.stderr.isTTY === true, notes: !o.json });
   let runId = 0;
   const emit: EmitEvent = (event, payload) => {

@@ -2,7 +2,7 @@
 // pause / resume / cancel on (a kind that stops at a step is killed only after a grace period, any other at once),
 // and settles exactly once, after the host has exited — so nothing the job writes comes after its end.
 import { PivotError, type ErrorData } from '../../src-shared/errors';
-import type { EngineHost, HostLauncher } from '../engine/host/engine-host';
+import type { EngineHost, HostLauncher } from './engine-host';
 import type { FromHost } from '../engine/host/protocol';
 import { JOBS, type JobKindName, type JobOptions, type JobProgress, type JobResult } from '../engine/jobs/registry';
 import { endedEarlyError, TAIL_LINES } from './ended-early';

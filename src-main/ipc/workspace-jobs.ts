@@ -2,7 +2,7 @@
 // encoder exports and probes, and the backend probe. Each transport (the window, `pivot serve`) opens one per workspace and closes it.
 import { PivotError } from '../../src-shared/errors';
 import type { EncoderExportReport, EncoderProbeResult, RunObjective } from '../../src-shared/domain/runs';
-import type { HostLauncher } from '../engine/host/engine-host';
+import type { HostLauncher } from '../engine-jobs/engine-host';
 import { StudyJobs } from '../reports/study-jobs';
 import { BackendProbe } from '../runs/backends';
 import { probeRunEncoder, type RunProbeRequest } from '../runs/encoder-probes';

@@ -6,7 +6,7 @@ import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { PivotError } from '../../src-shared/errors';
 import type { ParsedRequestOf } from '../../src-shared/ipc/contract';
-import type { HostLauncher } from '../engine/host/engine-host';
+import type { HostLauncher } from '../engine-jobs/engine-host';
 import { jobResult, startEngineJob, type EngineJob } from '../engine-jobs/engine-job';
 import { checkRecipe, resolveRecipe } from '../runs/recipes';
 import type { EmitEvent } from '../runs/run-recorder';

@@ -1,7 +1,7 @@
 // Which backends the engine can train on here, asked of a fresh engine host (the `backends` job): probing loads tfjs,
 // wasm and the cuda addon, which must not happen in main (a broken addon would take the window down with it).
 import type { BackendInfo, BackendReport } from '../../src-shared/domain/runs';
-import type { HostLauncher } from '../engine/host/engine-host';
+import type { HostLauncher } from '../engine-jobs/engine-host';
 import { jobAnswer, startEngineJob } from '../engine-jobs/engine-job';
 
 /** Asks a fresh host for every backend's standing, and says which one a run without `backend` gets and why. */

@@ -1,7 +1,7 @@
 // Probing a finished run's encoder from the window (`probes:start`): linear and / or segmentation probe of its final
 // checkpoint's encoder, on an engine host of its own, on the data given or else the data the run trained on.
 import type { EncoderProbe, EncoderProbeResult } from '../../src-shared/domain/runs';
-import type { HostLauncher } from '../engine/host/engine-host';
+import type { HostLauncher } from '../engine-jobs/engine-host';
 import { jobAnswer, startEngineJob } from '../engine-jobs/engine-job';
 import type { Workspace } from '../store/workspace';
 import { finalCheckpointOf } from './run-export';

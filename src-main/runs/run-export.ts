@@ -4,7 +4,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { PivotError } from '../../src-shared/errors';
 import { ACTIVE_RUN_STATUSES, type EncoderExportReport, type RunInfo } from '../../src-shared/domain/runs';
-import type { HostLauncher } from '../engine/host/engine-host';
+import type { HostLauncher } from '../engine-jobs/engine-host';
 import { jobAnswer, startEngineJob } from '../engine-jobs/engine-job';
 import type { Workspace } from '../store/workspace';
 

@@ -2,7 +2,7 @@
 // pause / resume / cancel on, and ends the run with the right status — a host that dies without reporting is
 // `crashed`, with its exit code or signal and out-of-memory when so, never silently lost.
 import type { RunInfo } from '../../src-shared/domain/runs';
-import type { HostLauncher } from '../engine/host/engine-host';
+import type { HostLauncher } from '../engine-jobs/engine-host';
 import type { TrainJobOptions } from '../engine/jobs/train';
 import { startEngineJob, type EngineJob, type JobEnd } from '../engine-jobs/engine-job';
 import type { RunStore } from '../store/runs';

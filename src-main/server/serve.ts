@@ -10,8 +10,8 @@ import { IMAGE_HASH_PATTERN, IMAGE_ROUTE, type WireMessage, type WireRequest } f
 import { PivotError, type ErrorCode } from '../../src-shared/errors';
 import { REPORT_ROUTE, parseReportFilePathname } from '../../src-shared/domain/report-paths';
 import { realReportFilePath, reportFileMime } from '../reports/report-files';
-import type { HostLauncher } from '../engine/host/engine-host';
-import { forkEngineHost } from '../engine/host/fork';
+import type { HostLauncher } from '../engine-jobs/engine-host';
+import { forkEngineHost } from '../engine-jobs/fork';
 import { dispatch } from '../ipc/dispatch';
 import { WorkspaceJobs, type WorkspaceJobsOptions } from '../ipc/workspace-jobs';
 import type { Workspace } from '../store/workspace';

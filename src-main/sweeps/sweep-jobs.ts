@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PivotError } from '../../src-shared/errors';
 import type { SweepSummary } from '../../src-shared/domain/runs';
 import type { ParsedRequestOf } from '../../src-shared/ipc/contract';
-import type { HostLauncher } from '../engine/host/engine-host';
+import type { HostLauncher } from '../engine-jobs/engine-host';
 import type { SweepProgress } from '../engine/sweep';
 import { jobResult, startEngineJob, type EngineJob } from '../engine-jobs/engine-job';
 import { reportFolderName } from '../reports/report-files';

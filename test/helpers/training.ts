@@ -2,8 +2,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { forkEngineHost } from '../../src-main/engine/host/fork';
-import type { EngineHost, HostLauncher } from '../../src-main/engine/host/engine-host';
+import { forkEngineHost } from '../../src-main/engine-jobs/fork';
+import type { EngineHost, HostLauncher } from '../../src-main/engine-jobs/engine-host';
 import type { ToHost } from '../../src-main/engine/host/protocol';
 import type { TestRecipe } from './training-job';
 import { tempDir } from './workspace';

@@ -2,11 +2,13 @@
 // about (`target_instances` in pairs.jsonl, pixels of `instances/<image_id>.png`), as mean ± std with the chance level.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { PivotError } from '../../../src-shared/errors';
 import { readDataset, type PairRecord } from '../data/batches/records';
 import { decodeImage } from '../data/batches/images';
 import type { Mllm } from '../models/mllm/model';
 import { readMaskPng, type ClassMask } from '../probes/mask-png';
+import { parseJsonText } from '../run-folder/json-file';
 import { focusSummary, type FocusSummary } from './focus';
 import { gradcamForSample, type GradcamMethod, type GradcamOptions } from './gradcam';
 import type { GradcamObjective } from './gradcam-loss';
@@ -61,7 +63,7 @@ export function shapesTargets(folder: string, split: GradcamSplit | undefined): 
   const pairsPath = join(dataset.folder, 'pairs.jsonl');
   readFileSync(pairsPath, 'utf8').split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
-    const row = JSON.parse(line) as { id?: unknown; image_id?: unknown; target_instances?: unknown };
+    const row = parseJsonText(line, z.record(z.string(), z.unknown()), `${pairsPath}:${index + 1}`);
     const key = typeof row.id === 'string' || typeof row.id === 'number' ? String(row.id) : `pairs.jsonl:${index + 1}`;
     const targets = Array.isArray(row.target_instances) ? row.target_instances.filter((t): t is number => Number.isInteger(t) && t > 0) : [];
     if (typeof row.image_id === 'string' && targets.length > 0) extra.set(key, { imageId: row.image_id, targets });

@@ -2,12 +2,14 @@
 // wrong, its own answer; where it is right, its runner-up. Written as a dataset folder in the Shapes world's format
 // (pairs.jsonl in TRL conversational form, the world's images, captions and tokenizer beside it), so
 // `pivot data import` and a recipe's `data.folder` take it as they take the world.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { copyFile, cp, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { z } from 'zod';
 import { PivotError } from '../../../src-shared/errors';
 import { writeFileAtomic } from '../io/atomic-write';
 import type { Mllm } from '../models/mllm/model';
+import { readJsonFile } from '../run-folder/json-file';
 import { readQaItems, type QaItem, type QaItemOptions, type QaSplit } from './qa-items';
 import { rankCandidates } from './qa-accuracy';
 import { scoreCandidates, type ScoreOptions } from './score';
@@ -79,9 +81,8 @@ export async function writeModelRejections(model: Mllm, folder: string, out: str
     files.push(name);
   }
   const wrong = rejections.filter((r) => r.wrong).length;
-  const worldPath = join(qa.folder, 'world.json');
-  if (existsSync(worldPath)) {
-    const world = JSON.parse(readFileSync(worldPath, 'utf8')) as Record<string, unknown>;
+  const world = readJsonFile(join(qa.folder, 'world.json'), z.record(z.string(), z.unknown()));
+  if (world) {
     const rejected = { reason: MODEL_ANSWER_REASON, from: qa.folder, checkpoint: options.checkpoint ?? null, split: qa.split, wrong, right: rejections.length - wrong };
     await writeFileAtomic(join(target, 'world.json'), `${JSON.stringify({ ...world, pairs: rejections.length, rejections: rejected }, null, 2)}\n`);
     files.push('world.json');

@@ -1,11 +1,13 @@
 // A Shapes world's pairs as closed-set questions: each record (read and checked by readDataset) joined with its
 // metadata line (question kind, split) and its candidate answers, the chosen answer being the truth.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { PivotError } from '../../../src-shared/errors';
 import { datasetError, PAIRS_FILE, readDataset, type PairRecord } from '../data/batches/records';
 import { DIFFICULTY_KNOBS } from '../data/shapes/difficulty';
 import type { QuestionKind } from '../data/shapes/questions';
+import { parseJsonText, readJsonFile } from '../run-folder/json-file';
 import { answerCandidates, type AskedKind } from './candidates';
 
 export const QA_SPLITS = ['test', 'train', 'all'] as const;
@@ -40,20 +42,18 @@ export interface QaItemOptions {
 
 /** world.json's objects-per-image maximum, or the knob's upper bound when the folder has no world.json. */
 export function worldMaxCount(folder: string): number {
-  const path = join(folder, 'world.json');
-  if (!existsSync(path)) return DIFFICULTY_KNOBS.objects.max;
-  const max = (JSON.parse(readFileSync(path, 'utf8')) as { difficulty?: { objects?: { max?: unknown } } }).difficulty?.objects?.max;
-  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1) {
-    throw new PivotError('FILE_UNREADABLE', `${path}: "difficulty.objects.max" must be a positive integer, got ${JSON.stringify(max)}; regenerate the world with pivot data shapes`);
-  }
-  return max;
+  return readJsonFile(join(folder, 'world.json'), worldObjectsSchema)?.difficulty.objects.max ?? DIFFICULTY_KNOBS.objects.max;
 }
+
+/** The part of a Shapes world's world.json the questions read: how many objects an image may hold. */
+const worldObjectsSchema = z.object({ difficulty: z.object({ objects: z.object({ max: z.number().int().min(1) }) }) });
+
 
 /** The lines of a pairs.jsonl as written, by 1-based line number (readDataset has already checked them). */
 export function pairRows(pairsPath: string): Map<number, Record<string, unknown>> {
   const rows = new Map<number, Record<string, unknown>>();
   readFileSync(pairsPath, 'utf8').replace(/^\uFEFF/, '').split('\n').forEach((line, index) => {
-    if (line.trim() !== '') rows.set(index + 1, JSON.parse(line) as Record<string, unknown>);
+    if (line.trim() !== '') rows.set(index + 1, parseJsonText(line, z.record(z.string(), z.unknown()), `${pairsPath}:${index + 1}`));
   });
   return rows;
 }

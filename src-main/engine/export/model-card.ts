@@ -1,6 +1,8 @@
 // The exported encoder's README.md: a Hugging Face model card (YAML front matter, then usage, recipe, data,
 // objective and measured deltas). Numbers appear only when given; anything not measured says so.
 import { PivotError } from '../../../src-shared/errors';
+import { OBJECTIVES } from '../objectives';
+import { KIND_FIELDS } from '../objectives/recipe-fields';
 import type { Stage } from '../train/recipe';
 import type { ExportSource } from './source';
 
@@ -144,7 +146,7 @@ function recipeSection(source: ExportSource): string[] {
     const lr = s.trainable.includes('encoder') && s.encoderLr !== s.lr ? `${number(s.lr)} (encoder ${number(s.encoderLr)})` : number(s.lr);
     const done = status ? `${status.step}/${status.totalSteps}` : '—';
     const marker = s.name === source.stage ? ' ← exported' : '';
-    return `| ${s.name}${marker} | ${s.kind} | ${s.trainable.join(', ')} | ${lr} | ${length} | ${s.batchSize} × ${s.gradAccum} | ${s.kind === 'dpo' ? number(s.beta) : '—'} | ${done} |`;
+    return `| ${s.name}${marker} | ${s.kind} | ${s.trainable.join(', ')} | ${lr} | ${length} | ${s.batchSize} × ${s.gradAccum} | ${'beta' in KIND_FIELDS[s.kind].stage ? number(s.beta) : '—'} | ${done} |`;
   });
   return [
     '## Training recipe',
@@ -169,7 +171,8 @@ function lineage(source: ExportSource, stages: Record<string, Stage>): Stage[] {
   const at = source.stage === null ? -1 : all.findIndex((s) => s.name === source.stage);
   const upTo = at === -1 ? all : all.slice(0, at + 1);
   const branch = source.objective;
-  return upTo.filter((s) => s.name === source.stage || branch === null || !(['sft', 'dpo'].includes(s.kind) && s.kind !== branch));
+  const otherBranch = (s: Stage) => OBJECTIVES[s.kind].postTraining !== undefined && s.kind !== branch;
+  return upTo.filter((s) => s.name === source.stage || branch === null || !otherBranch(s));
 }
 
 function dataSection(source: ExportSource): string[] {
@@ -189,13 +192,10 @@ function dataSection(source: ExportSource): string[] {
 
 function objectiveSection(source: ExportSource): string[] {
   const stage = source.stage !== null ? source.manifest?.stages[source.stage] : undefined;
-  const text =
-    source.objective === 'dpo'
-      ? `DPO (sigmoid loss, β = ${number(stage?.beta ?? 0.1)}, no SFT term): summed answer-token log-probs of the chosen and the rejected answer, ` +
-        'prompt and image tokens masked out, against the model at the start of the stage as the frozen reference.'
-      : source.objective === 'sft'
-        ? 'SFT: cross-entropy on the chosen answers\' tokens (prompt and image tokens masked out).'
-        : `Not a post-training stage${stage ? ` (the exported stage is a ${stage.kind} stage)` : ' (unknown)'}.`;
+  const postTraining = source.objective === null ? undefined : OBJECTIVES[source.objective].postTraining;
+  const text = postTraining
+    ? postTraining.modelCardText({ beta: number(stage?.beta ?? 0.1) })
+    : `Not a post-training stage${stage ? ` (the exported stage is a ${stage.kind} stage)` : ' (unknown)'}.`;
   return ['## Objective', '', text, ''];
 }
 

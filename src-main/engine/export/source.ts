@@ -2,6 +2,7 @@
 // state.json and recipe.json), with what the run says about it — the stage, its objective, the resolved recipe.
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { OBJECTIVES } from '../../../src-shared/domain/runs';
 import { PivotError } from '../../../src-shared/errors';
 import { MLLM_CONFIG_FILE } from '../models/mllm/config';
 import type { Objective } from '../train/api';
@@ -23,7 +24,10 @@ export interface ExportSource {
   state: RunState | null;
 }
 
-const OBJECTIVE_KINDS: readonly string[] = ['sft', 'dpo'];
+/** Whether a stage of `kind` is a post-training branch, whose objective the export reports. */
+function isObjective(kind: string | undefined): kind is Objective {
+  return (OBJECTIVES as readonly (string | undefined)[]).includes(kind);
+}
 
 /** A checkpoint folder (written by `saveMllm` or a training run), and its run folder when it is inside one. */
 export function sourceFromCheckpoint(dir: string): ExportSource {
@@ -41,7 +45,7 @@ export function sourceFromCheckpoint(dir: string): ExportSource {
   const kind = stage !== null ? manifest?.stages[stage]?.kind : undefined;
   return {
     checkpoint, runDir, stage, step, manifest, state: runDir ? readRunState(runDir) : null,
-    objective: kind !== undefined && OBJECTIVE_KINDS.includes(kind) ? (kind as Objective) : null,
+    objective: isObjective(kind) ? kind : null,
   };
 }
 
@@ -66,7 +70,7 @@ export function sourceFromRun(runDir: string, choose: { stage?: string; objectiv
     stage = choose.stage;
   } else {
     const done = order.filter((s) => state.stages[s]?.status === 'done');
-    const branches = done.filter((s) => OBJECTIVE_KINDS.includes(kindOf(s) ?? '') && (choose.objective === undefined || kindOf(s) === choose.objective));
+    const branches = done.filter((s) => isObjective(kindOf(s)) && (choose.objective === undefined || kindOf(s) === choose.objective));
     const kinds = [...new Set(branches.map(kindOf))];
     if (choose.objective !== undefined && branches.length === 0) {
       throw new PivotError('INVALID_REQUEST', `${dir} has no finished ${choose.objective} stage (finished: ${done.join(', ') || 'none'}).`);
@@ -82,6 +86,6 @@ export function sourceFromRun(runDir: string, choose: { stage?: string; objectiv
   }
   const source = sourceFromCheckpoint(join(dir, (state.stages[stage] as { checkpoint: string }).checkpoint));
   const kind = kindOf(stage);
-  const objective = kind !== undefined && OBJECTIVE_KINDS.includes(kind) ? (kind as Objective) : null;
+  const objective = isObjective(kind) ? kind : null;
   return { ...source, runDir: dir, stage, objective, manifest, state };
 }

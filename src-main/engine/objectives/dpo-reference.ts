@@ -9,7 +9,7 @@ import { collate, stepMicroBatches, type StageItem, type StepPlan } from '../dat
 import type { ImageCache } from '../data/batches/images';
 import { loadMllm } from '../models/mllm/checkpoint';
 import type { Mllm } from '../models/mllm/model';
-import { readReferenceLogpsFile, writeReferenceLogpsFile, type ReferenceLogpsFile } from '../run-folder/reference-logps';
+import { REF_LOGPS_FILE, readReferenceLogpsFile, writeReferenceLogpsFile, type ReferenceLogpsFile } from '../run-folder/reference-logps';
 import { sequenceLogpsOf } from './logProbs';
 import type { ObjectiveContext } from './stage-objective';
 
@@ -97,7 +97,9 @@ export async function referenceLogpsFor(context: ObjectiveContext): Promise<Refe
   if (context.resumeCheckpoint !== null) {
     // The policy has moved since the stage began; the reference is the model the stage started from.
     if (context.startCheckpoint === null) {
-      throw new Error(`Stage "${stage.name}": ref_logps.json is missing and the stage started from a fresh model that no checkpoint holds; start the run in a new folder.`);
+      throw new PivotError('CHECKPOINT_INCOMPATIBLE', `Stage "${stage.name}": ref_logps.json is missing and the stage started from a fresh model that no checkpoint holds; start the run in a new folder.`, {
+        file: join(runDir, REF_LOGPS_FILE),
+      });
     }
     model = await loadMllm(join(runDir, context.startCheckpoint));
   }

@@ -139,4 +139,9 @@ export const dpoObjective: StageObjective<'dpo'> = {
       dispose: () => {},
     };
   },
+  postTraining: {
+    modelCardText: ({ beta }) =>
+      `DPO (sigmoid loss, β = ${beta}, no SFT term): summed answer-token log-probs of the chosen and the rejected answer, ` +
+      'prompt and image tokens masked out, against the model at the start of the stage as the frozen reference.',
+  },
 };

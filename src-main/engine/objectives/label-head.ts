@@ -7,6 +7,7 @@
 // weights the MLLM never uses.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { PivotError } from '../../../src-shared/errors';
 import * as tf from '../backend/tf';
 import { SafetensorsFile, type TensorToWrite } from '../io/safetensors';
 import type { Mllm } from '../models/mllm/model';
@@ -33,12 +34,16 @@ export class LabelHead {
   /** The head a training checkpoint saved; an error names the file when it is missing or does not fit. */
   static load(checkpoint: string, width: number, classes: number): LabelHead {
     const path = join(checkpoint, LABEL_HEAD_FILE);
-    if (!existsSync(path)) throw new Error(`${checkpoint}: the labels stage's head (${LABEL_HEAD_FILE}) is missing, so the stage cannot resume; start the run in a new folder.`);
+    if (!existsSync(path)) {
+      throw new PivotError('CHECKPOINT_INCOMPATIBLE', `${checkpoint}: the labels stage's head (${LABEL_HEAD_FILE}) is missing, so the stage cannot resume; start the run in a new folder.`, { file: path });
+    }
     const file = SafetensorsFile.open(path);
     const read = (name: string, shape: number[]): tf.Tensor => {
-      if (!file.has(name)) throw new Error(`${path}: tensor "${name}" is missing`);
+      if (!file.has(name)) throw new PivotError('CHECKPOINT_INCOMPATIBLE', `${path}: tensor "${name}" is missing`, { file: path, tensor: name });
       const decoded = file.read(name);
-      if (!tf.util.arraysEqual(decoded.shape, shape)) throw new Error(`${path}: "${name}" has shape [${decoded.shape}], expected [${shape}]`);
+      if (!tf.util.arraysEqual(decoded.shape, shape)) {
+        throw new PivotError('CHECKPOINT_INCOMPATIBLE', `${path}: "${name}" has shape [${decoded.shape}], expected [${shape}]`, { file: path, tensor: name, expected: shape, got: decoded.shape });
+      }
       return tf.tensor(decoded.data as Float32Array, shape, 'float32');
     };
     return new LabelHead(tf.variable(read(WEIGHT, [width, classes]), true), tf.variable(read(BIAS, [classes]), true));

@@ -54,4 +54,5 @@ export const sftObjective: StageObjective<'sft'> = {
   records: (dataset) => dataset.pairs,
   examples: (records, tokenizer, limits) => chosenAnswerItems(records, 'sft', tokenizer, limits),
   prepare: prepareAnswerLoss,
+  postTraining: { modelCardText: () => 'SFT: cross-entropy on the chosen answers\' tokens (prompt and image tokens masked out).' },
 };

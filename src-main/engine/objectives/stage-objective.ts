@@ -58,6 +58,11 @@ export interface StageObjective<K extends StageKind = StageKind> {
   /** The stage's items made of its records; every record is checked, and all problems thrown as one error. */
   examples(records: readonly ImageRecord[], tokenizer: TextTokenizer, limits: SequenceLimits): StageItem[];
   prepare(context: ObjectiveContext): Promise<PreparedObjective>;
+  /** Present for a post-training objective (a recipe's branch, which a run folder may hold beside the other one). */
+  postTraining?: {
+    /** What an exported encoder's model card says the branch trained with; `stage` holds its values as the card prints them. */
+    modelCardText(stage: { beta: string }): string;
+  };
 }
 
 /** The prepared form of an objective with nothing to prepare, no metrics and no weights of its own. */

@@ -25,9 +25,10 @@ export function stageRecords(stage: StageSelection, dataset: DatasetRecords, inc
   if (records.length === 0) {
     const hint = objective.missingRecordsHint?.(dataset) ?? ' Widen its subset or add data.';
     throw new PivotError(
-      'INVALID_REQUEST',
+      'INVALID_DATA',
       `Stage "${stage.name}" has no ${objective.recordsName} to train on in ${dataset.folder} (subset ${stage.subset.from}–${stage.subset.to}, ` +
         `test split ${includeTestSplit ? 'included' : 'held out'}).${hint}`,
+      { folder: dataset.folder },
     );
   }
   return records;

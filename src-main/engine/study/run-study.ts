@@ -1,12 +1,12 @@
 // `runStudy`: the whole study in one call — train the sft and dpo branches of a built-in recipe in one run folder,
 // measure the three encoders (original = the base MLLM's, SFT, DPO), write report.json and report.html. Each phase
 // lives in its own file; this one runs them in order and reports progress.
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { selectBackend } from '../backend/select';
 import { loadMllm } from '../models/mllm/checkpoint';
 import { shapesWorldDataset } from '../probes/image-folder';
+import { readRunManifest } from '../run-folder/manifest';
 import type { Objective, RunEvent, TrainResult } from '../train';
 import { writeExamples } from './examples';
 import { htmlExamples } from './html-examples';
@@ -53,12 +53,7 @@ export interface StudyResult {
 
 /** The world the run trained on: the resolved recipe's data folder, else the run's own data/ (the probe job reads it too). */
 export function worldFolder(runDir: string): string {
-  const path = join(runDir, 'recipe.json');
-  if (existsSync(path)) {
-    const json = JSON.parse(readFileSync(path, 'utf8')) as { data?: { resolvedFolder?: unknown } };
-    if (typeof json.data?.resolvedFolder === 'string') return json.data.resolvedFolder;
-  }
-  return join(runDir, 'data');
+  return readRunManifest(runDir)?.data.resolvedFolder ?? join(runDir, 'data');
 }
 
 export async function runStudy(options: StudyOptions): Promise<StudyResult> {

@@ -1,9 +1,10 @@
 // The study's last phase: report.json's fields beyond the table (the recipe as run, the world, the measurements'
 // details, the training curves, the notes on how each number was measured), written with report.html beside it.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GradcamFocusResult } from '../analysis/gradcam-focus';
 import type { ProbeDataset } from '../probes/image-folder';
+import { readRunManifest } from '../run-folder/manifest';
 import type { Measured } from './measure-encoders';
 import { GRADCAM_METHOD, type GradcamMeasured } from './measure-gradcam';
 import { qaDetails, type QaByColumn } from './qa-row';
@@ -62,9 +63,7 @@ function notes(s: StudyOutcome): string[] {
 
 /** The full report of a finished study. */
 export function studyReport(s: StudyOutcome): WrittenStudyReport {
-  const recipeFile = join(s.runDir, 'recipe.json');
-  const resolvedRecipe = existsSync(recipeFile) ? (JSON.parse(readFileSync(recipeFile, 'utf8')) as unknown) : null;
-  const source = (resolvedRecipe as { recipe?: unknown } | null)?.recipe;
+  const resolvedRecipe = readRunManifest(s.runDir);
   const pairs = readFileSync(join(s.world, 'pairs.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '').length;
   const { variant: g, standard } = s.gradcam;
   return {
@@ -74,7 +73,7 @@ export function studyReport(s: StudyOutcome): WrittenStudyReport {
     backend: s.backend,
     out: s.out,
     runDir: s.runDir,
-    recipe: { name: s.recipe, source: typeof source === 'string' ? source : s.recipe, resolved: resolvedRecipe },
+    recipe: { name: s.recipe, source: resolvedRecipe?.recipe ?? s.recipe, resolved: resolvedRecipe },
     world: { folder: s.world, images: s.dataset.items.length, testImages: s.dataset.items.filter((i) => i.split === 'test').length, pairs },
     seeds: s.seeds,
     encoders: s.branches.encoders,

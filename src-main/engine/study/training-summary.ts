@@ -1,22 +1,16 @@
 // The training curves of a run, summarised from `metrics.jsonl`: per stage its steps, first / last / lowest loss,
 // the last values of every metric (DPO's rewards among them) and a curve of at most `points` (step, loss) points.
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StageCurve, TrainingSummary } from '../../../src-shared/domain/study-report';
+import { METRICS_FILE, readMetrics } from '../run-folder/metrics';
 
 /** Reads `runDir/metrics.jsonl` (stage order of first appearance). */
 export function summariseMetrics(runDir: string, points = 200): TrainingSummary {
-  const file = join(runDir, 'metrics.jsonl');
   const byStage = new Map<string, { step: number; values: Record<string, number> }[]>();
-  if (existsSync(file)) {
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      const e = JSON.parse(line) as { type?: string; stage?: string; step?: number; values?: Record<string, number> };
-      if (e.type !== 'metrics' || typeof e.stage !== 'string' || typeof e.step !== 'number' || !e.values) continue;
-      const list = byStage.get(e.stage) ?? [];
-      list.push({ step: e.step, values: e.values });
-      byStage.set(e.stage, list);
-    }
+  for (const e of readMetrics(runDir)) {
+    const list = byStage.get(e.stage) ?? [];
+    list.push({ step: e.step, values: e.values });
+    byStage.set(e.stage, list);
   }
   const stages = [...byStage.entries()].map(([stage, rows]): StageCurve => {
     rows.sort((a, b) => a.step - b.step);
@@ -33,5 +27,5 @@ export function summariseMetrics(runDir: string, points = 200): TrainingSummary 
       curve,
     };
   });
-  return { file, stages };
+  return { file: join(runDir, METRICS_FILE), stages };
 }

@@ -68,7 +68,9 @@ function settingsOf(objective: Objective, branch: Stage, sweep: Sweep): SweepSet
 export function sweepPoints(recipe: Recipe): SweepPoint[] {
   const sweep = recipe.sweep;
   if (!sweep) {
-    throw new PivotError('INVALID_REQUEST', `${recipe.source} has no "sweep" block; add one (resources/recipes/shapes-sweep.yaml shows every field) or train it with pivot train.`);
+    throw new PivotError('INVALID_CONFIG', `${recipe.source} has no "sweep" block; add one (resources/recipes/shapes-sweep.yaml shows every field) or train it with pivot train.`, {
+      file: recipe.source, field: 'sweep',
+    });
   }
   const settings = sweep.objectives.flatMap((objective) => settingsOf(objective, recipe.branches[objective] as Stage, sweep));
   return sweep.seeds.flatMap((seed) => settings.map((s) => ({ ...s, name: `${s.setting}-s${seed}`, seed })));

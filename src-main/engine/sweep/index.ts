@@ -6,5 +6,6 @@ export { pointRecipe } from './point-recipe';
 export { sweepMarkdown } from './markdown';
 export { METRIC_LABELS, SWEEP_METRICS, type Measured, type Measurements, type SweepMetric } from './measure';
 export { summariseSettings, verdicts, type SettingSummary, type Verdict } from './summary';
-export type { PointResult, TrainingOutcome } from './point-result';
+export type { PointResult } from './point-result';
+export type { TrainingOutcome } from './result-files';
 export type { SweepReport } from './report';

@@ -9,6 +9,7 @@ import { qaAccuracy, QA_PROTOCOL } from '../eval/qa-accuracy';
 import { loadMllm } from '../models/mllm/checkpoint';
 import type { ProbeDataset } from '../probes/image-folder';
 import type { Objective } from '../train';
+import type { Measured, Measurements } from './result-files';
 
 export const SWEEP_METRICS = ['linear', 'segRecall', 'mIoU', 'qa', 'focus'] as const;
 export type SweepMetric = (typeof SWEEP_METRICS)[number];
@@ -24,18 +25,7 @@ export const METRIC_LABELS: Record<SweepMetric, string> = {
 /** The study's Grad-CAM variant (the projector's gradient), as in `pivot study`. */
 const GRADCAM_METHOD = 'projector-l1' as const;
 
-/** One encoder's number for one metric: the mean over probe seeds (or Grad-CAM pairs), their std and values. */
-export interface Measured {
-  value: number;
-  std: number;
-  over: 'probe seeds' | 'pairs' | 'questions';
-  values: number[];
-  chance: number | null;
-  ceiling: number | null;
-  protocol: string;
-}
-
-export type Measurements = Partial<Record<SweepMetric, Measured>>;
+export type { Measured, Measurements } from './result-files';
 
 /** The linear and segmentation probes of the encoder in `checkpoint/encoder`. */
 export async function measureProbes(checkpoint: string, dataset: ProbeDataset, probeSeeds: readonly number[]): Promise<Measurements> {

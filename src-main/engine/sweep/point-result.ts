@@ -1,35 +1,13 @@
 // One finished sweep point as `points/<name>.json`: its settings, the branch stage as trained, the encoder's
 // measurements and how training ended. A re-run skips a point whose file exists (and was measured the same way).
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PivotError } from '../../../src-shared/errors';
 import { writeFileAtomic } from '../io/atomic-write';
+import { readJsonFile } from '../run-folder/json-file';
 import { readMetrics } from '../run-folder/metrics';
 import type { Stage } from '../train';
 import type { SweepPoint } from './grid';
-import type { Measurements } from './measure';
-
-/** How a branch's training ended, from metrics.jsonl. */
-export interface TrainingOutcome {
-  steps: number;
-  /** Loss of the last step. */
-  finalLoss: number;
-  /** The last 10 % of the steps (at least one): one step's batch is too few pairs to read an accuracy from. */
-  tailSteps: number;
-  tailLoss: number;
-  /** DPO only: the share of pairs whose chosen answer out-rewarded the rejected one, over the tail. */
-  tailDpoAccuracy?: number;
-  /** Training time of the stage's last process (a resumed stage's earlier part is not in it). */
-  elapsedMs: number;
-}
-
-/** What a measurement was made with: a result made otherwise is measured again (the checkpoint is kept). */
-export interface MeasuredWith {
-  probeSeeds: number[];
-  focusSamples: number | null;
-  /** QA accuracy measured too (results from before it was are measured again). */
-  qa: boolean;
-}
+import { pointFileSchema, type Measurements, type MeasuredWith, type TrainingOutcome } from './result-files';
 
 export interface PointResult {
   point: SweepPoint;
@@ -58,17 +36,18 @@ export async function writePointResult(out: string, result: PointResult): Promis
 }
 
 /** The point's earlier result, or null; one trained with other settings under the same name is an error. */
-export function readPointResult(out: string, name: string, stage: Stage): PointResult | null {
-  const path = pointFile(out, name);
-  if (!existsSync(path)) return null;
-  const result = JSON.parse(readFileSync(path, 'utf8')) as PointResult;
+export function readPointResult(out: string, point: SweepPoint, stage: Stage): PointResult | null {
+  const path = pointFile(out, point.name);
+  const result = readJsonFile(path, pointFileSchema);
+  if (result === null) return null;
   if (JSON.stringify(result.stage) !== JSON.stringify(stage)) {
     throw new PivotError(
-      'INVALID_REQUEST',
-      `${path} was measured with other settings of stage "${name}" than the recipe asks for now (batch size, warm-up, …); sweep into a new --out folder, or restore the recipe.`,
+      'INVALID_CONFIG',
+      `${path} was measured with other settings of stage "${point.name}" than the recipe asks for now (batch size, warm-up, …); sweep into a new --out folder, or restore the recipe.`,
+      { file: path, stage: point.name },
     );
   }
-  return result;
+  return { ...result, point, stage };
 }
 
 /** Reads the stage's steps from the run's metrics.jsonl. */

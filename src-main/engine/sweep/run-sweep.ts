@@ -2,7 +2,6 @@
 // shared stages are trained by the first point and reused by all others (the study's trick); each point gets its
 // own derived recipe and stage name. Each point's encoder is measured once and its result kept in points/, so a
 // stopped sweep picks up where it was; sweep.json and sweep.md summarise whatever is measured.
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PivotError } from '../../../src-shared/errors';
@@ -11,14 +10,16 @@ import { seedList } from '../study/measure-encoder';
 import { writeFileAtomic } from '../io/atomic-write';
 import { shapesWorldDataset, type ProbeDataset } from '../probes/image-folder';
 import { loadRecipe, train, type RunEvent, type Stage, type Sweep } from '../train';
+import { readJsonFile } from '../run-folder/json-file';
 import { readRunState } from '../run-folder/state';
 import { parseRecipe } from '../train/recipe';
 import { sweepPoints } from './grid';
 import { sweepMarkdown } from './markdown';
-import { measureFocus, measureProbes, measureQa, type Measured, type Measurements } from './measure';
-import { jsonText, readPointResult, trainingOutcome, writePointResult, type MeasuredWith, type PointResult } from './point-result';
+import { measureFocus, measureProbes, measureQa } from './measure';
+import { jsonText, readPointResult, trainingOutcome, writePointResult, type PointResult } from './point-result';
 import { pointRecipe } from './point-recipe';
 import type { SweepReport } from './report';
+import { baseResultSchema, type BaseResult, type MeasuredWith } from './result-files';
 import { baseCells, summariseSettings, verdicts } from './summary';
 
 export type SweepProgress =
@@ -41,13 +42,6 @@ export interface SweepOptions {
   onProgress?: (p: SweepProgress) => void;
 }
 
-interface BaseResult extends MeasuredWith {
-  stage: string;
-  checkpoint: string;
-  metrics: Measurements;
-  focus?: { sftLoss: Measured; dpoLoss: Measured };
-}
-
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 export async function runSweep(options: SweepOptions): Promise<SweepReport> {
@@ -56,7 +50,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
   const points = sweepPoints(recipe);
   const baseStage = recipe.stages[recipe.stages.length - 1];
   if (!baseStage) {
-    throw new PivotError('INVALID_REQUEST', `${recipe.source} has no shared stage, so its branches share no base checkpoint to sweep from; add the stages every branch starts after.`);
+    throw new PivotError('INVALID_CONFIG', `${recipe.source} has no shared stage, so its branches share no base checkpoint to sweep from; add the stages every branch starts after.`, {
+      file: recipe.source, field: 'stages',
+    });
   }
   const out = resolve(options.out);
   const runDir = join(out, 'run');
@@ -80,7 +76,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
     const recipeFile = join(recipesDir, `${point.name}.json`);
     const input = pointRecipe(recipe, point);
     const stage = parseRecipe(input, recipeFile).branches[point.objective] as Stage;
-    const earlier = readPointResult(out, point.name, stage);
+    const earlier = readPointResult(out, point, stage);
     if (earlier && sameJson(earlier.measuredWith, withNow)) {
       say({ type: 'point', ...progress, status: 'skip', message: `${point.name}: measured already (${join('points', `${point.name}.json`)})` });
       results.push(earlier);
@@ -121,8 +117,8 @@ async function measureBase(
   dataset: () => ProbeDataset | Promise<ProbeDataset>, say: (p: SweepProgress) => void,
 ): Promise<BaseResult> {
   const path = join(out, 'base.json');
-  if (existsSync(path)) {
-    const earlier = JSON.parse(readFileSync(path, 'utf8')) as BaseResult;
+  const earlier = readJsonFile(path, baseResultSchema);
+  if (earlier) {
     if (earlier.checkpoint === checkpoint && sameJson({ probeSeeds: earlier.probeSeeds, focusSamples: earlier.focusSamples, qa: earlier.qa }, withNow)) {
       say({ type: 'base', message: `base encoder (${stage}): measured already (base.json)` });
       return earlier;

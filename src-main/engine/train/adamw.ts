@@ -1,8 +1,10 @@
 // AdamW as PyTorch's torch.optim.AdamW computes it: decoupled weight decay, bias-corrected moments, one state
 // per variable keyed by a stable name (so it saves and resumes exactly), and parameter groups with their own LR.
+import { PivotError } from '../../../src-shared/errors';
 import { fusedAdamW, type AdamWUpdate } from '../backend/native/fused/adamw';
 import * as tf from '../backend/tf';
 import type { TensorSource, TensorToWrite } from '../io/safetensors';
+
 
 /** Variables that share a learning rate (e.g. the encoder's smaller one). */
 export interface ParamGroup {
@@ -125,10 +127,12 @@ export class AdamW {
   loadState(source: TensorSource, steps: Readonly<Record<string, number>>): void {
     for (const [name, slot] of this.slots) {
       for (const [key, target] of [[`exp_avg.${name}`, slot.m], [`exp_avg_sq.${name}`, slot.v]] as const) {
-        if (!source.has(key)) throw new Error(`${source.location}: optimizer state "${key}" is missing`);
+        if (!source.has(key)) throw new PivotError('CHECKPOINT_INCOMPATIBLE', `${source.location}: optimizer state "${key}" is missing`, { file: source.location, tensor: key });
         const decoded = source.read(key);
         if (!tf.util.arraysEqual(decoded.shape, target.shape)) {
-          throw new Error(`${source.location}: optimizer state "${key}" has shape [${decoded.shape}], expected [${target.shape}]`);
+          throw new PivotError('CHECKPOINT_INCOMPATIBLE', `${source.location}: optimizer state "${key}" has shape [${decoded.shape}], expected [${target.shape}]`, {
+            file: source.location, tensor: key, expected: target.shape, got: decoded.shape,
+          });
         }
         tf.tidy(() => target.assign(tf.tensor(decoded.data as Float32Array, decoded.shape, 'float32')));
       }

@@ -67,8 +67,9 @@ export interface Recipe {
   sweep?: Sweep;
 }
 
-function fail(message: string): never {
-  throw new PivotError('INVALID_REQUEST', message);
+/** A recipe value the user must fix: the message starts with the file, the details name it and, where one field is at fault, that field. */
+function fail(file: string, message: string, field?: string): never {
+  throw new PivotError('INVALID_CONFIG', `${file}: ${message}`, { file, ...(field !== undefined ? { field } : {}) });
 }
 
 /** The built-in recipe names, from the files shipped in resources/recipes. */
@@ -83,7 +84,7 @@ export function loadRecipe(nameOrPath: string): Recipe {
   if (existsSync(asPath) && statSync(asPath).isFile()) return readRecipeFile(asPath);
   const builtIns = builtInRecipeNames();
   if (builtIns.includes(nameOrPath)) return readRecipeFile(join(BUILT_IN_RECIPE_DIR, `${nameOrPath}.yaml`));
-  fail(`Unknown recipe "${nameOrPath}": it is not a recipe file (${asPath} does not exist) nor a built-in recipe (${builtIns.join(', ')}).`);
+  throw new PivotError('NOT_FOUND', `Unknown recipe "${nameOrPath}": it is not a recipe file (${asPath} does not exist) nor a built-in recipe (${builtIns.join(', ')}).`);
 }
 
 function readRecipeFile(file: string): Recipe {
@@ -93,7 +94,7 @@ function readRecipeFile(file: string): Recipe {
     value = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
     // The YAML parser's message ends with a quote of the file around the problem: its line and column are enough.
-    fail(`${file}: not valid ${extname(file).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message.replace(/:\n[\s\S]*$/, '')}`);
+    fail(file, `not valid ${extname(file).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message.replace(/:\n[\s\S]*$/, '')}`);
   }
   return parseRecipe(value, file);
 }
@@ -103,7 +104,7 @@ export function parseRecipe(value: unknown, file: string): Recipe {
   const parsed = recipeSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) {
     const messages = parsed.error.issues.flatMap(describeIssue);
-    fail(`${file}: ${messages.join(`\n${file}: `)}`);
+    fail(file, messages.join(`\n${file}: `), fieldPath(parsed.error.issues[0]?.path ?? []));
   }
   return resolveRecipe(parsed.data, file);
 }
@@ -167,7 +168,7 @@ function resolveRecipe(r: ParsedRecipe, file: string): Recipe {
   const path = (p: string | undefined) => (p === undefined ? undefined : isAbsolute(p) ? p : resolve(base, p));
   const pretrained = r.model.encoder !== undefined || r.model.lm !== undefined;
   if ((r.model.preset !== undefined) === pretrained || (pretrained && (r.model.encoder === undefined || r.model.lm === undefined))) {
-    fail(`${file}: "model" needs either "preset" (${MLLM_PRESET_NAMES.join(", ")}) or both "encoder" and "lm" (Hugging Face folders), not both or neither.`);
+    fail(file, `"model" needs either "preset" (${MLLM_PRESET_NAMES.join(", ")}) or both "encoder" and "lm" (Hugging Face folders), not both or neither.`, 'model');
   }
   const stages = r.stages.map((s, i) => resolveStage(s, s.kind, `stages[${i}]`, file));
   const branches: Partial<Record<Objective, Stage>> = {};
@@ -177,8 +178,8 @@ function resolveRecipe(r: ParsedRecipe, file: string): Recipe {
   }
   const names = [...stages, ...Object.values(branches)].map((s) => s.name);
   const repeated = names.find((n, i) => names.indexOf(n) !== i);
-  if (repeated !== undefined) fail(`${file}: the stage name "${repeated}" is used twice; stage names name checkpoints and must be unique.`);
-  if (!branches[r.objective]) fail(`${file}: "objective" is ${r.objective} but "branches.${r.objective}" is not defined.`);
+  if (repeated !== undefined) fail(file, `the stage name "${repeated}" is used twice; stage names name checkpoints and must be unique.`);
+  if (!branches[r.objective]) fail(file, `"objective" is ${r.objective} but "branches.${r.objective}" is not defined.`, 'objective');
   const { preset, encoder, lm, tokenizer, featureLayer } = r.model;
   return {
     source: file,
@@ -204,18 +205,18 @@ function resolveSweep(s: ParsedSweep, branches: Partial<Record<Objective, Stage>
   ];
   for (const [at, list] of lists) {
     const twice = list?.find((v, i) => list.indexOf(v) !== i);
-    if (twice !== undefined) fail(`${file}: "sweep.${at}" lists ${String(twice)} twice; every grid value must be different.`);
+    if (twice !== undefined) fail(file, `"sweep.${at}" lists ${String(twice)} twice; every grid value must be different.`, `sweep.${at}`);
   }
   for (const objective of s.objectives) {
-    if (!branches[objective]) fail(`${file}: "sweep.objectives" includes ${objective} but "branches.${objective}" is not defined.`);
+    if (!branches[objective]) fail(file, `"sweep.objectives" includes ${objective} but "branches.${objective}" is not defined.`, 'sweep.objectives');
   }
   for (const objective of ['sft', 'dpo'] as const) {
     if (s.lr?.[objective] && !s.objectives.includes(objective)) {
-      fail(`${file}: "sweep.lr.${objective}" is set but "sweep.objectives" (${s.objectives.join(', ')}) does not include ${objective}.`);
+      fail(file, `"sweep.lr.${objective}" is set but "sweep.objectives" (${s.objectives.join(', ')}) does not include ${objective}.`, `sweep.lr.${objective}`);
     }
   }
-  if (s.beta && !s.objectives.includes('dpo')) fail(`${file}: "sweep.beta" applies to dpo only, but "sweep.objectives" is ${s.objectives.join(', ')}.`);
-  if (s.epochs && s.maxSteps) fail(`${file}: "sweep" sets both "epochs" and "maxSteps"; sweep one training length.`);
+  if (s.beta && !s.objectives.includes('dpo')) fail(file, `"sweep.beta" applies to dpo only, but "sweep.objectives" is ${s.objectives.join(', ')}.`, 'sweep.beta');
+  if (s.epochs && s.maxSteps) fail(file, `"sweep" sets both "epochs" and "maxSteps"; sweep one training length.`, 'sweep');
   return {
     objectives: [...s.objectives],
     lr: { ...(s.lr?.sft ? { sft: s.lr.sft } : {}), ...(s.lr?.dpo ? { dpo: s.lr.dpo } : {}) },
@@ -227,17 +228,17 @@ function resolveSweep(s: ParsedSweep, branches: Partial<Record<Objective, Stage>
 }
 
 function resolveStage(s: ParsedStage | (ParsedBranch & { name: string }), kind: StageKind, at: string, file: string): Stage {
-  if (s.epochs !== undefined && s.maxSteps !== undefined) fail(`${file}: "${at}" sets both "epochs" and "maxSteps"; set one.`);
+  if (s.epochs !== undefined && s.maxSteps !== undefined) fail(file, `"${at}" sets both "epochs" and "maxSteps"; set one.`, at);
   const problem = KIND_CHECKS[kind]?.(s, at);
-  if (problem !== undefined) fail(`${file}: ${problem}`);
+  if (problem !== undefined) fail(file, problem, at);
   const beta = 'beta' in s && typeof s.beta === 'number' ? s.beta : undefined;
   const rejections = 'rejections' in s ? s.rejections : undefined;
   if (s.encoderLr !== undefined && !s.trainable.includes('encoder')) {
-    fail(`${file}: "${at}.encoderLr" is set but "${at}.trainable" does not include the encoder.`);
+    fail(file, `"${at}.encoderLr" is set but "${at}.trainable" does not include the encoder.`, `${at}.encoderLr`);
   }
   const subset = s.subset ?? { from: 0, to: 1 };
   const seed = 'seed' in s ? s.seed : undefined;
-  if (!(subset.from < subset.to)) fail(`${file}: "${at}.subset" must have from < to, got from ${subset.from}, to ${subset.to}.`);
+  if (!(subset.from < subset.to)) fail(file, `"${at}.subset" must have from < to, got from ${subset.from}, to ${subset.to}.`, `${at}.subset`);
   return {
     name: s.name,
     kind,
@@ -263,6 +264,6 @@ function resolveStage(s: ParsedStage | (ParsedBranch & { name: string }), kind: 
 /** The stages a run of `objective` goes through: the shared ones, then that branch. */
 export function pipelineFor(recipe: Recipe, objective: Objective): Stage[] {
   const branch = recipe.branches[objective];
-  if (!branch) fail(`${recipe.source}: no "branches.${objective}" stage; add one to train with ${objective}.`);
+  if (!branch) fail(recipe.source, `no "branches.${objective}" stage; add one to train with ${objective}.`, `branches.${objective}`);
   return [...recipe.stages, branch];
 }

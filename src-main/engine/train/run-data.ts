@@ -20,7 +20,7 @@ export async function datasetFolder(recipe: Recipe, override: string | undefined
   if (recipe.data.folder !== undefined) return recipe.data.folder;
   const shapes = recipe.data.shapes;
   if (!shapes) {
-    throw new PivotError('INVALID_REQUEST', `${recipe.source}: "data" names no dataset: set "data.folder" or "data.shapes", or pass a dataset folder.`);
+    throw new PivotError('INVALID_CONFIG', `${recipe.source}: "data" names no dataset: set "data.folder" or "data.shapes", or pass a dataset folder.`, { file: recipe.source, field: 'data' });
   }
   const folder = join(runDir, 'data');
   await ensureShapesWorld(folder, shapes, (message) => log.info(message));

@@ -29,9 +29,10 @@ export async function checkAndRecordRecipe(runDir: string, state: RunState, reci
     }
     if (differences.length > 0) {
       throw new PivotError(
-        'INVALID_REQUEST',
+        'INVALID_CONFIG',
         `${runDir} holds checkpoints of a run with different settings (${differences.join(', ')} differ from ${recipe.source}). ` +
           'Use a new run folder, or the recipe this run was started with.',
+        { file: recipe.source },
       );
     }
   }

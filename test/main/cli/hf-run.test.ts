@@ -1,5 +1,6 @@
 // `pivot hf run` reproduces transformers' outputs for the fixture checkpoints from their own reference inputs:
 // CLIP and SigLIP vision towers, and a Qwen2 LM from input_ids and from inputs_embeds, ≤ 1e-4 relative.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -50,6 +51,22 @@ describe('hf run', () => {
       /has neither input_ids .* nor inputs_embeds/,
     );
     await expect(runHfModel({ modelDir: join(FIXTURES, 'tokenizer'), inputs: clipInputs, out, backend: 'cpu' })).rejects.toThrow(/no config.json/);
+  });
+
+  it('refuses an architecture it does not run as UNSUPPORTED_MODEL, and inputs a model cannot read as INVALID_DATA', async () => {
+    const out = join(tempDir('pivot-hf-'), 'out.safetensors');
+    const clipInputs = join(FIXTURES, 'clip-vision', 'reference_outputs.safetensors');
+    const bert = tempDir('pivot-hf-bert-');
+    writeFileSync(join(bert, 'config.json'), JSON.stringify({ model_type: 'bert', architectures: ['BertModel'] }));
+    await expect(runHfModel({ modelDir: bert, inputs: clipInputs, out, backend: 'cpu' })).rejects.toMatchObject({
+      code: 'UNSUPPORTED_MODEL',
+      message: expect.stringMatching(/not a CLIP or SigLIP vision model .* Or a Qwen2 causal LM \(model_type qwen2\)\.$/),
+      details: { file: join(bert, 'config.json'), modelType: 'bert' },
+    });
+    await expect(runHfModel({ modelDir: join(FIXTURES, 'qwen2-lm'), inputs: clipInputs, out, backend: 'cpu' })).rejects.toMatchObject({
+      code: 'INVALID_DATA',
+      details: { file: clipInputs },
+    });
   });
 
   it('as a command, on the default backend, writes the same outputs', async () => {

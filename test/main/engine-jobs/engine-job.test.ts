@@ -2,7 +2,7 @@
 // output; out-of-memory last words give OUT_OF_MEMORY; the job settles once, only after the host has exited; cancel
 // kills a kind without steps at once and one with steps only after its grace period.
 import { describe, expect, it } from 'vitest';
-import type { EngineHost } from '../../../src-main/engine/host/engine-host';
+import type { EngineHost } from '../../../src-main/engine-jobs/engine-host';
 import type { FromHost, ToHost } from '../../../src-main/engine/host/protocol';
 import type { RunEvent } from '../../../src-main/engine/train/api';
 import { jobResult, startEngineJob } from '../../../src-main/engine-jobs/engine-job';

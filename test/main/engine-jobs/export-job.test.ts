@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shapesTokenizerText } from '../../../src-main/engine/data/shapes/tokenizer';
-import { forkEngineHost } from '../../../src-main/engine/host/fork';
+import { forkEngineHost } from '../../../src-main/engine-jobs/fork';
 import type { ExportJobOptions } from '../../../src-main/engine/jobs/export';
 import { createPresetMllm, saveMllm } from '../../../src-main/engine/models/mllm';
 import { selectBackend } from '../../../src-main/engine/backend/select';

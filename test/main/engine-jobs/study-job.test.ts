@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StudyProgress } from '../../../src-main/engine/study/run-study';
-import { forkEngineHost } from '../../../src-main/engine/host/fork';
+import { forkEngineHost } from '../../../src-main/engine-jobs/fork';
 import type { StudyJobOptions } from '../../../src-main/engine/jobs/study';
 import { startEngineJob } from '../../../src-main/engine-jobs/engine-job';
 import { tempDir } from '../../helpers/workspace';

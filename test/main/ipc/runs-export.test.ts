@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/engine/backend/select';
 import * as tf from '../../../src-main/engine/backend/tf';
-import { forkEngineHost } from '../../../src-main/engine/host/fork';
+import { forkEngineHost } from '../../../src-main/engine-jobs/fork';
 import { loadVisionModel } from '../../../src-main/engine/models/hf/load-vision-model';
 import { dispatch } from '../../../src-main/ipc/dispatch';
 import type { HandlerContext } from '../../../src-main/ipc/handlers';

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import type { EngineHost, HostLauncher } from '../../../src-main/engine/host/engine-host';
+import type { EngineHost, HostLauncher } from '../../../src-main/engine-jobs/engine-host';
 import type { FromHost } from '../../../src-main/engine/host/protocol';
 import type { StudyJobOptions } from '../../../src-main/engine/jobs/study';
 import { dispatch } from '../../../src-main/ipc/dispatch';
@@ -154,7 +154,7 @@ describe('studies:start', () => {
     writeFileSync(file, stringify(recipe));
     expect(await dispatch('studies:start', { recipe: file, job: 'study-1' }, ctx)).toMatchObject({
       ok: false,
-      error: { code: 'INVALID_REQUEST', message: `${file}: no "branches.dpo" stage; add one to train with dpo.` },
+      error: { code: 'INVALID_CONFIG', message: `${file}: no "branches.dpo" stage; add one to train with dpo.` },
     });
     expect(existsSync(join(ctx.workspace.dir, 'reports-in-progress'))).toBe(false);
   });

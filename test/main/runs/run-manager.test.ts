@@ -152,7 +152,7 @@ describe('RunManager', () => {
     const dir = tempDir('pivot-recipe-');
     const typo = join(dir, 'typo.yaml');
     writeFileSync(typo, 'model: { preset: toy }\ndata: { shapes: { count: 10 } }\nstages: []\nbranches: { sft: { trainable: [encoder], lr: 1e-4, epoch: 2 } }\n');
-    await expect(manager.start({ recipe: typo })).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringMatching(/typo\.yaml.*branches\.sft.*epoch/s) });
+    await expect(manager.start({ recipe: typo })).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringMatching(/typo\.yaml.*branches\.sft.*epoch/s) });
     const sftOnly = join(dir, 'sft-only.yaml');
     writeFileSync(sftOnly, 'objective: sft\nmodel: { preset: toy }\ndata: { shapes: { count: 10 } }\nstages: []\nbranches: { sft: { trainable: [encoder], lr: 1e-4 } }\n');
     await expect(manager.start({ recipe: sftOnly, objective: 'dpo' })).rejects.toThrow(`${sftOnly}: no "branches.dpo" stage; add one to train with dpo.`);

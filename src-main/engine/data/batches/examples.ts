@@ -57,14 +57,13 @@ export function tokenisedItems<R extends ImageRecord>(
       const sequences = answers.map((answer) =>
         buildTrainingExample(tokenizer, { id: record.key, question, answer }, { imageTokenCount: limits.imageTokenCount, maxLength: limits.maxLength }),
       );
-      for (const sequence of sequences) {
-        // A word-level tokenizer maps unknown words to <unk> (or, in tokenizers.js, to no id at all).
-        if (sequence.inputIds.some((id) => id === undefined || id === unknownId)) {
-          throw new Error(
-            `"${question}" / "${answers.join('" / "')}" has words ${tokenizer.source} does not know; ` +
-              'train with the tokenizer written for this data (a Shapes world writes its own tokenizer.json)',
-          );
-        }
+      // A word-level tokenizer maps unknown words to <unk> (or, in tokenizers.js, to no id at all).
+      if (sequences.some((sequence) => sequence.inputIds.some((id) => id === undefined || id === unknownId))) {
+        problems.push(
+          `${source}: "${question}" / "${answers.join('" / "')}" has words ${tokenizer.source} does not know; ` +
+            'train with the tokenizer written for this data (a Shapes world writes its own tokenizer.json)',
+        );
+        continue;
       }
       items.push({ key: record.key, image: record.image, source, sequences });
     } catch (err) {

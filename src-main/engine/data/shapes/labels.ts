@@ -3,9 +3,11 @@
 // holds is exactly a class the label holds).
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { z } from 'zod';
 import { PivotError } from '../../../../src-shared/errors';
 import { NUM_CLASSES } from './vocab';
 import { datasetError, type RecordLocation } from '../batches/records';
+import { parseJsonText } from '../../run-folder/json-file';
 
 export const METADATA_FILE = 'metadata.jsonl';
 /** The colour-shape classes (segmentation classes without the background): label k is segmentation class k + 1. */
@@ -39,35 +41,30 @@ export function readLabelRecords(folder: string, stage: string): LabelRecord[] {
   const records: LabelRecord[] = [];
   readFileSync(path, 'utf8').split('\n').forEach((raw, index) => {
     if (raw.trim() === '') return;
-    const at = `${path}:${index + 1}`;
     try {
-      records.push({ file: path, line: index + 1, ...labelRow(JSON.parse(raw) as unknown, root) });
+      records.push({ file: path, line: index + 1, ...labelRow(parseJsonText(raw, metadataRowSchema, `${path}:${index + 1}`), root) });
     } catch (err) {
-      problems.push(`${at}: ${(err as Error).message}`);
+      if (!(err instanceof PivotError)) throw err;
+      problems.push(err.message);
     }
   });
   if (problems.length > 0) throw datasetError(problems, `Fix these lines of ${METADATA_FILE} (or make the Shapes world again), then start the run again.`);
   return records;
 }
 
-function labelRow(row: unknown, root: string): Omit<LabelRecord, 'file' | 'line'> {
-  if (typeof row !== 'object' || row === null) throw new Error('expected a JSON object');
-  const { image, objects, split } = row as { image?: unknown; objects?: unknown; split?: unknown };
-  if (typeof image !== 'string') throw new Error('field "image" must be an image path');
-  if (!Array.isArray(objects)) throw new Error('field "objects" must be a list of objects');
-  const present = new Set<number>();
-  for (const o of objects as { classId?: unknown; visiblePixels?: unknown }[]) {
-    const { classId, visiblePixels } = o;
-    if (typeof classId !== 'number' || !Number.isInteger(classId) || classId < 1 || classId > LABEL_CLASS_COUNT) {
-      throw new Error(`an object has classId ${String(classId)}, expected a whole number from 1 to ${LABEL_CLASS_COUNT}`);
-    }
-    if (typeof visiblePixels !== 'number') throw new Error('an object has no "visiblePixels"');
-    if (visiblePixels > 0) present.add(classId - 1);
-  }
+/** The fields of a metadata.jsonl row the labels read; the world writes more (boxes, colours), which they ignore. */
+const metadataRowSchema = z.object({
+  image: z.string(),
+  objects: z.array(z.object({ classId: z.number().int().min(1).max(LABEL_CLASS_COUNT), visiblePixels: z.number() })),
+  split: z.unknown().optional(),
+});
+
+function labelRow(row: z.output<typeof metadataRowSchema>, root: string): Omit<LabelRecord, 'file' | 'line'> {
+  const present = new Set(row.objects.filter((o) => o.visiblePixels > 0).map((o) => o.classId - 1));
   return {
-    key: image,
-    image: resolve(root, image),
+    key: row.image,
+    image: resolve(root, row.image),
     labels: [...present].sort((a, b) => a - b),
-    ...(split === 'test' || split === 'train' ? { split } : {}),
+    ...(row.split === 'test' || row.split === 'train' ? { split: row.split } : {}),
   };
 }

@@ -1,6 +1,6 @@
 // The closed answer sets the QA accuracy ranks: exactly the answers the Shapes world can write for each form of
 // question, the chosen answer of every generated pair among them, and clear errors for questions it never asks.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeShapesWorld } from '../../../../src-main/engine/data/shapes';
@@ -60,6 +60,16 @@ describe('readQaItems', () => {
     expect(test.items.every((i) => i.record.split === 'test')).toBe(true);
     expect(test.items.length + readQaItems(world, { split: 'train' }).items.length).toBe(all.items.length);
     expect(readQaItems(world, { split: 'all', limit: 3 }).items.map((i) => i.record.key)).toEqual(all.items.slice(0, 3).map((i) => i.record.key));
+  });
+
+  it('refuses a world.json whose object count is not a positive whole number as INVALID_DATA naming the field', () => {
+    const folder = join(root, 'bad-world');
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, 'world.json');
+    writeFileSync(file, JSON.stringify({ difficulty: { objects: { min: 1, max: 0 } } }));
+    expect(() => worldMaxCount(folder)).toThrow(expect.objectContaining({ code: 'INVALID_DATA', details: { file, field: 'difficulty.objects.max' } }));
+    writeFileSync(file, '{"difficulty": ');
+    expect(() => worldMaxCount(folder)).toThrow(expect.objectContaining({ code: 'INVALID_DATA', details: { file } }));
   });
 
   it('lists a pair without Shapes metadata by file and line', async () => {

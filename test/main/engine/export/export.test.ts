@@ -51,6 +51,11 @@ describe('exporting a trained run', () => {
     expect(report).toMatchObject({ out, stage: 'dpo', objective: 'dpo', architecture: 'SiglipVisionModel', modelType: 'siglip_vision_model', maxRelativeError: 0, withProjector: true });
     expect(report.files).toEqual(['README.md', 'config.json', 'model.safetensors', 'preprocessor_config.json', 'projector.safetensors']);
     expect(readdirSync(root).filter((n) => n.includes('.export-'))).toEqual([]);
+    // The card: the stages that led to the dpo branch (not the sft branch), DPO's β, and what DPO trained with.
+    const card = readFileSync(join(out, 'README.md'), 'utf8');
+    expect(card).toMatch(/\| dpo ← exported \| dpo \| [^|]+ \| [^|]+ \| [^|]+ \| [^|]+ \| 0\.1 \| 8\/8 \|/);
+    expect(card).not.toMatch(/\| sft \| sft \|/);
+    expect(card).toContain('DPO (sigmoid loss, β = 0.1, no SFT term): summed answer-token log-probs');
 
     const mllm = await loadMllm(join(runDir, 'checkpoints/dpo-8'));
     const exported = await loadVisionModel(out);

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { EngineHost } from '../../../../src-main/engine/host/engine-host';
+import type { EngineHost } from '../../../../src-main/engine-jobs/engine-host';
 import type { FromHost, ToHost } from '../../../../src-main/engine/host/protocol';
 import type { RunEvent, TrainResult } from '../../../../src-main/engine/train/api';
 import { testHost, testRecipe, until } from '../../../helpers/training';

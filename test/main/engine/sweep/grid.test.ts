@@ -78,6 +78,7 @@ describe('sweep grid', () => {
     writeFileSync(noBranch, JSON.stringify({ ...minimal, branches: { sft: minimal.branches.sft }, sweep: {} }));
     expect(() => loadRecipe(noBranch)).toThrow(`${noBranch}: "sweep.objectives" includes dpo but "branches.dpo" is not defined.`);
     expect(() => sweepPoints(loadRecipe('shapes-quick'))).toThrow(/shapes-quick\.yaml has no "sweep" block; add one/);
+    expect(() => sweepPoints(loadRecipe('shapes-quick'))).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG', details: { file: loadRecipe('shapes-quick').source, field: 'sweep' } }));
   });
 
   it('derives per point a recipe whose shared stages resolve exactly as the sweep recipe\'s', () => {

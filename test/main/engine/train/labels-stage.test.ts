@@ -49,6 +49,17 @@ describe('label targets', () => {
     ]);
   });
 
+  it('refuse every bad line of metadata.jsonl at once, naming the line and the field', () => {
+    const folder = join(root, 'bad-metadata');
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, 'metadata.jsonl');
+    writeFileSync(file, ['{"image": "a.png", "objects": [{"classId": 99, "visiblePixels": 3}]}', '{"image": 7, "objects": []}', 'not json', ''].join('\n'));
+    expect(() => readLabelRecords(folder, 'pretrain-encoder')).toThrow(expect.objectContaining({
+      code: 'FILE_UNREADABLE',
+      message: expect.stringMatching(new RegExp(`^${file}:1: field "objects\\.0\\.classId" .*\n${file}:2: field "image" .*\n${file}:3: not valid JSON .*\nFix these lines of metadata\\.jsonl`)) as unknown,
+    }));
+  });
+
   it('agree with the classes the mask of a generated image holds', async () => {
     const [first] = readLabelRecords(world, 'pretrain-encoder');
     const { data } = await sharp(join(world, 'masks/000001.png')).raw().toBuffer({ resolveWithObject: true });

@@ -111,4 +111,23 @@ describe('global-norm clipping', () => {
     expect([...grads.values()]).toEqual(clipped);
     tf.dispose(clipped);
   });
+
+  it('refuses optimizer state that does not fit its variables as CHECKPOINT_INCOMPATIBLE, naming the file and tensor', () => {
+    const a = tf.variable(tf.tensor1d([1, 2]), true, 'adamw-fit-a');
+    const optimizer = new AdamW([{ name: 'all', lr: 0.05, variables: [['a', a]] }]);
+    const narrow = { dtype: 'F32' as const, shape: [1], data: new Float32Array([0]) };
+    const wrongShape = SafetensorsFile.open(writeSafetensors({ 'exp_avg.a': narrow, 'exp_avg_sq.a': narrow }), 'optimizer.safetensors');
+    expect(() => optimizer.loadState(wrongShape, { a: 1 })).toThrow(expect.objectContaining({
+      code: 'CHECKPOINT_INCOMPATIBLE',
+      message: 'optimizer.safetensors: optimizer state "exp_avg.a" has shape [1], expected [2]',
+      details: { file: 'optimizer.safetensors', tensor: 'exp_avg.a', expected: [2], got: [1] },
+    }));
+    const missing = SafetensorsFile.open(writeSafetensors({ 'exp_avg.a': { ...narrow, shape: [2], data: new Float32Array(2) } }), 'optimizer.safetensors');
+    expect(() => optimizer.loadState(missing, { a: 1 })).toThrow(expect.objectContaining({
+      code: 'CHECKPOINT_INCOMPATIBLE',
+      details: { file: 'optimizer.safetensors', tensor: 'exp_avg_sq.a' },
+    }));
+    optimizer.dispose();
+    a.dispose();
+  });
 });

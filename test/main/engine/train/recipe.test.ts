@@ -141,4 +141,13 @@ describe('recipe errors', () => {
     const dpo = writeJson('shared-dpo.json', { ...minimal, stages: [{ ...minimal.stages[0], kind: 'dpo', beta: 0.2 }] });
     expect(loadRecipe(dpo).stages[0]?.beta).toBe(0.2);
   });
+
+  it('refuses a bad recipe value as INVALID_CONFIG naming the file and the field, and an unknown name as NOT_FOUND', () => {
+    const both = writeJson('coded-both.json', { ...minimal, stages: [{ ...minimal.stages[0], epochs: 2 }] });
+    expect(() => loadRecipe(both)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG', details: { file: both, field: 'stages[0]' } }));
+    const typo = writeJson('coded-typo.json', { ...minimal, stages: [{ ...minimal.stages[0], lr: 'fast' }] });
+    expect(() => loadRecipe(typo)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG', message: `${typo}: "stages[0].lr" must be a number, got string "fast"`, details: { file: typo, field: 'stages[0].lr' } }));
+    expect(() => pipelineFor(loadRecipe(writeJson('coded-sft.json', minimal)), 'dpo')).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG', details: { file: join(dir, 'coded-sft.json'), field: 'branches.dpo' } }));
+    expect(() => loadRecipe('shapes-quik')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+  });
 });

@@ -1,6 +1,6 @@
 // The parent's handle on an engine host process, whichever way it was started (child_process.fork under Node,
 // utilityProcess.fork under Electron): send messages, hear messages, output and the exit.
-import type { FromHost, ToHost } from './protocol';
+import type { FromHost, ToHost } from '../engine/host/protocol';
 
 export interface EngineHost {
   readonly pid: number | undefined;

@@ -3,9 +3,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { engineHostLaunch } from '../../../../src-main/engine/host/host-entry';
+import { engineHostLaunch } from '../../../src-main/engine-jobs/host-entry';
 
-const ENTRY = fileURLToPath(new URL('../../../../src-main/engine/host/entry.ts', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../../../src-main/engine/host/entry.ts', import.meta.url));
 
 describe('engineHostLaunch from source', () => {
   it('forks entry.ts with tsx preloaded by file URL', () => {

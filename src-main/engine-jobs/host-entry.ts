@@ -22,10 +22,10 @@ export interface HostLaunchOptions {
 export function engineHostLaunch(options: HostLaunchOptions = {}): HostLaunch {
   if (BUILT && !options.loadsTypeScript) {
     // The build rewrites this package-relative path for wherever the bundle puts this module (electron.vite.config.ts).
-    return { entry: fileURLToPath(new URL('../../../out/main/engine-host.js', import.meta.url)), execArgv: [] };
+    return { entry: fileURLToPath(new URL('../../out/main/engine-host.js', import.meta.url)), execArgv: [] };
   }
   // Counted from the package root, like the built entry above, so that a built parent finds the source too.
-  return { entry: fileURLToPath(new URL('../../../src-main/engine/host/entry.ts', import.meta.url)), execArgv: ['--import', tsxLoaderUrl()] };
+  return { entry: fileURLToPath(new URL('../../src-main/engine/host/entry.ts', import.meta.url)), execArgv: ['--import', tsxLoaderUrl()] };
 }
 
 /** tsx's loader as a file URL: `--import` resolves a bare name from the working directory, which may be anywhere. */

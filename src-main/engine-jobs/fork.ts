@@ -4,7 +4,7 @@
 import { fork } from 'node:child_process';
 import { lineSplitter, type EngineHost } from './engine-host';
 import { engineHostLaunch } from './host-entry';
-import { JOB_MODULE_ARG, type FromHost } from './protocol';
+import { JOB_MODULE_ARG, type FromHost } from '../engine/host/protocol';
 
 export interface ForkOptions {
   /** A module whose `jobs` the host runs instead of the registry's of the same kind (tests' doubles). */
