@@ -168,13 +168,13 @@ describe('RunManager', () => {
     const prose = join(dir, 'LICENSE.txt');
     writeFileSync(prose, 'Permission is hereby granted, free of charge, to any person obtaining a copy '.repeat(18));
     await expect(manager.start({ recipe: prose })).rejects.toMatchObject({
-      code: 'INVALID_REQUEST',
+      code: 'INVALID_CONFIG',
       message: `${prose}: the recipe must be an object, got string "${'Permission is hereby granted, free of charge, to any person obtaining a copy Per'}"… (1385 characters)`,
     });
     const notes = join(dir, 'notes.yaml');
     writeFileSync(notes, `# Notes\n\n${'A long line of prose that is not a recipe at all, '.repeat(30)}\nmore: text\n`);
     await expect(manager.start({ recipe: notes })).rejects.toMatchObject({
-      code: 'INVALID_REQUEST',
+      code: 'INVALID_CONFIG',
       message: `${notes}: not valid YAML: Implicit keys need to be on a single line at line 3, column 1`,
     });
     expect(ws.runs.list()).toEqual([]);
