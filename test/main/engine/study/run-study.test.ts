@@ -1,13 +1,38 @@
 // The study end to end on shapes-quick: both branches trained in one run folder, three encoders measured, a
-// report.json whose every number is in [0, 1] with its protocol and chance level, and a self-contained report.html.
+// report.json whose every number is in [0, 1] with its protocol and chance level, and a self-contained report.html;
+// every cell is its own column's measurement, and report.json, the CLI's table and report.html show the same numbers.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { COLUMNS, runStudy, type WrittenStudyReport } from '../../../../src-main/engine/study';
+import { Window } from 'happy-dom';
+import { COLUMNS, formatTable, runStudy, type WrittenStudyReport } from '../../../../src-main/engine/study';
+import type { Measured } from '../../../../src-main/engine/study/measure-encoders';
+import type { QaByColumn } from '../../../../src-main/engine/study/qa-row';
 import { readQaItems } from '../../../../src-main/engine/eval/qa-items';
 import type { ReportExamplesIndex } from '../../../../src-shared/domain/study-examples';
-import { studyReportAsWrittenSchema } from '../../../../src-shared/domain/study-report';
+import { studyReportAsWrittenSchema, type MeasuredCell } from '../../../../src-shared/domain/study-report';
+import { compareTable } from '../../../../src-shared/domain/study-table';
 import { removeTemp, tempFolder } from '../train/helpers';
+
+/** The numbers a shown cell holds: "0.500 ± 0.020" → [0.5, 0.02], "+0.040" / "−0.050" → [0.04] / [−0.05], "—" → null. */
+function shownNumbers(text: string): number[] | null {
+  return text === '—' ? null : text.split(' ± ').map((x) => (x === 'n/a' ? NaN : Number(x.replace('−', '-'))));
+}
+
+/** A shown cell holds these numbers to the 3 decimals it prints (n/a where the report has none). */
+function expectShownNumbers(text: string, values: (number | null)[] | null, where: string): void {
+  const shown = shownNumbers(text);
+  if (values === null) return void expect(shown, where).toBeNull();
+  expect(shown, where).toHaveLength(values.length);
+  values.forEach((v, k) => {
+    if (v === null || !Number.isFinite(v)) expect(shown![k], where).toBeNaN();
+    else expect(Math.abs(shown![k]! - v), `${where}: ${text} shows ${v}`).toBeLessThanOrEqual(0.0005 + 1e-12);
+  });
+}
+
+function expectShown(text: string, cell: MeasuredCell | null | undefined, where: string): void {
+  expectShownNumbers(text, cell ? (cell.spread === 'single' ? [cell.mean] : [cell.mean, cell.std]) : null, where);
+}
 
 const root = tempFolder('demo');
 afterAll(() => removeTemp(root));
@@ -95,5 +120,31 @@ describe('runStudy', () => {
     expect(html).toContain('<polyline');
     expect(html).not.toMatch(/(src|href)=["']?https?:/i);
     expect(html).not.toMatch(/url\(\s*["']?https?:/i);
+
+    // Each column is the measurement of its own encoder: its cells are the details measured for that column.
+    for (const column of COLUMNS) {
+      const details = report.details[column] as Measured;
+      expect(report.rows.find((r) => r.key === 'linear')!.cells[column]!.values, column).toEqual(details.linear.result.accuracy.perSeed);
+      expect(report.rows.find((r) => r.key === 'linearProjector')!.cells[column]!.values, column).toEqual(details.linearProjector.result.accuracy.perSeed);
+      expect(report.rows.find((r) => r.key === 'segRecall')!.cells[column]!.values, column).toEqual(details.segmentation.result.macroRecall.perSeed);
+      expect(report.rows.find((r) => r.key === 'mIoU')!.cells[column]!.values, column).toEqual(details.segmentation.result.mIoU.perSeed);
+      expect(report.rows.find((r) => r.key === 'alignment')!.cells[column]!.mean, column).toBe(details.alignment.result.max.score);
+      expect(report.rows.find((r) => r.key === 'qa')!.cells[column]!.mean, column).toBe((report.details.qa as QaByColumn)[column].accuracy);
+    }
+
+    // report.json, the table `pivot study` prints and report.html show the same numbers, row by row and column by column.
+    const cli = formatTable(compareTable(report, 'sft', ['dpo'])).trimEnd().split('\n').map((line) => line.split(/ {2,}/));
+    expect(cli[0]!.slice(0, 5)).toEqual(['metric', 'original', 'SFT', 'DPO', 'DPO − SFT']);
+    const page = new Window().document;
+    page.body.innerHTML = html;
+    const htmlRows = [...page.querySelectorAll('#comparison tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''));
+    expect(htmlRows).toHaveLength(report.rows.length);
+    report.rows.forEach((r, i) => {
+      for (const [source, cells] of [['CLI', cli[i + 2]!], ['report.html', htmlRows[i]!]] as const) {
+        expect(cells[0], `${source} row ${i}`).toBe(r.label);
+        COLUMNS.forEach((column, j) => expectShown(cells[j + 1]!, r.cells[column], `${source} ${r.key} ${column}`));
+        expectShownNumbers(cells[4]!, r.delta ? [r.delta.value] : null, `${source} ${r.key} DPO − SFT`);
+      }
+    });
   }, 90_000);
 });

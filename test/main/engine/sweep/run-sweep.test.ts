@@ -1,10 +1,12 @@
 // A tiny sweep end to end (shapes-quick's model and stages, 24 images, a 2-point grid, one seed): the shared stages
 // are trained once for both points, sweep.json holds every point and setting with finite numbers in [0, 1], and a
-// second run over the same folder trains and measures nothing.
+// second run over the same folder trains and measures nothing; each point's numbers are its own checkpoint's.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { shapesWorldDataset } from '../../../../src-main/engine/probes/image-folder';
 import { runSweep, type SweepProgress, type SweepReport } from '../../../../src-main/engine/sweep';
+import { measureProbes, measureQa } from '../../../../src-main/engine/sweep/measure';
 import { removeTemp, tempFolder } from '../train/helpers';
 import { writeTinySweepRecipe } from './tiny-recipe';
 
@@ -65,6 +67,18 @@ describe('runSweep', () => {
       ['qa', 'sft-lr1e-3-steps3', 'dpo-lr2e-4-b0.1-steps3', 'no noise estimate'],
     ]);
     expect(report.base.metrics.qa!.over).toBe('questions');
+    // Each point's numbers are its own checkpoint's (and the base's the base's): measuring that checkpoint directly
+    // gives them, and the three checkpoints measure differently, so another checkpoint's numbers cannot pass.
+    const world = join(out, 'run', 'data');
+    const dataset = await shapesWorldDataset(world);
+    for (const [checkpoint, metrics] of [[report.base.checkpoint, report.base.metrics], ...report.points.map((p) => [p.checkpoint, p.metrics] as const)] as const) {
+      const direct = await measureProbes(checkpoint, dataset, [0, 1]);
+      direct.qa = await measureQa(checkpoint, world);
+      expect(metrics, checkpoint).toEqual(direct);
+    }
+    expect(report.points[0]!.metrics).not.toEqual(report.base.metrics);
+    expect(report.points[1]!.metrics).not.toEqual(report.base.metrics);
+    expect(report.points[0]!.metrics).not.toEqual(report.points[1]!.metrics);
     for (const v of report.verdicts) expect(v.delta!.value).toBeCloseTo(v.cells.dpo!.mean - v.cells.sft!.mean, 12);
     const markdown = readFileSync(join(out, 'sweep.md'), 'utf8');
     expect(markdown).toContain('| base (instruct) |');
