@@ -80,6 +80,8 @@ export class FakeBackend implements Transport {
   runs: RunInfo[] = [];
   readonly runMetrics = new Map<number, MetricPoint[]>();
   readonly runLogs = new Map<number, RunLogEntry[]>();
+  /** Status changes waiting for the engine's next step (`engineStep`). */
+  private readonly atNextStep: Array<() => void> = [];
   recipes: RecipeInfo[] = [{ name: 'shapes-quick', description: 'the whole pipeline in seconds', path: '/r/shapes-quick.yaml' }];
   backends: BackendReport = {
     backends: [
@@ -248,12 +250,21 @@ export class FakeBackend implements Transport {
         return { runId: req.id, entries: (this.runLogs.get(this.findRun(req.id).id) ?? []).filter((e) => e.id > after), more: false };
       }
       case 'runs:pause':
-        return this.setRunStatus(req.id, 'running', 'paused');
-      case 'runs:resume':
-        // A paused run continues; a crashed or cancelled one is queued again (as the run manager does).
-        return ['crashed', 'cancelled'].includes(this.findRun(req.id).status) ? this.setRunStatus(req.id, null, 'queued') : this.setRunStatus(req.id, 'paused', 'running');
-      case 'runs:cancel':
-        return this.setRunStatus(req.id, null, 'cancelled');
+        return this.atEngineStep(this.controllable(req.id, 'pause'), 'running', 'paused');
+      case 'runs:resume': {
+        // A crashed or cancelled run is queued again at once; a paused one continues at the engine's next step.
+        const run = this.findRun(req.id);
+        if (['crashed', 'cancelled'].includes(run.status)) return this.setRunStatus(run.id, 'queued');
+        return this.atEngineStep(this.controllable(run.id, 'resume'), 'paused', 'running');
+      }
+      case 'runs:cancel': {
+        // A queued run is cancelled at once; a running or paused one stops at the engine's next step.
+        const run = this.findRun(req.id);
+        if (run.status === 'queued') return this.setRunStatus(run.id, 'cancelled');
+        const active = this.controllable(run.id, 'cancel');
+        this.atNextStep.push(() => this.setRunStatus(active.id, 'cancelled'));
+        return active;
+      }
       case 'recipes:list':
         return this.recipes;
       case 'engine:backends':
@@ -330,13 +341,34 @@ export class FakeBackend implements Transport {
   }
 
   /** Answers with the run as it was (the status change arrives as a run:status event, as from the app). */
-  private setRunStatus(id: unknown, from: RunStatus | null, to: RunStatus): RunInfo {
+  /** The run manager's refusals for a run that is not training here: queued, or ended. */
+  private controllable(id: unknown, verb: string): RunInfo {
     const run = this.findRun(id);
-    if (from !== null && run.status !== from) throw new PivotError('INVALID_REQUEST', `Run ${run.id} is ${run.status}.`);
-    const changed = { ...run, status: to };
-    this.runs = this.runs.map((r) => (r.id === run.id ? changed : r));
-    queueMicrotask(() => this.emit('run:status', { run: changed }));
+    if (run.status === 'queued') throw new PivotError('INVALID_REQUEST', `Run ${run.id} is queued: it can ${verb} once it has started (or cancel it now).`);
+    if (run.status !== 'running' && run.status !== 'paused') throw new PivotError('INVALID_REQUEST', `Run ${run.id} has ended (${run.status}); there is nothing to ${verb}.`);
     return run;
+  }
+
+  /** As the engine host: a run in status `from` changes to `to` at its next step; the answer is the run as it is. */
+  private atEngineStep(run: RunInfo, from: RunStatus, to: RunStatus): RunInfo {
+    if (run.status === from) this.atNextStep.push(() => this.setRunStatus(run.id, to));
+    return run;
+  }
+
+  /**
+   * The engine takes its next step: pauses, resumes and cancels asked for since take effect, each reported as
+   * `run:status` (the real engine answers `runs:pause` with the run still running and reports `paused` later).
+   */
+  engineStep(): void {
+    for (const change of this.atNextStep.splice(0)) change();
+  }
+
+  /** Records the run's new status and reports it as `run:status`; returns the changed run. */
+  private setRunStatus(id: number, to: RunStatus): RunInfo {
+    const changed = { ...this.findRun(id), status: to };
+    this.runs = this.runs.map((r) => (r.id === id ? changed : r));
+    this.emit('run:status', { run: changed });
+    return changed;
   }
 }
 

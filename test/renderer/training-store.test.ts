@@ -120,10 +120,15 @@ describe('the training store', () => {
     backend.runs = backend.runs.map((r) => (r.id === 2 ? { ...r, status: 'running' } : r));
     backend.emit('run:status', { run: backend.runs[0]! });
     expect(store.runs.find((r) => r.id === 2)?.status).toBe('running');
+    // The engine answers a pause with the run still running and reports `paused` at its next step.
     await store.pause(2);
+    await settle();
+    expect(store.runs.find((r) => r.id === 2)?.status).toBe('running');
+    backend.engineStep();
     await settle();
     expect(store.runs.find((r) => r.id === 2)?.status).toBe('paused');
     await store.cancel(1);
+    backend.engineStep();
     await settle();
     expect(store.runs.find((r) => r.id === 1)?.status).toBe('cancelled');
     expect(backend.callsOf('runs:pause')).toEqual([{ id: 2 }]);

@@ -115,18 +115,29 @@ describe('the training screen', () => {
     const backend = new FakeBackend([]);
     backend.runs = [makeRun(1, { status: 'running' })];
     const w = await mountTraining(backend);
+    const status = () => w.get('[data-testid="selected-run-status"]').attributes('data-status');
+    // As with the real engine, each change shows when the engine reports it at its next step, not with the answer.
     await w.get('[data-testid="pause-run"]').trigger('click');
     await settle();
     expect(backend.callsOf('runs:pause')).toEqual([{ id: 1 }]);
-    expect(w.get('[data-testid="selected-run-status"]').attributes('data-status')).toBe('paused');
+    expect(status()).toBe('running');
+    backend.engineStep();
+    await settle();
+    expect(status()).toBe('paused');
     expect(w.get('[data-testid="pause-run"]').attributes('disabled')).toBeDefined();
     await w.get('[data-testid="resume-run"]').trigger('click');
     await settle();
-    expect(w.get('[data-testid="selected-run-status"]').attributes('data-status')).toBe('running');
+    expect(status()).toBe('paused');
+    backend.engineStep();
+    await settle();
+    expect(status()).toBe('running');
     await w.get('[data-testid="cancel-run"]').trigger('click');
     await settle();
     expect(backend.callsOf('runs:cancel')).toEqual([{ id: 1 }]);
-    expect(w.get('[data-testid="selected-run-status"]').attributes('data-status')).toBe('cancelled');
+    expect(status()).toBe('running');
+    backend.engineStep();
+    await settle();
+    expect(status()).toBe('cancelled');
     expect(w.get('[data-testid="cancel-run"]').attributes('disabled')).toBeDefined();
   });
 

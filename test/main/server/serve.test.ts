@@ -1,4 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { connect as tcpConnect } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -49,10 +51,41 @@ function request(socket: WebSocket, id: number, channel: string, body: unknown):
   });
 }
 
+/** What a TCP connection to `host`:`port` meets: 'connected', or the error's code (ECONNREFUSED where nothing listens). */
+function connectOutcome(host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = tcpConnect({ host, port, timeout: 2000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve('timeout');
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+  });
+}
+
+/**
+ * Addresses of this machine other than 127.0.0.1 that a server bound beyond loopback would answer on: every
+ * interface's address (link-local IPv6 aside, which needs a scope), and on Linux 127.0.0.2 (all of 127/8 is local).
+ */
+function otherLocalAddresses(): string[] {
+  const addresses = Object.values(networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .filter((a) => a.address !== '127.0.0.1' && !a.address.startsWith('fe80:'))
+    .map((a) => a.address);
+  return process.platform === 'linux' ? ['127.0.0.2', ...addresses] : addresses;
+}
+
 describe('pivot serve', () => {
   it('binds to loopback and refuses every request without the token', async () => {
     const { server, base } = await start();
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
+    // Bound to 127.0.0.1 alone: the machine's other addresses (its network interfaces) refuse the connection.
+    expect(await connectOutcome('127.0.0.1', server.port)).toBe('connected');
+    for (const address of otherLocalAddresses()) expect(await connectOutcome(address, server.port), address).toBe('ECONNREFUSED');
     expect((await fetch(`${base}/`)).status).toBe(401);
     expect((await fetch(`${base}/assets/app.js`)).status).toBe(401);
     expect((await fetch(`${base}/?token=wrong`)).status).toBe(401);
@@ -65,19 +98,48 @@ describe('pivot serve', () => {
     const page = await fetch(server.url);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>PIVOT</title>');
-    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(page.headers.get('content-security-policy')).toBe(
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; " +
+        "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('cache-control')).toBe('no-store');
     const cookie = page.headers.get('set-cookie')!;
     expect(cookie).toContain('HttpOnly');
     expect(cookie).toContain('SameSite=Strict');
     const asset = await fetch(`${base}/assets/app.js`, { headers: { cookie: cookie.split(';')[0]! } });
     expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(asset.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await asset.text()).toBe('console.log(1)');
+    // Only reads: any other method is 405 with the methods allowed.
+    const post = await fetch(server.url, { method: 'POST', body: 'x' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
   });
 
   it('never serves a file outside the renderer folder', async () => {
     const { server, base } = await start();
     const res = await fetch(`${base}/..%2f..%2f..%2fetc%2fpasswd?token=${server.token}`);
-    expect(await res.text()).not.toContain('root:');
+    // `../` cannot climb above the root: the window's page (single-page fallback), byte for byte.
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await res.text()).toBe('<!doctype html><title>PIVOT</title>');
+  });
+
+  it('takes a WebSocket message of 4 MiB, the size limit (one byte more is closed with 1009: serve-survives.test.ts)', async () => {
+    const { server } = await start();
+    const socket = await connect(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
+    const head = '{"id":7,"channel":"pairs:list","request":{"limit":10},"padding":"';
+    const message = head + 'x'.repeat(4 * 1024 * 1024 - head.length - 2) + '"}';
+    expect(Buffer.byteLength(message)).toBe(4 * 1024 * 1024);
+    const answer = new Promise<WireMessage | string>((resolve) => {
+      socket.once('message', (data: WebSocket.RawData) => resolve(JSON.parse(data.toString()) as WireMessage));
+      socket.once('close', (code) => resolve(`closed with ${code}`));
+    });
+    socket.send(message);
+    expect(await answer).toMatchObject({ id: 7, result: { ok: true, data: { total: 2 } } });
+    socket.close();
   });
 
   it('carries the contract over the WebSocket, with validation and errors as data', async () => {

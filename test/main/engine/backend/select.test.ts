@@ -1,33 +1,28 @@
-// Backend selection: what is reported for each backend and why, native first when its addon is built, the
-// fallback to wasm when the addon is missing or broken, an explicit choice, and the errors for an unknown or
-// unavailable name.
+// Backend selection: what is reported for each backend and why, cuda first on a machine with a GPU and native first
+// when its addon is built, the fallback to wasm when the addon is missing or broken, an explicit choice, and the
+// errors for an unknown or unavailable name. Holds with and without a GPU: cuda is asserted as the addon finds it.
 
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PivotError } from '../../../../src-shared/errors';
-import { loadNativeAddon } from '../../../../src-main/engine/backend/native/addon';
 import { listBackends, selectBackend } from '../../../../src-main/engine/backend/select';
 import * as tf from '../../../../src-main/engine/backend/tf';
+import { availableHere, cudaHere } from './cuda-here';
 
 afterEach(() => {
   delete process.env.PIVOT_NATIVE_ADDON;
 });
 
-/** What the addon built here says of the GPU: no driver on these machines (or no nvcc at build time). */
-function cudaReason(): string {
-  const loaded = loadNativeAddon();
-  if (!('addon' in loaded)) throw new Error(`the native addon must be built for these tests: ${loaded.error}`);
-  return loaded.addon.devices().cuda.reason;
-}
-
 describe('listBackends', () => {
   it('reports every backend, best first, with the reason for each', async () => {
     const backends = await listBackends();
     expect(backends.map((b) => b.name)).toEqual(['cuda', 'native', 'tensorflow', 'wasm', 'cpu']);
-    expect(backends[0]).toEqual({ name: 'cuda', available: false, reason: cudaReason() });
-    expect(cudaReason()).toMatch(/^(no usable NVIDIA driver \(|this build of the addon has no CUDA device)/);
+    const cuda = cudaHere();
+    expect(backends[0]).toEqual(cuda);
+    // Without a GPU (or an addon built without nvcc) the reason says which; with one, the device.
+    expect(cuda.reason).toMatch(cuda.available ? /^native addon on \S.+/ : /^(no usable NVIDIA driver \(|this build of the addon has no CUDA device)/);
     expect(backends[1]).toMatchObject({ name: 'native', available: true });
     expect(backends[1].reason).toMatch(/^native addon on the CPU, \d+ threads, libopenblas\.so\.0$/);
     expect(backends[2].available).toBe(false);
@@ -56,11 +51,12 @@ describe('listBackends', () => {
 });
 
 describe('selectBackend', () => {
-  it('picks native, the best available here, and says why cuda was passed over', async () => {
+  it('picks the best available here (cuda with a GPU, else native, saying why cuda was passed over)', async () => {
+    const cuda = cudaHere();
     const selected = await selectBackend();
-    expect(selected.name).toBe('native');
-    expect(tf.getBackend()).toBe('native');
-    expect(selected.reason).toContain(`cuda: ${cudaReason()}`);
+    expect(selected.name).toBe(cuda.available ? 'cuda' : 'native');
+    expect(tf.getBackend()).toBe(selected.name);
+    expect(selected.reason).toEqual(cuda.available ? `best available: ${cuda.reason}` : expect.stringContaining(`(passed over cuda: ${cuda.reason})`));
     expect(tf.sum(tf.tensor1d([1, 2, 3])).arraySync()).toBe(6);
   });
 
@@ -85,13 +81,14 @@ describe('selectBackend', () => {
     expect(err).toBeInstanceOf(PivotError);
     expect((err as PivotError).code).toBe('INVALID_REQUEST');
     expect((err as PivotError).message).toBe(
-      "Unknown backend 'metal': choose one of cuda, native, tensorflow, wasm, cpu (available here: native, wasm, cpu).",
+      `Unknown backend 'metal': choose one of cuda, native, tensorflow, wasm, cpu (available here: ${availableHere()}).`,
     );
   });
 
   it('rejects an unavailable backend with its reason', async () => {
-    await expect(selectBackend('cuda')).rejects.toThrow(
-      `Backend 'cuda' is not available: ${cudaReason()}. Available here: native, wasm, cpu.`,
-    );
+    const tensorflow = (await listBackends())[2]!;
+    await expect(selectBackend('tensorflow')).rejects.toThrow(`Backend 'tensorflow' is not available: ${tensorflow.reason}. Available here: ${availableHere()}.`);
+    const cuda = cudaHere();
+    if (!cuda.available) await expect(selectBackend('cuda')).rejects.toThrow(`Backend 'cuda' is not available: ${cuda.reason}. Available here: native, wasm, cpu.`);
   });
 });
