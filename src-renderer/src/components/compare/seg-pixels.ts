@@ -28,23 +28,57 @@ export interface OverlayOptions {
 
 export const ERROR_RGB: [number, number, number] = [255, 0, 0];
 const UNKNOWN_RGB: [number, number, number] = [128, 128, 128];
+/** Class ids are the red channel of a grey PNG, so one byte. */
+const ID_COUNT = 256;
 
-/** RGBA pixels: the image (RGBA, same size, or black when null) with each pixel's class colour blended over it. */
-export function overlayPixels(ids: ArrayLike<number>, image: ArrayLike<number> | null, options: OverlayOptions): Uint8ClampedArray {
-  const palette = new Map(options.classes.map((c) => [c.id, c.rgb]));
-  const out = new Uint8ClampedArray(ids.length * 4);
+/** Per class id: its RGB (UNKNOWN_RGB when not in the palette) and whether it is drawn. */
+function classLut(options: OverlayOptions): { rgb: Uint8Array; drawn: Uint8Array } {
+  const rgb = new Uint8Array(ID_COUNT * 3);
+  const drawn = new Uint8Array(ID_COUNT).fill(1);
+  for (let id = 0; id < ID_COUNT; id++) rgb.set(UNKNOWN_RGB, id * 3);
+  for (const c of options.classes) if (c.id >= 0 && c.id < ID_COUNT) rgb.set(c.rgb, c.id * 3);
+  for (const id of options.hidden) if (id >= 0 && id < ID_COUNT) drawn[id] = 0;
+  return { rgb, drawn };
+}
+
+/**
+ * RGBA pixels: the image (RGBA, same size, or black when null) with each pixel's class colour blended over it.
+ * Written into `out` when given (an ImageData's buffer, reused between draws), in one pass with no per-pixel
+ * allocation: examples are redrawn on every control change, so this runs for every panel on screen.
+ */
+export function overlayPixels(
+  ids: ArrayLike<number>,
+  image: ArrayLike<number> | null,
+  options: OverlayOptions,
+  out: Uint8ClampedArray = new Uint8ClampedArray(ids.length * 4),
+): Uint8ClampedArray {
+  const { rgb, drawn } = classLut(options);
   const a = Math.min(1, Math.max(0, options.opacity));
-  for (let i = 0; i < ids.length; i++) {
-    const base = [image ? (image[i * 4] as number) : 0, image ? (image[i * 4 + 1] as number) : 0, image ? (image[i * 4 + 2] as number) : 0];
+  const keep = 1 - a;
+  const errors = options.errors ?? null;
+  const [er, eg, eb] = ERROR_RGB;
+  for (let i = 0, p = 0; i < ids.length; i++, p += 4) {
+    const r = image ? (image[p] as number) : 0;
+    const g = image ? (image[p + 1] as number) : 0;
+    const b = image ? (image[p + 2] as number) : 0;
     const id = ids[i] as number;
-    let colour: readonly number[] | null = null;
-    let alpha = a;
-    if (options.errors && options.errors[i]) {
-      colour = ERROR_RGB;
-      alpha = 1;
-    } else if (!options.hidden.has(id)) colour = palette.get(id) ?? UNKNOWN_RGB;
-    for (let c = 0; c < 3; c++) out[i * 4 + c] = colour ? Math.round((1 - alpha) * (base[c] as number) + alpha * (colour[c] as number)) : (base[c] as number);
-    out[i * 4 + 3] = 255;
+    const known = id >= 0 && id < ID_COUNT;
+    if (errors && errors[i]) {
+      // Opacity 1: (1 - 1) * base + 1 * colour is the colour itself.
+      out[p] = er;
+      out[p + 1] = eg;
+      out[p + 2] = eb;
+    } else if (known ? drawn[id] === 0 : options.hidden.has(id)) {
+      out[p] = r;
+      out[p + 1] = g;
+      out[p + 2] = b;
+    } else {
+      const c = known ? id * 3 : -1;
+      out[p] = Math.round(keep * r + a * (c < 0 ? UNKNOWN_RGB[0] : (rgb[c] as number)));
+      out[p + 1] = Math.round(keep * g + a * (c < 0 ? UNKNOWN_RGB[1] : (rgb[c + 1] as number)));
+      out[p + 2] = Math.round(keep * b + a * (c < 0 ? UNKNOWN_RGB[2] : (rgb[c + 2] as number)));
+    }
+    out[p + 3] = 255;
   }
   return out;
 }
