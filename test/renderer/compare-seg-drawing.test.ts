@@ -1,9 +1,10 @@
 // The segmentation viewer's drawing (issue 12, bug 1: the Compare tab froze for 13–18 s): the one-pass overlay gives
 // exactly the pixels of the implementation it replaced (kept below as the oracle), and examples are redrawn only when
-// they are on screen and something they show changed — one image loading redraws one example, not all of them.
+// they are on screen and something they show changed — one image loading redraws one example, not all of them; and
+// the pixel and classes named under the pointer.
 import { describe, expect, it, vi } from 'vitest';
 import type { ExampleClass, SegmentationExample } from '../../src-shared/domain/study-examples';
-import { ERROR_RGB, errorMap, overlayPixels, type OverlayOptions } from '../../src-renderer/src/components/compare/seg-pixels';
+import { className, ERROR_RGB, errorMap, overlayPixels, pixelUnder, type OverlayOptions } from '../../src-renderer/src/components/compare/seg-pixels';
 import { ExampleRedraws } from '../../src-renderer/src/components/compare/seg-redraws';
 
 /** overlayPixels as it was before issue 12 (an array and a Map lookup per pixel): the reference for the pixels. */
@@ -130,5 +131,22 @@ describe('which segmentation examples are redrawn', () => {
     redraws.setOnScreen('d', true);
     run();
     expect(draw.mock.calls).toEqual([]);
+  });
+});
+
+describe('the pixel under the pointer', () => {
+  it('maps a pointer over a zoomed 160 px box of a 64×64 mask to its pixel, and nothing outside it', () => {
+    // Zoomed ×2: the box on screen is 320 px wide, starting 100 px left of the frame.
+    const box = { left: -100, top: 50, width: 320, height: 320 };
+    expect(pixelUnder(box, -100, 50, 64, 64)).toBe(0);
+    expect(pixelUnder(box, -100 + 5 * 5 + 2, 50 + 3 * 5 + 4, 64, 64)).toBe(3 * 64 + 5);
+    expect(pixelUnder(box, 219.9, 369.9, 64, 64)).toBe(64 * 64 - 1);
+    expect(pixelUnder(box, 220, 100, 64, 64)).toBeNull();
+    expect(pixelUnder(box, 0, 49, 64, 64)).toBeNull();
+    expect(pixelUnder({ left: 0, top: 0, width: 0, height: 0 }, 0, 0, 64, 64)).toBeNull();
+  });
+
+  it('names a class by the report palette, the ignored id and ids the palette lacks', () => {
+    expect([1, 255, 7].map((id) => className(CLASSES, id))).toEqual(['circle', 'ignored', 'class 7']);
   });
 });

@@ -1,5 +1,6 @@
 // Pure pixel logic of the segmentation viewer: class ids from a decoded grey PNG, the error map, the coloured
-// overlay over the image, and the order of the images (worst SFT→DPO recall change first).
+// overlay over the image, the pixel and class under the pointer, and the order of the images (worst SFT→DPO recall
+// change first).
 import type { ExampleClass, SegmentationExample } from '../../../../src-shared/domain/study-examples';
 
 /** Class ids of a decoded grey PNG's RGBA pixels (the red channel; R = G = B for grey). */
@@ -81,6 +82,21 @@ export function overlayPixels(
     out[p + 3] = 255;
   }
   return out;
+}
+
+/** The pixel index of a width×height picture under the pointer at (x, y), given the picture's on-screen box (zoom
+ * and pan included, as getBoundingClientRect gives it); null outside the picture. */
+export function pixelUnder(box: { left: number; top: number; width: number; height: number }, x: number, y: number, width: number, height: number): number | null {
+  if (box.width <= 0 || box.height <= 0) return null;
+  const px = Math.floor(((x - box.left) / box.width) * width);
+  const py = Math.floor(((y - box.top) / box.height) * height);
+  return px >= 0 && px < width && py >= 0 && py < height ? py * width + px : null;
+}
+
+/** A class id's name in the report's palette ("ignored" for 255, "class 7" for an id the palette lacks). */
+export function className(classes: readonly ExampleClass[], id: number, ignoreIndex = 255): string {
+  if (id === ignoreIndex) return 'ignored';
+  return classes.find((c) => c.id === id)?.name ?? `class ${id}`;
 }
 
 /** DPO recall − SFT recall of an image (null when either is missing). */
