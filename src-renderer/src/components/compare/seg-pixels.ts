@@ -32,20 +32,34 @@ const UNKNOWN_RGB: [number, number, number] = [128, 128, 128];
 /** Class ids are the red channel of a grey PNG, so one byte. */
 const ID_COUNT = 256;
 
-/** Per class id: its RGB (UNKNOWN_RGB when not in the palette) and whether it is drawn. */
-function classLut(options: OverlayOptions): { rgb: Uint8Array; drawn: Uint8Array } {
-  const rgb = new Uint8Array(ID_COUNT * 3);
-  const drawn = new Uint8Array(ID_COUNT).fill(1);
-  for (let id = 0; id < ID_COUNT; id++) rgb.set(UNKNOWN_RGB, id * 3);
-  for (const c of options.classes) if (c.id >= 0 && c.id < ID_COUNT) rgb.set(c.rgb, c.id * 3);
-  for (const id of options.hidden) if (id >= 0 && id < ID_COUNT) drawn[id] = 0;
-  return { rgb, drawn };
+/**
+ * The blend of every class over every base value, precomputed once per draw: for each palette entry (the classes,
+ * then the unknown colour, then "hidden", which keeps the base) and channel, 256 results of
+ * round((1 − opacity)·base + opacity·colour). `slotOf` gives each id its entry.
+ */
+function blendLut(options: OverlayOptions, opacity: number): { table: Uint8Array; slotOf: Uint8Array; hiddenSlot: number; unknownSlot: number } {
+  const colours = [...options.classes.map((c) => c.rgb), UNKNOWN_RGB];
+  const unknownSlot = colours.length - 1;
+  const hiddenSlot = colours.length;
+  const table = new Uint8Array((colours.length + 1) * 3 * 256);
+  const keep = 1 - opacity;
+  colours.forEach((rgb, slot) => {
+    for (let c = 0; c < 3; c++) for (let base = 0; base < 256; base++) table[(slot * 3 + c) * 256 + base] = Math.round(keep * base + opacity * (rgb[c] as number));
+  });
+  for (let c = 0; c < 3; c++) for (let base = 0; base < 256; base++) table[(hiddenSlot * 3 + c) * 256 + base] = base;
+  const slotOf = new Uint8Array(ID_COUNT).fill(unknownSlot);
+  // A later class with the same id wins, as it did when the palette was a Map.
+  options.classes.forEach((c, slot) => {
+    if (c.id >= 0 && c.id < ID_COUNT) slotOf[c.id] = slot;
+  });
+  for (const id of options.hidden) if (id >= 0 && id < ID_COUNT) slotOf[id] = hiddenSlot;
+  return { table, slotOf, hiddenSlot, unknownSlot };
 }
 
 /**
  * RGBA pixels: the image (RGBA, same size, or black when null) with each pixel's class colour blended over it.
- * Written into `out` when given (an ImageData's buffer, reused between draws), in one pass with no per-pixel
- * allocation: examples are redrawn on every control change, so this runs for every panel on screen.
+ * Written into `out` when given (an ImageData's buffer, reused between draws), in one pass of table lookups with no
+ * per-pixel allocation: examples are redrawn on every control change, so this runs for every panel on screen.
  */
 export function overlayPixels(
   ids: ArrayLike<number>,
@@ -53,33 +67,24 @@ export function overlayPixels(
   options: OverlayOptions,
   out: Uint8ClampedArray = new Uint8ClampedArray(ids.length * 4),
 ): Uint8ClampedArray {
-  const { rgb, drawn } = classLut(options);
-  const a = Math.min(1, Math.max(0, options.opacity));
-  const keep = 1 - a;
+  const { table, slotOf, hiddenSlot, unknownSlot } = blendLut(options, Math.min(1, Math.max(0, options.opacity)));
   const errors = options.errors ?? null;
   const [er, eg, eb] = ERROR_RGB;
   for (let i = 0, p = 0; i < ids.length; i++, p += 4) {
-    const r = image ? (image[p] as number) : 0;
-    const g = image ? (image[p + 1] as number) : 0;
-    const b = image ? (image[p + 2] as number) : 0;
-    const id = ids[i] as number;
-    const known = id >= 0 && id < ID_COUNT;
+    out[p + 3] = 255;
     if (errors && errors[i]) {
-      // Opacity 1: (1 - 1) * base + 1 * colour is the colour itself.
+      // Drawn at full opacity: (1 − 1)·base + 1·colour is the colour itself.
       out[p] = er;
       out[p + 1] = eg;
       out[p + 2] = eb;
-    } else if (known ? drawn[id] === 0 : options.hidden.has(id)) {
-      out[p] = r;
-      out[p + 1] = g;
-      out[p + 2] = b;
-    } else {
-      const c = known ? id * 3 : -1;
-      out[p] = Math.round(keep * r + a * (c < 0 ? UNKNOWN_RGB[0] : (rgb[c] as number)));
-      out[p + 1] = Math.round(keep * g + a * (c < 0 ? UNKNOWN_RGB[1] : (rgb[c + 1] as number)));
-      out[p + 2] = Math.round(keep * b + a * (c < 0 ? UNKNOWN_RGB[2] : (rgb[c + 2] as number)));
+      continue;
     }
-    out[p + 3] = 255;
+    const id = ids[i] as number;
+    const slot = id >= 0 && id < ID_COUNT ? (slotOf[id] as number) : options.hidden.has(id) ? hiddenSlot : unknownSlot;
+    const t = slot * 768;
+    out[p] = table[t + (image ? (image[p] as number) : 0)] as number;
+    out[p + 1] = table[t + 256 + (image ? (image[p + 1] as number) : 0)] as number;
+    out[p + 2] = table[t + 512 + (image ? (image[p + 2] as number) : 0)] as number;
   }
   return out;
 }
