@@ -47,6 +47,7 @@ describe('the segmentation overlay', () => {
     ['the error map', { classes: CLASSES, hidden: new Set([2]), opacity: 0.45, errors: errorMap(TRUTH, IDS) }, IMAGE],
     ['no image underneath', { classes: CLASSES, hidden: new Set(), opacity: 0.3, errors: errorMap(TRUTH, IDS) }, null],
     ['opacity beyond 0..1', { classes: CLASSES, hidden: new Set(), opacity: 1.7 }, IMAGE],
+    ['a palette naming one id twice (the later wins)', { classes: [...CLASSES, { id: 1, name: 'ring', rgb: [9, 99, 199] }], hidden: new Set(), opacity: 0.25 }, IMAGE],
   ];
   it.each(cases)('gives the same pixels as before: %s', (_, options, image) => {
     expect([...overlayPixels(IDS, image, options)]).toEqual([...oracleOverlay(IDS, image, options)]);

@@ -8,6 +8,7 @@ export function exampleFiles(example: SegmentationExample): string[] {
   return [example.image, example.truth, ...Object.values(example.predictions)];
 }
 
+/** The examples waiting to be drawn, drawn once per scheduled flush when on screen. */
 export class ExampleRedraws {
   private readonly examplesOfFile = new Map<string, string[]>();
   private readonly changed = new Set<string>();
