@@ -101,6 +101,11 @@ describe('the compare viewers', () => {
     expect(w.get('[data-testid="gradcam-focus-sft"]').text()).toBe('0.250');
     expect(w.get('[data-testid="gradcam-focus-dpo"]').text()).toBe('0.750');
     expect(w.get('[data-testid="gradcam-map-dpo"] img').attributes('src')).toBe('/reports/r1/examples/p1-gradcam-dpo.png');
+    // The colour bar beside the maps runs through the engine's viewer scale, dark violet (0) at the bottom to yellow (1).
+    const scale = w.get('[data-testid="gradcam-scale"]');
+    expect(scale.get('.scale__bar').attributes('style')).toContain('linear-gradient(to top, rgb(68,1,84) 0.0%,');
+    expect(scale.get('.scale__bar').attributes('style')).toContain('rgb(253,231,37) 100.0%)');
+    expect(scale.findAll('li').map((li) => li.text())).toEqual(["1 · the map's highest", '0.5', '0 · its lowest']);
     await w.get('[data-testid="gradcam-sample"]').setValue('1');
     await settle();
     expect(w.get('[data-testid="gradcam-viewer"]').text()).toContain('How many squares?');

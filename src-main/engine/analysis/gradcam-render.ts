@@ -1,12 +1,9 @@
 // Heat maps as PNG images for viewers and reports: the map upsampled bilinearly, coloured with a fixed viridis
 // scale (0 → dark violet, 1 → yellow, the same in every figure), optionally over the image and with the mask outlined.
 import sharp from 'sharp';
+import { heatColour } from '../../../src-shared/domain/heat-scale';
 
-/** viridis at 16 evenly spaced stops (R's viridis(16)); colours between stops are interpolated linearly. */
-const VIRIDIS: readonly (readonly [number, number, number])[] = [
-  [68, 1, 84], [72, 26, 108], [71, 47, 125], [65, 68, 135], [57, 86, 140], [49, 104, 142], [42, 120, 142], [35, 136, 142],
-  [31, 152, 139], [34, 168, 132], [53, 183, 121], [84, 197, 104], [122, 209, 81], [165, 219, 54], [210, 226, 27], [253, 231, 37],
-];
+export { heatColour };
 
 /** Raw 8-bit pixels, row-major, 3 (RGB) or 4 (RGBA, alpha ignored) channels. */
 export interface RawImage {
@@ -34,16 +31,6 @@ export interface HeatmapRenderOptions {
   maskOutline?: MaskImage;
   /** Outline colour. Default white. */
   outlineColour?: readonly [number, number, number];
-}
-
-/** The colour of v ∈ [0, 1] (clamped) on the fixed scale. */
-export function heatColour(v: number): [number, number, number] {
-  const t = Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0)) * (VIRIDIS.length - 1);
-  const i = Math.min(VIRIDIS.length - 2, Math.floor(t));
-  const f = t - i;
-  const a = VIRIDIS[i] as readonly [number, number, number];
-  const b = VIRIDIS[i + 1] as readonly [number, number, number];
-  return [0, 1, 2].map((c) => Math.round((a[c] as number) + f * ((b[c] as number) - (a[c] as number)))) as [number, number, number];
 }
 
 /** Bilinear upsampling with cell centres at (i + ½)·size/grid, clamped at the edges → size×size values. */
