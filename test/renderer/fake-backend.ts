@@ -172,7 +172,7 @@ export class FakeBackend implements Transport {
   private handle(channel: ChannelName, req: Record<string, unknown>): unknown {
     switch (channel) {
       case 'workspace:info':
-        return { ...this.info, pairs: this.pairs.length };
+        return { ...this.info, pairs: this.pairs.length, tags: [...new Set([...this.info.tags, ...this.pairs.flatMap((p) => p.tags)])].sort() };
       case 'pairs:list': {
         const all = this.matching(req.filter as PairFilter);
         const offset = (req.offset as number | undefined) ?? 0;

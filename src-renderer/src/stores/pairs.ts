@@ -30,6 +30,7 @@ import { useFiltersStore } from './filters';
 import { useJobsStore } from './jobs';
 import { useSettingsStore } from './settings';
 import { useToastsStore } from './toasts';
+import { useWorkspaceStore } from './workspace';
 
 export const PAGE_SIZE = 100;
 /** Pages kept in memory (pages holding edited pairs, and the current pair's, are never dropped). */
@@ -49,6 +50,7 @@ export const usePairsStore = defineStore('pairs', () => {
   const settings = useSettingsStore();
   const toasts = useToastsStore();
   const jobs = useJobsStore();
+  const workspace = useWorkspaceStore();
 
   // ---- the list snapshot (plain maps; `version` tells Vue when they change) ----
   let pages = new Map<number, PreferencePair[]>();
@@ -304,13 +306,16 @@ export const usePairsStore = defineStore('pairs', () => {
     return mutate('Swapping chosen and rejected', `swapped pair #${pair.id}`, () => api.pairs.swap({ id: pair.id }));
   }
 
-  function addTag(id: number, tag: string): Promise<PreferencePair | null> {
+  /** Adds a tag to a pair; a tag new to the workspace is learnt (the Tag filter and the suggestions offer it). */
+  async function addTag(id: number, tag: string): Promise<PreferencePair | null> {
     const clean = tag.trim();
-    if (!clean) return Promise.resolve(null);
-    return mutate('Adding a tag', `tagged pair #${id} “${clean}”`, () => {
+    if (!clean) return null;
+    const saved = await mutate('Adding a tag', `tagged pair #${id} “${clean}”`, () => {
       const tags = latest(id)?.tags ?? [];
       return api.pairs.update({ id, edit: { tags: tags.includes(clean) ? tags : [...tags, clean] } });
     });
+    if (saved && !workspace.info?.tags.includes(clean)) await workspace.load();
+    return saved;
   }
 
   function removeTag(id: number, tag: string): Promise<PreferencePair | null> {
