@@ -45,11 +45,15 @@ export const handlers: Handlers = {
   'pairs:undo': (req, { workspace }) => workspace.pairs.undo(req.id),
   'pairs:history': (req, { workspace }) => workspace.pairs.history(req.id),
   'pairs:bulk': async (req, { workspace, emit }) => {
-    const affected = await workspace.pairs.bulk(req.target, req.action, (done, total) =>
-      emit('job:progress', { job: req.job, done, total, label: `${req.action.kind}: ${done} / ${total}` }),
+    const affected = await workspace.pairs.bulk(
+      req.target,
+      req.action,
+      (done, total) => emit('job:progress', { job: req.job, done, total, label: `${req.action.kind}: ${done} / ${total}` }),
+      req.job,
     );
     return { affected };
   },
+  'pairs:undo-bulk': (req, { workspace }) => ({ affected: workspace.pairs.undoBulk(req.job) }),
   'data:import': (req, { workspace, emit }) =>
     importDataset(workspace, req.path, {
       ...(req.format ? { format: req.format } : {}),

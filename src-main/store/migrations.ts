@@ -95,6 +95,11 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX run_logs_run ON run_logs(run_id, id);
   `,
+  // 3: the bulk action (its job id) that recorded a history row, so a whole bulk is undone as one step.
+  `
+  ALTER TABLE pair_history ADD COLUMN batch TEXT;
+  CREATE INDEX pair_history_batch ON pair_history(batch) WHERE batch IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -166,6 +166,30 @@ export class PairStore {
     })();
   }
 
+  /**
+   * Undoes a whole bulk action: every pair whose latest edit is still that bulk's gets its previous value back (a pair
+   * edited since keeps the later edit). Returns how many pairs were restored.
+   */
+  undoBulk(batch: string): number {
+    return this.db.transaction(() => {
+      const rows = this.db
+        .prepare(
+          `SELECT h.id, h.pair_id AS pairId, h.before FROM pair_history h
+           WHERE h.batch = ? AND h.id = (SELECT max(id) FROM pair_history WHERE pair_id = h.pair_id)`,
+        )
+        .all(batch) as { id: number; pairId: number; before: string }[];
+      if (rows.length === 0) {
+        throw new PivotError('NOTHING_TO_UNDO', `The bulk action ${batch} has no change left to undo.`, { batch });
+      }
+      const forget = this.db.prepare('DELETE FROM pair_history WHERE id = ?');
+      for (const row of rows) {
+        this.writeFields(row.pairId, JSON.parse(row.before) as PairEdit);
+        forget.run(row.id);
+      }
+      return rows.length;
+    })();
+  }
+
   history(id: number): PairHistoryEntry[] {
     this.get(id);
     return (
@@ -179,9 +203,15 @@ export class PairStore {
    * Runs a bulk action over ids or a whole filtered query, one transaction per chunk, recording each changed pair's
    * previous value so it can be undone. Set-based SQL: 100,000 pairs must not take a per-pair round trip. Yields to
    * the event loop between chunks so progress events reach the window while it runs. Returns the number of pairs it
-   * changed: ids of missing pairs, and pairs already as asked, do not count.
+   * changed: ids of missing pairs, and pairs already as asked, do not count. `batch` (the job id) marks its history
+   * rows, so `undoBulk(batch)` can undo the whole action at once.
    */
-  async bulk(target: BulkTarget, action: BulkAction, onProgress?: (done: number, total: number) => void): Promise<number> {
+  async bulk(
+    target: BulkTarget,
+    action: BulkAction,
+    onProgress?: (done: number, total: number) => void,
+    batch: string | null = null,
+  ): Promise<number> {
     const ids = 'ids' in target ? [...new Set(target.ids)] : this.ids(target.filter);
     const statements = this.bulkStatements(action);
     let done = 0;
@@ -191,7 +221,7 @@ export class PairStore {
       let changes = 0;
       this.db.transaction(() => {
         // The last statement is the change itself (the ones before it record history): its row count is what changed.
-        for (const stmt of statements) changes = stmt.run({ ids: chunk, now: now(), ...bulkParams(action) }).changes;
+        for (const stmt of statements) changes = stmt.run({ ids: chunk, now: now(), batch, ...bulkParams(action) }).changes;
       })();
       changed += changes;
       done = Math.min(ids.length, start + BULK_CHUNK);
@@ -259,8 +289,8 @@ export class PairStore {
     }[action.kind];
     return [
       this.db.prepare(
-        `INSERT INTO pair_history (pair_id, at, action, before)
-         SELECT id, @now, 'bulk-${action.kind}', ${change.before} FROM pairs WHERE ${inChunk} AND ${change.changes}`,
+        `INSERT INTO pair_history (pair_id, at, action, before, batch)
+         SELECT id, @now, 'bulk-${action.kind}', ${change.before}, @batch FROM pairs WHERE ${inChunk} AND ${change.changes}`,
       ),
       this.db.prepare(`UPDATE pairs SET ${change.set}, updated_at = @now WHERE ${inChunk} AND ${change.changes}`),
     ];

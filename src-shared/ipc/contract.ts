@@ -113,6 +113,8 @@ export const contract = {
   'pairs:bulk': channel<BulkResult>()(
     z.object({ target: bulkTargetSchema, action: bulkActionSchema, job: z.string().min(1).max(64) }).strict(),
   ),
+  /** Undoes a whole bulk action, named by the job it ran as; `affected` is how many pairs were restored. */
+  'pairs:undo-bulk': channel<BulkResult>()(z.object({ job: z.string().min(1).max(64) }).strict()),
   'data:import': channel<ImportReport>()(
     z
       .object({

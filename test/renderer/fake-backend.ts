@@ -73,7 +73,7 @@ export class FakeBackend implements Transport {
   info: WorkspaceInfo;
   /** Per-channel replacements (return a value, a Promise, or throw a PivotError). */
   readonly overrides = new Map<ChannelName, Handler>();
-  private readonly history = new Map<number, { entry: PairHistoryEntry; before: PreferencePair }[]>();
+  private readonly history = new Map<number, { entry: PairHistoryEntry; before: PreferencePair; batch?: string }[]>();
   private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
   private clock = 0;
   /** Training: runs (newest first, as the app lists them), their metrics and logs, recipes and backends. */
@@ -156,11 +156,11 @@ export class FakeBackend implements Transport {
     );
   }
 
-  private record(pair: PreferencePair, action: string, fields: (keyof PairHistoryEntry['before'])[]): void {
+  private record(pair: PreferencePair, action: string, fields: (keyof PairHistoryEntry['before'])[], batch?: string): void {
     const before: PairHistoryEntry['before'] = {};
     for (const f of fields) (before as Record<string, unknown>)[f] = pair[f];
     const list = this.history.get(pair.id) ?? [];
-    list.push({ entry: { at: new Date(Date.UTC(2025, 0, 2, 0, 0, this.clock)).toISOString(), before, action }, before: { ...pair } });
+    list.push({ entry: { at: new Date(Date.UTC(2025, 0, 2, 0, 0, this.clock)).toISOString(), before, action }, before: { ...pair }, ...(batch ? { batch } : {}) });
     this.history.set(pair.id, list);
   }
 
@@ -174,7 +174,7 @@ export class FakeBackend implements Transport {
   private handle(channel: ChannelName, req: Record<string, unknown>): unknown {
     switch (channel) {
       case 'workspace:info':
-        return { ...this.info, pairs: this.pairs.length };
+        return { ...this.info, pairs: this.pairs.length, tags: [...new Set([...this.info.tags, ...this.pairs.flatMap((p) => p.tags)])].sort() };
       case 'pairs:list': {
         const all = this.matching(req.filter as PairFilter);
         const offset = (req.offset as number | undefined) ?? 0;
@@ -213,10 +213,31 @@ export class FakeBackend implements Transport {
       case 'pairs:bulk': {
         const target = req.target as { ids?: number[]; filter?: PairFilter };
         const ids = target.ids ?? this.matching(target.filter).map((p) => p.id);
-        const action = req.action as { kind: string; status?: PairStatus };
-        if (action.kind === 'status') for (const id of ids) this.replace({ ...this.find(id), status: action.status! });
+        const action = req.action as { kind: string; status?: PairStatus; tag?: string };
+        const job = req.job as string;
+        for (const id of ids) {
+          const pair = this.find(id);
+          if (action.kind === 'status') {
+            this.record(pair, 'bulk-status', ['status'], job);
+            this.replace({ ...pair, status: action.status! });
+          }
+          if (action.kind === 'add-tag' && !pair.tags.includes(action.tag!)) {
+            this.record(pair, 'bulk-add-tag', ['tags'], job);
+            this.replace({ ...pair, tags: [...pair.tags, action.tag!] });
+          }
+        }
         if (action.kind === 'delete') this.pairs = this.pairs.filter((p) => !ids.includes(p.id));
         return { affected: ids.length };
+      }
+      case 'pairs:undo-bulk': {
+        let affected = 0;
+        for (const [id, list] of this.history) {
+          if (list.at(-1)?.batch !== req.job) continue;
+          this.replace({ ...this.find(id), ...list.pop()!.entry.before });
+          affected += 1;
+        }
+        if (affected === 0) throw new PivotError('NOTHING_TO_UNDO', `The bulk action ${String(req.job)} has no change left to undo.`);
+        return { affected };
       }
       case 'data:import': {
         const report: ImportReport = { imported: 0, skipped: 0, rejected: [] };

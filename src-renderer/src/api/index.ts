@@ -22,6 +22,7 @@ const CHANNELS = {
   'pairs:undo': true,
   'pairs:history': true,
   'pairs:bulk': true,
+  'pairs:undo-bulk': true,
   'data:import': true,
   'data:export': true,
   'dialog:pick-file': true,

@@ -1,5 +1,6 @@
 // The training view's charts as data: which metrics each chart draws, and the ECharts option for one chart from a
-// run's points — x by step or by time, raw values faint behind their EMA-smoothed line, stage starts marked.
+// run's points — x by step or by time, one line per metric and stage (an SFT loss of ~4 and a DPO loss of ~0.69 are
+// different quantities), raw values faint behind their EMA-smoothed line, the smoothing restarting at each stage.
 import type { MetricPoint } from '../../../src-shared/domain/runs';
 import { emaSmooth } from './smoothing';
 
@@ -35,15 +36,31 @@ export function hasMetrics(spec: ChartSpec, points: readonly MetricPoint[]): boo
   return points.some((p) => spec.metrics.some((m) => m in p.values));
 }
 
-/** One metric as [x, y] pairs, raw and smoothed (points without it, or with null for NaN, are skipped). */
-export function metricSeries(points: readonly MetricPoint[], metric: string, kind: XAxisKind, smoothing: number): { raw: Array<[number, number]>; smoothed: Array<[number, number]> } {
-  const raw: Array<[number, number]> = [];
+/** One stage's stretch of a metric as [x, y] pairs, raw and smoothed. */
+export interface StageSeries {
+  stage: string;
+  raw: Array<[number, number]>;
+  smoothed: Array<[number, number]>;
+}
+
+/**
+ * One metric split where the stage changes (points without it, or with null for NaN, are skipped), each stretch
+ * smoothed on its own: a stage's first smoothed value is its first raw value, not a carry-over of the stage before.
+ */
+export function metricSeries(points: readonly MetricPoint[], metric: string, kind: XAxisKind, smoothing: number): StageSeries[] {
+  const stretches: Array<{ stage: string; raw: Array<[number, number]> }> = [];
+  let previousStage: string | null = null;
   for (const p of points) {
     const y = p.values[metric];
-    if (typeof y === 'number') raw.push([xOf(p, kind), y]);
+    if (typeof y !== 'number') continue;
+    if (p.stage !== previousStage) stretches.push({ stage: p.stage, raw: [] });
+    previousStage = p.stage;
+    (stretches[stretches.length - 1] as { raw: Array<[number, number]> }).raw.push([xOf(p, kind), y]);
   }
-  const ys = emaSmooth(raw.map(([, y]) => y), smoothing);
-  return { raw, smoothed: raw.map(([x], i) => [x, ys[i] as number]) };
+  return stretches.map(({ stage, raw }) => {
+    const ys = emaSmooth(raw.map(([, y]) => y), smoothing);
+    return { stage, raw, smoothed: raw.map(([x], i) => [x, ys[i] as number]) };
+  });
 }
 
 /** Where each stage after the first begins, for vertical marks. */
@@ -64,41 +81,51 @@ export function formatSeconds(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
 }
 
+/** Time ticks every whole number of "nice" seconds, about five across the run: labels that never repeat. */
+export function timeTickInterval(maxSeconds: number): number {
+  const niceSteps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+  const wanted = maxSeconds / 5;
+  return niceSteps.find((step) => step >= wanted) ?? Math.ceil(wanted / 3600) * 3600;
+}
+
 /** The ECharts option of one chart. */
 export function chartOption(spec: ChartSpec, points: readonly MetricPoint[], kind: XAxisKind, smoothing: number): Record<string, unknown> {
   const weight = spec.smooth ? smoothing : 0;
   const series: Array<Record<string, unknown>> = [];
-  const present = spec.metrics.filter((m) => points.some((p) => m in p.values));
-  present.forEach((metric, i) => {
-    const color = COLORS[i % COLORS.length];
-    const { raw, smoothed } = metricSeries(points, metric, kind, weight);
-    if (weight > 0) {
-      series.push({ name: `${metric} (raw)`, type: 'line', data: raw, showSymbol: false, lineStyle: { width: 1, opacity: 0.25 }, itemStyle: { color }, silent: true, z: 1 });
+  const names: string[] = [];
+  for (const metric of spec.metrics) {
+    const stretches = metricSeries(points, metric, kind, weight);
+    for (const { stage, raw, smoothed } of stretches) {
+      const name = stretches.length > 1 ? `${metric} · ${stage}` : metric;
+      const color = COLORS[names.length % COLORS.length];
+      names.push(name);
+      if (weight > 0) {
+        series.push({ name: `${name} (raw)`, type: 'line', data: raw, showSymbol: false, lineStyle: { width: 1, opacity: 0.35 }, itemStyle: { color }, silent: true, z: 1 });
+      }
+      series.push({ name, type: 'line', data: weight > 0 ? smoothed : raw, showSymbol: false, lineStyle: { width: 2 }, itemStyle: { color }, sampling: 'lttb', z: 2 });
     }
-    series.push({ name: metric, type: 'line', data: weight > 0 ? smoothed : raw, showSymbol: false, lineStyle: { width: 2 }, itemStyle: { color }, sampling: 'lttb', z: 2 });
-  });
+  }
   const marks = stageStarts(points, kind);
   if (series.length > 0 && marks.length > 0) {
     (series[series.length - 1] as Record<string, unknown>).markLine = {
       symbol: 'none',
       silent: true,
       lineStyle: { type: 'dashed', color: '#8c959f' },
-      label: { formatter: '{b}', position: 'insideEndTop', color: '#636c76', fontSize: 10 },
+      // Right of the line: a stage starting near the left edge would otherwise be written over the y axis labels.
+      label: { formatter: '{b}', position: 'insideEndBottom', color: '#636c76', fontSize: 10 },
       data: marks.map((m) => ({ name: m.stage, xAxis: m.x })),
     };
   }
+  const maxSeconds = Math.max(0, ...points.map((p) => xOf(p, 'time')));
   return {
     animation: false,
     grid: { left: 56, right: 16, top: 28, bottom: 36 },
-    legend: present.length > 1 ? { top: 0, right: 0, data: present, textStyle: { fontSize: 11 } } : undefined,
+    legend: names.length > 1 ? { top: 0, right: 0, data: names, textStyle: { fontSize: 11 } } : undefined,
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toPrecision(4) : String(v)) },
-    xAxis: {
-      type: 'value',
-      name: kind === 'step' ? 'step' : 'time',
-      nameLocation: 'end',
-      scale: true,
-      axisLabel: kind === 'time' ? { formatter: (v: number) => formatSeconds(v) } : {},
-    },
+    xAxis:
+      kind === 'step'
+        ? { type: 'value', name: 'step', nameLocation: 'end', scale: true }
+        : { type: 'value', name: 'time', nameLocation: 'end', min: 0, interval: timeTickInterval(maxSeconds), axisLabel: { formatter: (v: number) => formatSeconds(v) } },
     yAxis: { type: 'value', scale: spec.yRange === undefined, ...(spec.yRange ? { min: spec.yRange[0], max: spec.yRange[1] } : {}) },
     series,
   };

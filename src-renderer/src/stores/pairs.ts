@@ -1,7 +1,8 @@
 // The pairs of the list and the pair in view. The list is a snapshot of one query, fetched by offset in pages of
 // PAGE_SIZE as the user scrolls (cached, least recently used pages dropped), so 100,000 pairs stay cheap. Every edit
 // goes to the app at once (`pairs:update`, `pairs:swap`, `pairs:undo`), one at a time in the order made, and the
-// answer replaces the pair in its row in place.
+// answer replaces the pair in its row in place. Undo goes back one step of this window's history: one pair's edit or a
+// whole bulk action (`pairs:undo-bulk`), and says what it undid.
 //
 // Edited pairs stay in their rows until the list reloads, even if they no longer match the filter (accepting the
 // pairs of a "pending" list one by one must not make rows jump). The app's list has lost them, though, so a page
@@ -24,10 +25,12 @@ import type { BulkResult } from '../../../src-shared/ipc/contract';
 import { useApi } from '../api';
 import { lengthDiff, matchesFilter } from '../lib/filter-match';
 import { errorMessage } from '../lib/format';
+import { describeBulk, describeEdit, type UndoStep } from '../lib/undo-steps';
 import { useFiltersStore } from './filters';
 import { useJobsStore } from './jobs';
 import { useSettingsStore } from './settings';
 import { useToastsStore } from './toasts';
+import { useWorkspaceStore } from './workspace';
 
 export const PAGE_SIZE = 100;
 /** Pages kept in memory (pages holding edited pairs, and the current pair's, are never dropped). */
@@ -47,6 +50,7 @@ export const usePairsStore = defineStore('pairs', () => {
   const settings = useSettingsStore();
   const toasts = useToastsStore();
   const jobs = useJobsStore();
+  const workspace = useWorkspaceStore();
 
   // ---- the list snapshot (plain maps; `version` tells Vue when they change) ----
   let pages = new Map<number, PreferencePair[]>();
@@ -71,8 +75,8 @@ export const usePairsStore = defineStore('pairs', () => {
   // ---- counters (the current filter, every status) ----
   const counts = ref<StatusCounts | null>(null);
 
-  /** Ids of pairs this window edited, most recent last: what `undo` undoes. */
-  const undoStack: number[] = [];
+  /** This window's edits and bulk actions, most recent last: what `undo` undoes. */
+  const undoStack: UndoStep[] = [];
 
   function takeSnapshot(): Snapshot {
     return {
@@ -259,18 +263,14 @@ export const usePairsStore = defineStore('pairs', () => {
     return run;
   }
 
-  async function mutate(
-    doing: string,
-    request: () => Promise<PreferencePair>,
-    options: { record?: boolean } = {},
-  ): Promise<PreferencePair | null> {
+  async function mutate(doing: string, what: string, request: () => Promise<PreferencePair>): Promise<PreferencePair | null> {
     try {
       const updated = await enqueue(async () => {
         const pair = await request();
         applyUpdated(pair);
         return pair;
       });
-      if (options.record !== false) undoStack.push(updated.id);
+      undoStack.push({ kind: 'pair', id: updated.id, what });
       scheduleCounts();
       return updated;
     } catch (err) {
@@ -288,7 +288,7 @@ export const usePairsStore = defineStore('pairs', () => {
   }
 
   function update(id: number, edit: PairEdit, doing = 'Saving'): Promise<PreferencePair | null> {
-    return mutate(doing, () => api.pairs.update({ id, edit }));
+    return mutate(doing, describeEdit(id, edit), () => api.pairs.update({ id, edit }));
   }
 
   /** Sets the status of the pair in view, then (if auto-advance is on and `advance`) shows the next one. */
@@ -303,55 +303,87 @@ export const usePairsStore = defineStore('pairs', () => {
   function swap(): Promise<PreferencePair | null> {
     const pair = current.value;
     if (!pair) return Promise.resolve(null);
-    return mutate('Swapping chosen and rejected', () => api.pairs.swap({ id: pair.id }));
+    return mutate('Swapping chosen and rejected', `swapped pair #${pair.id}`, () => api.pairs.swap({ id: pair.id }));
   }
 
-  function addTag(id: number, tag: string): Promise<PreferencePair | null> {
+  /** Adds a tag to a pair; a tag new to the workspace is learnt (the Tag filter and the suggestions offer it). */
+  async function addTag(id: number, tag: string): Promise<PreferencePair | null> {
     const clean = tag.trim();
-    if (!clean) return Promise.resolve(null);
-    return mutate('Adding a tag', () => {
+    if (!clean) return null;
+    const saved = await mutate('Adding a tag', `tagged pair #${id} “${clean}”`, () => {
       const tags = latest(id)?.tags ?? [];
       return api.pairs.update({ id, edit: { tags: tags.includes(clean) ? tags : [...tags, clean] } });
     });
+    if (saved && !workspace.info?.tags.includes(clean)) await workspace.load();
+    return saved;
   }
 
   function removeTag(id: number, tag: string): Promise<PreferencePair | null> {
-    return mutate('Removing a tag', () => {
+    return mutate('Removing a tag', `removed the tag “${tag}” from pair #${id}`, () => {
       const tags = latest(id)?.tags ?? [];
       return api.pairs.update({ id, edit: { tags: tags.filter((t) => t !== tag) } });
     });
   }
 
-  /** Undoes the last edit this window made (and shows that pair), or the last edit of the pair in view. */
-  async function undo(): Promise<PreferencePair | null> {
-    const id = undoStack.length ? undoStack[undoStack.length - 1] : current.value?.id;
-    if (id === undefined) return null;
+  /** Undoes the last step of this window (a pair's edit, or a whole bulk action), or the last edit of the pair in view. */
+  function undo(): Promise<void> {
+    const step = undoStack.at(-1);
+    if (step?.kind === 'bulk') return undoBulk(step);
+    const id = step?.id ?? current.value?.id;
+    return id === undefined ? Promise.resolve() : undoPair(id);
+  }
+
+  /** Undoes the last edit of one pair (and shows it), whichever pair this window edited last. */
+  async function undoPair(id: number): Promise<void> {
+    const stepIndex = undoStack.map((s) => s.kind === 'pair' && s.id === id).lastIndexOf(true);
+    const what = undoStack[stepIndex]?.what ?? `the last edit of pair #${id}`;
+    const forget = (): void => {
+      if (stepIndex >= 0) undoStack.splice(stepIndex, 1);
+    };
     try {
-      const restored = await enqueue(async () => {
+      await enqueue(async () => {
         const pair = await api.pairs.undo({ id });
         applyUpdated(pair);
         return pair;
       });
-      if (undoStack[undoStack.length - 1] === id) undoStack.pop();
+      forget();
+      toasts.info(`Undid: ${what}`);
       const index = indexById.get(id);
       if (index !== undefined && index !== currentIndex.value) await select(index);
       scheduleCounts();
-      return restored;
     } catch (err) {
       if (err instanceof PivotError && err.code === 'NOTHING_TO_UNDO') {
-        if (undoStack[undoStack.length - 1] === id) undoStack.pop();
+        forget();
         toasts.info(`Nothing to undo on pair #${id}.`);
       } else {
         toasts.error(err, 'Undo');
       }
-      return null;
     }
   }
 
-  /** A bulk action over ids or the whole filter, with progress; the list reloads afterwards. */
+  async function undoBulk(step: Extract<UndoStep, { kind: 'bulk' }>): Promise<void> {
+    try {
+      await enqueue(() => api.pairs.undoBulk({ job: step.job }));
+      toasts.info(`Undid: ${step.what}`);
+    } catch (err) {
+      if (err instanceof PivotError && err.code === 'NOTHING_TO_UNDO') toasts.info(`Nothing left to undo of: ${step.what}.`);
+      else return toasts.error(err, 'Undo');
+    }
+    undoStack.splice(undoStack.indexOf(step), 1);
+    await reload({ keepPosition: true });
+    await refreshCounts();
+  }
+
+  /** A bulk action over ids or the whole filter, with progress; the list reloads afterwards. One undo step. */
   async function bulk(target: BulkTarget, action: BulkAction): Promise<BulkResult | null> {
     try {
-      const result = await jobs.run('bulk', (job) => api.pairs.bulk({ target, action, job }));
+      let job = '';
+      const result = await jobs.run('bulk', (id) => {
+        job = id;
+        return api.pairs.bulk({ target, action, job });
+      });
+      // A delete records no history: it cannot be undone.
+      if (result.affected > 0 && action.kind !== 'delete') undoStack.push({ kind: 'bulk', job, what: describeBulk(action, result.affected) });
       return result;
     } catch (err) {
       toasts.error(err, 'Bulk action');
@@ -436,6 +468,7 @@ export const usePairsStore = defineStore('pairs', () => {
     addTag,
     removeTag,
     undo,
+    undoPair,
     bulk,
     applyUpdated,
     // counters

@@ -1,5 +1,5 @@
 // Migration 2 (runs, run_metrics, run_logs) on a workspace made by the first migration only: the pairs stay as they
-// were, the runs tables appear, and the version moves to 2.
+// were, the runs tables appear, and the version moves to the latest (3: bulk actions' history rows name their job).
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -21,12 +21,14 @@ describe('migration from schema 1 to 2', () => {
     db.close();
 
     const ws = Workspace.open(dir);
-    expect(SCHEMA_VERSION).toBe(2);
-    expect(ws.schemaVersion).toBe(2);
+    expect(SCHEMA_VERSION).toBe(3);
+    expect(ws.schemaVersion).toBe(3);
     expect(ws.pairs.count()).toBe(1);
     expect(ws.pairs.get(1)).toMatchObject({ question: 'q?', status: 'accepted' });
     const tables = (ws.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name);
     expect(tables).toEqual(expect.arrayContaining(['runs', 'run_metrics', 'run_logs']));
+    const historyColumns = (ws.db.prepare('PRAGMA table_info(pair_history)').all() as Array<{ name: string }>).map((c) => c.name);
+    expect(historyColumns).toContain('batch');
     const run = ws.runs.create({ recipe: 'shapes', objective: 'dpo', backend: null, data: null, ownerPid: 1 });
     expect(ws.runs.get(run.id).status).toBe('queued');
     // The status list is enforced by the schema too.
