@@ -48,7 +48,8 @@ describe('pivot export', () => {
     const again = await startPivot(args).done;
     expect(again.code).toBe(64);
     expect(again.stderr).toMatch(/is not empty; .*--force/);
-    expect(again.stdout).toBe('');
+    // With --json a failure is also one error object on stdout.
+    expect(JSON.parse(again.stdout)).toEqual({ error: { code: 'INVALID_REQUEST', message: `${out} is not empty; export into a new or empty folder, or pass --force to replace it.` } });
   });
 
   it('exports a checkpoint folder, with a readable summary', async () => {
