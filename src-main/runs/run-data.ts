@@ -1,11 +1,15 @@
 // A run's preference pairs: a dataset folder as it is, or the workspace pairs a filter matches, exported into the
-// run's folder as TRL JSONL with their images when the run is queued (so later curation does not change a run).
+// run's folder as TRL JSONL with their images when the run is queued (so later curation does not change a run), with
+// a record of what was exported (datasets, filter, counts, sha256) that the run's recipe.json and model card name.
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { PivotError } from '../../src-shared/errors';
 import type { PairFilter } from '../../src-shared/domain/pairs';
 import type { RunData } from '../../src-shared/domain/runs';
 import { exportDataset } from '../curation/export-dataset';
+import { describeFilter, writeWorkspacePairs, type WorkspacePairs } from '../engine/run-folder/workspace-pairs';
 import type { Workspace } from '../store/workspace';
 
 /** The files the engine reads from a dataset folder. */
@@ -34,25 +38,38 @@ export function checkRunData(ws: Workspace, data: RunData): RunData {
   return data;
 }
 
-/** The folder the engine reads: the given one, or a fresh export of the matching pairs into `<runDir>/data`. */
+/**
+ * The folder the engine reads: the given one, or a fresh export of the matching pairs into `<runDir>/data` with
+ * its workspace-pairs.json.
+ */
 export async function materialiseRunData(ws: Workspace, data: RunData, runDir: string): Promise<string> {
   if ('folder' in data) return data.folder;
   const folder = join(runDir, 'data');
-  await exportDataset(ws, join(folder, 'pairs.jsonl'), workspaceFilter(data));
+  const filter = workspaceFilter(data);
+  const { path } = await exportDataset(ws, join(folder, 'pairs.jsonl'), filter);
+  await writeWorkspacePairs(folder, { workspace: ws.dir, filter, ...(await describeExport(path)) });
   return folder;
+}
+
+/** Counts and hash of the pair file as written, read back from it: what the engine will read, not what was meant. */
+async function describeExport(path: string): Promise<Omit<WorkspacePairs, 'workspace' | 'filter'>> {
+  const bytes = await readFile(path);
+  const splits = { train: 0, test: 0 };
+  const datasets: Record<string, number> = {};
+  const lines = bytes.toString('utf8').split('\n').filter((line) => line !== '');
+  for (const line of lines) {
+    const pair = JSON.parse(line) as { split: 'train' | 'test'; source_dataset: string };
+    splits[pair.split]++;
+    datasets[pair.source_dataset] = (datasets[pair.source_dataset] ?? 0) + 1;
+  }
+  return {
+    pairs: lines.length,
+    splits,
+    datasets,
+    file: { name: basename(path), sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length },
+  };
 }
 
 function workspaceFilter(data: Exclude<RunData, { folder: string }>): PairFilter {
   return data.dataset === undefined ? data.filter : { ...data.filter, dataset: data.dataset };
-}
-
-function describeFilter(filter: PairFilter): string {
-  const parts = [
-    filter.status?.length ? `status ${filter.status.join(' or ')}` : null,
-    filter.dataset ? `dataset '${filter.dataset}'` : null,
-    filter.split ? `split ${filter.split}` : null,
-    filter.tags?.length ? `tags ${filter.tags.join(', ')}` : null,
-    filter.text ? `text "${filter.text}"` : null,
-  ].filter((p) => p !== null);
-  return parts.length > 0 ? parts.join(', ') : 'the filter';
 }

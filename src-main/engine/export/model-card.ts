@@ -3,6 +3,8 @@
 import { PivotError } from '../../../src-shared/errors';
 import { OBJECTIVES } from '../objectives';
 import { KIND_FIELDS } from '../objectives/recipe-fields';
+import type { RecordedData } from '../run-folder/manifest';
+import { describeFilter, type WorkspacePairs } from '../run-folder/workspace-pairs';
 import type { Stage } from '../train/recipe';
 import type { ExportSource } from './source';
 
@@ -178,14 +180,32 @@ function lineage(source: ExportSource, stages: Record<string, Stage>): Stage[] {
 function dataSection(source: ExportSource): string[] {
   const data = source.manifest?.data;
   if (!data) return ['## Data', '', 'Not recorded.', ''];
-  const shapes = data.shapes
-    ? ` — a procedural Shapes world made for the run (${data.shapes.count} images of ${data.shapes.size} px, seed ${data.shapes.seed}${data.shapes.difficulty ? `, difficulty ${data.shapes.difficulty}` : ''})`
-    : '';
   return [
     '## Data',
     '',
-    `Dataset folder \`${data.resolvedFolder}\`${shapes}: TRL preference pairs (image, question, chosen, rejected), captions for caption stages. ` +
+    `Dataset folder \`${data.resolvedFolder}\`${dataOrigin(data)}: TRL preference pairs (image, question, chosen, rejected), captions for caption stages. ` +
       `Records of the test split were ${data.includeTestSplit ? 'included in' : 'held out from'} training.`,
+    '',
+    ...workspacePairsLines(data.workspacePairs),
+  ];
+}
+
+/** Where the folder's records came from, when the run knows: a Shapes world it made, or pairs exported from a workspace. */
+function dataOrigin(data: RecordedData): string {
+  const { shapes, workspacePairs: pairs } = data;
+  if (pairs) return ` — ${pairs.pairs} pair${pairs.pairs === 1 ? '' : 's'} exported from the workspace \`${pairs.workspace}\` for the run`;
+  if (shapes) return ` — a procedural Shapes world made for the run (${shapes.count} images of ${shapes.size} px, seed ${shapes.seed}${shapes.difficulty ? `, difficulty ${shapes.difficulty}` : ''})`;
+  return '';
+}
+
+function workspacePairsLines(pairs: WorkspacePairs | undefined): string[] {
+  if (!pairs) return [];
+  const datasets = Object.entries(pairs.datasets).map(([name, count]) => `\`${name}\` (${count})`).join(', ');
+  return [
+    `- Datasets: ${datasets}.`,
+    `- Filter: ${describeFilter(pairs.filter)}.`,
+    `- Splits: ${pairs.splits.train} train, ${pairs.splits.test} test.`,
+    `- \`${pairs.file.name}\` (${pairs.file.bytes} bytes) sha256 \`${pairs.file.sha256}\`; its images are named by their content hash.`,
     '',
   ];
 }

@@ -7,6 +7,7 @@ import { MLLM_PARTS } from '../models/mllm/parts';
 import { MLLM_PRESET_NAMES } from '../models/mllm/presets';
 import type { Recipe, Stage } from '../train/recipe';
 import { readJsonFile, writeJsonFile } from './json-file';
+import { workspacePairsSchema, type WorkspacePairs } from './workspace-pairs';
 
 export const RUN_RECIPE_FILE = 'recipe.json';
 
@@ -40,13 +41,18 @@ const modelSchema: z.ZodType<Recipe['model']> = z.object({
   featureLayer: z.number().int(),
 });
 
-const dataSchema: z.ZodType<Recipe['data'] & { resolvedFolder: string }> = z.object({
+/** The data a run trained on, as recorded: the recipe's, or the folder it was given instead (recipe.data's source dropped). */
+export type RecordedData = Recipe['data'] & { resolvedFolder: string; workspacePairs?: WorkspacePairs };
+
+const dataSchema: z.ZodType<RecordedData> = z.object({
   folder: z.string().optional(),
   shapes: z.object({ count: z.number().int(), seed: z.number().int(), size: z.number().int(), difficulty: z.string().optional() }).optional(),
   includeTestSplit: z.boolean(),
   maxLength: z.number().int().optional(),
   /** The dataset folder the run trained on (a made Shapes world's too). */
   resolvedFolder: z.string(),
+  /** Where its pairs came from when they were exported from a workspace for the run. */
+  workspacePairs: workspacePairsSchema.optional(),
 });
 
 const runManifestSchema = z.object({

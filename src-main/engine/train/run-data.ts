@@ -9,22 +9,33 @@ import { ensureShapesWorld } from '../data/shapes/ensure-world';
 import { shapesTokenizerText } from '../data/shapes/tokenizer';
 import { readTokenizerFiles } from '../models/mllm/build';
 import type { Mllm } from '../models/mllm/model';
+import type { RecordedData } from '../run-folder/manifest';
+import { readWorkspacePairs } from '../run-folder/workspace-pairs';
 import { objectiveOf } from '../objectives';
 import { stageRecords } from '../objectives/stage-records';
 import type { Recipe, Stage } from './recipe';
 import type { RunLog } from './run-log';
 
-/** The dataset folder: `override` (TrainOptions.data), the recipe's folder, or its Shapes world under runDir/data. */
-export async function datasetFolder(recipe: Recipe, override: string | undefined, runDir: string, log: RunLog): Promise<string> {
-  if (override !== undefined) return resolve(override);
-  if (recipe.data.folder !== undefined) return recipe.data.folder;
+/**
+ * The data the run trains on, as its recipe.json records it: `override` (TrainOptions.data, recorded instead of the
+ * recipe's folder or Shapes world, with its workspace-pairs.json when it has one), the recipe's folder, or its
+ * Shapes world made under runDir/data.
+ */
+export async function trainingData(recipe: Recipe, override: string | undefined, runDir: string, log: RunLog): Promise<RecordedData> {
+  if (override !== undefined) {
+    const folder = resolve(override);
+    const workspacePairs = readWorkspacePairs(folder);
+    const { includeTestSplit, maxLength } = recipe.data;
+    return { folder, includeTestSplit, ...(maxLength ? { maxLength } : {}), resolvedFolder: folder, ...(workspacePairs ? { workspacePairs } : {}) };
+  }
+  if (recipe.data.folder !== undefined) return { ...recipe.data, resolvedFolder: recipe.data.folder };
   const shapes = recipe.data.shapes;
   if (!shapes) {
     throw new PivotError('INVALID_CONFIG', `${recipe.source}: "data" names no dataset: set "data.folder" or "data.shapes", or pass a dataset folder.`, { file: recipe.source, field: 'data' });
   }
   const folder = join(runDir, 'data');
   await ensureShapesWorld(folder, shapes, (message) => log.info(message));
-  return folder;
+  return { ...recipe.data, resolvedFolder: folder };
 }
 
 /**

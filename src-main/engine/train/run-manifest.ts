@@ -2,19 +2,19 @@
 // (`recipe.json`) on everything its checkpoints depend on; it then records its stages there.
 import { PivotError } from '../../../src-shared/errors';
 import type { Recipe, Stage } from './recipe';
-import { readRunManifest, writeRunManifest } from '../run-folder/manifest';
+import { readRunManifest, writeRunManifest, type RecordedData } from '../run-folder/manifest';
 import type { RunState } from '../run-folder/state';
 
 /**
  * Throws when the folder's checkpoints were made with a different model, data, seed or stage settings than
  * `recipe` asks for now; otherwise records the stages about to run beside the earlier ones.
  */
-export async function checkAndRecordRecipe(runDir: string, state: RunState, recipe: Recipe, pipeline: readonly Stage[], dataFolder: string): Promise<void> {
+export async function checkAndRecordRecipe(runDir: string, state: RunState, recipe: Recipe, pipeline: readonly Stage[], data: RecordedData): Promise<void> {
   const current = {
     recipe: recipe.source,
     seed: recipe.seed,
     model: recipe.model,
-    data: { ...recipe.data, resolvedFolder: dataFolder },
+    data,
     stages: Object.fromEntries(pipeline.map((s) => [s.name, s])),
   };
   const previous = readRunManifest(runDir);
