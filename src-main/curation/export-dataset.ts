@@ -15,7 +15,8 @@ export async function exportDataset(
   return writeTrlExport(resolve(out), exportable(ws, filter), (n) => onProgress?.(n, total));
 }
 
-function* exportable(ws: Workspace, filter: PairFilter): Generator<ExportablePair> {
+/** The pairs `filter` matches, with what an export writes of each. */
+export function* exportable(ws: Workspace, filter: PairFilter): Generator<ExportablePair> {
   for (const pair of ws.pairs.iterate(filter)) {
     yield {
       id: pair.id,

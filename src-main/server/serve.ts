@@ -1,12 +1,13 @@
 // `pivot serve`: the window in a browser. HTTP on 127.0.0.1 serves the built renderer and workspace images, and a
 // WebSocket carries the same contract as Electron IPC to the same handlers. Every request needs the random token
-// printed in the URL (kept afterwards in a same-site cookie, so the page's own assets load).
+// printed in the URL (kept afterwards in a same-site cookie, so the page's own assets load). Exported pairs are
+// offered as a download there, the browser having no access to the server's files.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventName, Events } from '../../src-shared/ipc/contract';
-import { IMAGE_HASH_PATTERN, IMAGE_ROUTE, type WireMessage, type WireRequest } from '../../src-shared/ipc/wire';
+import { IMAGE_HASH_PATTERN, IMAGE_ROUTE, PAIRS_DOWNLOAD_ROUTE, type WireMessage, type WireRequest } from '../../src-shared/ipc/wire';
 import { PivotError, type ErrorCode } from '../../src-shared/errors';
 import { REPORT_ROUTE, parseReportFilePathname } from '../../src-shared/domain/report-paths';
 import { realReportFilePath, reportFileMime } from '../reports/report-files';
@@ -16,6 +17,7 @@ import { dispatch } from '../ipc/dispatch';
 import { WorkspaceJobs, type WorkspaceJobsOptions } from '../ipc/workspace-jobs';
 import type { Workspace } from '../store/workspace';
 import { contentSecurityPolicy } from './csp';
+import { sendPairsDownload } from './pairs-download';
 import { sendFile } from './send-file';
 import { IMAGE_MIME, readStatic } from './static-files';
 
@@ -152,6 +154,10 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, options: Se
   }
   if (url.pathname.startsWith(REPORT_ROUTE)) {
     await sendReportFile(res, options.workspace, url, headers);
+    return;
+  }
+  if (url.pathname === PAIRS_DOWNLOAD_ROUTE) {
+    sendPairsDownload(res, options.workspace, url, headers);
     return;
   }
   const file = readStatic(options.rendererDir, url.pathname);

@@ -26,5 +26,11 @@ export const IMAGE_PROTOCOL = 'pivot-image';
 /** Image URLs under `pivot serve`: `/images/<sha256>?token=…` (thumbnails add `&thumb=1`). */
 export const IMAGE_ROUTE = '/images/';
 
+/**
+ * The pairs a filter matches as a TRL JSONL download under `pivot serve`: `/export/pairs.jsonl?filter=<JSON>`. Lines
+ * name their images `images/<sha256>.<ext>` as a file export does, but the images are not in the download.
+ */
+export const PAIRS_DOWNLOAD_ROUTE = '/export/pairs.jsonl';
+
 /** A sha256 content hash, as used for workspace image names. */
 export const IMAGE_HASH_PATTERN = /^[0-9a-f]{64}$/;

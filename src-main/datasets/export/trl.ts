@@ -62,7 +62,7 @@ export async function writeTrlExport(
         await copyImage(pair, join(imagesFolder, name));
         copied.add(name);
       }
-      buffer += `${JSON.stringify(toLine(pair, `${IMAGES_DIR}/${name}`))}\n`;
+      buffer += trlLine(pair);
       if (buffer.length >= CHUNK) {
         await handle.write(buffer);
         buffer = '';
@@ -84,14 +84,14 @@ export async function writeTrlExport(
 }
 
 /**
- * One line in TRL's conversational preference layout for vision models: the image is a `{"type": "image"}`
- * placeholder in the user turn and its file is listed in `images`. PIVOT's curation fields ride along as extra
- * columns, which TRL ignores.
+ * One line (newline included) in TRL's conversational preference layout for vision models: the image is a
+ * `{"type": "image"}` placeholder in the user turn and its file is listed in `images`, as `images/<name>` relative to
+ * the JSONL's folder. PIVOT's curation fields ride along as extra columns, which TRL ignores.
  */
-function toLine(pair: ExportablePair, image: string): Record<string, unknown> {
-  return {
+export function trlLine(pair: ExportablePair): string {
+  const line = {
     id: pair.id,
-    images: [image],
+    images: [`${IMAGES_DIR}/${safeImageName(pair)}`],
     prompt: [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: pair.question }] }],
     chosen: [{ role: 'assistant', content: [{ type: 'text', text: pair.chosen }] }],
     rejected: [{ role: 'assistant', content: [{ type: 'text', text: pair.rejected }] }],
@@ -100,6 +100,7 @@ function toLine(pair: ExportablePair, image: string): Record<string, unknown> {
     tags: pair.tags,
     source_dataset: pair.source.dataset,
   };
+  return `${JSON.stringify(line)}\n`;
 }
 
 /** Image names become file names under `images/`; one that is not a plain file name could write elsewhere. */

@@ -12,7 +12,7 @@ import { trainingData } from '../../../src-main/engine/train/run-data';
 import { RunLog } from '../../../src-main/engine/train/run-log';
 import { checkAndRecordRecipe } from '../../../src-main/engine/train/run-manifest';
 import { materialiseRunData } from '../../../src-main/runs/run-data';
-import { tempDir, workspaceWithPairs } from '../../helpers/workspace';
+import { workspaceWithPairs } from '../../helpers/workspace';
 
 const made: string[] = [];
 afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
