@@ -110,6 +110,27 @@ describe('the export dialog', () => {
     await settle();
     expect(wrapper.find('[data-testid="export-dialog"]').exists()).toBe(false);
   });
+  it('offers the ticked pairs as a browser download under pivot serve, and no link in the app', async () => {
+    const app = new FakeBackend(manyPairs(3));
+    ({ wrapper } = await mountScreen(app));
+    await byTestId('open-export').trigger('click');
+    await settle();
+    expect(wrapper.find('[data-testid="export-download"]').exists()).toBe(false);
+    wrapper.unmount();
+
+    const served = Object.assign(new FakeBackend(manyPairs(3)), { pairsDownloadUrl: (filter: unknown) => `/dl?filter=${JSON.stringify(filter)}` });
+    ({ wrapper } = await mountScreen(served));
+    await byTestId('open-export').trigger('click');
+    await settle();
+    expect(byTestId('export-download').attributes('href')).toBe('/dl?filter={"status":["accepted"]}');
+    await byTestId('export-status-pending').trigger('change');
+    await byTestId('export-split').setValue('test');
+    await settle();
+    expect(byTestId('export-download').attributes('href')).toBe('/dl?filter={"status":["accepted","pending"],"split":"test"}');
+    expect(byTestId('export-download').attributes('download')).toBe('pairs.jsonl');
+    expect(served.callsOf('data:export')).toEqual([]);
+  });
+
   it('asks before replacing an existing file, and sends overwrite only once the user confirms', async () => {
     const backend = new FakeBackend(manyPairs(3));
     backend.overrides.set('data:export', (req) => {

@@ -204,6 +204,11 @@ describe('the WebSocket transport', () => {
     expect(api.imageUrl(hash)).toBe(`/images/${hash}?token=tok%20en`);
     expect(api.imageUrl(hash, { thumb: true })).toBe(`/images/${hash}?token=tok%20en&thumb=1`);
   });
+
+  it('builds the pairs download URL with the filter as JSON and the token', () => {
+    const { api } = setup();
+    expect(api.pairsDownloadUrl({ status: ['accepted'] })).toBe('/export/pairs.jsonl?filter=%7B%22status%22%3A%5B%22accepted%22%5D%7D&token=tok%20en');
+  });
 });
 
 describe('the access token', () => {

@@ -4,6 +4,7 @@
 // `pivot serve` WebSocket otherwise. Tests call `createApi(fakeTransport)` and `setApi(api)`.
 import { PivotError, isErrorCode, type ErrorData } from '../../../src-shared/errors';
 import type { ChannelName, EventName, Events, RequestOf, ResponseOf, Result } from '../../../src-shared/ipc/contract';
+import type { PairFilter } from '../../../src-shared/domain/pairs';
 import { REPORT_ROUTE, reportFilePathname } from '../../../src-shared/domain/report-paths';
 import { createElectronTransport } from './electron';
 import type { ConnectionInfo, Transport } from './transport';
@@ -67,6 +68,8 @@ export interface ApiExtras {
   imageUrl(hash: string, options?: { thumb?: boolean }): string;
   /** Where the window loads a report's example file (`examples/…`, as examples.json names it) from. */
   reportFileUrl(name: string, file: string): string;
+  /** Where the browser downloads the JSONL of the pairs `filter` matches under `pivot serve`; null in the app, which writes files itself. */
+  pairsDownloadUrl(filter: PairFilter): string | null;
   /** Connection state changes (the WebSocket); Electron is always open. Returns the unsubscribe. */
   onConnection(listener: (info: ConnectionInfo) => void): () => void;
   readonly transportKind: Transport['kind'];
@@ -118,6 +121,7 @@ export function createApi(transport: Transport): Api {
     imageUrl: (hash, options) => transport.imageUrl(hash, options?.thumb === true),
     reportFileUrl: (name, file) =>
       transport.reportFileUrl ? transport.reportFileUrl(name, file) : `${REPORT_ROUTE}${reportFilePathname(name, file)}`,
+    pairsDownloadUrl: (filter) => transport.pairsDownloadUrl?.(filter) ?? null,
     onConnection: (listener) => {
       if (transport.onConnection) return transport.onConnection(listener);
       listener({ state: 'open' });

@@ -1,5 +1,6 @@
 // What the api client needs from a transport. Two implement it: the Electron preload bridge (electron.ts) and the
 // `pivot serve` WebSocket (websocket.ts); tests supply fakes. Components never see a transport, only the api.
+import type { PairFilter } from '../../../src-shared/domain/pairs';
 import type { ChannelName, EventName, Events, Result } from '../../../src-shared/ipc/contract';
 
 /** Connection state; Electron IPC is always 'open'. */
@@ -20,6 +21,8 @@ export interface Transport {
   imageUrl(hash: string, thumb: boolean): string;
   /** Where the window loads a report's example file (`examples/…`) from; fakes may leave it out. */
   reportFileUrl?(name: string, file: string): string;
+  /** Where a browser downloads the JSONL of the pairs `filter` matches; only `pivot serve` offers one. */
+  pairsDownloadUrl?(filter: PairFilter): string;
   onConnection?(listener: (info: ConnectionInfo) => void): () => void;
   close?(): void;
 }

@@ -3,7 +3,7 @@
 // closes is rejected (it may or may not have run: the caller decides whether to retry).
 import { PivotError } from '../../../src-shared/errors';
 import type { ChannelName, EventName, Events, Result } from '../../../src-shared/ipc/contract';
-import { IMAGE_ROUTE, type WireMessage, type WireRequest } from '../../../src-shared/ipc/wire';
+import { IMAGE_ROUTE, PAIRS_DOWNLOAD_ROUTE, type WireMessage, type WireRequest } from '../../../src-shared/ipc/wire';
 import { REPORT_ROUTE, reportFilePathname } from '../../../src-shared/domain/report-paths';
 import type { ConnectionInfo, Transport } from './transport';
 
@@ -186,6 +186,9 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
     },
     reportFileUrl(name, file) {
       return `${REPORT_ROUTE}${reportFilePathname(name, file)}?token=${encodeURIComponent(options.token)}`;
+    },
+    pairsDownloadUrl(filter) {
+      return `${PAIRS_DOWNLOAD_ROUTE}?filter=${encodeURIComponent(JSON.stringify(filter))}&token=${encodeURIComponent(options.token)}`;
     },
     onConnection(listener) {
       connectionListeners.add(listener);
