@@ -272,6 +272,20 @@ export class PairStore {
     return this.db.prepare('SELECT count(*) FROM pairs').pluck().get() as number;
   }
 
+  /**
+   * A summary that differs whenever pairs or datasets were added, edited or deleted (their number, the latest edit,
+   * the latest history entry, the datasets): the run log and metrics a training writes leave it unchanged.
+   */
+  changeMark(): string {
+    return this.db
+      .prepare(
+        `SELECT json_array((SELECT count(*) FROM pairs), (SELECT max(updated_at) FROM pairs),
+                (SELECT max(id) FROM pair_history), (SELECT group_concat(id || ':' || name) FROM datasets))`,
+      )
+      .pluck()
+      .get() as string;
+  }
+
   /** The statements of a bulk action: first the history of the pairs it will change, then the change itself. */
   private bulkStatements(action: BulkAction): Database.Statement[] {
     const inChunk = 'id IN (SELECT value FROM json_each(@ids))';
