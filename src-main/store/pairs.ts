@@ -29,6 +29,13 @@ export interface NewPair {
   split?: Split;
 }
 
+/** The dataset an import files its pairs under: created with its first new pair, so an import adding none files none. */
+export interface NewDataset {
+  name: string;
+  format: string;
+  sourcePath: string | null;
+}
+
 interface PairRow {
   id: number;
   image: string;
@@ -99,6 +106,18 @@ export class PairStore {
       }
       return { inserted, duplicates: pairs.length - inserted };
     })();
+  }
+
+  /**
+   * Inserts pairs under `dataset`, filing it first only when at least one pair is new: an import whose records are
+   * all present already leaves no empty dataset behind. One write transaction, so no other process slips in between.
+   */
+  importMany(dataset: NewDataset, pairs: readonly NewPair[]): { inserted: number; duplicates: number } {
+    const present = this.db.prepare('SELECT 1 FROM pairs WHERE dedup_key = ?').pluck();
+    return this.db.transaction(() => {
+      if (pairs.every((p) => present.get(dedupKey(p)) !== undefined)) return { inserted: 0, duplicates: pairs.length };
+      return this.insertMany(this.ensureDataset(dataset.name, dataset.format, dataset.sourcePath), pairs);
+    }).immediate();
   }
 
   list(query: PairQuery): PairPage {
