@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src-main/cli/main';
 import { Workspace } from '../../../src-main/store/workspace';
-import { imageBytes, removeTempDirs, tempDir, writeBytes, writeJsonl } from '../datasets/fixtures';
+import { imageBytes, removeTempDirs, tempDir, writeBytes, writeJson, writeJsonl } from '../datasets/fixtures';
 
 afterAll(removeTempDirs);
 afterEach(() => vi.restoreAllMocks());
@@ -36,6 +36,14 @@ describe('pivot data import', () => {
 
     const again = await pivot('data', 'import', file, '--workspace', join(dir, 'ws'));
     expect(again.stdout).toBe('Imported 0 pairs (trl), skipped 2 already present, rejected 0; 2 blank lines ignored.\n');
+  });
+
+  it('reports the RLAIF-V format it detected in a JSON array, which has no blank lines to count', async () => {
+    const dir = await tempDir();
+    await writeBytes(dir, 'x.png', await imageBytes(4, 4));
+    const file = await writeJson(dir, 'rlaif.json', [{ question: 'Q?', chosen: 'A', rejected: 'B', image: 'x.png' }]);
+    const json = await pivot('data', 'import', file, '--workspace', join(dir, 'ws'), '--json');
+    expect(JSON.parse(json.stdout)).toEqual({ format: 'rlaif-v', imported: 1, skipped: 0, blankLines: 0, rejected: [] });
   });
 
   it('files no new dataset when every record is already in the workspace', async () => {
