@@ -14,8 +14,14 @@ export function watchOtherConnections(db: Database.Database, onChange: () => voi
     if (!db.open) return;
     const now = version();
     if (now === last) return;
-    last = now;
-    onChange();
+    // A failed refresh (the database busy past its timeout) must not end the process from a timer: it is retried
+    // at the next poll, as the version is only taken as seen once the refresh went through.
+    try {
+      onChange();
+      last = now;
+    } catch {
+      return;
+    }
   }, intervalMs);
   // The watcher alone must not keep a process (a CLI command, a test) alive.
   timer.unref();
