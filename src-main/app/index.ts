@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, Menu } from 'electron';
 import { PivotError } from '../../src-shared/errors';
+import { announceOtherProcessChanges } from '../ipc/workspace-changes';
 import { WorkspaceJobs } from '../ipc/workspace-jobs';
+import type { EmitEvent } from '../runs/run-session';
 import { Workspace } from '../store/workspace';
 import { launchUtilityEngineHost } from './engine-host-utility';
 import { handleImageProtocol, registerImageSchemePrivileges } from './image-protocol';
@@ -22,18 +24,19 @@ let workspace: Workspace | undefined;
 /** The engine jobs of the open workspace (runs, studies, exports…), each on an engine host utility process. */
 let jobs: WorkspaceJobs | undefined;
 let mainWindow: BrowserWindow | undefined;
+/** Stops announcing to the window what other processes (the CLI, `pivot serve`) write to the open workspace. */
+let stopAnnouncing: (() => void) | undefined;
 
 async function openWorkspace(dir: string): Promise<Workspace> {
   const next = Workspace.open(dir);
+  stopAnnouncing?.();
   // A run of the previous workspace is cancelled (checkpoint kept) before its database closes.
   await jobs?.close();
   workspace?.close();
   workspace = next;
-  jobs = new WorkspaceJobs(next, {
-    launch: launchUtilityEngineHost,
-    emit: (event, payload) => sendToWindow(mainWindow, event, payload),
-    recipesDir: join(app.getAppPath(), 'resources', 'recipes'),
-  });
+  const emit: EmitEvent = (event, payload) => sendToWindow(mainWindow, event, payload);
+  jobs = new WorkspaceJobs(next, { launch: launchUtilityEngineHost, emit, recipesDir: join(app.getAppPath(), 'resources', 'recipes') });
+  stopAnnouncing = announceOtherProcessChanges(next, emit);
   writeSettings(app.getPath('userData'), { workspace: next.dir });
   return next;
 }
@@ -71,6 +74,7 @@ void app.whenReady().then(async () => {
 
 app.on('window-all-closed', () => {
   // A run in progress stops at its next step and keeps its checkpoint before the workspace closes.
+  stopAnnouncing?.();
   void (jobs?.close() ?? Promise.resolve()).finally(() => {
     workspace?.close();
     app.quit();

@@ -42,7 +42,7 @@ export function registerDataCommands(program: Command): void {
     .requiredOption('--workspace <dir>', 'workspace folder (created on first use)')
     .option('--format <format>', IMPORT_FORMATS.join('|'), oneOf('--format', IMPORT_FORMATS))
     .option('--dataset <name>', 'name to file the pairs under (default: <folder>/<file>)')
-    .option('--json', 'print exactly one JSON object: {"imported", "rejected", "skipped"}')
+    .option('--json', 'print exactly one JSON object: {"format", "imported", "rejected", "skipped", "blankLines"}')
     .action(async (file: string, o: { workspace: string; format?: ImportFormat; dataset?: string; json?: boolean }) => {
       const [{ Workspace }, { importDataset }] = await Promise.all([import('../store/workspace'), import('../curation/import-dataset')]);
       const ws = Workspace.open(o.workspace);
@@ -55,7 +55,10 @@ export function registerDataCommands(program: Command): void {
         });
         bar.done();
         if (o.json) return print(report);
-        process.stdout.write(`Imported ${report.imported} pairs, skipped ${report.skipped} already present, rejected ${report.rejected.length}.\n`);
+        const blank = report.blankLines > 0 ? `; ${report.blankLines} blank line${report.blankLines === 1 ? '' : 's'} ignored` : '';
+        process.stdout.write(
+          `Imported ${report.imported} pairs (${report.format}), skipped ${report.skipped} already present, rejected ${report.rejected.length}${blank}.\n`,
+        );
         for (const r of report.rejected) {
           const where = r.line !== undefined ? `line ${r.line}` : `index ${r.index}${r.id ? ` (id ${r.id})` : ''}`;
           process.stdout.write(`  ${where}: ${r.reason}\n`);

@@ -1,5 +1,6 @@
 // Imports a dataset file into a workspace: validated records go in (images content-addressed), bad ones are
-// reported by line or index with the reason, and pairs already present are skipped rather than duplicated.
+// reported by line or index with the reason, and pairs already present are skipped rather than duplicated (the
+// dataset is filed only once a pair of it is new).
 import { basename, dirname, resolve } from 'node:path';
 import type { ImportFormat, ImportReport } from '../../src-shared/domain/import-report';
 import { readDataset, type ValidRecord } from '../datasets/import';
@@ -19,12 +20,12 @@ export interface ImportOptions {
 export async function importDataset(ws: Workspace, file: string, options: ImportOptions = {}): Promise<ImportReport> {
   const path = resolve(file);
   const parsed = await readDataset(path, options.format);
-  const datasetId = ws.pairs.ensureDataset(options.dataset ?? defaultDatasetName(path), parsed.format, path);
-  const report: ImportReport = { imported: 0, rejected: [], skipped: 0 };
+  const dataset = { name: options.dataset ?? defaultDatasetName(path), format: parsed.format, sourcePath: path };
+  const report: ImportReport = { format: parsed.format, imported: 0, rejected: [], skipped: 0, blankLines: parsed.blankLines };
   let batch: NewPair[] = [];
   let done = 0;
   const flush = async (): Promise<void> => {
-    const { inserted, duplicates } = ws.pairs.insertMany(datasetId, batch);
+    const { inserted, duplicates } = ws.pairs.importMany(dataset, batch);
     report.imported += inserted;
     report.skipped += duplicates;
     batch = [];

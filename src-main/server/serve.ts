@@ -14,6 +14,7 @@ import { realReportFilePath, reportFileMime } from '../reports/report-files';
 import type { HostLauncher } from '../engine-jobs/engine-host';
 import { forkEngineHost } from '../engine-jobs/fork';
 import { dispatch } from '../ipc/dispatch';
+import { announceOtherProcessChanges } from '../ipc/workspace-changes';
 import { WorkspaceJobs, type WorkspaceJobsOptions } from '../ipc/workspace-jobs';
 import type { Workspace } from '../store/workspace';
 import { contentSecurityPolicy } from './csp';
@@ -64,6 +65,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     ...(options.checkRecipe ? { checkRecipe: options.checkRecipe } : {}),
   });
   const ctx = { workspace: options.workspace, emit, jobs };
+  // A `pivot data import` or `pivot train` beside the server reaches the open pages within a second.
+  const stopAnnouncing = announceOtherProcessChanges(options.workspace, emit);
 
   const server = createServer((req, res) => {
     handleHttp(req, res, options, token).catch((err: unknown) => {
@@ -104,6 +107,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     token,
     // A run in progress is cancelled first (its checkpoint kept), so the workspace can close cleanly after.
     close: async () => {
+      stopAnnouncing();
       await jobs.close();
       await new Promise<void>((resolveClose) => {
         for (const s of sockets) s.terminate();

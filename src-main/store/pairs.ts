@@ -29,6 +29,13 @@ export interface NewPair {
   split?: Split;
 }
 
+/** The dataset an import files its pairs under: created with its first new pair, so an import adding none files none. */
+export interface NewDataset {
+  name: string;
+  format: string;
+  sourcePath: string | null;
+}
+
 interface PairRow {
   id: number;
   image: string;
@@ -99,6 +106,18 @@ export class PairStore {
       }
       return { inserted, duplicates: pairs.length - inserted };
     })();
+  }
+
+  /**
+   * Inserts pairs under `dataset`, filing it first only when at least one pair is new: an import whose records are
+   * all present already leaves no empty dataset behind. One write transaction, so no other process slips in between.
+   */
+  importMany(dataset: NewDataset, pairs: readonly NewPair[]): { inserted: number; duplicates: number } {
+    const present = this.db.prepare('SELECT 1 FROM pairs WHERE dedup_key = ?').pluck();
+    return this.db.transaction(() => {
+      if (pairs.every((p) => present.get(dedupKey(p)) !== undefined)) return { inserted: 0, duplicates: pairs.length };
+      return this.insertMany(this.ensureDataset(dataset.name, dataset.format, dataset.sourcePath), pairs);
+    }).immediate();
   }
 
   list(query: PairQuery): PairPage {
@@ -270,6 +289,20 @@ export class PairStore {
 
   count(): number {
     return this.db.prepare('SELECT count(*) FROM pairs').pluck().get() as number;
+  }
+
+  /**
+   * A summary that differs whenever pairs or datasets were added, edited or deleted (their number, the latest edit,
+   * the latest history entry, the datasets): the run log and metrics a training writes leave it unchanged.
+   */
+  changeMark(): string {
+    return this.db
+      .prepare(
+        `SELECT json_array((SELECT count(*) FROM pairs), (SELECT max(updated_at) FROM pairs),
+                (SELECT max(id) FROM pair_history), (SELECT group_concat(id || ':' || name) FROM datasets))`,
+      )
+      .pluck()
+      .get() as string;
   }
 
   /** The statements of a bulk action: first the history of the pairs it will change, then the change itself. */

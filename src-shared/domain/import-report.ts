@@ -9,10 +9,14 @@ export interface RejectedRecord {
 }
 
 export interface ImportReport {
+  /** The format the records were read as: the one asked for, or the one detected. */
+  format: ImportFormat;
   imported: number;
   rejected: RejectedRecord[];
   /** Records already in the workspace (re-import of the same file), so nothing is duplicated. */
   skipped: number;
+  /** Blank lines of a JSONL file, passed over as layout (not records); 0 for a JSON array. */
+  blankLines: number;
 }
 
 export const IMPORT_FORMATS = ['trl', 'rlaif-v', 'llava-rlhf'] as const;

@@ -240,7 +240,7 @@ export class FakeBackend implements Transport {
         return { affected };
       }
       case 'data:import': {
-        const report: ImportReport = { imported: 0, skipped: 0, rejected: [] };
+        const report: ImportReport = { format: 'trl', imported: 0, skipped: 0, blankLines: 0, rejected: [] };
         return report;
       }
       case 'data:export':

@@ -29,8 +29,10 @@ async function mountDialog(backend: FakeBackend): Promise<VueWrapper> {
 }
 
 const REPORT: ImportReport = {
+  format: 'trl',
   imported: 47,
   skipped: 2,
+  blankLines: 0,
   rejected: [
     { line: 3, id: 'rec-3', reason: 'chosen is empty' },
     { line: 9, reason: 'image not found: imgs/9.png' },

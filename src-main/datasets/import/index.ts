@@ -36,6 +36,8 @@ export interface ParsedDataset {
   items: AsyncIterable<ParsedItem>;
   /** Records to process (the number of items), for a progress bar. */
   total: number;
+  /** Blank lines passed over (JSONL layout, not records). */
+  blankLines: number;
 }
 
 const PARSERS: Record<ImportFormat, (record: JsonObject) => Draft> = {
@@ -67,6 +69,7 @@ export async function readDataset(file: string, format?: ImportFormat): Promise<
   return {
     format: chosenFormat,
     total: source.total,
+    blankLines: source.blankLines,
     items: {
       [Symbol.asyncIterator]: () => {
         // A fresh loader per pass, so a second pass sees files changed since the first.

@@ -22,6 +22,8 @@ export interface RecordSource {
   container: 'json' | 'jsonl';
   /** Records `records()` yields: array elements, or non-blank lines. */
   total: number;
+  /** Blank lines passed over (JSONL); 0 for a JSON array. */
+  blankLines: number;
   /** A fresh pass over the records each call; JSONL lines are read and parsed as they are reached. */
   records(): AsyncIterable<RawRecord>;
 }
@@ -125,6 +127,7 @@ function arraySource(values: unknown[]): RecordSource {
   return {
     container: 'json',
     total: values.length,
+    blankLines: 0,
     async *records() {
       for (let index = 0; index < values.length; index++) {
         const value = values[index];
@@ -137,10 +140,15 @@ function arraySource(values: unknown[]): RecordSource {
 
 async function lineSource(file: string): Promise<RecordSource> {
   let total = 0;
-  for await (const line of fileLines(file)) if (!isBlank(line.bytes)) total++;
+  let blankLines = 0;
+  for await (const line of fileLines(file)) {
+    if (isBlank(line.bytes)) blankLines++;
+    else total++;
+  }
   return {
     container: 'jsonl',
     total,
+    blankLines,
     async *records() {
       for await (const line of fileLines(file)) {
         // Blank lines (a trailing newline, spacing between records) are layout, not records.

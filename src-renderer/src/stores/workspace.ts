@@ -1,4 +1,5 @@
 // The open workspace (`workspace:info`): its path, datasets, tags, and what the transport can do; the connection.
+// It reloads on `pairs:changed`, so datasets imported by another process appear without a reload.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { WorkspaceInfo } from '../../../src-shared/ipc/contract';
@@ -21,6 +22,11 @@ export const useWorkspaceStore = defineStore('workspace', () => {
       toasts.error(err, 'Opening the workspace');
     }
   }
+
+  // Pairs imported, deleted or tagged elsewhere (another process, a bulk action) change the datasets and tags listed.
+  api.on('pairs:changed', () => {
+    void load();
+  });
 
   api.onConnection((c) => {
     connection.value = c;

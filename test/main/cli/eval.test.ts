@@ -71,6 +71,6 @@ describe('pivot data rejections', () => {
 
     const imported = await startPivot(['data', 'import', join(out, 'pairs.jsonl'), '--workspace', join(root, 'ws'), '--json']).done;
     expect(imported.code).toBe(0);
-    expect(JSON.parse(imported.stdout)).toEqual({ imported: train, rejected: [], skipped: 0 });
+    expect(JSON.parse(imported.stdout)).toEqual({ format: 'trl', imported: train, rejected: [], skipped: 0, blankLines: 0 });
   }, 90_000);
 });

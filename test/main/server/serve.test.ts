@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { serve, type RunningServer } from '../../../src-main/server/serve';
-import type { Workspace } from '../../../src-main/store/workspace';
+import { Workspace } from '../../../src-main/store/workspace';
 import type { RunInfo } from '../../../src-shared/domain/runs';
 import type { WireMessage } from '../../../src-shared/ipc/wire';
 import { checkTestRecipe, testHost, testRecipe, until } from '../../helpers/training';
@@ -171,6 +171,22 @@ describe('pivot serve', () => {
     });
     await request(socket, 1, 'pairs:bulk', { job: 'b', target: { ids: [1, 2] }, action: { kind: 'split', split: 'test' } });
     expect(events).toEqual([{ event: 'job:progress', payload: { job: 'b', done: 2, total: 2, label: 'split: 2 / 2' } }]);
+    socket.close();
+  });
+
+  it('pushes pairs:changed to the window when another process edits the workspace (pivot data import beside it)', async () => {
+    const { server, ws } = await start();
+    const socket = await connect(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
+    const events: WireMessage[] = [];
+    socket.on('message', (d) => {
+      const m = JSON.parse(d.toString()) as WireMessage;
+      if ('event' in m) events.push(m);
+    });
+    const other = Workspace.open(ws.dir);
+    other.pairs.update(2, { status: 'accepted' });
+    other.close();
+    await until(() => events.length > 0, 'pairs:changed', 2500);
+    expect(events).toEqual([{ event: 'pairs:changed', payload: { reason: 'another process' } }]);
     socket.close();
   });
 

@@ -74,7 +74,7 @@ describe('writeModelRejections', () => {
     // The importer (pivot data import) takes every pair.
     const ws = Workspace.open(join(root, 'workspace'));
     try {
-      expect(await importDataset(ws, join(out, 'pairs.jsonl'))).toEqual({ imported: rows.length, rejected: [], skipped: 0 });
+      expect(await importDataset(ws, join(out, 'pairs.jsonl'))).toEqual({ format: 'trl', imported: rows.length, rejected: [], skipped: 0, blankLines: 0 });
     } finally {
       ws.close();
     }

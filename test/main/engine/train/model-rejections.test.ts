@@ -133,7 +133,7 @@ describe('a run with rejections: model', () => {
     const wrong = expected.filter((e, i) => written[i]!.reason === 'model-answer' && e.model_wrong === true).length;
     const ws = Workspace.open(join(root, 'workspace'));
     try {
-      expect(await importDataset(ws, pairsPath)).toEqual({ imported: written.length, rejected: [], skipped: 0 });
+      expect(await importDataset(ws, pairsPath)).toEqual({ format: 'trl', imported: written.length, rejected: [], skipped: 0, blankLines: 0 });
     } finally {
       ws.close();
     }

@@ -1,0 +1,61 @@
+// `pivot data import`: its report names the detected format and counts the blank lines it skipped (--json and text),
+// and an import whose records are all already in the workspace files no new, empty dataset.
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../../src-main/cli/main';
+import { Workspace } from '../../../src-main/store/workspace';
+import { imageBytes, removeTempDirs, tempDir, writeBytes, writeJson, writeJsonl } from '../datasets/fixtures';
+
+afterAll(removeTempDirs);
+afterEach(() => vi.restoreAllMocks());
+
+async function pivot(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  const code = await main(['node', 'pivot', ...args]);
+  vi.restoreAllMocks();
+  return { code, stdout, stderr };
+}
+
+/** A TRL file of two pairs, a blank line between them and a trailing blank one, with its image. */
+async function trlFile(dir: string, rel: string): Promise<string> {
+  await writeBytes(dir, 'red.png', await imageBytes(4, 4));
+  const pair = (n: number) => ({ images: ['red.png'], prompt: `What is ${n}?`, chosen: `${n}.`, rejected: `not ${n}.` });
+  return writeJsonl(dir, rel, [pair(1), '', pair(2), '   ']);
+}
+
+describe('pivot data import', () => {
+  it('reports the detected format and the blank lines skipped, in --json and in text', async () => {
+    const dir = await tempDir();
+    const file = await trlFile(dir, 'pairs.jsonl');
+    const json = await pivot('data', 'import', file, '--workspace', join(dir, 'ws'), '--json');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({ format: 'trl', imported: 2, skipped: 0, blankLines: 2, rejected: [] });
+
+    const again = await pivot('data', 'import', file, '--workspace', join(dir, 'ws'));
+    expect(again.stdout).toBe('Imported 0 pairs (trl), skipped 2 already present, rejected 0; 2 blank lines ignored.\n');
+  });
+
+  it('reports the RLAIF-V format it detected in a JSON array, which has no blank lines to count', async () => {
+    const dir = await tempDir();
+    await writeBytes(dir, 'x.png', await imageBytes(4, 4));
+    const file = await writeJson(dir, 'rlaif.json', [{ question: 'Q?', chosen: 'A', rejected: 'B', image: 'x.png' }]);
+    const json = await pivot('data', 'import', file, '--workspace', join(dir, 'ws'), '--json');
+    expect(JSON.parse(json.stdout)).toEqual({ format: 'rlaif-v', imported: 1, skipped: 0, blankLines: 0, rejected: [] });
+  });
+
+  it('files no new dataset when every record is already in the workspace', async () => {
+    const dir = await tempDir();
+    const first = await trlFile(dir, 'pairs.jsonl');
+    const copy = await trlFile(dir, 'copy.jsonl');
+    const ws = join(dir, 'ws');
+    expect((await pivot('data', 'import', first, '--workspace', ws, '--dataset', 'original', '--json')).code).toBe(0);
+    const dup = await pivot('data', 'import', copy, '--workspace', ws, '--dataset', 'copy', '--json');
+    const workspace = Workspace.open(ws);
+    expect(workspace.pairs.datasets().map((d) => [d.name, d.pairs])).toEqual([['original', 2]]);
+    workspace.close();
+    expect(JSON.parse(dup.stdout)).toEqual({ format: 'trl', imported: 0, skipped: 2, blankLines: 2, rejected: [] });
+  });
+});
