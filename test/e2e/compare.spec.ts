@@ -1,10 +1,14 @@
 // End to end, in Chromium against `pivot serve`: a quick study started from the Compare tab, then its report — the
 // encoder table, Grad-CAM maps loaded over the token-protected report route, segmentation maps drawn on canvases —
 // and the tab stays responsive: opening it and moving its controls leave no long freeze (issue 12, bug 1).
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { dirname, join } from 'node:path';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import sharp from 'sharp';
+import { formatCell, formatSigned } from '../../src-renderer/src/lib/compare-table';
+import type { StudyReportAsWritten } from '../../src-shared/domain/study-report';
+import type { ReportExamplesIndex } from '../../src-shared/domain/study-examples';
 import { servePivot, type ServedWorkspace } from './server';
 
 let served: ServedWorkspace | undefined;
@@ -60,6 +64,26 @@ function opaquePixels(c: HTMLCanvasElement): number {
   return opaque;
 }
 
+/** The report.json the study wrote somewhere under the workspace (the only one there). */
+function studyReportFile(workspace: string): string {
+  const found = readdirSync(workspace, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('report.json'));
+  expect(found).toHaveLength(1);
+  return join(workspace, found[0]!);
+}
+
+/** Class ids of a grey class-id PNG (the red channel), with its width. */
+async function classIdsOf(file: string): Promise<{ ids: Uint8Array; width: number }> {
+  const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
+  const ids = new Uint8Array(info.width * info.height);
+  for (let i = 0; i < ids.length; i++) ids[i] = data[i * info.channels]!;
+  return { ids, width: info.width };
+}
+
+/** The RGB of a canvas's pixel at (x, y). */
+function canvasPixel(canvas: Locator, x: number, y: number): Promise<number[]> {
+  return canvas.evaluate((c: HTMLCanvasElement, [px, py]) => [...c.getContext('2d')!.getImageData(px!, py!, 1, 1).data.slice(0, 3)], [x, y]);
+}
+
 test('compare the encoders of a quick study', async ({ page }, testInfo) => {
   test.setTimeout(300_000);
   const workspace = join(mkdtempSync(join(tmpdir(), 'pivot-e2e-compare-')), 'ws');
@@ -84,6 +108,16 @@ test('compare the encoders of a quick study', async ({ page }, testInfo) => {
   await expect(page.getByTestId('compare-row')).toHaveCount(10);
   await expect(table).toContainText('qa-accuracy/candidate-ranking');
 
+  // Every cell shows the report.json's number as the window formats it, and the DPO − SFT delta its stored value.
+  const reportFile = studyReportFile(workspace);
+  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as StudyReportAsWritten;
+  expect(report.rows).toHaveLength(10);
+  for (const row of report.rows) {
+    const shown = page.locator(`[data-testid="compare-row"][data-key="${row.key}"]`);
+    for (const [column, cell] of Object.entries(row.cells)) await expect(shown.getByTestId(`cell-${column}`)).toHaveText(formatCell(cell));
+    if (row.delta) await expect(shown.getByTestId('delta-dpo')).toContainText(formatSigned(row.delta.value));
+  }
+
   const sftMap = page.getByTestId('gradcam-map-sft').locator('img');
   await expect(sftMap).toBeVisible();
   await expect.poll(() => sftMap.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(256);
@@ -95,6 +129,26 @@ test('compare the encoders of a quick study', async ({ page }, testInfo) => {
   await expect.poll(() => canvas.evaluate(opaquePixels)).toBeGreaterThan(0);
   await page.screenshot({ path: testInfo.outputPath('compare.png'), fullPage: true });
   if (process.env.UPDATE_SCREENSHOT) await page.screenshot({ path: 'docs/compare.png' });
+
+  // At full overlay opacity a pixel is its class's palette colour: the truth and DPO panels of the first image show,
+  // at a pixel of a foreground class, the colours of the classes its written PNGs hold there.
+  const index = JSON.parse(readFileSync(join(dirname(reportFile), 'examples/examples.json'), 'utf8')) as ReportExamplesIndex;
+  const firstRow = page.getByTestId('seg-image-row').first();
+  const firstId = await firstRow.getAttribute('data-id');
+  const example = index.segmentation.find((e) => e.id === firstId)!;
+  await page.evaluate(() => {
+    const el = document.querySelector('[data-testid="seg-opacity"]') as HTMLInputElement;
+    el.value = '1';
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  const truth = await classIdsOf(join(dirname(reportFile), example.truth));
+  const predicted = await classIdsOf(join(dirname(reportFile), example.predictions.dpo!));
+  const at = truth.ids.findIndex((id) => id !== 0 && id !== 255);
+  expect(at).toBeGreaterThanOrEqual(0);
+  const [x, y] = [at % truth.width, Math.floor(at / truth.width)];
+  const colour = (id: number): number[] => index.classes.find((c) => c.id === id)!.rgb;
+  await expect.poll(() => canvasPixel(firstRow.locator('figure').nth(1).locator('canvas'), x, y)).toEqual(colour(truth.ids[at]!));
+  await expect.poll(() => canvasPixel(firstRow.getByTestId('seg-pred-dpo').locator('canvas'), x, y)).toEqual(colour(predicted.ids[at]!));
 
   // Standard Grad-CAM beside the study's variant: the method toggle swaps the maps and names the protocol.
   await page.getByTestId('gradcam-method').selectOption('layer');

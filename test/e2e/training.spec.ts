@@ -33,6 +33,23 @@ async function lossPoints(page: Page): Promise<number> {
   return Number(await page.getByTestId('chart-loss').getAttribute('data-points'));
 }
 
+/** The loss chart's line colours, one per stage (run-charts.ts's palette, in stage order: sft, sft, dpo). */
+const STAGE_COLOURS: Array<[number, number, number]> = [[0x2f, 0x6f, 0xde], [0xd9, 0x48, 0x0f], [0x1a, 0x7f, 0x37]];
+
+/** Per stage colour, the loss chart's canvas pixels of that colour below the legend (its top 30 CSS pixels): the
+ * plotted lines, not the legend's swatches nor the faint raw lines behind them. */
+function lossLinePixels(page: Page): Promise<number[]> {
+  return page.getByTestId('chart-loss').locator('canvas').first().evaluate((c: HTMLCanvasElement, colours) => {
+    const top = Math.round(30 * (c.width / c.getBoundingClientRect().width));
+    const data = c.getContext('2d')!.getImageData(0, top, c.width, c.height - top).data;
+    return colours.map(([r, g, b]) => {
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i]! - r) + Math.abs(data[i + 1]! - g) + Math.abs(data[i + 2]! - b) < 12) n++;
+      return n;
+    });
+  }, STAGE_COLOURS);
+}
+
 async function startRun(page: Page, recipe: string, folder: string, name: string): Promise<void> {
   await page.getByTestId('recipe-select').selectOption('::file');
   await page.getByTestId('recipe-path').fill(recipe);
@@ -91,6 +108,15 @@ test('train from the window: live curves, pause, resume, complete, cancel', asyn
   await expect(page.getByTestId('run-log')).toContainText('Stage 3/3: dpo');
   await expect(page.getByTestId('run-log')).toContainText('Completed');
   await expect(page.getByTestId('run-result')).toContainText('checkpoints');
+  // The loss chart draws a line per stage: each stage's colour covers pixels of the plot (by step, so the short SFT
+  // stages are not squeezed by a slow machine's DPO branch).
+  await page.getByTestId('x-axis-step').click();
+  await page.waitForTimeout(1000);
+  const linePixels = await lossLinePixels(page);
+  console.log(`loss chart: line pixels per stage ${linePixels.join(', ')}`);
+  expect(linePixels[0]).toBeGreaterThan(2);
+  expect(linePixels[1]).toBeGreaterThan(2);
+  expect(linePixels[2]).toBeGreaterThan(300);
   await page.screenshot({ path: testInfo.outputPath('completed.png') });
 
   // A second run, cancelled while it trains: it stops at the next step and keeps its checkpoint.
