@@ -54,6 +54,32 @@ describe('mutual k-NN', () => {
   });
 });
 
+describe('the clamped path (the default), against PyTorch in float64 (test/fixtures/hf/alignment_clamped_reference.py)', () => {
+  const { tensors } = readSafetensors(FIXTURE);
+  const a = tensors.features_a as { data: Float32Array; shape: number[] };
+  const b = tensors.features_b as { data: Float32Array; shape: number[] };
+  const rowsA = rowsOf(a.data, a.shape[0] as number, a.shape[1] as number);
+  const rowsB = rowsOf(b.data, b.shape[0] as number, b.shape[1] as number);
+
+  it('one layer each: the thresholds and the score', () => {
+    const result = layerwiseAlignment([rowsA], [rowsB], { k: 5 });
+    expect(result.clamp.thresholds?.vision).toBeCloseTo(1.859374770224094, 9);
+    expect(result.clamp.thresholds?.lm).toBeCloseTo(9.003999628424646, 9);
+    expect(result.max.score).toBeCloseTo(0.475, 12);
+  });
+
+  it('two layers each: one threshold per model over all its layers, and every pair\'s score', () => {
+    const half = (a.shape[1] as number) / 2;
+    const vision = [rowsA.map((r) => r.slice(0, half)), rowsA.map((r) => r.slice(half))];
+    const lm = [rowsB, rowsB.map((r) => r.map((v) => 3 * v))];
+    const result = layerwiseAlignment(vision, lm, { k: 5 });
+    expect(result.clamp.thresholds?.vision).toBeCloseTo(1.859374770224094, 9);
+    expect(result.clamp.thresholds?.lm).toBeCloseTo(22.762354214191426, 9);
+    const expected = [[0.355, 0.355], [0.305, 0.315]];
+    result.scores.forEach((row, v) => row.forEach((score, l) => expect(score, `vision ${v} × LM ${l}`).toBeCloseTo(expected[v]![l]!, 12)));
+  });
+});
+
 describe('layerwise alignment', () => {
   it('finds the one pair built to agree, and reports the full score matrix', () => {
     const shared = gaussian(60, 8, 5);
