@@ -19,6 +19,8 @@ export function buildProgram(): Command {
     .description('PIVOT Studio: curate preference pairs, post-train an MLLM with SFT and DPO, compare its vision encoders.')
     .version(process.env.npm_package_version ?? '0.1.0')
     .exitOverride()
+    // A command's options belong to it alone, so `pivot study export --workspace W` is export's, not study's.
+    .enablePositionalOptions()
     .showHelpAfterError()
     .addHelpText('after', EXIT_STATUS_HELP);
   registerDataCommands(program);

@@ -10,6 +10,7 @@ import { reportFolderName } from '../reports/report-files';
 import { oneOf, positiveInt, threadCount, THREADS_HELP } from './options';
 import { registerProbeCommands } from './probe';
 import { progressBar } from './progress';
+import { registerStudyExportCommand } from './study-export';
 
 interface StudyCommandOptions {
   out?: string;
@@ -30,10 +31,12 @@ export function registerStudyCommands(program: Command): void {
 }
 
 export function registerStudyCommand(program: Command): void {
-  program
+  const study = program
     .command('study')
     // Its first name, kept for scripts and habits.
     .alias('demo')
+    // Its options come before `export`, whose own --workspace and --json are export's.
+    .enablePositionalOptions()
     .description('The study in one command: SFT and DPO from one base MLLM, the three encoders probed, report.json + report.html.')
     .option('--out <dir>', 'output folder (run/, report.json, report.html); default pivot-demo, or <workspace>/reports/<date-time> with --workspace')
     .option('--workspace <dir>', 'write the report into this workspace (reports/<date-time>/), where the window\'s Compare screen lists it')
@@ -93,6 +96,7 @@ export function registerStudyCommand(program: Command): void {
           `\nReport: ${report.files.html}\n        ${report.files.json}\n`,
       );
     });
+  registerStudyExportCommand(study);
 }
 
 export { reportFolderName };

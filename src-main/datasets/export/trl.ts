@@ -91,7 +91,7 @@ export async function writeTrlExport(
 export function trlLine(pair: ExportablePair): string {
   const line = {
     id: pair.id,
-    images: [`${IMAGES_DIR}/${safeImageName(pair)}`],
+    images: [exportedImagePath(pair)],
     prompt: [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: pair.question }] }],
     chosen: [{ role: 'assistant', content: [{ type: 'text', text: pair.chosen }] }],
     rejected: [{ role: 'assistant', content: [{ type: 'text', text: pair.rejected }] }],
@@ -101,6 +101,11 @@ export function trlLine(pair: ExportablePair): string {
     source_dataset: pair.source.dataset,
   };
   return `${JSON.stringify(line)}\n`;
+}
+
+/** Where the pair's image is in the export, relative to the JSONL's folder (how every exported row names it). */
+export function exportedImagePath(pair: ExportablePair): string {
+  return `${IMAGES_DIR}/${safeImageName(pair)}`;
 }
 
 /** Image names become file names under `images/`; one that is not a plain file name could write elsewhere. */
