@@ -10,6 +10,7 @@ import { EXIT_STATUS_HELP, exitStatusOf } from './exit-codes';
 import { registerExportCommand } from './export';
 import { registerHfCommands } from './hf';
 import { registerProbeGradcamCommand } from './probe-gradcam';
+import { registerRunsCommands } from './runs';
 import { registerServeCommand } from './serve';
 import { registerSweepCommand } from './sweep';
 import { registerTrainCommand } from './train';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerBenchCommand(program);
   registerSweepCommand(program);
   registerEvalCommands(program);
+  registerRunsCommands(program);
   return program;
 }
 

@@ -91,6 +91,21 @@ export interface RunResultData {
   stages: Array<{ name: string; steps: number; finalLoss: number; checkpoint: string }>;
   finalCheckpoint: string;
   cancelled: boolean;
+  /** A run brought in by `pivot runs import` (trained elsewhere, e.g. with TRL): where from, and its folder's layout. */
+  imported?: ImportedCheckpoint;
+}
+
+/** A LLaVA checkpoint folder as transformers' save_pretrained writes it, copied into a run as its final checkpoint. */
+export interface ImportedCheckpoint {
+  /** The folder it was copied from (absolute). */
+  from: string;
+  /** When it was imported (ISO 8601). */
+  at: string;
+  layout: 'llava';
+  /** The tensor names' layout: transformers 4.x (`vision_tower.…`) or 5 (`model.vision_tower.…`). */
+  weightNames: 'transformers-4' | 'transformers-5';
+  /** Safetensors files holding the weights (1: model.safetensors; more: shards named by model.safetensors.index.json). */
+  weightFiles: number;
 }
 
 /**
