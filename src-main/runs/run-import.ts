@@ -1,6 +1,7 @@
 // `pivot runs import DIR`: a LLaVA checkpoint trained elsewhere (the TRL project's sft-out/ or dpo-out/, any
 // LlavaForConditionalGeneration.save_pretrained folder) becomes a finished run of the workspace, its folder copied
-// into runs/<id>/checkpoint, so the Compare tab and `pivot probe` measure its encoder like a run trained here.
+// into runs/<id>/checkpoint with its vision tower beside it as encoder/, so the Compare tab and `pivot probe` measure
+// its encoder like a run trained here.
 import { cp, readFile, rename, rm } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -8,6 +9,7 @@ import { OBJECTIVES, type ImportedCheckpoint, type RunInfo, type RunObjective } 
 import { PivotError } from '../../src-shared/errors';
 import { loadSafetensorsFolder, SAFETENSORS_FILE, SAFETENSORS_INDEX_FILE } from '../engine/io/safetensors';
 import type { Workspace } from '../store/workspace';
+import { VISION_TOWER_PREFIXES, writeImportedEncoder } from './imported-encoder';
 import { RunRecorder } from './run-recorder';
 
 /** What a run's folder calls the imported checkpoint. */
@@ -15,9 +17,6 @@ export const IMPORTED_CHECKPOINT_DIR = 'checkpoint';
 
 /** What transformers' save_pretrained of a LLaVA model and its processor write, beside the weights. */
 const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json'];
-
-/** Each layout's vision-tower prefix (transformers 4.x and 5 names). */
-const VISION_PREFIXES = { 'transformers-4': 'vision_tower.', 'transformers-5': 'model.vision_tower.' } as const;
 
 export interface RunImportRequest {
   folder: string;
@@ -37,16 +36,17 @@ export async function importRun(ws: Workspace, request: RunImportRequest): Promi
   const temp = `${checkpoint}.partial`;
   try {
     await cp(from, temp, { recursive: true, errorOnExist: true, force: false });
+    await writeImportedEncoder(temp, checked.weightNames);
     await rename(temp, checkpoint);
   } catch (err) {
     await rm(temp, { recursive: true, force: true });
-    const message = `Copying ${from} into ${checkpoint} failed: ${(err as Error).message}`;
+    const message = `Importing ${from} into ${checkpoint} failed: ${(err as Error).message}`;
     record.end('failed', { message });
     throw new PivotError('FILE_UNREADABLE', message, { folder: from, run: run.id });
   }
   const imported: ImportedCheckpoint = { from, at: new Date().toISOString(), layout: 'llava', ...checked };
   record.setStatus('running', { startedAt: imported.at });
-  record.log('info', `Imported from ${from}: a LLaVA folder with ${checked.weightNames} weight names in ${checked.weightFiles} safetensors file(s).`);
+  record.log('info', `Imported from ${from}: a LLaVA folder with ${checked.weightNames} weight names in ${checked.weightFiles} safetensors file(s); its vision tower is also in ${join(checkpoint, 'encoder')} for the probes.`);
   return record.finish({ runDir: run.runDir, backend: 'imported', objective, stages: [], finalCheckpoint: checkpoint, cancelled: false, imported });
 }
 
@@ -65,18 +65,21 @@ export async function checkLlavaFolder(dir: string): Promise<Pick<ImportedCheckp
     throw new PivotError('INVALID_REQUEST', `${dir} is not a LLaVA checkpoint folder: it lacks ${missing.join(', ')}. Import the folder that save_pretrained (or the TRL project's sft.py / dpo.py) wrote.`, { folder: dir, missing });
   }
   const configPath = join(dir, 'config.json');
-  let modelType: unknown;
+  let config: { model_type?: unknown; vision_config?: unknown };
   try {
-    modelType = (JSON.parse(await readFile(configPath, 'utf8')) as { model_type?: unknown }).model_type;
+    config = JSON.parse(await readFile(configPath, 'utf8')) as typeof config;
   } catch (err) {
     throw new PivotError('INVALID_DATA', `${configPath} is not valid JSON: ${(err as Error).message}`, { file: configPath });
   }
-  if (modelType !== 'llava') {
-    throw new PivotError('INVALID_REQUEST', `${configPath}: model_type is ${JSON.stringify(modelType)}, not "llava": import a LlavaForConditionalGeneration folder.`, { file: configPath, modelType });
+  if (config.model_type !== 'llava') {
+    throw new PivotError('INVALID_REQUEST', `${configPath}: model_type is ${JSON.stringify(config.model_type)}, not "llava": import a LlavaForConditionalGeneration folder.`, { file: configPath, modelType: config.model_type });
+  }
+  if (typeof config.vision_config !== 'object' || config.vision_config === null) {
+    throw new PivotError('INVALID_DATA', `${configPath} has no "vision_config": a LLaVA config describes its vision tower there.`, { file: configPath });
   }
   const weights = loadSafetensorsFolder(dir);
   const names = weights.names();
-  const weightNames = (Object.keys(VISION_PREFIXES) as Array<keyof typeof VISION_PREFIXES>).find((layout) => names.some((name) => name.startsWith(VISION_PREFIXES[layout])));
+  const weightNames = (Object.keys(VISION_TOWER_PREFIXES) as Array<keyof typeof VISION_TOWER_PREFIXES>).find((layout) => names.some((name) => name.startsWith(VISION_TOWER_PREFIXES[layout])));
   if (!weightNames) {
     throw new PivotError('CHECKPOINT_INCOMPATIBLE', `${weights.location} holds no vision tower (no tensor named vision_tower.… or model.vision_tower.…), so there is no encoder to measure.`, { file: weights.location });
   }
