@@ -131,6 +131,12 @@ class PivotSFTTrainer(PerPartLearningRates, SFTTrainer):
 
 
 def main():
+    # The arguments come first: under ZeRO-3 they tell from_pretrained to load the weights already partitioned.
+    args = SFTConfig(
+        **training_arguments(settings.SFT, "sft-out"),
+        remove_unused_columns=False,
+        dataset_kwargs={"skip_prepare_dataset": True},
+    )
     model, processor = load_base(settings.SFT)
     # Right padding, so that each row's prompt tokens are its first ones (masked below).
     processor.tokenizer.padding_side = "right"
@@ -152,11 +158,6 @@ def main():
         batch["labels"] = labels
         return batch
 
-    args = SFTConfig(
-        **training_arguments(settings.SFT, "sft-out"),
-        remove_unused_columns=False,
-        dataset_kwargs={"skip_prepare_dataset": True},
-    )
     trainer = PivotSFTTrainer(
         model=model,
         args=args,
@@ -190,7 +191,7 @@ def main():
     if len(sys.argv) > 1:
         # \`dpo.py sft-out\`: DPO after SFT, from the SFT run's folder.
         settings.BASE_MODEL = sys.argv[1]
-    model, processor = load_base(settings.DPO)
+    # The arguments come first: under ZeRO-3 they tell from_pretrained to load the weights already partitioned.
     args = DPOConfig(
         **training_arguments(settings.DPO, "dpo-out"),
         beta=settings.DPO["beta"],
@@ -202,6 +203,7 @@ def main():
         max_prompt_length=None,
         max_completion_length=None,
     )
+    model, processor = load_base(settings.DPO)
     trainer = PivotDPOTrainer(
         model=model,
         ref_model=None,
