@@ -50,7 +50,7 @@ export async function writeTrlProject(ws: Workspace, request: TrlProjectRequest)
   try {
     const dpo = await writeTrlExport(join(temp, 'data', 'dpo.jsonl'), exportable(ws, filter));
     if (dpo.written === 0) {
-      throw new PivotError('INVALID_REQUEST', `No pairs of the workspace ${ws.dir} match ${describe(filter)}: there is nothing to train on. Curate some pairs, or widen --status / --dataset.`, { filter });
+      throw new PivotError('INVALID_REQUEST', `No pairs of the workspace ${ws.dir} match ${filterWords(filter)}: there is nothing to train on. Curate some pairs, or widen --status / --dataset.`, { filter });
     }
     let sft = '';
     for (const pair of exportable(ws, filter)) sft += sftLine(pair);
@@ -133,7 +133,8 @@ async function moveIntoPlace(temp: string, out: string): Promise<void> {
   await rm(old, { recursive: true, force: true });
 }
 
-function describe(filter: PairFilter): string {
+/** The filter in words, for the message when nothing matches. */
+function filterWords(filter: PairFilter): string {
   const parts = [filter.status ? `status ${filter.status.join('|')}` : '', filter.dataset ? `dataset "${filter.dataset}"` : '', filter.split ? `split ${filter.split}` : ''].filter(Boolean);
   return parts.length > 0 ? parts.join(', ') : 'the filter';
 }

@@ -185,6 +185,9 @@ describe('pivot study export --to trl', () => {
       code: 'INVALID_REQUEST',
       message: `No pairs of the workspace ${ws.dir} match status accepted, split train: there is nothing to train on. Curate some pairs, or widen --status / --dataset.`,
     });
+    await expect(writeTrlProject(ws, { out, base, recipe: null, filter: { dataset: 'rlaif-v' }, force: false })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST', message: expect.stringContaining('match dataset "rlaif-v", split train: there is nothing to train on.'),
+    });
     expect(readdirSync(join(out, '..'))).toEqual([]);
   }, 30_000);
 });
