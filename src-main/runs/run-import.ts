@@ -9,11 +9,11 @@ import { OBJECTIVES, type ImportedCheckpoint, type RunInfo, type RunObjective } 
 import { PivotError } from '../../src-shared/errors';
 import { loadSafetensorsFolder, SAFETENSORS_FILE, SAFETENSORS_INDEX_FILE } from '../engine/io/safetensors';
 import type { Workspace } from '../store/workspace';
-import { VISION_TOWER_PREFIXES, writeImportedEncoder } from './imported-encoder';
+import { ENCODER_DIR, VISION_TOWER_PREFIXES, writeImportedEncoder } from './imported-encoder';
 import { RunRecorder } from './run-recorder';
 
 /** What a run's folder calls the imported checkpoint. */
-export const IMPORTED_CHECKPOINT_DIR = 'checkpoint';
+const IMPORTED_CHECKPOINT_DIR = 'checkpoint';
 
 /** What transformers' save_pretrained of a LLaVA model and its processor write, beside the weights. */
 const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json'];
@@ -32,6 +32,9 @@ export async function importRun(ws: Workspace, request: RunImportRequest): Promi
   const run = ws.runs.create({ name: request.name ?? `imported ${basename(from)}`, recipe: 'imported', objective, backend: null, data: null, ownerPid: process.pid });
   const record = new RunRecorder(ws.runs, run.id, () => undefined);
   const checkpoint = join(run.runDir, IMPORTED_CHECKPOINT_DIR);
+  const at = new Date().toISOString();
+  // Running while it copies (a large model takes a while), as the window then shows it.
+  record.setStatus('running', { startedAt: at });
   // Copied under a temporary name and renamed, so a run never points at a half-copied folder.
   const temp = `${checkpoint}.partial`;
   try {
@@ -44,9 +47,8 @@ export async function importRun(ws: Workspace, request: RunImportRequest): Promi
     record.end('failed', { message });
     throw new PivotError('FILE_UNREADABLE', message, { folder: from, run: run.id });
   }
-  const imported: ImportedCheckpoint = { from, at: new Date().toISOString(), layout: 'llava', ...checked };
-  record.setStatus('running', { startedAt: imported.at });
-  record.log('info', `Imported from ${from}: a LLaVA folder with ${checked.weightNames} weight names in ${checked.weightFiles} safetensors file(s); its vision tower is also in ${join(checkpoint, 'encoder')} for the probes.`);
+  const imported: ImportedCheckpoint = { from, at, layout: 'llava', ...checked };
+  record.log('info', `Imported from ${from}: a LLaVA folder with ${checked.weightNames} weight names in ${checked.weightFiles} safetensors file(s); its vision tower is also in ${join(checkpoint, ENCODER_DIR)} for the probes.`);
   return record.finish({ runDir: run.runDir, backend: 'imported', objective, stages: [], finalCheckpoint: checkpoint, cancelled: false, imported });
 }
 
