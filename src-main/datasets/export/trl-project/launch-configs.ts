@@ -82,7 +82,8 @@ export const DEEPSPEED_CONFIGS: Readonly<Record<string, Record<string, unknown>>
 /** The files: relative path → contents. */
 export function launchConfigFiles(): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const [name, config] of Object.entries(ACCELERATE_CONFIGS)) files[`accelerate/${name}.yaml`] = stringify(config);
+  // accelerate reads them with PyYAML, which speaks YAML 1.1: written as 1.1, so a value like 'no' stays a string.
+  for (const [name, config] of Object.entries(ACCELERATE_CONFIGS)) files[`accelerate/${name}.yaml`] = stringify(config, { version: '1.1' });
   for (const [name, config] of Object.entries(DEEPSPEED_CONFIGS)) files[`deepspeed/${name}.json`] = `${JSON.stringify(config, null, 2)}\n`;
   return files;
 }

@@ -21,7 +21,7 @@ export interface BranchSettings {
   weightDecay: number;
   /** max_grad_norm; 0 turns clipping off in transformers. */
   clipNorm: number;
-  /** DPO's β (unused by SFT). */
+  /** DPO's β (not written for SFT). */
   beta: number;
   seed: number;
 }
@@ -77,7 +77,7 @@ function fromStage(stage: Stage, recipeSeed: number): BranchSettings {
 
 /** settings.py: the settings as Python literals (JSON's numbers and strings are Python's too). */
 export function settingsPy(settings: ProjectSettings): string {
-  const branch = (b: BranchSettings) =>
+  const branch = (b: BranchSettings, objective: 'sft' | 'dpo') =>
     [
       `    "lm_lr": ${py(b.lmLr)},`,
       `    "projector_lr": ${py(b.projectorLr)},`,
@@ -89,7 +89,7 @@ export function settingsPy(settings: ProjectSettings): string {
       `    "warmup_ratio": ${py(b.warmupRatio)},`,
       `    "weight_decay": ${py(b.weightDecay)},`,
       `    "max_grad_norm": ${py(b.clipNorm)},`,
-      `    "beta": ${py(b.beta)},`,
+      ...(objective === 'dpo' ? [`    "beta": ${py(b.beta)},`] : []),
       `    "seed": ${py(b.seed)},`,
     ].join('\n');
   return `# The study's hyper-parameters, written by \`pivot study export --to trl\` from ${settings.recipe}.
@@ -102,11 +102,11 @@ BASE_MODEL = ${py(settings.baseModel)}
 MAX_LENGTH = ${settings.maxLength === null ? 'None' : py(settings.maxLength)}
 
 SFT = {
-${branch(settings.sft)}
+${branch(settings.sft, 'sft')}
 }
 
 DPO = {
-${branch(settings.dpo)}
+${branch(settings.dpo, 'dpo')}
 }
 `;
 }

@@ -89,7 +89,10 @@ describe('pivot study export --to trl', () => {
 
   it('writes accelerate configs for one GPU, one node (DDP) and several nodes under DeepSpeed ZeRO-2 / ZeRO-3, naming JSON that exists', async () => {
     const { out, result } = await project();
-    const yaml = (name: string) => parseYaml(readFileSync(join(out, 'accelerate', `${name}.yaml`), 'utf8')) as Record<string, unknown>;
+    // Read as accelerate reads them: PyYAML (YAML 1.1, where an unquoted no is false).
+    const yaml = (name: string) =>
+      JSON.parse(execFileSync('python3', ['-c', 'import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))', join(out, 'accelerate', `${name}.yaml`)], { encoding: 'utf8' })) as Record<string, unknown>;
+    expect(yaml('one-gpu').downcast_bf16).toBe('no');
     expect(yaml('one-gpu')).toMatchObject({ distributed_type: 'NO', num_machines: 1, num_processes: 1, mixed_precision: 'bf16' });
     expect(yaml('one-node-ddp')).toMatchObject({ distributed_type: 'MULTI_GPU', num_machines: 1, num_processes: 8, mixed_precision: 'bf16' });
     for (const [name, stage] of [['zero2', 2], ['zero3', 3]] as const) {
