@@ -2,6 +2,7 @@
 // trains the same base model with TRL + accelerate on a GPU cluster (datasets/export/trl-project).
 import type { Command } from 'commander';
 import { PAIR_STATUSES, type PairFilter, type PairStatus } from '../../src-shared/domain/pairs';
+import { PivotError } from '../../src-shared/errors';
 import { oneOf } from './options';
 
 interface StudyExportOptions {
@@ -29,8 +30,7 @@ export function registerStudyExportCommand(study: Command): void {
     .option('--force', 'replace OUT when it exists and is not empty')
     .option('--json', 'print one JSON object')
     .action(async (out: string, o: StudyExportOptions) => {
-      const [{ PivotError }, { Workspace }, { writeTrlProject }, { loadRecipe }] = await Promise.all([
-        import('../../src-shared/errors'),
+      const [{ Workspace }, { writeTrlProject }, { loadRecipe }] = await Promise.all([
         import('../store/workspace'),
         import('../datasets/export/trl-project/write-project'),
         import('../engine/train/recipe'),
