@@ -2,6 +2,7 @@
 // Hugging Face folders joined by a fresh projector, each with the tokenizer that goes with the LM.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PivotError } from '../../../../src-shared/errors';
 import { SiglipVisionConfig } from '../siglip/config';
 import { SiglipVisionModel } from '../siglip/model';
 import { checkVisionModelFits } from '../hf/vision-family';
@@ -12,7 +13,8 @@ import { loadQwen2 } from '../qwen2/checkpoint';
 import { readQwen2Config } from '../qwen2/config';
 import { randomInit as randomQwen2, type Qwen2ForCausalLM } from '../qwen2/modeling';
 import { tokenizerFromFiles } from '../../tokenizer/textTokenizer';
-import { CLIP_MEAN, CLIP_STD, SIGLIP_MEAN, SIGLIP_STD, type MllmConfig } from './config';
+import { defaultImageProcessor, readImageProcessor } from '../hf/image-processor';
+import type { MllmConfig } from './config';
 import { Mllm, type TokenizerFiles } from './model';
 import { MLLM_PRESETS, type MllmPresetName } from './presets';
 import { MultiModalProjector } from './projector';
@@ -71,17 +73,18 @@ function assemble(...args: ConstructorParameters<typeof Mllm>): Mllm {
   }
 }
 
-/** Image size from the encoder; mean and std from its preprocessor_config.json, else its family's defaults. */
+/** Image size from the encoder; the image processor from its preprocessor_config.json, else its family's defaults. */
 function mllmConfigFor(encoder: VisionModel, featureLayer = -2, dir?: string): MllmConfig {
-  const clip = encoder.config instanceof CLIPVisionConfig;
-  let imageMean = clip ? CLIP_MEAN : SIGLIP_MEAN;
-  let imageStd = clip ? CLIP_STD : SIGLIP_STD;
+  const family = encoder.config instanceof CLIPVisionConfig ? 'clip' : 'siglip';
+  const imageSize = encoder.config.image_size;
   const preprocessor = dir === undefined ? undefined : join(dir, 'preprocessor_config.json');
-  if (preprocessor !== undefined && existsSync(preprocessor)) {
-    const json = JSON.parse(readFileSync(preprocessor, 'utf8')) as { image_mean?: unknown; image_std?: unknown };
-    const triple = (v: unknown): v is [number, number, number] => Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number');
-    if (triple(json.image_mean)) imageMean = json.image_mean;
-    if (triple(json.image_std)) imageStd = json.image_std;
+  if (preprocessor === undefined || !existsSync(preprocessor)) return { featureLayer, imageSize, imageProcessor: defaultImageProcessor(family, imageSize) };
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(preprocessor, 'utf8'));
+  } catch (err) {
+    throw new PivotError('INVALID_DATA', `${preprocessor}: bad JSON (${(err as Error).message})`, { file: preprocessor });
   }
-  return { featureLayer, imageSize: encoder.config.image_size, imageMean: [...imageMean], imageStd: [...imageStd] };
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new PivotError('INVALID_DATA', `${preprocessor}: expected a JSON object`, { file: preprocessor });
+  return { featureLayer, imageSize, imageProcessor: readImageProcessor(json as Record<string, unknown>, family, imageSize, preprocessor) };
 }

@@ -1,8 +1,13 @@
 // The image processor does what transformers' CLIPImageProcessor / SiglipImageProcessor do: known answers on
 // tiny images, the crop box of non-square images, mean / std, the config file both ways, and the resize against a
 // float64 reimplementation of Pillow's bicubic (Pillow is not installed here).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { ImageCache } from '../../../../../src-main/engine/data/batches/images';
+import { mllmConfigToJson, readMllmConfig } from '../../../../../src-main/engine/models/mllm/config';
 import {
   CLIP_MEAN,
   CLIP_STD,
@@ -167,5 +172,34 @@ describe('preprocessor_config.json', () => {
     );
     expect(() => readImageProcessor({ ...openaiClip, do_center_crop: false }, 'clip', 224, 'p')).toThrow(/p: the processor makes images of varying size/);
     expect(() => readImageProcessor({ resample: 0 }, 'siglip', 32, 'p')).toThrow('p: "resample" must be Pillow\'s 1 (Lanczos), 2 (bilinear), 3 (bicubic), 4 (box) or 5 (Hamming), got 0');
+  });
+});
+
+describe('where pixels are made', () => {
+  it("training's image cache crops a non-square file as CLIP's processor does, instead of squashing it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pivot-processor-'));
+    try {
+      const path = join(dir, 'wide.png');
+      writeFileSync(path, await png(4, 2, [10, 20, 30, 40, 50, 60, 70, 80].flatMap((v) => [v, v, v])));
+      const cache = new ImageCache({ ...defaultImageProcessor('clip', 2), normalize: null, rescaleFactor: null });
+      await cache.load([path], () => 'record 1');
+      expect([cache.side, ...cache.pixels(path).slice(0, 4)]).toEqual([2, 20, 30, 60, 70]);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it('mllm.json keeps the processor; one written before processors reads as the square resize it trained with', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pivot-processor-'));
+    try {
+      const clip = { featureLayer: -2, imageSize: 224, imageProcessor: defaultImageProcessor('clip', 224) };
+      writeFileSync(join(dir, 'new.json'), JSON.stringify(mllmConfigToJson(clip, { imageTokenIndex: 3, imageSeqLength: 196 })));
+      expect(readMllmConfig(join(dir, 'new.json'))).toEqual(clip);
+      const legacy = { format: 'pivot-mllm', version: 1, vision_feature_layer: -2, image_size: 32, image_mean: [0.5, 0.5, 0.5], image_std: [0.5, 0.5, 0.5] };
+      writeFileSync(join(dir, 'old.json'), JSON.stringify(legacy));
+      expect(readMllmConfig(join(dir, 'old.json')).imageProcessor).toEqual(defaultImageProcessor('siglip', 32));
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
 });
