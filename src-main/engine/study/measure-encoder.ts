@@ -12,7 +12,7 @@ import { loadVisionModel, type VisionModel } from '../models/hf';
 import { MLLM_CONFIG_FILE, readMllmConfig } from '../models/mllm/config';
 import type { Mllm } from '../models/mllm/model';
 import { encodePatchTokens, visionModelEncoder } from '../probes/encoder';
-import { defaultImageProcessor, readImageProcessor } from '../models/hf/image-processor';
+import { defaultImageProcessor, loadImageProcessor, PREPROCESSOR_FILE } from '../models/hf/image-processor';
 import { loadImages, loadMasks, type ImagePreprocess } from '../probes/image-decode';
 import type { ProbeDataset } from '../probes/image-folder';
 import { extractPooledFeatures, linearProbe, type LinearProbeResult } from '../probes/linear-probe';
@@ -50,7 +50,7 @@ export async function loadEncoderFolder(dir: string): Promise<LoadedEncoder> {
   let prep: ImagePreprocess = defaultImageProcessor(clip ? 'clip' : 'siglip', size);
   let prepSource = `${clip ? 'CLIP' : 'SigLIP'} defaults`;
   let layer = -2;
-  const preprocessor = join(dir, 'preprocessor_config.json');
+  const preprocessor = join(dir, PREPROCESSOR_FILE);
   const mllmJson = join(dirname(dir), MLLM_CONFIG_FILE);
   if (existsSync(mllmJson)) {
     const config = readMllmConfig(mllmJson);
@@ -59,13 +59,7 @@ export async function loadEncoderFolder(dir: string): Promise<LoadedEncoder> {
     layer = config.featureLayer;
   }
   if (existsSync(preprocessor)) {
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(preprocessor, 'utf8'));
-    } catch (err) {
-      throw new PivotError('INVALID_DATA', `${preprocessor}: bad JSON (${(err as Error).message})`, { file: preprocessor });
-    }
-    prep = readImageProcessor(json as Record<string, unknown>, clip ? 'clip' : 'siglip', size, preprocessor);
+    prep = loadImageProcessor(dir, clip ? 'clip' : 'siglip', size);
     prepSource = preprocessor;
   }
   return { dir, model, prep, prepSource, layer };

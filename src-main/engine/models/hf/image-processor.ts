@@ -1,6 +1,8 @@
 // The image processor of a CLIP or SigLIP encoder, read from `preprocessor_config.json` and applied as
 // transformers' CLIPImageProcessor / SiglipImageProcessor do: convert to RGB, resize (CLIP: shortest edge,
 // then centre crop; SigLIP: to height × width), rescale, normalise — on images of any size and aspect.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { PivotError } from '../../../../src-shared/errors';
 import { PIL_RESAMPLES, pilResize } from './pil-resize';
@@ -108,6 +110,23 @@ export function readImageProcessor(json: Record<string, unknown>, family: Vision
     fail('crop_size', `must not exceed size.shortest_edge (${config.resize.shortestEdge}): transformers would pad the image`);
   }
   return config;
+}
+
+/** The file transformers keeps an image processor in. */
+export const PREPROCESSOR_FILE = 'preprocessor_config.json';
+
+/** The processor of a model folder: its preprocessor_config.json when it has one, else the family's defaults. */
+export function loadImageProcessor(dir: string, family: VisionFamily, imageSize: number): ImageProcessorConfig {
+  const path = join(dir, PREPROCESSOR_FILE);
+  if (!existsSync(path)) return defaultImageProcessor(family, imageSize);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new PivotError('INVALID_DATA', `${path}: bad JSON (${(err as Error).message})`, { file: path });
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new PivotError('INVALID_DATA', `${path}: expected a JSON object`, { file: path });
+  return readImageProcessor(json as Record<string, unknown>, family, imageSize, path);
 }
 
 /** The preprocessor_config.json object of `config`, as transformers writes it (so that it loads the same processor). */

@@ -1,8 +1,5 @@
 // Making an MLLM to train: a named toy preset initialised from a seed, or a pretrained encoder and LM from
 // Hugging Face folders joined by a fresh projector, each with the tokenizer that goes with the LM.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PivotError } from '../../../../src-shared/errors';
 import { SiglipVisionConfig } from '../siglip/config';
 import { SiglipVisionModel } from '../siglip/model';
 import { checkVisionModelFits } from '../hf/vision-family';
@@ -13,7 +10,7 @@ import { loadQwen2 } from '../qwen2/checkpoint';
 import { readQwen2Config } from '../qwen2/config';
 import { randomInit as randomQwen2, type Qwen2ForCausalLM } from '../qwen2/modeling';
 import { tokenizerFromFiles } from '../../tokenizer/textTokenizer';
-import { defaultImageProcessor, readImageProcessor } from '../hf/image-processor';
+import { defaultImageProcessor, loadImageProcessor } from '../hf/image-processor';
 import type { MllmConfig } from './config';
 import { Mllm, type TokenizerFiles } from './model';
 import { MLLM_PRESETS, type MllmPresetName } from './presets';
@@ -77,14 +74,6 @@ function assemble(...args: ConstructorParameters<typeof Mllm>): Mllm {
 function mllmConfigFor(encoder: VisionModel, featureLayer = -2, dir?: string): MllmConfig {
   const family = encoder.config instanceof CLIPVisionConfig ? 'clip' : 'siglip';
   const imageSize = encoder.config.image_size;
-  const preprocessor = dir === undefined ? undefined : join(dir, 'preprocessor_config.json');
-  if (preprocessor === undefined || !existsSync(preprocessor)) return { featureLayer, imageSize, imageProcessor: defaultImageProcessor(family, imageSize) };
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(preprocessor, 'utf8'));
-  } catch (err) {
-    throw new PivotError('INVALID_DATA', `${preprocessor}: bad JSON (${(err as Error).message})`, { file: preprocessor });
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new PivotError('INVALID_DATA', `${preprocessor}: expected a JSON object`, { file: preprocessor });
-  return { featureLayer, imageSize, imageProcessor: readImageProcessor(json as Record<string, unknown>, family, imageSize, preprocessor) };
+  const imageProcessor = dir === undefined ? defaultImageProcessor(family, imageSize) : loadImageProcessor(dir, family, imageSize);
+  return { featureLayer, imageSize, imageProcessor };
 }
