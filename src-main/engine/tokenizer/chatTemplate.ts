@@ -19,10 +19,12 @@ export interface UserTurn {
   systemPrompt?: string;
 }
 
-/** The text around the answer of a single-turn exchange. */
+/** The answer of a single-turn exchange as the format writes it, all of it learned. */
 export interface AnswerText {
-  /** What the format puts before the answer once the prompt has ended (plain: a space); learned with the answer. */
+  /** What the format puts before the answer once the prompt has ended (plain: a space). */
   prefix: string;
+  /** The answer itself (a template may trim it). */
+  text: string;
   /** What ends the answer and is learned with it (`<|im_end|>`); '' means the tokenizer's EOS token. */
   end: string;
 }
@@ -46,7 +48,7 @@ function withImagePlaceholder(turn: UserTurn): string {
 export const plainFormat: ChatFormat = {
   source: 'plain',
   prompt: (turn) => (turn.systemPrompt ? `${turn.systemPrompt}\n` : '') + withImagePlaceholder(turn),
-  answer: () => ({ prefix: ' ', end: '' }),
+  answer: (_turn, answer) => ({ prefix: ' ', text: answer, end: '' }),
 };
 
 /** A message as chat templates read it: content a string, or a list of parts (`{type: 'image'}`, `{type: 'text', text}`). */
@@ -117,7 +119,7 @@ export class JinjaChatFormat implements ChatFormat {
     }
     // The template's whitespace after its end token (ChatML's "\n" after <|im_end|>) separates turns and is not learned,
     // as in TRL's assistant mask; what ends the answer itself is.
-    return { prefix: completion.slice(0, at), end: completion.slice(at + written.length).trimEnd() };
+    return { prefix: completion.slice(0, at), text: written, end: completion.slice(at + written.length).trimEnd() };
   }
 
   private messages(turn: UserTurn): Message[] {

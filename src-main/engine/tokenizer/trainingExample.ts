@@ -64,7 +64,7 @@ export function buildTrainingExample(tokenizer: TextTokenizer, record: QaRecord,
     throw new PivotError('INVALID_DATA', `${recordName(record)}: the answer contains "${IMAGE_TOKEN}"; only the question may`);
   }
   const around = tokenizer.chatFormat.answer(userTurn(record, options), record.answer);
-  const answerIds = [...tokenizer.encode(around.prefix + record.answer), ...answerEndIds(tokenizer, around.end)];
+  const answerIds = [...tokenizer.encode(around.prefix + around.text), ...answerEndIds(tokenizer, around.end)];
 
   const inputIds = [...promptIds, ...answerIds];
   const imagePosition = (record.hasImage ?? true) ? inputIds.indexOf(tokenizer.imageTokenId) : -1;

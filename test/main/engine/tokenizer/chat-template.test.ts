@@ -29,7 +29,7 @@ describe('Qwen2.5-Instruct chat template (string content)', () => {
   });
 
   it('learns the answer and <|im_end|>, not the newline ChatML puts after it', () => {
-    expect(tokenizer.chatFormat.answer({ ...record, hasImage: true }, 'red')).toEqual({ prefix: '', end: '<|im_end|>' });
+    expect(tokenizer.chatFormat.answer({ ...record, hasImage: true }, 'red')).toEqual({ prefix: '', text: 'red', end: '<|im_end|>' });
     const example = buildTrainingExample(tokenizer, record);
     const prompt = tokenizer.encode(`${QWEN_SYSTEM}<|im_start|>user\n<image>\nwhat color is the circle?<|im_end|>\n<|im_start|>assistant\n`);
     expect(example.inputIds).toEqual([...prompt, ...tokenizer.encode('red'), 2]);
@@ -49,7 +49,7 @@ describe('llava-1.5 chat template (content parts)', () => {
   });
 
   it('learns " red" and the EOS token, as the template writes nothing after the answer but a space', () => {
-    expect(format.answer({ question: 'what color?', hasImage: true }, 'red')).toEqual({ prefix: ' ', end: '' });
+    expect(format.answer({ question: 'what color?', hasImage: true }, 'red')).toEqual({ prefix: ' ', text: 'red', end: '' });
     const example = buildTrainingExample(tokenizer, { question: 'what color?', answer: 'red' });
     const prompt = tokenizer.encode('USER: <image>\nwhat color? ASSISTANT:');
     const answer = tokenizer.encode(' red');
@@ -76,6 +76,14 @@ describe('where the template comes from', () => {
   it('passes bos_token and eos_token as transformers does', () => {
     const config = JSON.stringify({ bos_token: '<|im_start|>', eos_token: { content: '<|endoftext|>' }, chat_template: '{{ bos_token }}{{ messages[0].content }}{{ eos_token }}' });
     expect(files({ 'tokenizer_config.json': config }).chatFormat.prompt(turn)).toBe('<|im_start|>hi<|endoftext|>');
+  });
+
+  it('learns the answer as the template writes it: trimmed by a template that trims, ended by its end token', () => {
+    const template = "{% for m in messages %}<|im_start|>{{ m.content | trim }}<|im_end|>{% endfor %}{% if add_generation_prompt %}<|im_start|>{% endif %}";
+    const tokenizer = files({ 'chat_template.jinja': template });
+    expect(tokenizer.chatFormat.answer(turn, ' red ')).toEqual({ prefix: '', text: 'red', end: '<|im_end|>' });
+    const example = buildTrainingExample(tokenizer, { question: 'hi', answer: ' red ', hasImage: false });
+    expect(example.inputIds.slice(example.labelsMask.indexOf(1))).toEqual([...tokenizer.encode('red'), 2]);
   });
 
   it('refuses a template whose prompt is not the start of the whole exchange, naming the file and where they differ', () => {
