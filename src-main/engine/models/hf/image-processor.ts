@@ -183,10 +183,9 @@ export function resizePlan(config: ImageProcessorConfig, width: number, height: 
  * orientation is not applied, so that pixels and segmentation masks stay in one frame.
  */
 export async function processImage(input: string | Buffer, config: ImageProcessorConfig): Promise<Float32Array> {
-  let decoded = sharp(input).removeAlpha();
-  // Grey images become RGB too when convertRgb is off: the encoder takes three channels whatever the flag says.
-  decoded = decoded.toColourspace('srgb');
-  const { data, info } = await decoded.raw().toBuffer({ resolveWithObject: true });
+  // Alpha dropped as Pillow's convert('RGB') does; grey images become RGB even when convertRgb is off, because the
+  // encoder takes three channels whatever the flag says.
+  const { data, info } = await sharp(input).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   const plan = resizePlan(config, info.width, info.height);
   const { width, height } = plan.resized;
   const pixels = pilResize(data, info.width, info.height, info.channels, width, height, config.resample);
