@@ -7,7 +7,8 @@ import { selectBackend } from '../src-main/engine/backend/select';
 import { writeShapesWorld } from '../src-main/engine/data/shapes';
 import { CLIPVisionConfig, CLIPVisionModel } from '../src-main/engine/models/clip';
 import { encodePatchTokens, visionModelEncoder } from '../src-main/engine/probes/encoder';
-import { CLIP_MEAN, CLIP_STD, loadImages, loadMasks } from '../src-main/engine/probes/image-decode';
+import { loadImages, loadMasks } from '../src-main/engine/probes/image-decode';
+import { defaultImageProcessor } from '../src-main/engine/models/hf/image-processor';
 import { shapesWorldDataset } from '../src-main/engine/probes/image-folder';
 import { extractPooledFeatures, linearProbe } from '../src-main/engine/probes/linear-probe';
 import { segmentationProbe } from '../src-main/engine/probes/segmentation-probe';
@@ -29,7 +30,7 @@ try {
   const model = CLIPVisionModel.randomInit(new CLIPVisionConfig({ hidden_size: 32, intermediate_size: 64, num_hidden_layers: 2, num_attention_heads: 2, image_size: 32, patch_size: 4 }), 11);
   const encoder = visionModelEncoder(model);
   const dataset = await shapesWorldDataset(dir);
-  const images = await loadImages(dataset.items.map((i) => i.image), { size: encoder.imageSize, mean: CLIP_MEAN, std: CLIP_STD });
+  const images = await loadImages(dataset.items.map((i) => i.image), defaultImageProcessor('clip', encoder.imageSize));
   lap('decode');
   const pooled = await extractPooledFeatures(encoder, images, encoder.imageSize, { withCls: true });
   lap('encoder → pooled features');

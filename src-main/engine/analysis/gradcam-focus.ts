@@ -96,7 +96,7 @@ export async function targetMask(folder: string, imageId: string, ids: readonly 
 export async function gradcamFocus(model: Mllm, folder: string, options: GradcamFocusOptions): Promise<GradcamFocusResult> {
   const { split, targets } = shapesTargets(folder, options.split);
   const picked = targets.slice(0, options.samples ?? 32);
-  const prep = { size: model.config.imageSize, mean: model.config.imageMean, std: model.config.imageStd };
+  const prep = model.config.imageProcessor;
   const side = model.encoder.config.patchesPerSide;
   const samples: GradcamFocusSample[] = [];
   for (const { record, imageId, targets: ids } of picked) {

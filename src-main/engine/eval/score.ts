@@ -21,8 +21,9 @@ export async function scoreCandidates(model: Mllm, items: readonly Pick<QaItem, 
   const budget = options.rowsPerBatch ?? 64;
   const limits = { imageTokenCount: model.imageTokenCount, maxLength: model.lm.config.max_position_embeddings };
   const unknownId = model.tokenizer.idOf('<unk>');
-  const prep = { size: model.config.imageSize, mean: model.config.imageMean, std: model.config.imageStd };
-  const plane = 3 * prep.size * prep.size;
+  const prep = model.config.imageProcessor;
+  const side = model.config.imageSize;
+  const plane = 3 * side * side;
   const scores: number[][] = [];
   for (let start = 0; start < items.length; ) {
     let end = start;
@@ -45,7 +46,7 @@ export async function scoreCandidates(model: Mllm, items: readonly Pick<QaItem, 
         return { ...example, imageIndex: imageIndex.get(item.record.image) as number };
       }));
 
-    const pixelTensor = tf.tensor4d(pixels, [imageIndex.size, 3, prep.size, prep.size]);
+    const pixelTensor = tf.tensor4d(pixels, [imageIndex.size, 3, side, side]);
     let logps: Float32Array;
     try {
       const out = sequenceLogpsOf(model, { pixels: pixelTensor, rows });

@@ -108,8 +108,7 @@ async function writeExport(
 ): Promise<{ projector: Record<string, TensorToWrite> | null; baseModel: string | null }> {
   await saveVisionModel(encoder, dir);
   const originalDir = source.manifest?.model.encoder;
-  const family = encoder.config.model_type.startsWith('clip') ? 'clip' : 'siglip';
-  const processor = preprocessorConfig(family, mllmConfig, readOriginalPreprocessor(originalDir));
+  const processor = preprocessorConfig(mllmConfig.imageProcessor, readOriginalPreprocessor(originalDir));
   await writeFile(join(dir, 'preprocessor_config.json'), `${JSON.stringify(processor, null, 2)}\n`);
   const projector = options.withProjector ? projectorTensors(join(source.checkpoint, PROJECTOR_FILE)) : null;
   if (projector) await writeSafetensorsAtomic(join(dir, PROJECTOR_FILE), projector, { format: 'pt' });

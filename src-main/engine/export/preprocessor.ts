@@ -1,52 +1,16 @@
-// `preprocessor_config.json` of an exported encoder: the image processor transformers pairs with CLIP / SigLIP,
-// set to prepare images as the MLLM did in training (square resize, bicubic, /255, the MLLM's mean and std).
+// `preprocessor_config.json` of an exported encoder: the image processor the MLLM prepared its images with, written
+// back as transformers reads it (CLIPImageProcessor / SiglipImageProcessor).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MllmConfig } from '../models/mllm/config';
-import type { VisionFamily } from '../models/hf/vision-family';
-
-/** PIL's BICUBIC, the resample CLIP's and SigLIP's processors use (and the MLLM's sharp resize, kernel cubic). */
-const BICUBIC = 3;
-const RESCALE_FACTOR = 1 / 255;
+import { imageProcessorToJson, type ImageProcessorConfig } from '../models/hf/image-processor';
 
 /**
- * The processor config for an encoder of `family` that took `config`'s images. When the original encoder came with
- * a preprocessor_config.json, its fields are kept (they describe the same preparation); only the normalisation the
- * MLLM used is written over them, and `processor_class` is dropped because no tokenizer is exported beside it.
+ * The processor config of an encoder whose images `processor` prepared. When the original encoder came with a
+ * preprocessor_config.json, its other fields are kept; `processor_class` is dropped because no tokenizer is
+ * exported beside it.
  */
-export function preprocessorConfig(family: VisionFamily, config: MllmConfig, original?: Record<string, unknown> | null): Record<string, unknown> {
-  const square = { height: config.imageSize, width: config.imageSize };
-  const generated: Record<string, unknown> =
-    family === 'clip'
-      ? {
-          // The MLLM resizes to a square without cropping; size {height, width} with no centre crop does the same.
-          crop_size: square,
-          do_center_crop: false,
-          do_convert_rgb: true,
-          do_normalize: true,
-          do_rescale: true,
-          do_resize: true,
-          image_mean: [...config.imageMean],
-          image_processor_type: 'CLIPImageProcessor',
-          image_std: [...config.imageStd],
-          resample: BICUBIC,
-          rescale_factor: RESCALE_FACTOR,
-          size: square,
-        }
-      : {
-          do_convert_rgb: true,
-          do_normalize: true,
-          do_rescale: true,
-          do_resize: true,
-          image_mean: [...config.imageMean],
-          image_processor_type: 'SiglipImageProcessor',
-          image_std: [...config.imageStd],
-          resample: BICUBIC,
-          rescale_factor: RESCALE_FACTOR,
-          size: square,
-        };
-  if (!original) return generated;
-  const kept: Record<string, unknown> = { ...original, image_mean: [...config.imageMean], image_std: [...config.imageStd] };
+export function preprocessorConfig(processor: ImageProcessorConfig, original?: Record<string, unknown> | null): Record<string, unknown> {
+  const kept: Record<string, unknown> = { ...(original ?? {}), ...imageProcessorToJson(processor) };
   delete kept.processor_class;
   return Object.fromEntries(Object.keys(kept).sort().map((k) => [k, kept[k]]));
 }

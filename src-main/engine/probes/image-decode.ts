@@ -1,19 +1,14 @@
-// Images and masks as the probes take them: decoded with sharp, resized to the encoder's size,
-// normalised per channel into NCHW float32; masks as class ids, resized nearest-neighbour only.
+// Images and masks as the probes take them: through the encoder's image processor into NCHW float32;
+// masks as class ids, resized nearest-neighbour only.
 import sharp from 'sharp';
 import { PivotError } from '../../../src-shared/errors';
 import { decodeImage as decodeTrainingImage, type ImagePreprocessing } from '../data/batches/images';
 import { readMaskPng, resizeMaskNearest, type ClassMask } from './mask-png';
 
-/** How the encoder wants its pixels (its processor's image size, mean and std). */
+/** How the encoder wants its pixels: its image processor. */
 export type ImagePreprocess = ImagePreprocessing;
 
-/** CLIP's processor statistics (openai/clip-*). */
-export const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
-export const CLIP_STD = [0.26862954, 0.26130258, 0.27577711] as const;
-/** SigLIP / SigLIP2 processors map [0, 1] to [−1, 1]. */
-export const SIGLIP_MEAN = [0.5, 0.5, 0.5] as const;
-export const SIGLIP_STD = [0.5, 0.5, 0.5] as const;
+export { CLIP_MEAN, CLIP_STD, SIGLIP_MEAN, SIGLIP_STD } from '../models/hf/image-processor';
 
 const IN_FLIGHT = 8;
 

@@ -3,6 +3,7 @@
 // language model's features of the matching captions. One code path for the CLI and the study.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { PivotError } from '../../../src-shared/errors';
 import { layerwiseAlignment, type LayerwiseAlignment } from '../analysis/alignment';
 import { lmLayerFeatures, visionLayerFeatures, type LanguageModelLike } from '../analysis/layer-features';
@@ -11,7 +12,8 @@ import { loadVisionModel, type VisionModel } from '../models/hf';
 import { MLLM_CONFIG_FILE, readMllmConfig } from '../models/mllm/config';
 import type { Mllm } from '../models/mllm/model';
 import { encodePatchTokens, visionModelEncoder } from '../probes/encoder';
-import { CLIP_MEAN, CLIP_STD, SIGLIP_MEAN, SIGLIP_STD, loadImages, loadMasks, type ImagePreprocess } from '../probes/image-decode';
+import { defaultImageProcessor, loadImageProcessor, PREPROCESSOR_FILE } from '../models/hf/image-processor';
+import { loadImages, loadMasks, type ImagePreprocess } from '../probes/image-decode';
 import type { ProbeDataset } from '../probes/image-folder';
 import { extractPooledFeatures, linearProbe, type LinearProbeResult } from '../probes/linear-probe';
 import { LINEAR_PROBE_PROJECTOR_PROTOCOL, mllmVisualTokenEncoder } from '../probes/projector-encoder';
@@ -38,31 +40,27 @@ export interface LoadedEncoder {
 }
 
 /**
- * A Hugging Face vision folder (an export, or a checkpoint's `encoder/`). Normalisation from its
+ * A Hugging Face vision folder (an export, or a checkpoint's `encoder/`). The image processor from its
  * preprocessor_config.json, else from the checkpoint's mllm.json next to it, else the family's defaults.
  */
 export async function loadEncoderFolder(dir: string): Promise<LoadedEncoder> {
   const model = await loadVisionModel(dir);
   const size = model.config.image_size;
   const clip = model.config instanceof CLIPVisionConfig;
-  let prep: ImagePreprocess = { size, mean: clip ? CLIP_MEAN : SIGLIP_MEAN, std: clip ? CLIP_STD : SIGLIP_STD };
+  let prep: ImagePreprocess = defaultImageProcessor(clip ? 'clip' : 'siglip', size);
   let prepSource = `${clip ? 'CLIP' : 'SigLIP'} defaults`;
   let layer = -2;
-  const triple = (v: unknown): v is [number, number, number] => Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number');
-  const preprocessor = join(dir, 'preprocessor_config.json');
+  const preprocessor = join(dir, PREPROCESSOR_FILE);
   const mllmJson = join(dirname(dir), MLLM_CONFIG_FILE);
   if (existsSync(mllmJson)) {
     const config = readMllmConfig(mllmJson);
-    prep = { size, mean: config.imageMean, std: config.imageStd };
+    prep = config.imageProcessor;
     prepSource = mllmJson;
     layer = config.featureLayer;
   }
   if (existsSync(preprocessor)) {
-    const json = JSON.parse(readFileSync(preprocessor, 'utf8')) as { image_mean?: unknown; image_std?: unknown };
-    if (triple(json.image_mean) && triple(json.image_std)) {
-      prep = { size, mean: json.image_mean, std: json.image_std };
-      prepSource = preprocessor;
-    }
+    prep = loadImageProcessor(dir, clip ? 'clip' : 'siglip', size);
+    prepSource = preprocessor;
   }
   return { dir, model, prep, prepSource, layer };
 }
@@ -127,9 +125,7 @@ export async function measureLinear(images: EncoderImages, seeds: readonly numbe
  */
 export async function measureLinearWithProjector(images: EncoderImages, mllm: Mllm, seeds: readonly number[]): Promise<LinearMeasurement> {
   const { dataset, encoder } = images;
-  const { imageSize, imageMean, imageStd } = mllm.config;
-  const same = (a: readonly number[], b: readonly number[]) => a.every((v, i) => v === b[i]);
-  if (encoder.prep.size !== imageSize || !same(encoder.prep.mean, imageMean) || !same(encoder.prep.std, imageStd)) {
+  if (!isDeepStrictEqual(encoder.prep, mllm.config.imageProcessor)) {
     throw new PivotError('INVALID_CONFIG', `linear probe (encoder + projector): the images are prepared per ${encoder.prepSource}, not as the MLLM prepares them (its ${MLLM_CONFIG_FILE})`, { encoder: encoder.dir });
   }
   requireLabels(dataset);
@@ -141,8 +137,7 @@ export async function measureLinearWithProjector(images: EncoderImages, mllm: Ml
 
 /** The MLLM's own encoder as a probe encoder: its normalisation and feature layer from mllm.json. */
 export function mllmLoadedEncoder(mllm: Mllm, checkpoint: string): LoadedEncoder {
-  const { imageSize: size, imageMean: mean, imageStd: std, featureLayer: layer } = mllm.config;
-  return { dir: checkpoint, model: mllm.encoder, prep: { size, mean, std }, prepSource: join(checkpoint, MLLM_CONFIG_FILE), layer };
+  return { dir: checkpoint, model: mllm.encoder, prep: mllm.config.imageProcessor, prepSource: join(checkpoint, MLLM_CONFIG_FILE), layer: mllm.config.featureLayer };
 }
 
 /** Patch-Seg probe on every image with a mask, the study's protocol (5 epochs, LR 1e-3), one test split per seed. */

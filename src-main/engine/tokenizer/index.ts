@@ -1,6 +1,6 @@
 // Tokenization for training: the Hugging Face tokenizer wrapper, chat templates and training examples.
-export { TextTokenizer, loadTokenizer, IMAGE_TOKEN, type TokenizerOptions } from './textTokenizer';
-export { formatTurn, chatTemplateFromConfig, type ChatTemplateName, type ChatTurnText } from './chatTemplate';
+export { TextTokenizer, loadTokenizer, readTokenizerFiles, tokenizerFromFiles, IMAGE_TOKEN, TOKENIZER_FILES } from './textTokenizer';
+export { JinjaChatFormat, plainFormat, readChatTemplate, type ChatFormat, type UserTurn, type AnswerText } from './chatTemplate';
 export {
   buildTrainingExample,
   encodePrompt,

@@ -1,26 +1,25 @@
 // A Hugging Face tokenizer loaded from a model folder (`tokenizer.json` + optional
-// `tokenizer_config.json`), with the special tokens and chat template the trainers need.
+// `tokenizer_config.json` and chat template files), with the special tokens and chat format the trainers need.
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { PivotError } from '../../../src-shared/errors';
-import { type ChatTemplateName, chatTemplateFromConfig } from './chatTemplate';
+import { CHAT_TEMPLATE_FILES, IMAGE_TOKEN, JinjaChatFormat, plainFormat, readChatTemplate, type ChatFormat } from './chatTemplate';
 
-/** The placeholder a prompt carries where the image's tokens go (LLaVA's `<image>`). */
-export const IMAGE_TOKEN = '<image>';
+export { IMAGE_TOKEN };
 
-/** Options of `loadTokenizer` / `TextTokenizer.fromJson`. */
-export interface TokenizerOptions {
-  /** Force a chat template. Default: `qwen` when tokenizer_config's `chat_template` uses `<|im_start|>`, else `plain`. */
-  chatTemplate?: ChatTemplateName;
-}
+/** The files of a folder that make its tokenizer (file name → text); a checkpoint carries those present. */
+export const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', ...CHAT_TEMPLATE_FILES] as const;
+
+/** The special tokens transformers hands every chat template, by their tokenizer_config.json names. */
+const TEMPLATE_SPECIAL_TOKENS = ['bos_token', 'eos_token', 'unk_token', 'sep_token', 'pad_token', 'cls_token', 'mask_token'] as const;
 
 type TokenizerConfig = Record<string, unknown>;
 
 /** Text ↔ token ids for one model, with its special tokens and chat template. */
 export class TextTokenizer {
-  /** Which prompt format `buildTrainingExample` writes. */
-  readonly chatTemplate: ChatTemplateName;
+  /** How `buildTrainingExample` writes an exchange: the folder's chat template, else the plain format. */
+  readonly chatFormat: ChatFormat;
   /** Every special added token, content → id (e.g. `<|im_end|>` → 2). */
   readonly specialTokenIds: ReadonlyMap<string, number>;
   /** Every added token (special or not), content → id: the only vocabulary entries text can encode to whole. */
@@ -37,7 +36,7 @@ export class TextTokenizer {
     /** Where the tokenizer came from, for error messages. */
     readonly source: string,
     config: TokenizerConfig,
-    options: TokenizerOptions,
+    chatTemplate: { text: string; source: string } | undefined,
   ) {
     const added = [...hf.get_added_tokens_decoder()];
     this.addedTokenIds = new Map(added.map(([id, token]) => [token.content, id]));
@@ -48,12 +47,17 @@ export class TextTokenizer {
     this.vocabSize = maxId + 1;
     this.eosTokenId = this.idOf(tokenContent(config.eos_token) ?? '<|endoftext|>');
     this.padTokenId = this.idOf(tokenContent(config.pad_token) ?? '') ?? this.eosTokenId;
-    this.chatTemplate = options.chatTemplate ?? chatTemplateFromConfig(config);
+    const specialTokens: Record<string, string> = {};
+    for (const name of TEMPLATE_SPECIAL_TOKENS) {
+      const content = tokenContent(config[name]);
+      if (content !== undefined) specialTokens[name] = content;
+    }
+    this.chatFormat = chatTemplate === undefined ? plainFormat : new JinjaChatFormat(chatTemplate.text, chatTemplate.source, specialTokens);
   }
 
-  /** Builds a tokenizer from parsed `tokenizer.json` (and `tokenizer_config.json`) contents. */
-  static fromJson(tokenizerJson: object, config: TokenizerConfig = {}, source = 'tokenizer.json', options: TokenizerOptions = {}): TextTokenizer {
-    return new TextTokenizer(new Tokenizer(tokenizerJson, config), source, config, options);
+  /** Builds a tokenizer from parsed `tokenizer.json` (and `tokenizer_config.json`) contents and an optional chat template. */
+  static fromJson(tokenizerJson: object, config: TokenizerConfig = {}, source = 'tokenizer.json', chatTemplate?: { text: string; source: string }): TextTokenizer {
+    return new TextTokenizer(new Tokenizer(tokenizerJson, config), source, config, chatTemplate);
   }
 
   /** Token ids of exactly `text`: special tokens written in it (`<image>`, `<|im_start|>`) map to their ids, nothing is added. */
@@ -86,32 +90,46 @@ export class TextTokenizer {
     }
     return id;
   }
-
-  /** The id of a special token the chat template needs; throws, naming the tokenizer, when absent. */
-  requireId(token: string): number {
-    const id = this.idOf(token);
-    if (id === undefined) throw new PivotError('INVALID_DATA', `${this.source} has no "${token}" token, which the ${this.chatTemplate} chat template needs`);
-    return id;
-  }
 }
 
-/** Loads `tokenizer.json` (+ `tokenizer_config.json` when present) from a Hugging Face model folder. */
-export function loadTokenizer(dir: string, options: TokenizerOptions = {}): TextTokenizer {
-  const tokenizerPath = join(dir, 'tokenizer.json');
-  if (!existsSync(tokenizerPath)) {
-    throw new PivotError('FILE_UNREADABLE', `No tokenizer.json in ${dir}. Save the tokenizer there (tokenizer.save_pretrained(dir) in Python).`);
+/** Reads the tokenizer files of a Hugging Face model folder; throws, naming the folder, when it has no tokenizer.json. */
+export function readTokenizerFiles(dir: string): Record<string, string> {
+  if (!existsSync(join(dir, 'tokenizer.json'))) {
+    throw noTokenizer(dir);
   }
-  const configPath = join(dir, 'tokenizer_config.json');
-  const config = existsSync(configPath) ? (readJson(configPath) as TokenizerConfig) : {};
-  return TextTokenizer.fromJson(readJson(tokenizerPath) as object, config, tokenizerPath, options);
+  const files: Record<string, string> = {};
+  for (const name of TOKENIZER_FILES) {
+    const path = join(dir, name);
+    if (existsSync(path)) files[name] = readFileSync(path, 'utf8');
+  }
+  return files;
 }
 
-function readJson(path: string): unknown {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new PivotError('INVALID_DATA', `Cannot parse ${path} as JSON: ${(error as Error).message}`, { file: path });
-  }
+function noTokenizer(dir: string): PivotError {
+  return new PivotError('FILE_UNREADABLE',
+    `No tokenizer.json in ${dir}. A Shapes-world folder has one (regenerate it with pivot data shapes); ` +
+      'for a Hugging Face LM, save its tokenizer there (tokenizer.save_pretrained(dir)).',
+  );
+}
+
+/** The tokenizer that a folder's files describe (as `readTokenizerFiles` returns them); `dir` names them in errors. */
+export function tokenizerFromFiles(files: Readonly<Record<string, string>>, dir: string): TextTokenizer {
+  const parse = (name: string): Record<string, unknown> => {
+    const path = join(dir, name);
+    try {
+      return JSON.parse(files[name] as string) as Record<string, unknown>;
+    } catch (error) {
+      throw new PivotError('INVALID_DATA', `Cannot parse ${path} as JSON: ${(error as Error).message}`, { file: path });
+    }
+  };
+  if (files['tokenizer.json'] === undefined) throw noTokenizer(dir);
+  const config = files['tokenizer_config.json'] !== undefined ? parse('tokenizer_config.json') : {};
+  return TextTokenizer.fromJson(parse('tokenizer.json'), config, join(dir, 'tokenizer.json'), readChatTemplate(files, config, dir));
+}
+
+/** Loads `tokenizer.json` (+ `tokenizer_config.json` and the chat template files when present) from a Hugging Face model folder. */
+export function loadTokenizer(dir: string): TextTokenizer {
+  return tokenizerFromFiles(readTokenizerFiles(dir), dir);
 }
 
 /** tokenizer_config.json writes special tokens either as a string or as an AddedToken object. */

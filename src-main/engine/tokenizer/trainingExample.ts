@@ -2,7 +2,7 @@
 // SFT and DPO objectives consume. The image placeholder is never truncated (TRL #5285).
 import { PivotError } from '../../../src-shared/errors';
 import { IMAGE_TOKEN, type TextTokenizer } from './textTokenizer';
-import { formatTurn } from './chatTemplate';
+import type { UserTurn } from './chatTemplate';
 
 /** One single-turn question and its answer. */
 export interface QaRecord {
@@ -45,8 +45,7 @@ export function encodePrompt(tokenizer: TextTokenizer, record: Omit<QaRecord, 'a
         (hasImage ? 'use at most one (or none to put the image first)' : 'remove it or set hasImage'),
     );
   }
-  const userText = hasImage && placeholders === 0 ? `${IMAGE_TOKEN}\n${record.question}` : record.question;
-  const ids = tokenizer.encode(formatTurn(tokenizer.chatTemplate, userText, options.systemPrompt).prompt);
+  const ids = tokenizer.encode(tokenizer.chatFormat.prompt(userTurn(record, options)));
   if (hasImage && !ids.includes(tokenizer.imageTokenId)) {
     throw new PivotError('INVALID_DATA', `${recordName(record)}: ${tokenizer.source} did not encode "${IMAGE_TOKEN}" as one token`);
   }
@@ -61,12 +60,11 @@ export function encodePrompt(tokenizer: TextTokenizer, record: Omit<QaRecord, 'a
  */
 export function buildTrainingExample(tokenizer: TextTokenizer, record: QaRecord, options: PromptOptions = {}): TrainingExample {
   const promptIds = encodePrompt(tokenizer, record, options);
-  const turn = formatTurn(tokenizer.chatTemplate, '', options.systemPrompt);
   if (record.answer.includes(IMAGE_TOKEN)) {
     throw new PivotError('INVALID_DATA', `${recordName(record)}: the answer contains "${IMAGE_TOKEN}"; only the question may`);
   }
-  const answerIds = tokenizer.encode(turn.answerPrefix + record.answer);
-  answerIds.push(answerEndId(tokenizer, turn.answerEnd));
+  const around = tokenizer.chatFormat.answer(userTurn(record, options), record.answer);
+  const answerIds = [...tokenizer.encode(around.prefix + around.text), ...answerEndIds(tokenizer, around.end)];
 
   const inputIds = [...promptIds, ...answerIds];
   const imagePosition = (record.hasImage ?? true) ? inputIds.indexOf(tokenizer.imageTokenId) : -1;
@@ -84,12 +82,17 @@ export function buildTrainingExample(tokenizer: TextTokenizer, record: QaRecord,
   return { inputIds, labelsMask, imagePosition };
 }
 
-function answerEndId(tokenizer: TextTokenizer, end: 'im_end' | 'eos'): number {
-  if (end === 'im_end') return tokenizer.requireId('<|im_end|>');
+function userTurn(record: Omit<QaRecord, 'answer'>, options: PromptOptions): UserTurn {
+  return { question: record.question, hasImage: record.hasImage ?? true, ...(options.systemPrompt ? { systemPrompt: options.systemPrompt } : {}) };
+}
+
+/** The ids that end an answer: the template's end text (`<|im_end|>`), or the EOS token when it writes none. */
+function answerEndIds(tokenizer: TextTokenizer, end: string): number[] {
+  if (end !== '') return tokenizer.encode(end);
   if (tokenizer.eosTokenId === undefined) {
     throw new PivotError('INVALID_DATA', `${tokenizer.source} has no end-of-sequence token (set "eos_token" in tokenizer_config.json)`);
   }
-  return tokenizer.eosTokenId;
+  return [tokenizer.eosTokenId];
 }
 
 function recordName(record: { id?: string }): string {

@@ -61,7 +61,7 @@ export async function prepareStageItems(stages: readonly Stage[], dataset: Datas
     for (const item of stageList) if (!usedBy.has(item.image)) usedBy.set(item.image, item.source);
     items.set(stage.name, stageList);
   }
-  const images = new ImageCache({ size: model.config.imageSize, mean: model.config.imageMean, std: model.config.imageStd });
+  const images = new ImageCache(model.config.imageProcessor);
   await images.load(usedBy.keys(), (path) => usedBy.get(path) ?? path);
   return { items, images };
 }

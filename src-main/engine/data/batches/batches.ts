@@ -48,8 +48,7 @@ export function stepMicroBatches(plan: StepPlan, seed: number, step: number): { 
  * second sequences, each row pointing at its item's image. The caller disposes `pixels`.
  */
 export function collate(items: readonly StageItem[], images: ImageCache): MllmBatch {
-  const { size } = images.prep;
-  const plane = 3 * size * size;
+  const plane = 3 * images.side * images.side;
   const pixels = new Float32Array(items.length * plane);
   items.forEach((item, i) => pixels.set(images.pixels(item.image), i * plane));
   const sequencesPerItem = items[0]?.sequences.length ?? 1;
@@ -61,5 +60,5 @@ export function collate(items: readonly StageItem[], images: ImageCache): MllmBa
       rows.push({ ...sequence, imageIndex });
     });
   }
-  return { pixels: tf.tensor4d(pixels, [items.length, 3, size, size]), rows };
+  return { pixels: tf.tensor4d(pixels, [items.length, 3, images.side, images.side]), rows };
 }

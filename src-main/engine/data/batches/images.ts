@@ -1,31 +1,24 @@
-// Images as the encoder takes them: decoded with sharp, resized to the encoder's size, scaled to [0, 1] and
-// normalised per channel, in NCHW order; each image decoded once and its pixels kept for every later epoch.
-import sharp from 'sharp';
+// Images as the encoder takes them: each image file through the MLLM's image processor (resize, crop, rescale,
+// normalise, as transformers does) into NCHW float32, decoded once and its pixels kept for every later epoch.
+import { PivotError } from '../../../../src-shared/errors';
+import { outputSize, processImage, type ImageProcessorConfig } from '../../models/hf/image-processor';
 import { datasetError } from './records';
 
-/** How an MLLM prepares its images (from its `mllm.json`). */
-export interface ImagePreprocessing {
-  size: number;
-  mean: readonly [number, number, number];
-  std: readonly [number, number, number];
+/** How an MLLM prepares its images: its image processor (from its `mllm.json`). */
+export type ImagePreprocessing = ImageProcessorConfig;
+
+/** One image file → float32 [3, side, side], as the processor makes it. */
+export async function decodeImage(path: string, prep: ImagePreprocessing): Promise<Float32Array> {
+  return processImage(path, prep);
 }
 
-/** One image → float32 [3, size, size], normalised. Bicubic resize, as CLIP's and SigLIP's processors do. */
-export async function decodeImage(path: string, prep: ImagePreprocessing): Promise<Float32Array> {
-  const { data, info } = await sharp(path)
-    .removeAlpha()
-    .toColourspace('srgb')
-    .resize(prep.size, prep.size, { fit: 'fill', kernel: 'cubic' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const plane = prep.size * prep.size;
-  const out = new Float32Array(3 * plane);
-  for (let c = 0; c < 3; c++) {
-    const mean = prep.mean[c] as number;
-    const std = prep.std[c] as number;
-    for (let i = 0; i < plane; i++) out[c * plane + i] = ((data[i * info.channels + c] as number) / 255 - mean) / std;
+/** The side of the square images `prep` makes; throws when its output is not one fixed square. */
+export function processedSide(prep: ImagePreprocessing): number {
+  const size = outputSize(prep);
+  if (size === null || size.height !== size.width) {
+    throw new PivotError('INVALID_CONFIG', `the image processor makes ${size === null ? 'images of varying size' : `${size.width}×${size.height} images`}; the encoder takes one square size`);
   }
-  return out;
+  return size.height;
 }
 
 const IN_FLIGHT = 8;
@@ -34,7 +27,12 @@ const IN_FLIGHT = 8;
 export class ImageCache {
   private readonly pixelsByPath = new Map<string, Float32Array>();
 
-  constructor(readonly prep: ImagePreprocessing) {}
+  /** Side of every image's pixels. */
+  readonly side: number;
+
+  constructor(readonly prep: ImagePreprocessing) {
+    this.side = processedSide(prep);
+  }
 
   /**
    * Decodes every image not cached yet. A file that does not decode fails the whole load, naming the image and
@@ -57,7 +55,7 @@ export class ImageCache {
     if (problems.length > 0) throw datasetError(problems, 'Replace these images with PNG or JPEG files, or remove the lines that use them.');
   }
 
-  /** The pixels of a loaded image, [3, size, size] flattened. */
+  /** The pixels of a loaded image, [3, side, side] flattened. */
   pixels(path: string): Float32Array {
     const pixels = this.pixelsByPath.get(path);
     if (!pixels) throw new Error(`ImageCache: ${path} was not loaded`);

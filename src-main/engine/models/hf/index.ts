@@ -7,3 +7,5 @@ export { CLIPVisionModel } from '../clip/model';
 export { SiglipVisionConfig } from '../siglip/config';
 export { SiglipVisionModel } from '../siglip/model';
 export type { VisionForwardOptions, VisionModelOutput, VisionTransformer } from '../clip/vision-transformer';
+export { defaultImageProcessor, imageProcessorToJson, loadImageProcessor, processImage, readImageProcessor, type ImageProcessorConfig } from './image-processor';
+export { loadProcessor, saveProcessor, type Processor } from './processor';

@@ -1,8 +1,5 @@
 // Making an MLLM to train: a named toy preset initialised from a seed, or a pretrained encoder and LM from
 // Hugging Face folders joined by a fresh projector, each with the tokenizer that goes with the LM.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PivotError } from '../../../../src-shared/errors';
 import { SiglipVisionConfig } from '../siglip/config';
 import { SiglipVisionModel } from '../siglip/model';
 import { checkVisionModelFits } from '../hf/vision-family';
@@ -12,42 +9,14 @@ import { CLIPVisionConfig } from '../clip/config';
 import { loadQwen2 } from '../qwen2/checkpoint';
 import { readQwen2Config } from '../qwen2/config';
 import { randomInit as randomQwen2, type Qwen2ForCausalLM } from '../qwen2/modeling';
-import { TextTokenizer } from '../../tokenizer/textTokenizer';
-import { CLIP_MEAN, CLIP_STD, SIGLIP_MEAN, SIGLIP_STD, type MllmConfig } from './config';
+import { tokenizerFromFiles } from '../../tokenizer/textTokenizer';
+import { defaultImageProcessor, loadImageProcessor } from '../hf/image-processor';
+import type { MllmConfig } from './config';
 import { Mllm, type TokenizerFiles } from './model';
 import { MLLM_PRESETS, type MllmPresetName } from './presets';
 import { MultiModalProjector } from './projector';
 
-const TOKENIZER_FILE_NAMES = ['tokenizer.json', 'tokenizer_config.json'];
-
-/** The tokenizer files of a folder; throws, saying what to put there, when it has no tokenizer.json. */
-export function readTokenizerFiles(dir: string): TokenizerFiles {
-  if (!existsSync(join(dir, 'tokenizer.json'))) {
-    throw new PivotError('FILE_UNREADABLE',
-      `No tokenizer.json in ${dir}. A Shapes-world folder has one (regenerate it with pivot data shapes); ` +
-        'for a Hugging Face LM, save its tokenizer there (tokenizer.save_pretrained(dir)).',
-    );
-  }
-  const files: Record<string, string> = {};
-  for (const name of TOKENIZER_FILE_NAMES) {
-    const path = join(dir, name);
-    if (existsSync(path)) files[name] = readFileSync(path, 'utf8');
-  }
-  return files;
-}
-
-/** The tokenizer the files describe; `source` names it in errors (usually the folder). */
-export function tokenizerFromFiles(files: TokenizerFiles, source: string): TextTokenizer {
-  const parse = (name: string): Record<string, unknown> => {
-    try {
-      return JSON.parse(files[name] as string) as Record<string, unknown>;
-    } catch (err) {
-      throw new PivotError('INVALID_DATA', `${join(source, name)}: bad JSON (${(err as Error).message})`, { file: join(source, name) });
-    }
-  };
-  const config = files['tokenizer_config.json'] !== undefined ? parse('tokenizer_config.json') : {};
-  return TextTokenizer.fromJson(parse('tokenizer.json'), config, join(source, 'tokenizer.json'));
-}
+export { readTokenizerFiles, tokenizerFromFiles } from '../../tokenizer/textTokenizer';
 
 /** Options shared by both ways of making an MLLM. */
 export interface MllmBuildOptions {
@@ -101,17 +70,10 @@ function assemble(...args: ConstructorParameters<typeof Mllm>): Mllm {
   }
 }
 
-/** Image size from the encoder; mean and std from its preprocessor_config.json, else its family's defaults. */
+/** Image size from the encoder; the image processor from its preprocessor_config.json, else its family's defaults. */
 function mllmConfigFor(encoder: VisionModel, featureLayer = -2, dir?: string): MllmConfig {
-  const clip = encoder.config instanceof CLIPVisionConfig;
-  let imageMean = clip ? CLIP_MEAN : SIGLIP_MEAN;
-  let imageStd = clip ? CLIP_STD : SIGLIP_STD;
-  const preprocessor = dir === undefined ? undefined : join(dir, 'preprocessor_config.json');
-  if (preprocessor !== undefined && existsSync(preprocessor)) {
-    const json = JSON.parse(readFileSync(preprocessor, 'utf8')) as { image_mean?: unknown; image_std?: unknown };
-    const triple = (v: unknown): v is [number, number, number] => Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number');
-    if (triple(json.image_mean)) imageMean = json.image_mean;
-    if (triple(json.image_std)) imageStd = json.image_std;
-  }
-  return { featureLayer, imageSize: encoder.config.image_size, imageMean: [...imageMean], imageStd: [...imageStd] };
+  const family = encoder.config instanceof CLIPVisionConfig ? 'clip' : 'siglip';
+  const imageSize = encoder.config.image_size;
+  const imageProcessor = dir === undefined ? defaultImageProcessor(family, imageSize) : loadImageProcessor(dir, family, imageSize);
+  return { featureLayer, imageSize, imageProcessor };
 }

@@ -2,6 +2,7 @@
 // how images are prepared, and how the image placeholder expands — with LLaVA's field names where it has them.
 import { readFileSync } from 'node:fs';
 import { PivotError } from '../../../../src-shared/errors';
+import { SIGLIP_MEAN, imageProcessorToJson, readImageProcessor, type ImageProcessorConfig } from '../hf/image-processor';
 
 export const MLLM_CONFIG_FILE = 'mllm.json';
 export const MLLM_FORMAT = 'pivot-mllm';
@@ -12,17 +13,9 @@ export interface MllmConfig {
   featureLayer: number;
   /** Side of the square image the encoder takes, in px. */
   imageSize: number;
-  /** Per-channel RGB mean and std applied to pixels scaled to [0, 1]. */
-  imageMean: [number, number, number];
-  imageStd: [number, number, number];
+  /** How an image of any size becomes the encoder's pixels (the encoder's preprocessor_config.json). */
+  imageProcessor: ImageProcessorConfig;
 }
-
-/** OpenAI CLIP's normalisation (CLIPImageProcessor defaults). */
-export const CLIP_MEAN: [number, number, number] = [0.48145466, 0.4578275, 0.40821073];
-export const CLIP_STD: [number, number, number] = [0.26862954, 0.26130258, 0.27577711];
-/** SigLIP's normalisation (SiglipImageProcessor defaults). */
-export const SIGLIP_MEAN: [number, number, number] = [0.5, 0.5, 0.5];
-export const SIGLIP_STD: [number, number, number] = [0.5, 0.5, 0.5];
 
 /** The `mllm.json` object. */
 export function mllmConfigToJson(config: MllmConfig, extra: { imageTokenIndex: number; imageSeqLength: number }): Record<string, unknown> {
@@ -33,8 +26,7 @@ export function mllmConfigToJson(config: MllmConfig, extra: { imageTokenIndex: n
     vision_feature_select_strategy: 'default',
     projector_hidden_act: 'gelu',
     image_size: config.imageSize,
-    image_mean: config.imageMean,
-    image_std: config.imageStd,
+    image_processor: imageProcessorToJson(config.imageProcessor),
     image_token: '<image>',
     image_token_index: extra.imageTokenIndex,
     image_seq_length: extra.imageSeqLength,
@@ -66,5 +58,20 @@ export function readMllmConfig(path: string): MllmConfig {
     if (typeof value !== 'number' || !Number.isInteger(value)) throw new PivotError('INVALID_DATA', `${path}: "${key}" must be an integer, got ${JSON.stringify(value)}`, { file: path, field: key });
     return value;
   };
-  return { featureLayer: integer('vision_feature_layer'), imageSize: integer('image_size'), imageMean: triple('image_mean'), imageStd: triple('image_std') };
+  const imageSize = integer('image_size');
+  const processor = json.image_processor;
+  if (processor !== undefined) {
+    if (typeof processor !== 'object' || processor === null || Array.isArray(processor)) {
+      throw new PivotError('INVALID_DATA', `${path}: "image_processor" must be a preprocessor_config.json object, got ${JSON.stringify(processor)}`, { file: path, field: 'image_processor' });
+    }
+    const family = (processor as Record<string, unknown>).image_processor_type === 'CLIPImageProcessor' ? 'clip' : 'siglip';
+    return { featureLayer: integer('vision_feature_layer'), imageSize, imageProcessor: readImageProcessor(processor as Record<string, unknown>, family, imageSize, `${path} ("image_processor")`) };
+  }
+  // Checkpoints written before image processors: a square resize (bicubic), /255, then their mean and std.
+  const mean = triple('image_mean');
+  const std = triple('image_std');
+  const family = mean.every((m, c) => m === SIGLIP_MEAN[c]) ? 'siglip' : 'clip';
+  const square = { height: imageSize, width: imageSize };
+  const legacy = { do_resize: true, size: square, do_center_crop: false, image_mean: mean, image_std: std, image_processor_type: family === 'clip' ? 'CLIPImageProcessor' : 'SiglipImageProcessor' };
+  return { featureLayer: integer('vision_feature_layer'), imageSize, imageProcessor: readImageProcessor(legacy, family, imageSize, path) };
 }

@@ -29,7 +29,7 @@ export interface MllmOutput {
   labelsMask: tf.Tensor2D;
 }
 
-/** The tokenizer files a checkpoint carries (file name → text): tokenizer.json and, when present, tokenizer_config.json. */
+/** The tokenizer files a checkpoint carries (file name → text): tokenizer.json and, when present, tokenizer_config.json and the chat template files. */
 export type TokenizerFiles = Readonly<Record<string, string>>;
 
 export class Mllm {

@@ -73,7 +73,7 @@ describe('scoreCandidates', () => {
     const dataset = readDataset(world);
     const records = qa.items.map((i) => dataset.pairs.find((p) => p.key === i.record.key)!);
     const train = OBJECTIVES.dpo.examples(records, model.tokenizer, { imageTokenCount: model.imageTokenCount, maxLength: model.lm.config.max_position_embeddings });
-    const images = new ImageCache({ size: model.config.imageSize, mean: model.config.imageMean, std: model.config.imageStd });
+    const images = new ImageCache(model.config.imageProcessor);
     await images.load(train.map((t) => t.image), (p) => p);
     const batch = collate(train, images);
     const logps = Array.from(sequenceLogpsOf(model, batch).dataSync());

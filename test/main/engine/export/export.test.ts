@@ -134,9 +134,10 @@ describe('exporting a wrapped Hugging Face encoder', () => {
     const written = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as Record<string, unknown>;
     expect(written).toEqual(original);
     expect(JSON.parse(readFileSync(join(out, 'preprocessor_config.json'), 'utf8'))).toEqual({
-      crop_size: { height: 32, width: 32 }, do_center_crop: false, do_convert_rgb: true, do_normalize: true, do_rescale: true, do_resize: true,
+      // CLIPImageProcessor's defaults at the encoder's size: the fixture folder has no preprocessor_config.json.
+      crop_size: { height: 32, width: 32 }, do_center_crop: true, do_convert_rgb: true, do_normalize: true, do_rescale: true, do_resize: true,
       image_mean: [0.48145466, 0.4578275, 0.40821073], image_processor_type: 'CLIPImageProcessor', image_std: [0.26862954, 0.26130258, 0.27577711],
-      resample: 3, rescale_factor: 1 / 255, size: { height: 32, width: 32 },
+      resample: 3, rescale_factor: 1 / 255, size: { shortest_edge: 32 },
     });
     const reloaded = await loadVisionModel(out);
     const fixture = await loadVisionModel(clipDir);

@@ -8,7 +8,8 @@ import { selectBackend } from '../../../../src-main/engine/backend/select';
 import { writeShapesWorld } from '../../../../src-main/engine/data/shapes';
 import { CLIPVisionConfig, CLIPVisionModel } from '../../../../src-main/engine/models/clip';
 import { encodePatchTokens, visionModelEncoder } from '../../../../src-main/engine/probes/encoder';
-import { CLIP_MEAN, CLIP_STD, loadImages, loadMasks } from '../../../../src-main/engine/probes/image-decode';
+import { loadImages, loadMasks } from '../../../../src-main/engine/probes/image-decode';
+import { defaultImageProcessor } from '../../../../src-main/engine/models/hf/image-processor';
 import { shapesWorldDataset } from '../../../../src-main/engine/probes/image-folder';
 import { extractPooledFeatures, linearProbe, LINEAR_PROBE_PROTOCOL, poolPatchTokens } from '../../../../src-main/engine/probes/linear-probe';
 import { segmentationProbe, SEGMENTATION_PROBE_PROTOCOL } from '../../../../src-main/engine/probes/segmentation-probe';
@@ -26,7 +27,7 @@ describe('probes on a toy CLIP and a Shapes world', () => {
     const encoder = visionModelEncoder(model);
     expect(encoder).toMatchObject({ imageSize: 32, grid: [8, 8], layer: 1, hasClassToken: true });
     const dataset = await shapesWorldDataset(dir);
-    const images = await loadImages(dataset.items.map((i) => i.image), { size: encoder.imageSize, mean: CLIP_MEAN, std: CLIP_STD });
+    const images = await loadImages(dataset.items.map((i) => i.image), defaultImageProcessor('clip', encoder.imageSize));
 
     // One encoder pass serves both probes; the streaming path gives the same rows.
     const encoded = await encodePatchTokens(encoder, images, encoder.imageSize);

@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateSample, resolveWorldParams, writeShapesWorld } from '../../../../src-main/engine/data/shapes';
 import { CLIP_MEAN, CLIP_STD, loadImages, loadMasks } from '../../../../src-main/engine/probes/image-decode';
+import { defaultImageProcessor } from '../../../../src-main/engine/models/hf/image-processor';
 import { classFolderDataset, openProbeDataset, segmentationFolderDataset, shapesWorldDataset } from '../../../../src-main/engine/probes/image-folder';
 import { decodeMaskPng, resizeMaskNearest } from '../../../../src-main/engine/probes/mask-png';
 
@@ -93,7 +94,7 @@ describe('class folders', () => {
     expect((await openProbeDataset(dir)).layout).toBe('class-folders');
 
     // A solid red image stays solid through the bicubic resize: every value is exactly (1 − mean)/std etc.
-    const [red] = await loadImages([ds.items[0]?.image as string], { size: 4, mean: CLIP_MEAN, std: CLIP_STD });
+    const [red] = await loadImages([ds.items[0]?.image as string], defaultImageProcessor('clip', 4));
     expect(red).toHaveLength(3 * 16);
     expect(red?.[0]).toBeCloseTo((1 - CLIP_MEAN[0]) / CLIP_STD[0], 5);
     expect(red?.[16]).toBeCloseTo((0 - CLIP_MEAN[1]) / CLIP_STD[1], 5);
@@ -113,7 +114,7 @@ describe('class folders', () => {
     mkdirSync(join(dir, 'cat'), { recursive: true });
     writeFileSync(join(dir, 'cat', 'bad.jpg'), 'definitely not a jpeg');
     const ds = await classFolderDataset(dir);
-    await expect(loadImages([ds.items[0]?.image as string], { size: 4, mean: CLIP_MEAN, std: CLIP_STD })).rejects.toThrow(`${join(dir, 'cat', 'bad.jpg')}: cannot read image`);
+    await expect(loadImages([ds.items[0]?.image as string], defaultImageProcessor('clip', 4))).rejects.toThrow(`${join(dir, 'cat', 'bad.jpg')}: cannot read image`);
   });
 });
 
@@ -190,7 +191,7 @@ describe('Shapes world folder', () => {
       expect(item.split).toBe(sample.split);
       expect(masks[index]?.data).toEqual(sample.image.classMask);
     });
-    const pixels = await loadImages(ds.items.map((i) => i.image), { size: 16, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] });
+    const pixels = await loadImages(ds.items.map((i) => i.image), defaultImageProcessor('siglip', 16));
     expect(pixels).toHaveLength(12);
     for (const p of pixels) {
       expect(p).toHaveLength(3 * 16 * 16);

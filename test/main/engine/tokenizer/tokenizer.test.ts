@@ -22,12 +22,12 @@ describe('TextTokenizer', () => {
     expect(tokenizer.eosTokenId).toBe(0);
     expect(tokenizer.padTokenId).toBe(0);
     expect([...tokenizer.specialTokenIds]).toEqual([['<|endoftext|>', 0], ['<|im_start|>', 1], ['<|im_end|>', 2], ['<image>', 3]]);
-    expect(tokenizer.chatTemplate).toBe('plain');
+    expect(tokenizer.chatFormat.source).toBe('plain');
     expect(tokenizer.vocabSize).toBe(104);
     expect(tokenizer.decode(tokenizer.encode('<image>the red circle'), { skipSpecialTokens: true })).toBe('the red circle');
   });
 
-  it('reads eos, pad and a ChatML template from tokenizer_config.json', () => {
+  it('reads eos, pad and the chat template from tokenizer_config.json', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pivot-tok-'));
     try {
       writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(tokenizerJson));
@@ -36,7 +36,7 @@ describe('TextTokenizer', () => {
         JSON.stringify({ eos_token: '<|im_end|>', pad_token: { content: '<|endoftext|>' }, chat_template: '{% for m in messages %}<|im_start|>{{ m.role }}{% endfor %}' }),
       );
       const qwen = loadTokenizer(dir);
-      expect([qwen.chatTemplate, qwen.eosTokenId, qwen.padTokenId]).toEqual(['qwen', 2, 0]);
+      expect([qwen.chatFormat.source, qwen.eosTokenId, qwen.padTokenId]).toEqual([join(dir, 'tokenizer_config.json'), 2, 0]);
     } finally {
       rmSync(dir, { recursive: true });
     }
@@ -51,7 +51,11 @@ describe('TextTokenizer', () => {
 
 describe('buildTrainingExample', () => {
   const plain = loadTokenizer(fixtureDir);
-  const qwen = loadTokenizer(fixtureDir, { chatTemplate: 'qwen' });
+  // ChatML without a default system turn: the prompt the hand-written Qwen format wrote before templates were rendered.
+  const chatMl =
+    "{% for m in messages %}{{ '<|im_start|>' + m.role + '\\n' + m.content + '<|im_end|>\\n' }}{% endfor %}" +
+    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+  const qwen = TextTokenizer.fromJson(tokenizerJson, {}, 'qwen/tokenizer.json', { text: chatMl, source: 'qwen/chat_template.jinja' });
 
   it('masks the image placeholder and prompt, and keeps the answer and its EOS (plain template)', () => {
     const example = buildTrainingExample(plain, { id: 'q1', question: 'Is the blue square above the circle?', answer: 'yes' });
@@ -61,7 +65,7 @@ describe('buildTrainingExample', () => {
     expect(example.imagePosition).toBe(0);
   });
 
-  it('wraps the question in a Qwen ChatML turn and ends the answer with <|im_end|>', () => {
+  it('renders a ChatML template to the same ids as before and ends the answer with <|im_end|>', () => {
     const example = buildTrainingExample(qwen, { question: 'what color is the circle?', answer: 'red' });
     const prompt = plain.encode('<|im_start|>user\n<image>\nwhat color is the circle?<|im_end|>\n<|im_start|>assistant\n');
     expect(example.inputIds).toEqual([...prompt, ...plain.encode('red'), 2]);

@@ -1,5 +1,6 @@
 // Training data: a dataset folder read and checked before training (bad lines and missing images named by file
 // and line), images normalised NCHW, seeded epochs, and DPO batches with chosen and rejected rows side by side.
+import { defaultImageProcessor } from '../../../../../src-main/engine/models/hf/image-processor';
 import { appendFileSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -95,9 +96,9 @@ describe('images', () => {
     const rgb = Buffer.alloc(4 * 4 * 3);
     for (let i = 0; i < 16; i++) rgb.set([255, 0, 51], i * 3);
     await sharp(rgb, { raw: { width: 4, height: 4, channels: 3 } }).png().toFile(path);
-    const pixels = await decodeImage(path, { size: 2, mean: [0.5, 0.5, 0.5], std: [0.5, 0.25, 0.5] });
+    const pixels = await decodeImage(path, { ...defaultImageProcessor('siglip', 2), normalize: { mean: [0.5, 0.5, 0.5], std: [0.5, 0.25, 0.5] } });
     expect(Array.from(pixels)).toEqual([1, 1, 1, 1, -2, -2, -2, -2, -0.6, -0.6, -0.6, -0.6].map(Math.fround));
-    const cache = new ImageCache({ size: 32, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] });
+    const cache = new ImageCache(defaultImageProcessor('siglip', 32));
     await expect(cache.load([join(root, 'world/pairs.jsonl')], () => 'pairs.jsonl:3')).rejects.toThrow(/^pairs.jsonl:3: image .*pairs.jsonl cannot be decoded/);
   });
 });
@@ -124,7 +125,7 @@ describe('epochs and batches', () => {
     const dataset = readDataset(world);
     const tokenizer = loadTokenizer(world);
     const items = OBJECTIVES.dpo.examples(dataset.pairs.slice(0, 3), tokenizer, { imageTokenCount: 16, maxLength: 128 });
-    const images = new ImageCache({ size: 32, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] });
+    const images = new ImageCache(defaultImageProcessor('siglip', 32));
     await images.load(items.map((i) => i.image), (p) => p);
     const batch = collate(items, images);
     expect(batch.pixels!.shape).toEqual([3, 3, 32, 32]);
