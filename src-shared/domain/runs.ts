@@ -50,6 +50,14 @@ export const runStartSchema = z
 export type RunStartRequest = z.input<typeof runStartSchema>;
 export type ParsedRunStart = z.output<typeof runStartSchema>;
 
+/** One stage of a run's pipeline as planned: its optimisation steps, and the training items each step takes. */
+export interface StagePlan {
+  stage: string;
+  totalSteps: number;
+  /** batchSize × gradAccum (a stage's last step of an epoch may take fewer). */
+  samplesPerStep: number;
+}
+
 /** Where a run stands inside its recipe, from the last metrics it reported. */
 export interface RunProgress {
   stage: string;
@@ -58,6 +66,8 @@ export interface RunProgress {
   stages: number;
   step: number;
   totalSteps: number;
+  /** Every stage of the pipeline as planned when the current one started (absent in runs recorded before it was). */
+  plan?: StagePlan[];
 }
 
 /** A run as recorded in the workspace. Times are ISO 8601. */
@@ -100,7 +110,15 @@ export interface RunResultData {
  * logps/rejected, ref_logps/chosen, ref_logps/rejected.
  */
 export type RunEventData =
-  | { type: 'stage'; stage: string; index: number; of: number; totalSteps: number }
+  | {
+      type: 'stage';
+      stage: string;
+      index: number;
+      of: number;
+      totalSteps: number;
+      /** Every stage of the pipeline, in order: those still to run as far as their data is known now. */
+      plan?: StagePlan[];
+    }
   | {
       type: 'metrics';
       stage: string;

@@ -49,7 +49,9 @@ describe('RunManager', () => {
     const runMs = metrics.points.map((p) => p.runMs);
     expect(runMs).toEqual([...runMs].sort((a, b) => a - b));
     expect(metrics.points[3]).toMatchObject({ stage: 'dpo', step: 1, values: { loss: 1, 'rewards/margins': 0.02 } });
-    expect(ws.runs.get(run.id).progress).toEqual({ stage: 'dpo', stageNumber: 2, stages: 2, step: 4, totalSteps: 4 });
+    // With the whole pipeline's plan, for the window's overall progress.
+    const plan = [{ stage: 'align', totalSteps: 3, samplesPerStep: 1 }, { stage: 'dpo', totalSteps: 4, samplesPerStep: 1 }];
+    expect(ws.runs.get(run.id).progress).toEqual({ stage: 'dpo', stageNumber: 2, stages: 2, step: 4, totalSteps: 4, plan });
     const log = ws.runs.logs(run.id).entries.map((e) => e.message);
     expect(log).toEqual(expect.arrayContaining(['Stage 1/2: align (3 steps)', 'Stage 2/2: dpo (4 steps)', expect.stringMatching(/^Checkpoint of dpo at step 4: /)]));
   });
