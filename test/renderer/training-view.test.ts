@@ -156,4 +156,44 @@ describe('the training screen', () => {
     }
     expect(backend.callsOf('runs:resume')).toEqual([{ id: 2 }, { id: 1 }]);
   });
+
+  it('shows a running run\'s progress over all stages, elapsed time, ETA, steps/s and samples/s, live', async () => {
+    const backend = new FakeBackend([]);
+    const plan = [{ stage: 'align', totalSteps: 100, samplesPerStep: 4 }, { stage: 'dpo', totalSteps: 200, samplesPerStep: 2 }];
+    const startedAt = new Date(Date.now() - 65_000).toISOString();
+    backend.runs = [makeRun(1, { status: 'running', startedAt, progress: { stage: 'dpo', stageNumber: 2, stages: 2, step: 3, totalSteps: 200, plan } })];
+    // 100 ms a step (makePoints' clock): 10 steps/s, 2 pairs a step in dpo.
+    backend.runMetrics.set(1, makePoints(3));
+    const w = await mountTraining(backend);
+    const text = (id: string) => w.get(`[data-testid="${id}"]`).text();
+    expect(text('run-stage')).toBe('Stage 2 of 2 · dpo · step 3/200');
+    expect(text('run-overall')).toBe('103/300 steps in all (34.3%)');
+    expect(w.get('[data-testid="run-progress"]').attributes('aria-valuenow')).toBe('34.3');
+    expect(text('run-elapsed')).toMatch(/^Elapsed 1:0[56]$/);
+    // 197 steps left at 0.1 s each.
+    expect(text('run-eta')).toBe('ETA 0:20');
+    expect(text('run-steps-per-second')).toBe('10.0 steps/s');
+    expect(text('run-samples-per-second')).toBe('20.0 samples/s');
+
+    // Steps now take 1 s: the pace follows, smoothed.
+    for (const step of [4, 5, 6, 7, 8, 9, 10, 11, 12, 13]) {
+      backend.emit('run:event', {
+        runId: 1,
+        event: { type: 'metrics', stage: 'dpo', step, totalSteps: 200, epoch: 0, elapsedMs: 300 + (step - 3) * 1000, values: { loss: 0.5 } },
+        axis: { runStep: step, runMs: 300 + (step - 3) * 1000 },
+      });
+    }
+    await settle();
+    expect(text('run-overall')).toBe('113/300 steps in all (37.7%)');
+    let last = 0;
+    for (const ms of [100, 100, ...Array(10).fill(1000)]) last = 0.9 * last + 0.1 * ms;
+    const msPerStep = last / (1 - 0.9 ** 12);
+    expect(text('run-steps-per-second')).toBe(`${(1000 / msPerStep).toPrecision(3)} steps/s`);
+
+    // Paused: no pace, no ETA.
+    backend.emit('run:status', { run: { ...backend.runs[0]!, status: 'paused' } });
+    await settle();
+    expect(w.find('[data-testid="run-eta"]').exists()).toBe(false);
+    expect(text('run-stage')).toBe('Stage 2 of 2 · dpo · step 3/200');
+  });
 });

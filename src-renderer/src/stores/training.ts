@@ -3,7 +3,7 @@
 // exporting or probing a finished run's encoder.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
-import type { BackendReport, EncoderProbeResult, MetricPoint, RecipeInfo, RunInfo, RunLogEntry, RunStartRequest } from '../../../src-shared/domain/runs';
+import type { BackendReport, EncoderProbeResult, MetricPoint, RecipeInfo, RunInfo, RunLogEntry, RunProgress, RunStartRequest } from '../../../src-shared/domain/runs';
 import type { EncoderExportReport, Events, RequestOf } from '../../../src-shared/ipc/contract';
 import { downsamplePoints } from '../../../src-shared/metrics/downsample';
 import { useApi } from '../api';
@@ -40,7 +40,7 @@ export const useTrainingStore = defineStore('training', () => {
   /** Events of the selected run that arrive while its history loads; merged after it. */
   let buffered: RunEventPayload[] | null = null;
   /** The stage each run is in (from `stage` events), for the progress shown in the list. */
-  const stageOf = new Map<number, { number: number; of: number }>();
+  const stageOf = new Map<number, Pick<RunProgress, 'stageNumber' | 'stages' | 'plan'>>();
   let localLogId = 0;
 
   /** Subscribes to the run events (once) and loads the runs, recipes and backends. */
@@ -109,10 +109,12 @@ export const useTrainingStore = defineStore('training', () => {
 
   function applyEvent(payload: RunEventPayload): void {
     const { runId, event } = payload;
-    if (event.type === 'stage') stageOf.set(runId, { number: event.index, of: event.of });
+    if (event.type === 'stage') stageOf.set(runId, { stageNumber: event.index, stages: event.of, ...(event.plan ? { plan: event.plan } : {}) });
     if (event.type === 'metrics') {
-      const stage = stageOf.get(runId) ?? { number: 1, of: 1 };
-      updateRun(runId, { progress: { stage: event.stage, stageNumber: stage.number, stages: stage.of, step: event.step, totalSteps: event.totalSteps } });
+      // A run selected mid-stage has its stage (and plan) in its recorded progress until its next stage event.
+      const stage = stageOf.get(runId) ?? runs.value.find((r) => r.id === runId)?.progress ?? { stageNumber: 1, stages: 1 };
+      const { stageNumber, stages, plan } = stage;
+      updateRun(runId, { progress: { stage: event.stage, stageNumber, stages, ...(plan ? { plan } : {}), step: event.step, totalSteps: event.totalSteps } });
     }
     if (runId !== selectedId.value) return;
     if (buffered) buffered.push(payload);
