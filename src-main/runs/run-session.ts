@@ -27,6 +27,9 @@ export class RunSession {
   private resolveFinished: (run: RunInfo) => void = () => undefined;
   private job: EngineJob<'train'> | null = null;
   private cancelRequested = false;
+  /** Who asked for the last pause, resume or cancel, as the log names them; the engine acts at its next step. */
+  private askedBy: string | null = null;
+  private paused = false;
   private readonly record: RunRecorder;
 
   constructor(
@@ -43,8 +46,14 @@ export class RunSession {
     const job = startEngineJob(this.options.launch, 'train', trainOptions, {
       onProgress: (event) => this.record.event(event),
       onState: (state) => {
-        if (state === 'stopping') this.record.log('info', 'Stopping at the next step; the last checkpoint is kept.');
-        else if (!this.cancelRequested) this.record.setStatus(state);
+        const from = this.askedBy ? ` from ${this.askedBy}` : '';
+        if (state === 'stopping') this.record.log('info', `Cancelled${from}: stopping at the next step; the last checkpoint is kept.`);
+        else if (!this.cancelRequested) {
+          if (state === 'paused') this.record.log('info', `Paused${from}.`);
+          else if (this.paused) this.record.log('info', `Resumed${from}.`);
+          this.paused = state === 'paused';
+          this.record.setStatus(state);
+        }
       },
       onOutput: (stream, line) => this.record.output(stream, line),
       during: 'before the run finished',
@@ -57,17 +66,21 @@ export class RunSession {
       `${trainOptions.objective ? `, ${trainOptions.objective}` : ''}${trainOptions.backend ? `, backend ${trainOptions.backend}` : ''}.`);
   }
 
-  pause(): void {
+  /** `by`: who asked ("the window"), for the run's log when the engine has paused. */
+  pause(by?: string): void {
+    this.askedBy = by ?? null;
     this.job?.pause();
   }
 
-  resume(): void {
+  resume(by?: string): void {
+    this.askedBy = by ?? null;
     this.job?.resume();
   }
 
   /** Asks the run to stop at its next step; a host that has not ended after the grace period is killed. */
-  cancel(): void {
+  cancel(by?: string): void {
     if (this.cancelRequested || !this.job) return;
+    this.askedBy = by ?? null;
     this.cancelRequested = true;
     this.job.cancel();
   }

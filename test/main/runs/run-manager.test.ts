@@ -80,12 +80,17 @@ describe('RunManager', () => {
     const { ws, manager, emitted } = await setup();
     const queued = await manager.start({ recipe: testRecipe({ stages: [{ name: 'sft', steps: 500 }], stepMs: 5 }) });
     await until(() => steps(emitted, queued.id) >= 2, 'two steps');
-    manager.pause(queued.id);
+    manager.pause(queued.id, 'the window');
     await until(() => ws.runs.get(queued.id).status === 'paused', 'paused');
-    manager.resume(queued.id);
+    manager.resume(queued.id, undefined, 'the window');
     await until(() => ws.runs.get(queued.id).status === 'running', 'running again');
-    manager.cancel(queued.id);
+    manager.cancel(queued.id, 'the window');
     const run = await manager.finished(queued.id);
+    // Each in the run's log, with its time and who asked, as the engine acted on it.
+    const asked = ['Paused from the window.', 'Resumed from the window.', 'Cancelled from the window: stopping at the next step; the last checkpoint is kept.'];
+    const entries = ws.runs.logs(run.id).entries.filter((e) => asked.includes(e.message));
+    expect(entries.map((e) => e.message)).toEqual(asked);
+    for (const e of entries) expect(Date.parse(e.at)).toBeGreaterThan(Date.parse(run.startedAt!) - 1000);
     expect(run.status).toBe('cancelled');
     expect(run.result?.cancelled).toBe(true);
     expect(existsSync(join(run.result!.finalCheckpoint, 'state.json'))).toBe(true);
