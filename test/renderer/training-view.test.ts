@@ -4,6 +4,7 @@
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PivotError } from '../../src-shared/errors';
 import { createApi, setApi } from '../../src-renderer/src/api';
 import App from '../../src-renderer/src/App.vue';
 import { FakeBackend, makePoints, makeRun, manyPairs } from './fake-backend';
@@ -131,8 +132,19 @@ describe('the training screen', () => {
     backend.engineStep();
     await settle();
     expect(status()).toBe('running');
+    // Cancel asks first: keeping the run sends nothing.
     await w.get('[data-testid="cancel-run"]').trigger('click');
     await settle();
+    expect(w.get('[data-testid="cancel-run-consequence"]').text()).toBe('It stops at its next step. Its last checkpoint is kept: Resume trains on from it.');
+    await w.get('[data-testid="cancel-run-keep"]').trigger('click');
+    await settle();
+    expect(w.find('[data-testid="cancel-run-dialog"]').exists()).toBe(false);
+    expect(backend.callsOf('runs:cancel')).toEqual([]);
+    await w.get('[data-testid="cancel-run"]').trigger('click');
+    await settle();
+    await w.get('[data-testid="cancel-run-confirm"]').trigger('click');
+    await settle();
+    expect(w.find('[data-testid="cancel-run-dialog"]').exists()).toBe(false);
     expect(backend.callsOf('runs:cancel')).toEqual([{ id: 1 }]);
     expect(status()).toBe('running');
     backend.engineStep();
@@ -195,5 +207,37 @@ describe('the training screen', () => {
     await settle();
     expect(w.find('[data-testid="run-eta"]').exists()).toBe(false);
     expect(text('run-stage')).toBe('Stage 2 of 2 · dpo · step 3/200');
+  });
+
+  it('keeps a refused request and a run\'s failure on screen until dismissed, whichever run is shown', async () => {
+    const backend = new FakeBackend([]);
+    backend.runs = [makeRun(2, { status: 'running', name: 'second' }), makeRun(1, { status: 'running', name: 'first' })];
+    backend.overrides.set('runs:pause', () => {
+      throw new PivotError('INVALID_REQUEST', 'Run 2 is driven by another process (pid 77, e.g. pivot train): control it there.');
+    });
+    const w = await mountTraining(backend);
+    await w.get('[data-testid="pause-run"]').trigger('click');
+    await settle();
+    const alerts = () => w.findAll('[data-testid="training-alert"]').map((a) => a.get('.alerts__message').text());
+    expect(alerts()).toEqual(['Pause run 2: Run 2 is driven by another process (pid 77, e.g. pivot train): control it there.']);
+
+    // Run 1 crashes while run 2 is shown.
+    backend.emit('run:status', { run: makeRun(1, { status: 'crashed', name: 'first', error: 'The engine host crashed: it exited with code 3' }) });
+    await settle();
+    // Long after a toast would have gone.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(alerts()).toEqual([
+      'Pause run 2: Run 2 is driven by another process (pid 77, e.g. pivot train): control it there.',
+      'Run first crashed: The engine host crashed: it exited with code 3',
+    ]);
+    await w.findAll('[data-testid="training-alert"]')[1]!.get('[data-testid="training-alert-show"]').trigger('click');
+    await settle();
+    expect(w.get('[data-testid="selected-run-name"]').text()).toBe('first');
+    await w.findAll('[data-testid="training-alert-dismiss"]')[0]!.trigger('click');
+    await settle();
+    expect(alerts()).toEqual(['Run first crashed: The engine host crashed: it exited with code 3']);
+    await w.get('[data-testid="training-alert-dismiss"]').trigger('click');
+    await settle();
+    expect(w.findAll('[data-testid="training-alert"]')).toHaveLength(0);
   });
 });

@@ -1,12 +1,13 @@
 // Training runs in the window: the list, the selected run's metrics (history from `runs:metrics`, then live from
-// `run:event`, never polled) and log, the recipes and backends for the start form, pause / resume / cancel, and
-// exporting or probing a finished run's encoder.
+// `run:event`, never polled) and log, the recipes and backends for the start form, pause / resume / cancel, the
+// errors kept until dismissed, and exporting or probing a finished run's encoder.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
 import type { BackendReport, EncoderProbeResult, MetricPoint, RecipeInfo, RunInfo, RunLogEntry, RunProgress, RunStartRequest } from '../../../src-shared/domain/runs';
 import type { EncoderExportReport, Events, RequestOf } from '../../../src-shared/ipc/contract';
 import { downsamplePoints } from '../../../src-shared/metrics/downsample';
 import { useApi } from '../api';
+import { errorMessage } from '../lib/format';
 import type { XAxisKind } from '../lib/run-charts';
 import { useJobsStore } from './jobs';
 import { useToastsStore } from './toasts';
@@ -17,6 +18,16 @@ export const MAX_POINTS = 2000;
 export const MAX_LOG_LINES = 5000;
 
 type RunEventPayload = Events['run:event'];
+
+/** An error kept on the Training tab until the user dismisses it: a request refused, or a run that failed or crashed. */
+export interface TrainingAlert {
+  id: number;
+  /** The run it is about, if any (the alert offers to show it). */
+  runId: number | null;
+  message: string;
+}
+
+const FAILED_STATUSES: readonly RunInfo['status'][] = ['failed', 'crashed'];
 
 export const useTrainingStore = defineStore('training', () => {
   const api = useApi();
@@ -35,6 +46,8 @@ export const useTrainingStore = defineStore('training', () => {
   /** EMA weight of the charts, as TensorBoard's smoothing slider. */
   const smoothing = ref(0.6);
   const selected = computed(() => runs.value.find((r) => r.id === selectedId.value) ?? null);
+  const alerts = ref<TrainingAlert[]>([]);
+  let alertId = 0;
 
   let subscribed = false;
   /** Events of the selected run that arrive while its history loads; merged after it. */
@@ -139,8 +152,21 @@ export const useTrainingStore = defineStore('training', () => {
   }
 
   function applyStatus({ run }: Events['run:status']): void {
-    if (runs.value.some((r) => r.id === run.id)) updateRun(run.id, run);
+    const before = runs.value.find((r) => r.id === run.id);
+    if (before) updateRun(run.id, run);
     else runs.value = [run, ...runs.value];
+    if (FAILED_STATUSES.includes(run.status) && before?.status !== run.status) {
+      alert(run.id, `Run ${run.name} ${run.status === 'crashed' ? 'crashed' : 'failed'}: ${run.error ?? 'no reason was recorded (see its log)'}`);
+    }
+  }
+
+  function alert(runId: number | null, message: string): void {
+    alertId += 1;
+    alerts.value = [...alerts.value, { id: alertId, runId, message }];
+  }
+
+  function dismissAlert(id: number): void {
+    alerts.value = alerts.value.filter((a) => a.id !== id);
   }
 
   function updateRun(id: number, fields: Partial<RunInfo>): void {
@@ -165,7 +191,7 @@ export const useTrainingStore = defineStore('training', () => {
     try {
       await api.runs[verb]({ id });
     } catch (err) {
-      toasts.error(err, `${verb[0]?.toUpperCase()}${verb.slice(1)} run ${id}`);
+      alert(id, `${verb[0]?.toUpperCase()}${verb.slice(1)} run ${id}: ${errorMessage(err)}`);
     }
   }
 
@@ -194,6 +220,8 @@ export const useTrainingStore = defineStore('training', () => {
     backendsError,
     xAxis,
     smoothing,
+    alerts,
+    dismissAlert,
     init,
     loadRuns,
     select,
