@@ -6,6 +6,7 @@ import { checkExportTarget } from '../datasets/export/target';
 import { importDataset } from '../curation/import-dataset';
 import { listReports, readReport } from '../reports/report-files';
 import { listRecipes } from '../runs/recipes';
+import { runConfig } from '../runs/run-config';
 import type { Workspace } from '../store/workspace';
 import type { WorkspaceJobs } from './workspace-jobs';
 
@@ -76,6 +77,7 @@ export const handlers: Handlers = {
   'runs:get': (req, { workspace }) => workspace.runs.get(req.id),
   'runs:metrics': (req, { workspace }) => workspace.runs.metrics(req.id, req.maxPoints),
   'runs:logs': (req, { workspace }) => workspace.runs.logs(req.id, req.afterId, req.limit),
+  'runs:config': (req, { workspace }) => runConfig(workspace.runs.get(req.id)),
   'runs:pause': (req, ctx) => engineJobs(ctx).runs.pause(req.id, WINDOW),
   'runs:resume': (req, ctx) => engineJobs(ctx).runs.resume(req.id, undefined, WINDOW),
   'runs:cancel': (req, ctx) => engineJobs(ctx).runs.cancel(req.id, WINDOW),

@@ -7,6 +7,7 @@ import type { TrainJobOptions } from '../engine/jobs/train';
 import { startEngineJob, type EngineJob, type JobEnd } from '../engine-jobs/engine-job';
 import type { RunStore } from '../store/runs';
 import { RunRecorder, type EmitEvent } from './run-recorder';
+import { writeRunLaunch } from './run-config';
 
 export type { EmitEvent } from './run-recorder';
 
@@ -43,6 +44,8 @@ export class RunSession {
 
   /** Launches the host and hands it the run. */
   start(trainOptions: TrainJobOptions): void {
+    const startedAt = new Date().toISOString();
+    writeRunLaunch(trainOptions, startedAt);
     const job = startEngineJob(this.options.launch, 'train', trainOptions, {
       onProgress: (event) => this.record.event(event),
       onState: (state) => {
@@ -61,7 +64,7 @@ export class RunSession {
     });
     this.job = job;
     void job.ended.then((end) => this.ended(end));
-    this.record.setStatus('running', { startedAt: new Date().toISOString() });
+    this.record.setStatus('running', { startedAt });
     this.record.log('info', `Engine host started (pid ${job.pid ?? '?'}): recipe ${trainOptions.recipe}` +
       `${trainOptions.objective ? `, ${trainOptions.objective}` : ''}${trainOptions.backend ? `, backend ${trainOptions.backend}` : ''}.`);
   }

@@ -93,6 +93,30 @@ export interface RunInfo {
   endedAt: string | null;
 }
 
+/** What a run's engine host was last launched with (`<run folder>/launch.json`): at its start, or its last resume. */
+export interface RunLaunch {
+  recipe: string;
+  objective?: RunObjective;
+  /** The data folder the engine read (the workspace's pairs exported into the run folder, or a folder given). */
+  data?: string;
+  /** As asked; the backend trained on is the run's `backend` once it has ended. */
+  backend?: string;
+  /** CPU threads of the native backend; all cores when absent. */
+  threads?: number;
+  launchedAt: string;
+}
+
+/** A run's full configuration (`runs:config`), as its folder records it. */
+export interface RunConfig {
+  runId: number;
+  /**
+   * The run folder's recipe.json: the resolved recipe the engine recorded (seed, model, data with the workspace pairs'
+   * datasets, filter, counts and hash, every stage's settings); null until the engine has started the run.
+   */
+  recipe: Record<string, unknown> | null;
+  launch: RunLaunch | null;
+}
+
 /** The engine's TrainResult in wire form. */
 export interface RunResultData {
   runDir: string;

@@ -21,6 +21,7 @@ import {
   type EncoderExportReport,
   type EncoderProbeResult,
   type RecipeInfo,
+  type RunConfig,
   type RunEventData,
   type RunInfo,
   type RunLogPage,
@@ -158,6 +159,8 @@ export const contract = {
       })
       .strict(),
   ),
+  /** A run's full configuration as its folder records it: the resolved recipe and what its engine host was launched with. */
+  'runs:config': channel<RunConfig>()(runRef),
   'runs:pause': channel<RunInfo>()(runRef),
   /** Continues a paused run; queues a crashed or cancelled one again, to train on from its folder's last checkpoint. */
   'runs:resume': channel<RunInfo>()(runRef),

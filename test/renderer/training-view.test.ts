@@ -240,4 +240,39 @@ describe('the training screen', () => {
     await settle();
     expect(w.findAll('[data-testid="training-alert"]')).toHaveLength(0);
   });
+
+  it('shows the run\'s full configuration when opened: recipe, backend, threads, seed, data with counts and hash; copyable', async () => {
+    const backend = new FakeBackend([]);
+    backend.runs = [makeRun(1, { status: 'completed', backend: 'native', objective: 'dpo' })];
+    const recipe = {
+      recipe: '/recipes/quick.yaml',
+      seed: 7,
+      data: {
+        resolvedFolder: '/ws/runs/1/data',
+        includeTestSplit: false,
+        workspacePairs: { workspace: '/ws', filter: { status: ['accepted'] }, pairs: 12, splits: { train: 10, test: 2 }, datasets: { shapes: 12 }, file: { name: 'pairs.jsonl', sha256: 'ab12cd', bytes: 900 } },
+      },
+      stages: { dpo: { kind: 'dpo', trainable: ['lm'], lr: 0.0001, batchSize: 2, gradAccum: 4, epochs: 1, maxSteps: 30 } },
+    };
+    backend.runConfigs.set(1, { runId: 1, recipe, launch: { recipe: '/recipes/quick.yaml', objective: 'dpo', backend: 'native', threads: 3, launchedAt: '2026-12-03T10:00:00.000Z' } });
+    const written: string[] = [];
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async (text: string) => void written.push(text) } });
+    const w = await mountTraining(backend);
+    expect(backend.callsOf('runs:config')).toEqual([]);
+    const panel = w.get('[data-testid="run-config"]');
+    (panel.element as HTMLDetailsElement).open = true;
+    await panel.trigger('toggle');
+    await settle();
+    expect(backend.callsOf('runs:config')).toEqual([{ id: 1 }]);
+    const text = (id: string) => w.get(`[data-testid="run-config-${id}"]`).text();
+    expect([text('recipe'), text('backend'), text('threads'), text('seed'), text('data-folder')]).toEqual(['/recipes/quick.yaml', 'native', '3', '7', '/ws/runs/1/data']);
+    expect(text('pairs')).toBe('12 from /ws (train 10, test 2) · shapes: 12');
+    expect(text('filter')).toBe('{"status":["accepted"]}');
+    expect(text('hash')).toBe('pairs.jsonl sha256 ab12cd');
+    expect(w.findAll('[data-testid="run-config-stages"] tbody td').map((td) => td.text())).toEqual(['dpo', 'dpo', 'lm', '0.0001', '2 × 4', '30 steps']);
+    await w.get('[data-testid="run-config-copy"]').trigger('click');
+    await settle();
+    expect(written.map((t) => JSON.parse(t))).toEqual([backend.runConfigs.get(1)]);
+    expect(text('copied')).toBe('Copied');
+  });
 });

@@ -32,6 +32,7 @@ const CHANNELS = {
   'runs:get': true,
   'runs:metrics': true,
   'runs:logs': true,
+  'runs:config': true,
   'runs:pause': true,
   'runs:resume': true,
   'runs:cancel': true,

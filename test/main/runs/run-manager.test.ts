@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runConfig } from '../../../src-main/runs/run-config';
 import { RunManager } from '../../../src-main/runs/run-manager';
 import type { Workspace } from '../../../src-main/store/workspace';
 import type { EventName, Events } from '../../../src-shared/ipc/contract';
@@ -52,6 +53,8 @@ describe('RunManager', () => {
     // With the whole pipeline's plan, for the window's overall progress.
     const plan = [{ stage: 'align', totalSteps: 3, samplesPerStep: 1 }, { stage: 'dpo', totalSteps: 4, samplesPerStep: 1 }];
     expect(ws.runs.get(run.id).progress).toEqual({ stage: 'dpo', stageNumber: 2, stages: 2, step: 4, totalSteps: 4, plan });
+    // What its engine host was launched with, for the window's configuration panel (the test engine writes no recipe.json).
+    expect(runConfig(ws.runs.get(run.id))).toEqual({ runId: run.id, recipe: null, launch: { recipe, objective: 'dpo', data: join(run.runDir, 'data'), launchedAt: run.startedAt } });
     const log = ws.runs.logs(run.id).entries.map((e) => e.message);
     expect(log).toEqual(expect.arrayContaining(['Stage 1/2: align (3 steps)', 'Stage 2/2: dpo (4 steps)', expect.stringMatching(/^Checkpoint of dpo at step 4: /)]));
   });
