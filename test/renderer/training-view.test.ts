@@ -275,4 +275,43 @@ describe('the training screen', () => {
     expect(written.map((t) => JSON.parse(t))).toEqual([backend.runConfigs.get(1)]);
     expect(text('copied')).toBe('Copied');
   });
+
+  it('draws runs ticked in the list (or Ctrl+clicked) over the selected one, live, and drops them when unticked', async () => {
+    const backend = new FakeBackend([]);
+    backend.runs = [makeRun(3, { status: 'running', name: 'live' }), makeRun(2, { name: 'shown' }), makeRun(1, { name: 'older' })];
+    backend.runMetrics.set(3, makePoints(2));
+    backend.runMetrics.set(2, makePoints(4));
+    backend.runMetrics.set(1, makePoints(3));
+    const w = await mountTraining(backend);
+    const rows = () => w.findAll('[data-testid="run-row"]');
+    await rows()[1]!.trigger('click');
+    await settle();
+    const loss = () => w.get('[data-testid="chart-loss"]');
+    expect(loss().attributes('data-runs')).toBe('shown');
+    expect(rows()[1]!.get('[data-testid="run-overlay"]').attributes('disabled')).toBeDefined();
+
+    await rows()[2]!.get('[data-testid="run-overlay"]').setValue(true);
+    await settle();
+    expect(backend.callsOf('runs:metrics').at(-1)).toEqual({ id: 1, maxPoints: 2000 });
+    expect(w.get('[data-testid="selected-run-name"]').text()).toBe('shown');
+    expect(loss().attributes('data-runs')).toBe('shown,older');
+    expect(loss().attributes('data-points')).toBe('7');
+
+    await rows()[0]!.trigger('click', { ctrlKey: true });
+    await settle();
+    expect(w.get('[data-testid="selected-run-name"]').text()).toBe('shown');
+    expect(loss().attributes('data-runs')).toBe('shown,older,live');
+    expect(loss().attributes('data-points')).toBe('9');
+    backend.emit('run:event', {
+      runId: 3,
+      event: { type: 'metrics', stage: 'dpo', step: 3, totalSteps: 10, epoch: 0, elapsedMs: 300, values: { loss: 0.3 } },
+      axis: { runStep: 3, runMs: 300 },
+    });
+    await settle();
+    expect(loss().attributes('data-points')).toBe('10');
+
+    await rows()[2]!.get('[data-testid="run-overlay"]').setValue(false);
+    await settle();
+    expect(loss().attributes('data-runs')).toBe('shown,live');
+  });
 });

@@ -46,6 +46,8 @@ export const useTrainingStore = defineStore('training', () => {
   /** EMA weight of the charts, as TensorBoard's smoothing slider. */
   const smoothing = ref(0.6);
   const selected = computed(() => runs.value.find((r) => r.id === selectedId.value) ?? null);
+  /** Runs drawn over the selected one on its charts, in the order chosen, with their points. */
+  const overlaid = shallowRef<Array<{ id: number; points: MetricPoint[] }>>([]);
   const alerts = ref<TrainingAlert[]>([]);
   let alertId = 0;
 
@@ -95,8 +97,27 @@ export const useTrainingStore = defineStore('training', () => {
     }
   }
 
+  /** Draws a run over the selected one on the charts, or stops drawing it. */
+  async function toggleOverlay(id: number): Promise<void> {
+    if (overlaid.value.some((o) => o.id === id)) {
+      overlaid.value = overlaid.value.filter((o) => o.id !== id);
+      return;
+    }
+    if (id === selectedId.value) return;
+    overlaid.value = [...overlaid.value, { id, points: [] }];
+    try {
+      const metrics = await api.runs.metrics({ id, maxPoints: MAX_POINTS });
+      // Live points that arrived meanwhile come after the history.
+      overlaid.value = overlaid.value.map((o) => (o.id === id ? { id, points: [...metrics.points, ...o.points.filter((p) => p.runStep > (metrics.points.at(-1)?.runStep ?? Number.NEGATIVE_INFINITY))] } : o));
+    } catch (err) {
+      overlaid.value = overlaid.value.filter((o) => o.id !== id);
+      toasts.error(err, `Loading run ${id}'s metrics`);
+    }
+  }
+
   /** Shows a run: its recorded metrics and log, then whatever arrives live. */
   async function select(id: number): Promise<void> {
+    overlaid.value = overlaid.value.filter((o) => o.id !== id);
     selectedId.value = id;
     loadingRun.value = true;
     buffered = [];
@@ -128,6 +149,13 @@ export const useTrainingStore = defineStore('training', () => {
       const stage = stageOf.get(runId) ?? runs.value.find((r) => r.id === runId)?.progress ?? { stageNumber: 1, stages: 1 };
       const { stageNumber, stages, plan } = stage;
       updateRun(runId, { progress: { stage: event.stage, stageNumber, stages, ...(plan ? { plan } : {}), step: event.step, totalSteps: event.totalSteps } });
+    }
+    const over = overlaid.value.find((o) => o.id === runId);
+    if (over && event.type === 'metrics' && payload.axis) {
+      const { runStep, runMs } = payload.axis;
+      const grown = [...over.points.filter((p) => p.runStep < runStep), { stage: event.stage, step: event.step, runStep, runMs, values: event.values }];
+      over.points = grown.length >= 2 * MAX_POINTS ? downsamplePoints(grown, MAX_POINTS) : grown;
+      triggerRef(overlaid);
     }
     if (runId !== selectedId.value) return;
     if (buffered) buffered.push(payload);
@@ -220,6 +248,8 @@ export const useTrainingStore = defineStore('training', () => {
     backendsError,
     xAxis,
     smoothing,
+    overlaid,
+    toggleOverlay,
     alerts,
     dismissAlert,
     init,
