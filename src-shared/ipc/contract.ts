@@ -191,6 +191,22 @@ export const contract = {
   /** One report's report.json; the name is one folder of `<workspace>/reports` (no `/`, `\\` or `..`). */
   'reports:get': channel<StudyReport>()(z.object({ name: reportNameSchema }).strict()),
   /**
+   * Exports the encoder of one column of a report (original / sft / dpo, or any other its `encoders` records) as
+   * `runs:export` exports a run's: the checkpoint the report names for that column, into `path`.
+   */
+  'reports:export-encoder': channel<EncoderExportReport>()(
+    z
+      .object({
+        report: reportNameSchema,
+        column: z.string().min(1).max(200),
+        path: z.string().trim().min(1),
+        withProjector: z.boolean().default(false),
+        overwrite: z.boolean().default(false),
+        job: z.string().min(1).max(64),
+      })
+      .strict(),
+  ),
+  /**
    * Runs the study (SFT and DPO trained from one base, the three encoders measured) on an engine host of its own,
    * one at a time per workspace; `job` keys its `job:progress` events (done / total: the study's phases) and names it
    * to `studies:cancel`. Resolves with the new report's name under `<workspace>/reports/`, or null when cancelled.

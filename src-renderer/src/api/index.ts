@@ -41,6 +41,7 @@ const CHANNELS = {
   'engine:backends': true,
   'reports:list': true,
   'reports:get': true,
+  'reports:export-encoder': true,
   'studies:start': true,
   'studies:cancel': true,
   'sweeps:start': true,
