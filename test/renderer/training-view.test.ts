@@ -6,6 +6,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PivotError } from '../../src-shared/errors';
 import { createApi, setApi } from '../../src-renderer/src/api';
+import { exactTime, relativeTime } from '../../src-renderer/src/lib/relative-time';
 import App from '../../src-renderer/src/App.vue';
 import { FakeBackend, makePoints, makeRun, manyPairs } from './fake-backend';
 import { settle } from './mount-screen';
@@ -182,6 +183,11 @@ describe('the training screen', () => {
     expect(text('run-overall')).toBe('103/300 steps in all (34.3%)');
     expect(w.get('[data-testid="run-progress"]').attributes('aria-valuenow')).toBe('34.3');
     expect(text('run-elapsed')).toMatch(/^Elapsed 1:0[56]$/);
+    // Dates read as people say them, the exact time on hover.
+    expect(text('run-started')).toMatch(/^Started 1 min ago$/);
+    expect(w.get('[data-testid="run-started"] time').attributes('title')).toBe(exactTime(startedAt));
+    expect(w.get('[data-testid="run-created"]').text()).toBe(relativeTime(backend.runs[0]!.createdAt, Date.now()));
+    expect(w.get('[data-testid="run-created"]').attributes('title')).toBe(exactTime(backend.runs[0]!.createdAt));
     // 197 steps left at 0.1 s each.
     expect(text('run-eta')).toBe('ETA 0:20');
     expect(text('run-steps-per-second')).toBe('10.0 steps/s');

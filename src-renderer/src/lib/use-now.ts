@@ -1,15 +1,25 @@
-// The time now as a ref that ticks, for what the window shows relative to it (a run's elapsed time, "3 min ago").
-import { onMounted, onUnmounted, ref, type Ref } from 'vue';
+// The time now as a ref that ticks, for what the window shows relative to it (a run's elapsed time, "3 min ago"):
+// one timer for the whole window, running while any mounted component uses it.
+import { onMounted, onUnmounted, readonly, ref, type Ref } from 'vue';
 
-/** Date.now(), updated every `everyMs` while the component using it is mounted. */
-export function useNow(everyMs = 1000): Ref<number> {
-  const now = ref(Date.now());
-  let timer: ReturnType<typeof setInterval> | null = null;
+const TICK_MS = 1000;
+const now = ref(Date.now());
+let users = 0;
+let timer: ReturnType<typeof setInterval> | null = null;
+
+/** Date.now(), updated every second while the component using it is mounted. */
+export function useNow(): Readonly<Ref<number>> {
   onMounted(() => {
-    timer = setInterval(() => (now.value = Date.now()), everyMs);
+    users += 1;
+    now.value = Date.now();
+    timer ??= setInterval(() => (now.value = Date.now()), TICK_MS);
   });
   onUnmounted(() => {
-    if (timer) clearInterval(timer);
+    users -= 1;
+    if (users === 0 && timer) {
+      clearInterval(timer);
+      timer = null;
+    }
   });
-  return now;
+  return readonly(now);
 }
