@@ -12,7 +12,8 @@ import { runPivot, servePivot, type ServedWorkspace } from './server';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const QUICK = join(ROOT, 'resources/recipes/shapes-quick.yaml');
-const DPO_STEPS = 400;
+/** Long enough to watch, pause and cancel on a fast machine too (it is cancelled, never trained to the end). */
+const DPO_STEPS = 1000;
 
 let served: ServedWorkspace | undefined;
 test.afterEach(() => served?.stop());
@@ -52,19 +53,19 @@ test('monitor a run: progress over all stages, pace and ETA, configuration, logg
   await startRun(page, recipe, shapes, 'monitored');
   await expect(page.getByTestId('selected-run-status')).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
   // In the DPO branch, a few steps in: stage 3 of 3, the steps of the two shared stages counted in the whole.
-  await expect(page.getByTestId('run-stage')).toHaveText(/^Stage 3 of 3 · dpo · step \d+\/400$/, { timeout: 90_000 });
+  await expect(page.getByTestId('run-stage')).toHaveText(new RegExp(`Stage 3 of 3 · dpo · step \\d+/${DPO_STEPS}$`), { timeout: 90_000 });
   await expect.poll(async () => Number(/step (\d+)/.exec((await page.getByTestId('run-stage').textContent()) ?? '')?.[1]), { timeout: 30_000 }).toBeGreaterThan(5);
-  await expect(page.getByTestId('run-overall')).toHaveText(new RegExp(`^\\d+/${totalSteps} steps in all \\(\\d+(\\.\\d)?%\\)$`));
+  await expect(page.getByTestId('run-overall')).toHaveText(new RegExp(`\\d+/${totalSteps} steps in all \\(\\d+(\\.\\d)?%\\)$`));
   const fraction = Number(await page.getByTestId('run-progress').getAttribute('data-fraction'));
   expect(fraction).toBeGreaterThan(9 / totalSteps);
   expect(fraction).toBeLessThan(1);
-  await expect(page.getByTestId('run-eta')).toHaveText(/^ETA \d+:\d\d(:\d\d)?$/);
-  await expect(page.getByTestId('run-steps-per-second')).toHaveText(/^[\d.]+ steps\/s$/);
+  await expect(page.getByTestId('run-eta')).toHaveText(/ETA \d+:\d\d(:\d\d)?$/);
+  await expect(page.getByTestId('run-steps-per-second')).toHaveText(/[\d.]+ steps\/s$/);
   // samples/s is steps/s times the DPO branch's pairs per step (each shown to 3 significant digits).
   const ratio = (await numberIn(page, 'run-samples-per-second')) / (await numberIn(page, 'run-steps-per-second'));
   expect(Math.abs(ratio - dpoBatch) / dpoBatch).toBeLessThan(0.02);
-  await expect(page.getByTestId('run-elapsed')).toHaveText(/^Elapsed \d+:\d\d$/);
-  await expect(page.getByTestId('run-started')).toHaveText(/^Started (just now|\d+ s ago|1 min ago)$/);
+  await expect(page.getByTestId('run-elapsed')).toHaveText(/Elapsed \d+:\d\d$/);
+  await expect(page.getByTestId('run-started')).toHaveText(/Started (just now|\d+ s ago|1 min ago)$/);
   expect(await page.getByTestId('run-started').locator('time').getAttribute('title')).toMatch(/\d{4}/);
   await expect(page.getByTestId('run-created')).toHaveText(/just now|s ago|min ago/);
   await page.screenshot({ path: testInfo.outputPath('monitor.png') });
@@ -99,7 +100,7 @@ test('monitor a run: progress over all stages, pace and ETA, configuration, logg
   await page.getByTestId('cancel-run-confirm').click();
   await expect(page.getByTestId('selected-run-status')).toHaveAttribute('data-status', 'cancelled', { timeout: 60_000 });
   await expect(page.getByTestId('run-log')).toContainText('Cancelled from the window: stopping at the next step');
-  await expect(page.getByTestId('run-elapsed')).toHaveText(/^Took \d+:\d\d$/);
+  await expect(page.getByTestId('run-elapsed')).toHaveText(/Took \d+:\d\d$/);
 
   // A second, short run, then the first drawn over it: one legend entry per run.
   await startRun(page, QUICK, shapes, 'second');
