@@ -227,6 +227,16 @@ describe('the training screen', () => {
     const alerts = () => w.findAll('[data-testid="training-alert"]').map((a) => a.get('.alerts__message').text());
     expect(alerts()).toEqual(['Pause run 2: Run 2 is driven by another process (pid 77, e.g. pivot train): control it there.']);
 
+    // A run the app refuses to start.
+    backend.overrides.set('runs:start', () => {
+      throw new PivotError('INVALID_CONFIG', 'recipe.yaml: stages[0].lr must be a positive number, got -1');
+    });
+    await w.get('[data-testid="start-run"]').trigger('click');
+    await settle();
+    expect(alerts().at(-1)).toBe('Starting the run: recipe.yaml: stages[0].lr must be a positive number, got -1');
+    await w.findAll('[data-testid="training-alert-dismiss"]').at(-1)!.trigger('click');
+    await settle();
+
     // Run 1 crashes while run 2 is shown.
     backend.emit('run:status', { run: makeRun(1, { status: 'crashed', name: 'first', error: 'The engine host crashed: it exited with code 3' }) });
     await settle();

@@ -201,7 +201,7 @@ export const useTrainingStore = defineStore('training', () => {
     runs.value = runs.value.map((r) => (r.id === id ? { ...r, ...fields } : r));
   }
 
-  /** Queues a run and shows it; returns it, or null when the app refused (the toast says why). */
+  /** Queues a run and shows it; returns it, or null when the app refused (an alert says why until dismissed). */
   async function start(request: RunStartRequest): Promise<RunInfo | null> {
     try {
       const run = await api.runs.start(request);
@@ -209,7 +209,7 @@ export const useTrainingStore = defineStore('training', () => {
       await select(run.id);
       return run;
     } catch (err) {
-      toasts.error(err, 'Starting the run');
+      alert(null, `Starting the run: ${errorMessage(err)}`);
       return null;
     }
   }
