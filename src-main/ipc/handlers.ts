@@ -6,6 +6,7 @@ import { checkExportTarget } from '../datasets/export/target';
 import { importDataset } from '../curation/import-dataset';
 import { listReports, readReport } from '../reports/report-files';
 import { listRecipes } from '../runs/recipes';
+import { runConfig } from '../runs/run-config';
 import type { Workspace } from '../store/workspace';
 import type { WorkspaceJobs } from './workspace-jobs';
 
@@ -23,6 +24,9 @@ function engineJobs(ctx: HandlerContext): WorkspaceJobs {
   if (!ctx.jobs) throw new PivotError('INTERNAL', 'Training is not available through this connection (no engine jobs).');
   return ctx.jobs;
 }
+
+/** Who asks through these channels, as a run's log names them ("Paused from the window."). */
+const WINDOW = 'the window';
 
 export type Handlers = {
   [C in ChannelName]: (request: ParsedRequestOf<C>, ctx: HandlerContext) => ResponseOf<C> | Promise<ResponseOf<C>>;
@@ -73,11 +77,14 @@ export const handlers: Handlers = {
   'runs:get': (req, { workspace }) => workspace.runs.get(req.id),
   'runs:metrics': (req, { workspace }) => workspace.runs.metrics(req.id, req.maxPoints),
   'runs:logs': (req, { workspace }) => workspace.runs.logs(req.id, req.afterId, req.limit),
-  'runs:pause': (req, ctx) => engineJobs(ctx).runs.pause(req.id),
-  'runs:resume': (req, ctx) => engineJobs(ctx).runs.resume(req.id),
-  'runs:cancel': (req, ctx) => engineJobs(ctx).runs.cancel(req.id),
+  'runs:config': (req, { workspace }) => runConfig(workspace.runs.get(req.id)),
+  'runs:pause': (req, ctx) => engineJobs(ctx).runs.pause(req.id, WINDOW),
+  'runs:resume': (req, ctx) => engineJobs(ctx).runs.resume(req.id, undefined, WINDOW),
+  'runs:cancel': (req, ctx) => engineJobs(ctx).runs.cancel(req.id, WINDOW),
   'runs:export': ({ job, ...request }, ctx) =>
     engineJobs(ctx).exportEncoder(request, (done, total, label) => ctx.emit('job:progress', { job, done, total, label })),
+  'reports:export-encoder': ({ job, ...request }, ctx) =>
+    engineJobs(ctx).exportReportEncoder(request, (done, total, label) => ctx.emit('job:progress', { job, done, total, label })),
   'recipes:list': (_req, { jobs }) => (jobs ? jobs.runs.recipes() : listRecipes()),
   'engine:backends': (_req, ctx) => engineJobs(ctx).backends.get(),
   'reports:list': (_req, { workspace }) => listReports(workspace.dir),

@@ -6,6 +6,7 @@ import type { HostLauncher } from '../engine-jobs/engine-host';
 import { StudyJobs } from '../reports/study-jobs';
 import { BackendProbe } from '../runs/backends';
 import { probeRunEncoder, type RunProbeRequest } from '../runs/encoder-probes';
+import { exportReportEncoder, type ReportEncoderExportRequest } from '../reports/report-encoder-export';
 import { exportRunEncoder, type ExportProgress, type RunExportRequest } from '../runs/run-export';
 import { RunManager } from '../runs/run-manager';
 import type { EmitEvent } from '../runs/run-session';
@@ -52,6 +53,12 @@ export class WorkspaceJobs {
   exportEncoder(request: RunExportRequest, onProgress?: ExportProgress): Promise<EncoderExportReport> {
     if (this.closed) return Promise.reject(new PivotError('WORKSPACE_UNAVAILABLE', 'This workspace is closing; export again once it is open.'));
     return exportRunEncoder(this.workspace, this.options.launch, request, onProgress);
+  }
+
+  /** Exports the encoder of a study report's column, as a run's is exported. */
+  exportReportEncoder(request: ReportEncoderExportRequest, onProgress?: ExportProgress): Promise<EncoderExportReport> {
+    if (this.closed) return Promise.reject(new PivotError('WORKSPACE_UNAVAILABLE', 'This workspace is closing; export again once it is open.'));
+    return exportReportEncoder(this.workspace.dir, this.options.launch, request, onProgress);
   }
 
   /** Probes a finished run's encoder on an engine host of its own, beside anything else running. */

@@ -1,5 +1,6 @@
-// Exporting a run's trained encoder from the window (`runs:export`): the run must have ended with a final checkpoint,
-// the folder must be absolute and new or empty (unless overwriting), and the export itself runs on an engine host.
+// Exporting a trained encoder from the window (`runs:export`, and a study report's column through
+// reports/report-encoder-export.ts): the run must have ended with a final checkpoint, the folder must be absolute and
+// new or empty (unless overwriting), and the export itself runs on an engine host.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { PivotError } from '../../src-shared/errors';
@@ -27,7 +28,16 @@ export async function exportRunEncoder(
   request: RunExportRequest,
   onProgress: ExportProgress = () => undefined,
 ): Promise<EncoderExportReport> {
-  const checkpoint = finalCheckpointOf(workspace.runs.get(request.id), 'export');
+  return exportCheckpointEncoder(launch, finalCheckpointOf(workspace.runs.get(request.id), 'export'), request, onProgress);
+}
+
+/** Exports the encoder of an MLLM checkpoint (a run's, or a study report's column's) into the folder asked. */
+export async function exportCheckpointEncoder(
+  launch: HostLauncher,
+  checkpoint: string,
+  request: Omit<RunExportRequest, 'id'>,
+  onProgress: ExportProgress = () => undefined,
+): Promise<EncoderExportReport> {
   const out = checkOutFolder(request.path, request.overwrite);
   onProgress(0, STEPS, 'starting the engine…');
   const job = startEngineJob(

@@ -90,9 +90,10 @@ export class RunManager {
     else checkRecipe(recipe, objective, this.options.recipesDir);
   }
 
-  pause(id: number): RunInfo {
+  /** `by` names who asked in the run's log ("the window"). */
+  pause(id: number, by?: string): RunInfo {
     const run = this.controllable(id, 'pause');
-    if (run.status === 'running') this.session?.pause();
+    if (run.status === 'running') this.session?.pause(by);
     return run;
   }
 
@@ -100,15 +101,15 @@ export class RunManager {
    * Continues a paused run; queues a crashed or cancelled one again, to train on from the last checkpoint in its
    * folder (same record, same folder, same recipe and data; `threads` as asked now).
    */
-  resume(id: number, threads?: number): RunInfo {
+  resume(id: number, threads?: number, by?: string): RunInfo {
     const ended = this.workspace.runs.get(id);
-    if (RESUMABLE_STATUSES.includes(ended.status)) return this.requeue(ended, threads);
+    if (RESUMABLE_STATUSES.includes(ended.status)) return this.requeue(ended, threads, by);
     const run = this.controllable(id, 'resume');
-    if (run.status === 'paused') this.session?.resume();
+    if (run.status === 'paused') this.session?.resume(by);
     return run;
   }
 
-  private requeue(run: RunInfo, threads: number | undefined): RunInfo {
+  private requeue(run: RunInfo, threads: number | undefined, by: string | undefined): RunInfo {
     if (this.closed) throw new PivotError('WORKSPACE_UNAVAILABLE', 'This workspace is closing; resume the run once it is open again.');
     if (!existsSync(run.runDir)) {
       throw new PivotError('NOT_FOUND', `Run ${run.id}'s folder ${run.runDir} is gone, so there is no checkpoint to resume from: start a new run.`, { id: run.id });
@@ -123,7 +124,8 @@ export class RunManager {
     if (!store.requeue(run.id, process.pid, RESUMABLE_STATUSES)) {
       throw new PivotError('INVALID_REQUEST', `Run ${run.id} was resumed by another process meanwhile (it is ${store.get(run.id).status} now).`, { id: run.id });
     }
-    store.appendLogs(run.id, [{ level: 'info', message: `Queued again after it ${run.status === 'crashed' ? 'crashed' : 'was cancelled'}: it trains on from its last checkpoint in ${run.runDir}.` }]);
+    const from = by ? ` from ${by}` : '';
+    store.appendLogs(run.id, [{ level: 'info', message: `Queued again${from} after it ${run.status === 'crashed' ? 'crashed' : 'was cancelled'}: it trains on from its last checkpoint in ${run.runDir}.` }]);
     const queued = store.get(run.id);
     this.options.emit('run:status', { run: queued });
     const backend = ENGINE_BACKENDS.find((b) => b === run.backend);
@@ -141,17 +143,17 @@ export class RunManager {
   }
 
   /** Stops a running or paused run at its next step (checkpoint kept), or takes a queued one off the queue. */
-  cancel(id: number): RunInfo {
+  cancel(id: number, by?: string): RunInfo {
     const run = this.workspace.runs.get(id);
     const index = this.queue.findIndex((q) => q.runId === id);
     if (index >= 0) {
       this.queue.splice(index, 1);
-      this.workspace.runs.appendLogs(id, [{ level: 'info', message: 'Cancelled before it started.' }]);
+      this.workspace.runs.appendLogs(id, [{ level: 'info', message: `Cancelled${by ? ` from ${by}` : ''} before it started.` }]);
       return this.end(this.workspace.runs.update(id, { status: 'cancelled', endedAt: new Date().toISOString() }));
     }
     if (run.status === 'queued') throw this.notHere(run);
     this.controllable(id, 'cancel');
-    this.session?.cancel();
+    this.session?.cancel(by);
     return run;
   }
 

@@ -17,7 +17,7 @@ export class RunRecorder {
   private readonly axis = new RunAxis();
   private pending: MetricRow[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
-  private stageInfo: { number: number; of: number } = { number: 1, of: 1 };
+  private stageInfo: Pick<RunProgress, 'stageNumber' | 'stages' | 'plan'> = { stageNumber: 1, stages: 1 };
   private progress: RunProgress | null = null;
 
   /**
@@ -36,7 +36,7 @@ export class RunRecorder {
     switch (event.type) {
       case 'stage':
         this.flush();
-        this.stageInfo = { number: event.index, of: event.of };
+        this.stageInfo = { stageNumber: event.index, stages: event.of, ...(event.plan ? { plan: event.plan } : {}) };
         this.emit('run:event', { runId: this.runId, event });
         this.log('info', `Stage ${event.index}/${event.of}: ${event.stage} (${event.totalSteps} steps)`);
         return;
@@ -44,7 +44,7 @@ export class RunRecorder {
         if (this.resumed) this.continueAt(event.stage, event.step);
         const place = this.axis.place(event.stage, event.step, event.elapsedMs);
         this.pending.push({ stage: event.stage, step: event.step, elapsedMs: event.elapsedMs, ...place, values: event.values });
-        this.progress = { stage: event.stage, stageNumber: this.stageInfo.number, stages: this.stageInfo.of, step: event.step, totalSteps: event.totalSteps };
+        this.progress = { stage: event.stage, ...this.stageInfo, step: event.step, totalSteps: event.totalSteps };
         this.emit('run:event', { runId: this.runId, event, axis: place });
         if (this.pending.length >= FLUSH_ROWS) this.flush();
         else this.flushTimer ??= setTimeout(() => this.flush(), this.flushMs);

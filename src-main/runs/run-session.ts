@@ -7,6 +7,7 @@ import type { TrainJobOptions } from '../engine/jobs/train';
 import { startEngineJob, type EngineJob, type JobEnd } from '../engine-jobs/engine-job';
 import type { RunStore } from '../store/runs';
 import { RunRecorder, type EmitEvent } from './run-recorder';
+import { writeRunLaunch } from './run-config';
 
 export type { EmitEvent } from './run-recorder';
 
@@ -27,6 +28,9 @@ export class RunSession {
   private resolveFinished: (run: RunInfo) => void = () => undefined;
   private job: EngineJob<'train'> | null = null;
   private cancelRequested = false;
+  /** Who asked for the last pause, resume or cancel, as the log names them; the engine acts at its next step. */
+  private askedBy: string | null = null;
+  private paused = false;
   private readonly record: RunRecorder;
 
   constructor(
@@ -40,11 +44,19 @@ export class RunSession {
 
   /** Launches the host and hands it the run. */
   start(trainOptions: TrainJobOptions): void {
+    const startedAt = new Date().toISOString();
+    writeRunLaunch(trainOptions, startedAt);
     const job = startEngineJob(this.options.launch, 'train', trainOptions, {
       onProgress: (event) => this.record.event(event),
       onState: (state) => {
-        if (state === 'stopping') this.record.log('info', 'Stopping at the next step; the last checkpoint is kept.');
-        else if (!this.cancelRequested) this.record.setStatus(state);
+        const from = this.askedBy ? ` from ${this.askedBy}` : '';
+        if (state === 'stopping') this.record.log('info', `Cancelled${from}: stopping at the next step; the last checkpoint is kept.`);
+        else if (!this.cancelRequested) {
+          if (state === 'paused') this.record.log('info', `Paused${from}.`);
+          else if (this.paused) this.record.log('info', `Resumed${from}.`);
+          this.paused = state === 'paused';
+          this.record.setStatus(state);
+        }
       },
       onOutput: (stream, line) => this.record.output(stream, line),
       during: 'before the run finished',
@@ -52,22 +64,26 @@ export class RunSession {
     });
     this.job = job;
     void job.ended.then((end) => this.ended(end));
-    this.record.setStatus('running', { startedAt: new Date().toISOString() });
+    this.record.setStatus('running', { startedAt });
     this.record.log('info', `Engine host started (pid ${job.pid ?? '?'}): recipe ${trainOptions.recipe}` +
       `${trainOptions.objective ? `, ${trainOptions.objective}` : ''}${trainOptions.backend ? `, backend ${trainOptions.backend}` : ''}.`);
   }
 
-  pause(): void {
+  /** `by`: who asked ("the window"), for the run's log when the engine has paused. */
+  pause(by?: string): void {
+    this.askedBy = by ?? null;
     this.job?.pause();
   }
 
-  resume(): void {
+  resume(by?: string): void {
+    this.askedBy = by ?? null;
     this.job?.resume();
   }
 
   /** Asks the run to stop at its next step; a host that has not ended after the grace period is killed. */
-  cancel(): void {
+  cancel(by?: string): void {
     if (this.cancelRequested || !this.job) return;
+    this.askedBy = by ?? null;
     this.cancelRequested = true;
     this.job.cancel();
   }

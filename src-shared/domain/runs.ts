@@ -50,6 +50,14 @@ export const runStartSchema = z
 export type RunStartRequest = z.input<typeof runStartSchema>;
 export type ParsedRunStart = z.output<typeof runStartSchema>;
 
+/** One stage of a run's pipeline as planned: its optimisation steps, and the training items each step takes. */
+export interface StagePlan {
+  stage: string;
+  totalSteps: number;
+  /** batchSize × gradAccum (a stage's last step of an epoch may take fewer). */
+  samplesPerStep: number;
+}
+
 /** Where a run stands inside its recipe, from the last metrics it reported. */
 export interface RunProgress {
   stage: string;
@@ -58,6 +66,8 @@ export interface RunProgress {
   stages: number;
   step: number;
   totalSteps: number;
+  /** Every stage of the pipeline as planned when the current one started (absent in runs recorded before it was). */
+  plan?: StagePlan[];
 }
 
 /** A run as recorded in the workspace. Times are ISO 8601. */
@@ -81,6 +91,30 @@ export interface RunInfo {
   createdAt: string;
   startedAt: string | null;
   endedAt: string | null;
+}
+
+/** What a run's engine host was last launched with (`<run folder>/launch.json`): at its start, or its last resume. */
+export interface RunLaunch {
+  recipe: string;
+  objective?: RunObjective;
+  /** The data folder the engine read (the workspace's pairs exported into the run folder, or a folder given). */
+  data?: string;
+  /** As asked; the backend trained on is the run's `backend` once it has ended. */
+  backend?: string;
+  /** CPU threads of the native backend; all cores when absent. */
+  threads?: number;
+  launchedAt: string;
+}
+
+/** A run's full configuration (`runs:config`), as its folder records it. */
+export interface RunConfig {
+  runId: number;
+  /**
+   * The run folder's recipe.json: the resolved recipe the engine recorded (seed, model, data with the workspace pairs'
+   * datasets, filter, counts and hash, every stage's settings); null until the engine has started the run.
+   */
+  recipe: Record<string, unknown> | null;
+  launch: RunLaunch | null;
 }
 
 /** The engine's TrainResult in wire form. */
@@ -115,7 +149,15 @@ export interface ImportedCheckpoint {
  * logps/rejected, ref_logps/chosen, ref_logps/rejected.
  */
 export type RunEventData =
-  | { type: 'stage'; stage: string; index: number; of: number; totalSteps: number }
+  | {
+      type: 'stage';
+      stage: string;
+      index: number;
+      of: number;
+      totalSteps: number;
+      /** Every stage of the pipeline, in order: those still to run as far as their data is known now. */
+      plan?: StagePlan[];
+    }
   | {
       type: 'metrics';
       stage: string;

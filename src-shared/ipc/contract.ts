@@ -21,6 +21,7 @@ import {
   type EncoderExportReport,
   type EncoderProbeResult,
   type RecipeInfo,
+  type RunConfig,
   type RunEventData,
   type RunInfo,
   type RunLogPage,
@@ -158,6 +159,8 @@ export const contract = {
       })
       .strict(),
   ),
+  /** A run's full configuration as its folder records it: the resolved recipe and what its engine host was launched with. */
+  'runs:config': channel<RunConfig>()(runRef),
   'runs:pause': channel<RunInfo>()(runRef),
   /** Continues a paused run; queues a crashed or cancelled one again, to train on from its folder's last checkpoint. */
   'runs:resume': channel<RunInfo>()(runRef),
@@ -187,6 +190,22 @@ export const contract = {
   'reports:list': channel<ReportSummary[]>()(nothing),
   /** One report's report.json; the name is one folder of `<workspace>/reports` (no `/`, `\\` or `..`). */
   'reports:get': channel<StudyReport>()(z.object({ name: reportNameSchema }).strict()),
+  /**
+   * Exports the encoder of one column of a report (original / sft / dpo, or any other its `encoders` records) as
+   * `runs:export` exports a run's: the checkpoint the report names for that column, into `path`.
+   */
+  'reports:export-encoder': channel<EncoderExportReport>()(
+    z
+      .object({
+        report: reportNameSchema,
+        column: z.string().min(1).max(200),
+        path: z.string().trim().min(1),
+        withProjector: z.boolean().default(false),
+        overwrite: z.boolean().default(false),
+        job: z.string().min(1).max(64),
+      })
+      .strict(),
+  ),
   /**
    * Runs the study (SFT and DPO trained from one base, the three encoders measured) on an engine host of its own,
    * one at a time per workspace; `job` keys its `job:progress` events (done / total: the study's phases) and names it

@@ -125,6 +125,7 @@ test('train from the window: live curves, pause, resume, complete, cancel', asyn
   await expect(page.getByTestId('selected-run-name')).toHaveText('to-cancel');
   await expect.poll(() => lossPoints(page), { timeout: 60_000 }).toBeGreaterThan(2);
   await page.getByTestId('cancel-run').click();
+  await page.getByTestId('cancel-run-confirm').click();
   await expect(page.getByTestId('selected-run-status')).toHaveAttribute('data-status', 'cancelled', { timeout: 60_000 });
   await expect(page.getByTestId('run-log')).toContainText('Cancelled');
 

@@ -51,7 +51,8 @@ async function train(options: TrainOptions): Promise<TrainResult> {
   });
   for (const [index, stage] of recipe.stages.entries()) {
     // Stages are numbered from 1, as the engine numbers them.
-    emit({ type: 'stage', stage: stage.name, index: index + 1, of: recipe.stages.length, totalSteps: stage.steps });
+    const plan = recipe.stages.map((s) => ({ stage: s.name, totalSteps: s.steps, samplesPerStep: 1 }));
+    emit({ type: 'stage', stage: stage.name, index: index + 1, of: recipe.stages.length, totalSteps: stage.steps, plan });
     // Steps and time restart in each stage, as a per-stage loop would count them.
     const started = Date.now();
     const done = checkpointedStep(options.runDir, stage.name);

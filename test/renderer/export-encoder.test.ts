@@ -10,6 +10,7 @@ import App from '../../src-renderer/src/App.vue';
 import type { RunResultData } from '../../src-shared/domain/runs';
 import type { EncoderExportReport } from '../../src-shared/ipc/contract';
 import { PivotError } from '../../src-shared/errors';
+import { smallReport } from './compare-report';
 import { FakeBackend, makeRun } from './fake-backend';
 import { settle } from './mount-screen';
 
@@ -127,3 +128,42 @@ describe('exporting a run\'s encoder from the window', () => {
     expect(backend.callsOf('runs:export').map((r) => r.overwrite)).toEqual([false, true]);
   });
 });
+
+describe('exporting the encoder of a Compare column', () => {
+  it('is offered on every encoder column; it sends the report and the column, and shows what was written', async () => {
+    const backend = new FakeBackend([]);
+    backend.overrides.set('reports:list', () => [{ name: 'study-1', date: '2026-01-02T03:04:05.000Z', recipe: 'shapes-quick', backend: 'cpu', encoders: ['original', 'sft', 'dpo'] }]);
+    backend.overrides.set('reports:get', () => {
+      const r = smallReport();
+      // A column measured without a checkpoint of its own cannot be exported.
+      r.rows = r.rows.map((row) => ({ ...row, cells: { ...row.cells, imported: row.cells.sft ?? null } }));
+      return r;
+    });
+    backend.overrides.set('reports:export-encoder', (req) => ({ ...report, out: req.path, checkpoint: '/c/dpo', stage: 'dpo', objective: 'dpo' }));
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    setApi(createApi(backend));
+    wrapper = mount(App, { global: { plugins: [pinia], stubs: { Echarts: true } }, attachTo: document.body });
+    await settle();
+    await wrapper.get('[data-testid="nav-compare"]').trigger('click');
+    await settle();
+    const w = wrapper;
+    for (const column of ['original', 'sft', 'dpo']) expect(w.get(`[data-testid="export-column-${column}"]`).attributes('disabled'), column).toBeUndefined();
+    expect(w.get('[data-testid="export-column-imported"]').attributes('disabled')).toBeDefined();
+    expect(w.get('[data-testid="export-column-imported"]').attributes('title')).toBe('This report records no checkpoint for this column');
+
+    await w.get('[data-testid="export-column-dpo"]').trigger('click');
+    await settle();
+    expect(w.get('[data-testid="export-encoder-dialog"]').attributes('aria-label')).toBe('Export the encoder of the DPO column of study-1');
+    expect(w.get('[data-testid="export-encoder-checkpoint"]').text()).toBe('/c/dpo');
+    await w.get('[data-testid="export-encoder-path"]').setValue('/home/me/encoders/dpo');
+    await w.get('[data-testid="export-encoder-run"]').trigger('click');
+    await settle();
+    expect(backend.callsOf('reports:export-encoder')).toEqual([
+      { report: 'study-1', column: 'dpo', path: '/home/me/encoders/dpo', withProjector: false, overwrite: false, job: expect.stringMatching(/^export-/) },
+    ]);
+    expect(w.get('[data-testid="export-encoder-folder"]').text()).toBe('/home/me/encoders/dpo');
+    expect(w.get('[data-testid="export-encoder-delta"]').text()).toBe('0 (bit-exact)');
+  });
+});
+

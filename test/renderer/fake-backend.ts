@@ -4,7 +4,7 @@
 import { PivotError } from '../../src-shared/errors';
 import type { ImportReport } from '../../src-shared/domain/import-report';
 import type { PairEdit, PairFilter, PairStatus, PreferencePair, StatusCounts } from '../../src-shared/domain/pairs';
-import type { BackendReport, MetricPoint, RecipeInfo, RunInfo, RunLogEntry, RunStatus } from '../../src-shared/domain/runs';
+import type { BackendReport, MetricPoint, RecipeInfo, RunConfig, RunInfo, RunLogEntry, RunStatus } from '../../src-shared/domain/runs';
 import { downsamplePoints } from '../../src-shared/metrics/downsample';
 import type { ChannelName, EncoderExportReport, EventName, Events, PairHistoryEntry, Result, WorkspaceInfo } from '../../src-shared/ipc/contract';
 import type { ReportSummary, StudyReport } from '../../src-shared/domain/study-report';
@@ -79,6 +79,8 @@ export class FakeBackend implements Transport {
   /** Training: runs (newest first, as the app lists them), their metrics and logs, recipes and backends. */
   runs: RunInfo[] = [];
   readonly runMetrics = new Map<number, MetricPoint[]>();
+  /** What `runs:config` answers per run (default: nothing recorded yet). */
+  readonly runConfigs = new Map<number, RunConfig>();
   readonly runLogs = new Map<number, RunLogEntry[]>();
   /** Status changes waiting for the engine's next step (`engineStep`). */
   private readonly atNextStep: Array<() => void> = [];
@@ -270,6 +272,8 @@ export class FakeBackend implements Transport {
         const after = (req.afterId as number | undefined) ?? 0;
         return { runId: req.id, entries: (this.runLogs.get(this.findRun(req.id).id) ?? []).filter((e) => e.id > after), more: false };
       }
+      case 'runs:config':
+        return this.runConfigs.get(this.findRun(req.id).id) ?? { runId: req.id, recipe: null, launch: null };
       case 'runs:pause':
         return this.atEngineStep(this.controllable(req.id, 'pause'), 'running', 'paused');
       case 'runs:resume': {

@@ -10,6 +10,7 @@ import { createPresetMllm, createPretrainedMllm, readTokenizerFiles } from '../m
 import type { Mllm } from '../models/mllm/model';
 import { objectiveOf } from '../objectives';
 import { loadMllm } from '../models/mllm/checkpoint';
+import type { StagePlan } from '../../../src-shared/domain/runs';
 import type { StageResult, TrainOptions, TrainResult } from './api';
 import { loadTrainingCheckpoint } from './checkpoints';
 import { readRunState, type RunState } from '../run-folder/state';
@@ -82,6 +83,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const { items, images } = await prepareStageItems(pipeline.slice(first), dataset, model, recipe);
     const branch = pipeline[pipeline.length - 1] as Stage;
     const rejections = branch.rejections === 'model' ? planBranchRejections(branch, dataset, model, { source: recipe.source, ...recipe.data }, runDir) : null;
+    // The whole pipeline's steps as known now, for the window's overall progress; each stage's own `stage` event
+    // corrects its count (model-ranked rejections keep only the pairs with a closed answer).
+    const stagePlans: StagePlan[] = pipeline.map((s, i) => {
+      const count = items.get(s.name)?.length ?? 0;
+      const totalSteps = i < first ? (state.stages[s.name]?.totalSteps ?? 0) : count > 0 ? stagePlan(s, count).totalSteps : 0;
+      return { stage: s.name, totalSteps, samplesPerStep: s.batchSize * s.gradAccum };
+    });
     for (let index = first; index < pipeline.length; index++) {
       const stage = pipeline[index] as (typeof pipeline)[number];
       // Only a checkpoint of this very stage continues it; one of the previous stage is just its starting point.
@@ -92,7 +100,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const resume = own && loaded.trainer && loaded.optimizer ? { trainer: loaded.trainer, optimizer: loaded.optimizer } : null;
       if (resume) log.info(`Resuming stage ${stage.name} at step ${resume.trainer.step} from ${running?.checkpoint}.`);
       const plan = stagePlan(stage, stageItems.length);
-      log.emit({ type: 'stage', stage: stage.name, index: index + 1, of: pipeline.length, totalSteps: plan.totalSteps });
+      stagePlans[index] = { ...(stagePlans[index] as StagePlan), totalSteps: plan.totalSteps };
+      log.emit({ type: 'stage', stage: stage.name, index: index + 1, of: pipeline.length, totalSteps: plan.totalSteps, plan: stagePlans.map((p) => ({ ...p })) });
       const outcome = await runStage({
         runDir, stage, model, items: stageItems, images, seed: shuffleSeed(recipe.seed, stage), startCheckpoint, resume, state, log,
         ...(options.control ? { control: options.control } : {}),

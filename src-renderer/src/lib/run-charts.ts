@@ -1,6 +1,7 @@
 // The training view's charts as data: which metrics each chart draws, and the ECharts option for one chart from a
 // run's points — x by step or by time, one line per metric and stage (an SFT loss of ~4 and a DPO loss of ~0.69 are
-// different quantities), raw values faint behind their EMA-smoothed line, the smoothing restarting at each stage.
+// different quantities), raw values faint behind their EMA-smoothed line, the smoothing restarting at each stage —
+// or from several runs overlaid, one colour each.
 import type { MetricPoint } from '../../../src-shared/domain/runs';
 import { emaSmooth } from './smoothing';
 
@@ -26,6 +27,8 @@ export const CHARTS: readonly ChartSpec[] = [
 ];
 
 const COLORS = ['#2f6fde', '#d9480f', '#1a7f37', '#8250df'];
+/** One colour per overlaid run, distinct enough side by side. */
+export const RUN_COLORS = ['#2f6fde', '#d9480f', '#1a7f37', '#8250df', '#bf3989', '#9a6700', '#0a7e8c', '#57606a'];
 
 export function xOf(point: MetricPoint, kind: XAxisKind): number {
   return kind === 'step' ? point.runStep : point.runMs / 1000;
@@ -88,21 +91,17 @@ export function timeTickInterval(maxSeconds: number): number {
   return niceSteps.find((step) => step >= wanted) ?? Math.ceil(wanted / 3600) * 3600;
 }
 
-/** The ECharts option of one chart. */
+/** The ECharts option of one chart of one run. */
 export function chartOption(spec: ChartSpec, points: readonly MetricPoint[], kind: XAxisKind, smoothing: number): Record<string, unknown> {
   const weight = spec.smooth ? smoothing : 0;
   const series: Array<Record<string, unknown>> = [];
   const names: string[] = [];
   for (const metric of spec.metrics) {
     const stretches = metricSeries(points, metric, kind, weight);
-    for (const { stage, raw, smoothed } of stretches) {
-      const name = stretches.length > 1 ? `${metric} · ${stage}` : metric;
-      const color = COLORS[names.length % COLORS.length];
+    for (const stretch of stretches) {
+      const name = stretches.length > 1 ? `${metric} · ${stretch.stage}` : metric;
+      series.push(...lines(stretch, { name, rawName: `${name} (raw)` }, COLORS[names.length % COLORS.length] as string, weight > 0, 'solid'));
       names.push(name);
-      if (weight > 0) {
-        series.push({ name: `${name} (raw)`, type: 'line', data: raw, showSymbol: false, lineStyle: { width: 1, opacity: 0.35 }, itemStyle: { color }, silent: true, z: 1 });
-      }
-      series.push({ name, type: 'line', data: weight > 0 ? smoothed : raw, showSymbol: false, lineStyle: { width: 2 }, itemStyle: { color }, sampling: 'lttb', z: 2 });
     }
   }
   const marks = stageStarts(points, kind);
@@ -116,11 +115,48 @@ export function chartOption(spec: ChartSpec, points: readonly MetricPoint[], kin
       data: marks.map((m) => ({ name: m.stage, xAxis: m.x })),
     };
   }
+  return frame(spec, kind, points, names.length > 1 ? names : [], series);
+}
+
+/** A run drawn over others: its name (the legend's) and its points. */
+export interface OverlaidRun {
+  name: string;
+  points: readonly MetricPoint[];
+}
+
+/**
+ * The option of one chart drawing several runs, one colour each and the legend by run name (clicking a name hides that
+ * run): each stage of a run its own stretch, smoothed on its own, all on the runs' shared step (or time) axis, so the
+ * same loss kind lines up step by step. A chart's second metric (the encoder's learning rate) is dashed.
+ */
+export function overlayChartOption(spec: ChartSpec, runs: readonly OverlaidRun[], kind: XAxisKind, smoothing: number): Record<string, unknown> {
+  const weight = spec.smooth ? smoothing : 0;
+  const series = runs.flatMap((run, r) =>
+    spec.metrics.flatMap((metric, m) =>
+      metricSeries(run.points, metric, kind, weight).flatMap((stretch) => lines(stretch, { name: run.name, rawName: run.name }, RUN_COLORS[r % RUN_COLORS.length] as string, weight > 0, m === 0 ? 'solid' : 'dashed')),
+    ),
+  );
+  return frame(spec, kind, runs.flatMap((run) => run.points), runs.map((run) => run.name), series);
+}
+
+/**
+ * One stretch as ECharts lines: the raw values faint behind their smoothed line when smoothing, else the raw line.
+ * Overlaid runs name the raw line as the run, so that the run's legend entry hides both.
+ */
+function lines(stretch: StageSeries, names: { name: string; rawName: string }, color: string, smoothed: boolean, type: 'solid' | 'dashed'): Array<Record<string, unknown>> {
+  const { name, rawName } = names;
+  const line = { name, type: 'line', data: smoothed ? stretch.smoothed : stretch.raw, showSymbol: false, lineStyle: { width: 2, type }, itemStyle: { color }, sampling: 'lttb', z: 2 };
+  if (!smoothed) return [line];
+  return [{ name: rawName, type: 'line', data: stretch.raw, showSymbol: false, lineStyle: { width: 1, opacity: 0.35, type }, itemStyle: { color }, silent: true, z: 1 }, line];
+}
+
+/** What every chart shares: axes (time ticks over all the points), tooltip, and a legend when it names more than one. */
+function frame(spec: ChartSpec, kind: XAxisKind, points: readonly MetricPoint[], legend: string[], series: Array<Record<string, unknown>>): Record<string, unknown> {
   const maxSeconds = Math.max(0, ...points.map((p) => xOf(p, 'time')));
   return {
     animation: false,
     grid: { left: 56, right: 16, top: 28, bottom: 36 },
-    legend: names.length > 1 ? { top: 0, right: 0, data: names, textStyle: { fontSize: 11 } } : undefined,
+    legend: legend.length > 0 ? { top: 0, right: 0, data: legend, textStyle: { fontSize: 11 } } : undefined,
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toPrecision(4) : String(v)) },
     xAxis:
       kind === 'step'

@@ -1,11 +1,14 @@
 // The Compare screen: the workspace's study reports, the selected one, the reference column the deltas are taken
-// against, the rows shown expanded, and the table's export (CSV / Markdown as a download, no server round trip).
+// against, the rows shown expanded, the table's export (CSV / Markdown as a download, no server round trip), and
+// exporting the encoder of a column.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { tableCsv, tableMarkdown } from '../lib/compare-table';
 import type { ReportSummary, StudyReport } from '../../../src-shared/domain/study-report';
 import { compareTable, type CompareTable } from '../../../src-shared/domain/study-table';
 import { useApi } from '../api';
+import type { EncoderExportReport, RequestOf } from '../../../src-shared/ipc/contract';
+import { useJobsStore } from './jobs';
 import { useToastsStore } from './toasts';
 
 /** Saves text as a file through a Blob link (works in Electron and in the browser). */
@@ -22,9 +25,17 @@ export function downloadText(fileName: string, text: string, type: string): void
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
+/** A report's encoder column to export, with the checkpoint the report names for it (shown, not sent). */
+export interface ReportColumn {
+  report: string;
+  column: string;
+  checkpoint: string;
+}
+
 export const useCompareStore = defineStore('compare', () => {
   const api = useApi();
   const toasts = useToastsStore();
+  const jobs = useJobsStore();
   const reports = ref<ReportSummary[]>([]);
   const listed = ref(false);
   const selectedName = ref<string | null>(null);
@@ -103,8 +114,16 @@ export const useCompareStore = defineStore('compare', () => {
     if (table.value) downloadText(exportName('md'), tableMarkdown(table.value), 'text/markdown');
   }
 
+  /**
+   * Exports the encoder of a report's column (`reports:export-encoder`) as a job, like a run's export: its progress is
+   * in the jobs store under the id handed to `onStart`; throws the app's error (the dialog shows it).
+   */
+  function exportEncoder(request: Omit<RequestOf<'reports:export-encoder'>, 'job'>, onStart?: (job: string) => void): Promise<EncoderExportReport> {
+    return jobs.run('export', (job) => api.reports.exportEncoder({ ...request, job }), onStart);
+  }
+
   return {
     reports, listed, selectedName, report, loading, error, reference, expanded, table,
-    loadList, select, setReference, toggleRow, exportCsv, exportMarkdown,
+    loadList, select, setReference, toggleRow, exportCsv, exportMarkdown, exportEncoder,
   };
 });

@@ -1,12 +1,13 @@
 // Training runs in the window: the list, the selected run's metrics (history from `runs:metrics`, then live from
-// `run:event`, never polled) and log, the recipes and backends for the start form, pause / resume / cancel, and
-// exporting or probing a finished run's encoder.
+// `run:event`, never polled) and log, the recipes and backends for the start form, pause / resume / cancel, the
+// errors kept until dismissed, and exporting or probing a finished run's encoder.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
-import type { BackendReport, EncoderProbeResult, MetricPoint, RecipeInfo, RunInfo, RunLogEntry, RunStartRequest } from '../../../src-shared/domain/runs';
+import type { BackendReport, EncoderProbeResult, MetricPoint, RecipeInfo, RunInfo, RunLogEntry, RunProgress, RunStartRequest } from '../../../src-shared/domain/runs';
 import type { EncoderExportReport, Events, RequestOf } from '../../../src-shared/ipc/contract';
 import { downsamplePoints } from '../../../src-shared/metrics/downsample';
 import { useApi } from '../api';
+import { errorMessage } from '../lib/format';
 import type { XAxisKind } from '../lib/run-charts';
 import { useJobsStore } from './jobs';
 import { useToastsStore } from './toasts';
@@ -17,6 +18,16 @@ export const MAX_POINTS = 2000;
 export const MAX_LOG_LINES = 5000;
 
 type RunEventPayload = Events['run:event'];
+
+/** An error kept on the Training tab until the user dismisses it: a request refused, or a run that failed or crashed. */
+export interface TrainingAlert {
+  id: number;
+  /** The run it is about, if any (the alert offers to show it). */
+  runId: number | null;
+  message: string;
+}
+
+const FAILED_STATUSES: readonly RunInfo['status'][] = ['failed', 'crashed'];
 
 export const useTrainingStore = defineStore('training', () => {
   const api = useApi();
@@ -35,12 +46,16 @@ export const useTrainingStore = defineStore('training', () => {
   /** EMA weight of the charts, as TensorBoard's smoothing slider. */
   const smoothing = ref(0.6);
   const selected = computed(() => runs.value.find((r) => r.id === selectedId.value) ?? null);
+  /** Runs drawn over the selected one on its charts, in the order chosen, with their points. */
+  const overlaid = shallowRef<Array<{ id: number; points: MetricPoint[] }>>([]);
+  const alerts = ref<TrainingAlert[]>([]);
+  let alertId = 0;
 
   let subscribed = false;
   /** Events of the selected run that arrive while its history loads; merged after it. */
   let buffered: RunEventPayload[] | null = null;
   /** The stage each run is in (from `stage` events), for the progress shown in the list. */
-  const stageOf = new Map<number, { number: number; of: number }>();
+  const stageOf = new Map<number, Pick<RunProgress, 'stageNumber' | 'stages' | 'plan'>>();
   let localLogId = 0;
 
   /** Subscribes to the run events (once) and loads the runs, recipes and backends. */
@@ -82,8 +97,27 @@ export const useTrainingStore = defineStore('training', () => {
     }
   }
 
+  /** Draws a run over the selected one on the charts, or stops drawing it. */
+  async function toggleOverlay(id: number): Promise<void> {
+    if (overlaid.value.some((o) => o.id === id)) {
+      overlaid.value = overlaid.value.filter((o) => o.id !== id);
+      return;
+    }
+    if (id === selectedId.value) return;
+    overlaid.value = [...overlaid.value, { id, points: [] }];
+    try {
+      const metrics = await api.runs.metrics({ id, maxPoints: MAX_POINTS });
+      // Live points that arrived meanwhile come after the history.
+      overlaid.value = overlaid.value.map((o) => (o.id === id ? { id, points: [...metrics.points, ...o.points.filter((p) => p.runStep > (metrics.points.at(-1)?.runStep ?? Number.NEGATIVE_INFINITY))] } : o));
+    } catch (err) {
+      overlaid.value = overlaid.value.filter((o) => o.id !== id);
+      toasts.error(err, `Loading run ${id}'s metrics`);
+    }
+  }
+
   /** Shows a run: its recorded metrics and log, then whatever arrives live. */
   async function select(id: number): Promise<void> {
+    overlaid.value = overlaid.value.filter((o) => o.id !== id);
     selectedId.value = id;
     loadingRun.value = true;
     buffered = [];
@@ -109,10 +143,19 @@ export const useTrainingStore = defineStore('training', () => {
 
   function applyEvent(payload: RunEventPayload): void {
     const { runId, event } = payload;
-    if (event.type === 'stage') stageOf.set(runId, { number: event.index, of: event.of });
+    if (event.type === 'stage') stageOf.set(runId, { stageNumber: event.index, stages: event.of, ...(event.plan ? { plan: event.plan } : {}) });
     if (event.type === 'metrics') {
-      const stage = stageOf.get(runId) ?? { number: 1, of: 1 };
-      updateRun(runId, { progress: { stage: event.stage, stageNumber: stage.number, stages: stage.of, step: event.step, totalSteps: event.totalSteps } });
+      // A run selected mid-stage has its stage (and plan) in its recorded progress until its next stage event.
+      const stage = stageOf.get(runId) ?? runs.value.find((r) => r.id === runId)?.progress ?? { stageNumber: 1, stages: 1 };
+      const { stageNumber, stages, plan } = stage;
+      updateRun(runId, { progress: { stage: event.stage, stageNumber, stages, ...(plan ? { plan } : {}), step: event.step, totalSteps: event.totalSteps } });
+    }
+    const over = overlaid.value.find((o) => o.id === runId);
+    if (over && event.type === 'metrics' && payload.axis) {
+      const { runStep, runMs } = payload.axis;
+      const grown = [...over.points.filter((p) => p.runStep < runStep), { stage: event.stage, step: event.step, runStep, runMs, values: event.values }];
+      over.points = grown.length >= 2 * MAX_POINTS ? downsamplePoints(grown, MAX_POINTS) : grown;
+      triggerRef(overlaid);
     }
     if (runId !== selectedId.value) return;
     if (buffered) buffered.push(payload);
@@ -137,15 +180,28 @@ export const useTrainingStore = defineStore('training', () => {
   }
 
   function applyStatus({ run }: Events['run:status']): void {
-    if (runs.value.some((r) => r.id === run.id)) updateRun(run.id, run);
+    const before = runs.value.find((r) => r.id === run.id);
+    if (before) updateRun(run.id, run);
     else runs.value = [run, ...runs.value];
+    if (FAILED_STATUSES.includes(run.status) && before?.status !== run.status) {
+      alert(run.id, `Run ${run.name} ${run.status === 'crashed' ? 'crashed' : 'failed'}: ${run.error ?? 'no reason was recorded (see its log)'}`);
+    }
+  }
+
+  function alert(runId: number | null, message: string): void {
+    alertId += 1;
+    alerts.value = [...alerts.value, { id: alertId, runId, message }];
+  }
+
+  function dismissAlert(id: number): void {
+    alerts.value = alerts.value.filter((a) => a.id !== id);
   }
 
   function updateRun(id: number, fields: Partial<RunInfo>): void {
     runs.value = runs.value.map((r) => (r.id === id ? { ...r, ...fields } : r));
   }
 
-  /** Queues a run and shows it; returns it, or null when the app refused (the toast says why). */
+  /** Queues a run and shows it; returns it, or null when the app refused (an alert says why until dismissed). */
   async function start(request: RunStartRequest): Promise<RunInfo | null> {
     try {
       const run = await api.runs.start(request);
@@ -153,7 +209,7 @@ export const useTrainingStore = defineStore('training', () => {
       await select(run.id);
       return run;
     } catch (err) {
-      toasts.error(err, 'Starting the run');
+      alert(null, `Starting the run: ${errorMessage(err)}`);
       return null;
     }
   }
@@ -163,7 +219,7 @@ export const useTrainingStore = defineStore('training', () => {
     try {
       await api.runs[verb]({ id });
     } catch (err) {
-      toasts.error(err, `${verb[0]?.toUpperCase()}${verb.slice(1)} run ${id}`);
+      alert(id, `${verb[0]?.toUpperCase()}${verb.slice(1)} run ${id}: ${errorMessage(err)}`);
     }
   }
 
@@ -192,6 +248,10 @@ export const useTrainingStore = defineStore('training', () => {
     backendsError,
     xAxis,
     smoothing,
+    overlaid,
+    toggleOverlay,
+    alerts,
+    dismissAlert,
     init,
     loadRuns,
     select,

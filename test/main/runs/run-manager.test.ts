@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runConfig } from '../../../src-main/runs/run-config';
 import { RunManager } from '../../../src-main/runs/run-manager';
 import type { Workspace } from '../../../src-main/store/workspace';
 import type { EventName, Events } from '../../../src-shared/ipc/contract';
@@ -49,7 +50,11 @@ describe('RunManager', () => {
     const runMs = metrics.points.map((p) => p.runMs);
     expect(runMs).toEqual([...runMs].sort((a, b) => a - b));
     expect(metrics.points[3]).toMatchObject({ stage: 'dpo', step: 1, values: { loss: 1, 'rewards/margins': 0.02 } });
-    expect(ws.runs.get(run.id).progress).toEqual({ stage: 'dpo', stageNumber: 2, stages: 2, step: 4, totalSteps: 4 });
+    // With the whole pipeline's plan, for the window's overall progress.
+    const plan = [{ stage: 'align', totalSteps: 3, samplesPerStep: 1 }, { stage: 'dpo', totalSteps: 4, samplesPerStep: 1 }];
+    expect(ws.runs.get(run.id).progress).toEqual({ stage: 'dpo', stageNumber: 2, stages: 2, step: 4, totalSteps: 4, plan });
+    // What its engine host was launched with, for the window's configuration panel (the test engine writes no recipe.json).
+    expect(runConfig(ws.runs.get(run.id))).toEqual({ runId: run.id, recipe: null, launch: { recipe, objective: 'dpo', data: join(run.runDir, 'data'), launchedAt: run.startedAt } });
     const log = ws.runs.logs(run.id).entries.map((e) => e.message);
     expect(log).toEqual(expect.arrayContaining(['Stage 1/2: align (3 steps)', 'Stage 2/2: dpo (4 steps)', expect.stringMatching(/^Checkpoint of dpo at step 4: /)]));
   });
@@ -78,12 +83,17 @@ describe('RunManager', () => {
     const { ws, manager, emitted } = await setup();
     const queued = await manager.start({ recipe: testRecipe({ stages: [{ name: 'sft', steps: 500 }], stepMs: 5 }) });
     await until(() => steps(emitted, queued.id) >= 2, 'two steps');
-    manager.pause(queued.id);
+    manager.pause(queued.id, 'the window');
     await until(() => ws.runs.get(queued.id).status === 'paused', 'paused');
-    manager.resume(queued.id);
+    manager.resume(queued.id, undefined, 'the window');
     await until(() => ws.runs.get(queued.id).status === 'running', 'running again');
-    manager.cancel(queued.id);
+    manager.cancel(queued.id, 'the window');
     const run = await manager.finished(queued.id);
+    // Each in the run's log, with its time and who asked, as the engine acted on it.
+    const asked = ['Paused from the window.', 'Resumed from the window.', 'Cancelled from the window: stopping at the next step; the last checkpoint is kept.'];
+    const entries = ws.runs.logs(run.id).entries.filter((e) => asked.includes(e.message));
+    expect(entries.map((e) => e.message)).toEqual(asked);
+    for (const e of entries) expect(Date.parse(e.at)).toBeGreaterThan(Date.parse(run.startedAt!) - 1000);
     expect(run.status).toBe('cancelled');
     expect(run.result?.cancelled).toBe(true);
     expect(existsSync(join(run.result!.finalCheckpoint, 'state.json'))).toBe(true);

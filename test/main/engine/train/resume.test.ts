@@ -60,9 +60,11 @@ describe('resume', () => {
   it('checkpoints every checkpointEvery steps and at the end of each stage', () => {
     for (const c of ['align-2', 'sft-2', 'sft-4']) expect(existsSync(join(uninterrupted, 'checkpoints', c, 'trainer_state.json')), c).toBe(true);
     expect(existsSync(join(uninterrupted, 'checkpoints', 'sft-3'))).toBe(false);
+    // Each stage event carries the whole pipeline's plan, for the window's overall progress (2 items a step).
+    const plan = [{ stage: 'align', totalSteps: 2, samplesPerStep: 2 }, { stage: 'sft', totalSteps: 4, samplesPerStep: 2 }];
     expect(events.filter((e) => e.type === 'stage')).toEqual([
-      { type: 'stage', stage: 'align', index: 1, of: 2, totalSteps: 2 },
-      { type: 'stage', stage: 'sft', index: 2, of: 2, totalSteps: 4 },
+      { type: 'stage', stage: 'align', index: 1, of: 2, totalSteps: 2, plan },
+      { type: 'stage', stage: 'sft', index: 2, of: 2, totalSteps: 4, plan },
     ]);
   });
 });
@@ -86,6 +88,8 @@ describe('what trains and what does not', () => {
     const later: RunEvent[] = [];
     const result = await train({ recipe, objective: 'dpo', runDir: uninterrupted, backend: 'cpu', onEvent: (e) => later.push(e) });
     expect(metricsOf(later).map((e) => `${e.stage}-${e.step}`)).toEqual(['dpo-1']);
+    // The reused stage counts in the plan with the steps it trained.
+    expect(later.find((e) => e.type === 'stage')).toMatchObject({ stage: 'dpo', index: 2, of: 2, plan: [{ stage: 'align', totalSteps: 2 }, { stage: 'dpo', totalSteps: 1 }] });
     expect(metricsOf(later)[0]!.values.loss).toBeCloseTo(Math.LN2, 6);
     expect(later).toContainEqual({ type: 'log', level: 'info', message: 'Reusing stage align from checkpoints/align-2.' });
     expect(result.stages.map((s) => [s.name, s.steps])).toEqual([['align', 2], ['dpo', 1]]);
