@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { PivotError } from '../../src-shared/errors';
 import { ImageFiles } from './images';
+import { ImportHistory } from './imports';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
 import { PairStore } from './pairs';
 import { RunStore } from './runs';
@@ -16,6 +17,7 @@ const BUSY_TIMEOUT_MS = 10_000;
 
 export class Workspace {
   readonly images: ImageFiles;
+  readonly imports: ImportHistory;
   readonly pairs: PairStore;
   readonly runs: RunStore;
 
@@ -24,6 +26,7 @@ export class Workspace {
     readonly db: Database.Database,
   ) {
     this.images = new ImageFiles(dir);
+    this.imports = new ImportHistory(db);
     this.pairs = new PairStore(db);
     this.runs = new RunStore(db, dir);
   }
