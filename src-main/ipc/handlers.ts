@@ -60,6 +60,8 @@ export const handlers: Handlers = {
       ...(req.dataset ? { dataset: req.dataset } : {}),
       onProgress: (done, total) => emit('job:progress', { job: req.job, done, total, label: `importing ${done} / ${total}` }),
     }),
+  'imports:list': (req, { workspace }) => workspace.imports.list(req.dataset),
+  'imports:rejections': (req, { workspace }) => workspace.imports.rejections(req.id),
   'data:export': async (req, { workspace, emit }) =>
     exportDataset(workspace, await checkExportTarget(workspace.dir, req.path, req.overwrite), req.filter, (done, total) =>
       emit('job:progress', { job: req.job, done, total, label: `exporting ${done} / ${total}` }),

@@ -12,7 +12,7 @@ import {
   type PreferencePair,
   type StatusCounts,
 } from '../domain/pairs';
-import { IMPORT_FORMATS, type ImportReport } from '../domain/import-report';
+import { IMPORT_FORMATS, type ImportHistoryEntry, type ImportReport, type RejectedRecord } from '../domain/import-report';
 import {
   ENGINE_BACKENDS,
   runStartSchema,
@@ -125,6 +125,10 @@ export const contract = {
       })
       .strict(),
   ),
+  /** The import history: every import's report, of one dataset (by name) or of all, newest first. */
+  'imports:list': channel<ImportHistoryEntry[]>()(z.object({ dataset: z.string().min(1).max(200).optional() }).strict()),
+  /** The records one import rejected (line or index, record id, reason), in file order; NOT_FOUND for an unknown id. */
+  'imports:rejections': channel<RejectedRecord[]>()(z.object({ id: z.number().int().positive() }).strict()),
   /** Refused with INVALID_REQUEST and details `{ exists: path }` when the file exists and `overwrite` is not set. */
   'data:export': channel<ExportResult>()(
     z

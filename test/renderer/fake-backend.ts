@@ -2,7 +2,7 @@
 // api client. It records every call, and implements the channels the screen uses with the app's meaning
 // (status / tag / text filters, sort by id, offset paging, edit history and undo).
 import { PivotError } from '../../src-shared/errors';
-import type { ImportReport } from '../../src-shared/domain/import-report';
+import type { ImportHistoryEntry, ImportReport, RejectedRecord } from '../../src-shared/domain/import-report';
 import type { PairEdit, PairFilter, PairStatus, PreferencePair, StatusCounts } from '../../src-shared/domain/pairs';
 import type { BackendReport, MetricPoint, RecipeInfo, RunInfo, RunLogEntry, RunStatus } from '../../src-shared/domain/runs';
 import { downsamplePoints } from '../../src-shared/metrics/downsample';
@@ -91,6 +91,10 @@ export class FakeBackend implements Transport {
     ],
     picked: { name: 'wasm', reason: 'best available: WebAssembly' },
   };
+
+  /** The import history (`imports:list`, newest first) and each import's rejected records (`imports:rejections`). */
+  imports: ImportHistoryEntry[] = [];
+  readonly importRejections = new Map<number, RejectedRecord[]>();
 
   /** The workspace's study reports (`reports:list` / `reports:get`), newest first. */
   reports: Array<{ summary: ReportSummary; report: StudyReport }> = [];
@@ -242,6 +246,13 @@ export class FakeBackend implements Transport {
       case 'data:import': {
         const report: ImportReport = { format: 'trl', imported: 0, skipped: 0, blankLines: 0, rejected: [] };
         return report;
+      }
+      case 'imports:list':
+        return this.imports.filter((i) => req.dataset === undefined || i.dataset === req.dataset);
+      case 'imports:rejections': {
+        const records = this.importRejections.get(req.id as number);
+        if (!records) throw new PivotError('NOT_FOUND', `No import with id ${String(req.id)} in this workspace.`);
+        return records;
       }
       case 'data:export':
         return { path: req.path, written: 0, images: 0 };

@@ -26,6 +26,8 @@ const CHANNELS = {
   'pairs:undo-bulk': true,
   'data:import': true,
   'data:export': true,
+  'imports:list': true,
+  'imports:rejections': true,
   'dialog:pick-file': true,
   'runs:start': true,
   'runs:list': true,

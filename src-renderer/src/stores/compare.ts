@@ -3,24 +3,11 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { tableCsv, tableMarkdown } from '../lib/compare-table';
+import { downloadText } from '../lib/download';
 import type { ReportSummary, StudyReport } from '../../../src-shared/domain/study-report';
 import { compareTable, type CompareTable } from '../../../src-shared/domain/study-table';
 import { useApi } from '../api';
 import { useToastsStore } from './toasts';
-
-/** Saves text as a file through a Blob link (works in Electron and in the browser). */
-export function downloadText(fileName: string, text: string, type: string): void {
-  const blob = new Blob([text], { type });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.style.display = 'none';
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
 
 export const useCompareStore = defineStore('compare', () => {
   const api = useApi();
