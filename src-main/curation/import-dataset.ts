@@ -54,6 +54,7 @@ function toNewPair(ws: Workspace, record: ValidRecord): NewPair {
     chosen: record.chosen,
     rejected: record.rejected,
     origin: record.origin,
+    location: record.location,
     ...(record.split ? { split: record.split } : {}),
   };
 }

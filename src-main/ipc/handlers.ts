@@ -6,6 +6,7 @@ import { checkExportTarget } from '../datasets/export/target';
 import { importDataset } from '../curation/import-dataset';
 import { listReports, readReport } from '../reports/report-files';
 import { listRecipes } from '../runs/recipes';
+import { datasetStats } from '../store/dataset-stats';
 import type { Workspace } from '../store/workspace';
 import type { WorkspaceJobs } from './workspace-jobs';
 
@@ -54,6 +55,12 @@ export const handlers: Handlers = {
     return { affected };
   },
   'pairs:undo-bulk': (req, { workspace }) => ({ affected: workspace.pairs.undoBulk(req.job) }),
+  'pairs:review': (req, { workspace }) => {
+    workspace.reviews.record(req.id, req.pick);
+    return workspace.reviews.agreement(req.filter);
+  },
+  'pairs:agreement': (req, { workspace }) => workspace.reviews.agreement(req.filter),
+  'datasets:stats': (req, { workspace }) => datasetStats(workspace.db, workspace.pairs, workspace.reviews, req.dataset),
   'data:import': (req, { workspace, emit }) =>
     importDataset(workspace, req.path, {
       ...(req.format ? { format: req.format } : {}),

@@ -125,6 +125,19 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX import_rejections_import ON import_rejections(import_id, id);
   `,
+  // 5: where each pair stood in its source file (line of a JSONL file, index of a JSON array), and the picks of blind
+  // review: which answer a reviewer preferred with the labels hidden (a pick of 'chosen' agrees with the pair's label).
+  `
+  ALTER TABLE pairs ADD COLUMN source_line INTEGER;
+  ALTER TABLE pairs ADD COLUMN source_index INTEGER;
+  CREATE TABLE pair_reviews (
+    id INTEGER PRIMARY KEY,
+    pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    pick TEXT NOT NULL CHECK (pick IN ('chosen', 'rejected'))
+  );
+  CREATE INDEX pair_reviews_pair ON pair_reviews(pair_id, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

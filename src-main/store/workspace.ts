@@ -9,6 +9,7 @@ import { ImageFiles } from './images';
 import { ImportHistory } from './imports';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
 import { PairStore } from './pairs';
+import { ReviewStore } from './reviews';
 import { RunStore } from './runs';
 
 export const WORKSPACE_DB = 'workspace.sqlite';
@@ -19,6 +20,7 @@ export class Workspace {
   readonly images: ImageFiles;
   readonly imports: ImportHistory;
   readonly pairs: PairStore;
+  readonly reviews: ReviewStore;
   readonly runs: RunStore;
 
   private constructor(
@@ -28,6 +30,7 @@ export class Workspace {
     this.images = new ImageFiles(dir);
     this.imports = new ImportHistory(db);
     this.pairs = new PairStore(db);
+    this.reviews = new ReviewStore(db);
     this.runs = new RunStore(db, dir);
   }
 

@@ -8,10 +8,13 @@ import {
   pairEditSchema,
   pairFilterSchema,
   pairQuerySchema,
+  REVIEW_PICKS,
   type PairPage,
   type PreferencePair,
+  type ReviewAgreement,
   type StatusCounts,
 } from '../domain/pairs';
+import type { DatasetStats } from '../domain/dataset-stats';
 import { IMPORT_FORMATS, type ImportHistoryEntry, type ImportReport, type RejectedRecord } from '../domain/import-report';
 import {
   ENGINE_BACKENDS,
@@ -115,6 +118,17 @@ export const contract = {
   ),
   /** Undoes a whole bulk action, named by the job it ran as; `affected` is how many pairs were restored. */
   'pairs:undo-bulk': channel<BulkResult>()(z.object({ job: z.string().min(1).max(64) }).strict()),
+  /**
+   * Records a blind reviewer's pick for a pair (which answer, by its true role, they preferred with the labels hidden);
+   * answers with the agreement over the pairs `filter` matches.
+   */
+  'pairs:review': channel<ReviewAgreement>()(
+    z.object({ id: pairId, pick: z.enum(REVIEW_PICKS), filter: pairFilterSchema.default({}) }).strict(),
+  ),
+  /** Blind-review agreement over the pairs `filter` matches (each reviewed pair counted once, by its latest pick). */
+  'pairs:agreement': channel<ReviewAgreement>()(z.object({ filter: pairFilterSchema.default({}) }).strict()),
+  /** One dataset's statistics: status mix, length-bias histogram, blind-review agreement; NOT_FOUND for an unknown name. */
+  'datasets:stats': channel<DatasetStats>()(z.object({ dataset: z.string().min(1).max(200) }).strict()),
   'data:import': channel<ImportReport>()(
     z
       .object({
