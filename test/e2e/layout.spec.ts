@@ -1,6 +1,7 @@
 // End to end, in Chromium against `pivot serve` at 1024×700 (issue 12, "Layout at 1024×700"): the header's status
 // counts keep their labels and stay inside the window, the Compare table's last column can be reached (the table
-// scrolls sideways within its pane), and the run list shows its runs on screen.
+// scrolls sideways within its pane), and the run list shows its runs on screen. Along the way: the window's first load
+// fetches only the curation screen's code, brotli-compressed; the other screens and the charts come when opened.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,8 +42,17 @@ async function workspace(): Promise<string> {
 
 test('the window at 1024×700: header labels, the Compare table and the run list', async ({ page }) => {
   served = await servePivot(await workspace());
+  const scripts: Array<{ name: string; encoding: string | undefined }> = [];
+  page.on('response', (res) => {
+    const name = new URL(res.url()).pathname.split('/').pop() ?? '';
+    if (name.endsWith('.js')) scripts.push({ name, encoding: res.headers()['content-encoding'] });
+  });
   await page.goto(served.url);
   await expect(page.getByTestId('count-total')).not.toHaveText('–');
+  const firstLoad = scripts.map((s) => s.name);
+  expect(firstLoad.some((n) => n.startsWith('index-'))).toBe(true);
+  expect(firstLoad.filter((n) => /^(TrainingView|CompareView|RunCharts)-/.test(n))).toEqual([]);
+  expect(scripts.every((s) => s.encoding === 'br')).toBe(true);
 
   // Every status count keeps its label, and the header's content stays inside the window.
   for (const label of await page.locator('.header__counts .count__label').all()) {
@@ -81,4 +91,5 @@ test('the window at 1024×700: header labels, the Compare table and the run list
   }
   await rows.first().click();
   await expect(rows.first()).toHaveAttribute('aria-selected', 'true');
+  await expect.poll(() => scripts.some((s) => s.name.startsWith('RunCharts-'))).toBe(true);
 });
