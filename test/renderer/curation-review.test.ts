@@ -82,6 +82,8 @@ describe('dataset statistics', () => {
     await settle();
     expect(backend.callsOf('datasets:stats')).toEqual([{ dataset: 'shapes' }]);
     expect(byTestId('dataset-status-accepted').text()).toBe('Accepted 2 (50%)');
+    expect(wrapper.findAll('.stats__segment').map((s) => (s.element as HTMLElement).style.width)).toEqual(['25%', '50%', '25%', '0%']);
+    expect((wrapper.findAll('.stats__segment')[1]!.element as HTMLElement).style.background).toBe('var(--accepted)');
     const bins = wrapper.findAll('[data-testid="length-bias-bin"]');
     expect(bins.map((b) => [b.attributes('data-from'), b.attributes('data-count'), b.attributes('style')])).toEqual([
       ['-2', '1', 'height: 50%;'],
