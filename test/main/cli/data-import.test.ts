@@ -80,3 +80,25 @@ describe('pivot data import keeps its report in the workspace', () => {
     workspace.close();
   });
 });
+
+describe('pivot data imports', () => {
+  it("lists the import history and prints one import's rejected records as JSONL", async () => {
+    const dir = await tempDir();
+    await writeBytes(dir, 'red.png', await imageBytes(4, 4));
+    const file = await writeJsonl(dir, 'pairs.jsonl', [{ images: ['red.png'], prompt: 'Q?', chosen: 'yes.', rejected: 'no.' }, 'not json']);
+    const ws = join(dir, 'ws');
+    await pivot('data', 'import', file, '--workspace', ws, '--dataset', 'mine', '--json');
+
+    const listed = await pivot('data', 'imports', '--workspace', ws, '--dataset', 'mine', '--json');
+    expect(listed.code).toBe(0);
+    const [entry] = JSON.parse(listed.stdout) as Array<{ id: number; imported: number; rejected: number }>;
+    expect(entry).toMatchObject({ imported: 1, rejected: 1 });
+    const rejected = await pivot('data', 'imports', '--workspace', ws, '--rejected', String(entry!.id));
+    expect(rejected.stdout.trim().split('\n').map((l) => JSON.parse(l) as { line: number })).toEqual([
+      { line: 2, reason: expect.any(String) as string },
+    ]);
+    const missing = await pivot('data', 'imports', '--workspace', ws, '--rejected', '99');
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('No import with id 99 in this workspace.');
+  });
+});
