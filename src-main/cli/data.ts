@@ -1,5 +1,5 @@
-// `pivot data shapes|import|rejections|export`: make the built-in Shapes world, bring datasets in, build pairs from a
-// model's own answers, write curated pairs out.
+// `pivot data shapes|import|imports|rejections|export`: make the built-in Shapes world, bring datasets in (and list
+// the imports kept in the workspace), build pairs from a model's own answers, write curated pairs out.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { IMPORT_FORMATS, type ImportFormat } from '../../src-shared/domain/import-report';
@@ -62,6 +62,34 @@ export function registerDataCommands(program: Command): void {
         for (const r of report.rejected) {
           const where = r.line !== undefined ? `line ${r.line}` : `index ${r.index}${r.id ? ` (id ${r.id})` : ''}`;
           process.stdout.write(`  ${where}: ${r.reason}\n`);
+        }
+      } finally {
+        ws.close();
+      }
+    });
+
+  data
+    .command('imports')
+    .description("List the workspace's import history (newest first), or print one import's rejected records as JSONL.")
+    .requiredOption('--workspace <dir>', 'workspace folder')
+    .option('--dataset <name>', 'only the imports of this dataset')
+    .option('--rejected <id>', 'print the records import <id> rejected, one JSON object per line', positiveInt('--rejected'))
+    .option('--json', 'print the history as one JSON array')
+    .action(async (o: { workspace: string; dataset?: string; rejected?: number; json?: boolean }) => {
+      const { Workspace } = await import('../store/workspace');
+      const ws = Workspace.open(o.workspace);
+      try {
+        if (o.rejected !== undefined) {
+          for (const record of ws.imports.rejections(o.rejected)) print(record);
+          return;
+        }
+        const imports = ws.imports.list(o.dataset);
+        if (o.json) return print(imports);
+        for (const i of imports) {
+          process.stdout.write(
+            `#${i.id} ${i.at} ${i.dataset} (${i.format}, ${i.file}): imported ${i.imported}, skipped ${i.skipped}, ` +
+              `rejected ${i.rejected}, ${i.blankLines} blank lines\n`,
+          );
         }
       } finally {
         ws.close();

@@ -1,6 +1,7 @@
 // Imports a dataset file into a workspace: validated records go in (images content-addressed), bad ones are
 // reported by line or index with the reason, and pairs already present are skipped rather than duplicated (the
-// dataset is filed only once a pair of it is new).
+// dataset is filed only once a pair of it is new). Every finished import's report is kept in the workspace's import
+// history, whichever road it came by (the window or `pivot data import`).
 import { basename, dirname, resolve } from 'node:path';
 import type { ImportFormat, ImportReport } from '../../src-shared/domain/import-report';
 import { readDataset, type ValidRecord } from '../datasets/import';
@@ -40,6 +41,7 @@ export async function importDataset(ws: Workspace, file: string, options: Import
     if (batch.length >= BATCH) await flush();
   }
   await flush();
+  ws.imports.record({ dataset: dataset.name, file: path, report });
   return report;
 }
 
@@ -52,6 +54,7 @@ function toNewPair(ws: Workspace, record: ValidRecord): NewPair {
     chosen: record.chosen,
     rejected: record.rejected,
     origin: record.origin,
+    location: record.location,
     ...(record.split ? { split: record.split } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { importDataset } from '../curation/import-dataset';
 import { listReports, readReport } from '../reports/report-files';
 import { listRecipes } from '../runs/recipes';
 import { runConfig } from '../runs/run-config';
+import { datasetStats } from '../store/dataset-stats';
 import type { Workspace } from '../store/workspace';
 import type { WorkspaceJobs } from './workspace-jobs';
 
@@ -58,12 +59,20 @@ export const handlers: Handlers = {
     return { affected };
   },
   'pairs:undo-bulk': (req, { workspace }) => ({ affected: workspace.pairs.undoBulk(req.job) }),
+  'pairs:review': (req, { workspace }) => {
+    workspace.reviews.record(req.id, req.pick);
+    return workspace.reviews.agreement(req.filter);
+  },
+  'pairs:agreement': (req, { workspace }) => workspace.reviews.agreement(req.filter),
+  'datasets:stats': (req, { workspace }) => datasetStats(workspace.db, workspace.pairs, workspace.reviews, req.dataset),
   'data:import': (req, { workspace, emit }) =>
     importDataset(workspace, req.path, {
       ...(req.format ? { format: req.format } : {}),
       ...(req.dataset ? { dataset: req.dataset } : {}),
       onProgress: (done, total) => emit('job:progress', { job: req.job, done, total, label: `importing ${done} / ${total}` }),
     }),
+  'imports:list': (req, { workspace }) => workspace.imports.list(req.dataset),
+  'imports:rejections': (req, { workspace }) => workspace.imports.rejections(req.id),
   'data:export': async (req, { workspace, emit }) =>
     exportDataset(workspace, await checkExportTarget(workspace.dir, req.path, req.overwrite), req.filter, (done, total) =>
       emit('job:progress', { job: req.job, done, total, label: `exporting ${done} / ${total}` }),

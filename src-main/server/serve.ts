@@ -17,6 +17,7 @@ import { dispatch } from '../ipc/dispatch';
 import { announceOtherProcessChanges } from '../ipc/workspace-changes';
 import { WorkspaceJobs, type WorkspaceJobsOptions } from '../ipc/workspace-jobs';
 import type { Workspace } from '../store/workspace';
+import { CompressedFiles, isCompressible, pickEncoding } from './compression';
 import { contentSecurityPolicy } from './csp';
 import { sendPairsDownload } from './pairs-download';
 import { sendFile } from './send-file';
@@ -32,6 +33,8 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
 };
 /** Requests larger than this are refused: the contract has no large payloads. */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** The window's files compressed, shared by the servers of this process (keyed by path, so by window folder). */
+const compressed = new CompressedFiles();
 
 export interface ServeOptions {
   workspace: Workspace;
@@ -170,8 +173,19 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, options: Se
     res.end(`The window is not built (${options.rendererDir} is missing). Run \`npm run build\` in the PIVOT Studio folder.`);
     return;
   }
-  res.writeHead(200, { ...headers, 'content-type': file.contentType, 'content-security-policy': contentSecurityPolicy('') });
-  res.end(req.method === 'HEAD' ? undefined : file.body);
+  const fileHeaders: Record<string, string> = { ...headers, 'content-type': file.contentType, 'content-security-policy': contentSecurityPolicy('') };
+  let body = file.body;
+  if (isCompressible(file.contentType)) {
+    fileHeaders.vary = 'Accept-Encoding';
+    const encoding = pickEncoding(req.headers['accept-encoding']);
+    if (encoding) {
+      body = compressed.get(file.path, file.mtimeMs, file.body, encoding);
+      fileHeaders['content-encoding'] = encoding;
+    }
+  }
+  fileHeaders['content-length'] = String(body.length);
+  res.writeHead(200, fileHeaders);
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
 
 async function sendImage(res: ServerResponse, ws: Workspace, url: URL, headers: Record<string, string>): Promise<void> {

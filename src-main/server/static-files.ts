@@ -17,6 +17,9 @@ const MIME: Record<string, string> = {
 export interface StaticFile {
   body: Buffer;
   contentType: string;
+  /** The file served (index.html for an unknown path) and when it last changed, to cache its compressed copies. */
+  path: string;
+  mtimeMs: number;
 }
 
 /**
@@ -37,7 +40,7 @@ export function readStatic(root: string, urlPath: string): StaticFile | undefine
   }
   const file = existsSync(wanted) && statSync(wanted).isFile() ? wanted : join(base, 'index.html');
   if (!existsSync(file)) return undefined;
-  return { body: readFileSync(file), contentType: MIME[extname(file)] ?? 'application/octet-stream' };
+  return { body: readFileSync(file), contentType: MIME[extname(file)] ?? 'application/octet-stream', path: file, mtimeMs: statSync(file).mtimeMs };
 }
 
 export const IMAGE_MIME: Record<string, string> = {

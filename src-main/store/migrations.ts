@@ -100,6 +100,44 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE pair_history ADD COLUMN batch TEXT;
   CREATE INDEX pair_history_batch ON pair_history(batch) WHERE batch IS NOT NULL;
   `,
+  // 4: the import history: every import's report (from the window or \`pivot data import\`) with its rejected records.
+  // The dataset is kept by name: an import that added nothing files no dataset, yet its report is kept.
+  `
+  CREATE TABLE imports (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    dataset TEXT NOT NULL,
+    file TEXT NOT NULL,
+    format TEXT NOT NULL,
+    imported INTEGER NOT NULL,
+    skipped INTEGER NOT NULL,
+    blank_lines INTEGER NOT NULL,
+    rejected INTEGER NOT NULL
+  );
+  CREATE INDEX imports_dataset ON imports(dataset, id);
+  CREATE TABLE import_rejections (
+    id INTEGER PRIMARY KEY,
+    import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+    line INTEGER,
+    record_index INTEGER,
+    record_id TEXT,
+    reason TEXT NOT NULL
+  );
+  CREATE INDEX import_rejections_import ON import_rejections(import_id, id);
+  `,
+  // 5: where each pair stood in its source file (line of a JSONL file, index of a JSON array), and the picks of blind
+  // review: which answer a reviewer preferred with the labels hidden (a pick of 'chosen' agrees with the pair's label).
+  `
+  ALTER TABLE pairs ADD COLUMN source_line INTEGER;
+  ALTER TABLE pairs ADD COLUMN source_index INTEGER;
+  CREATE TABLE pair_reviews (
+    id INTEGER PRIMARY KEY,
+    pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    pick TEXT NOT NULL CHECK (pick IN ('chosen', 'rejected'))
+  );
+  CREATE INDEX pair_reviews_pair ON pair_reviews(pair_id, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

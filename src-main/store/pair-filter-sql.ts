@@ -38,6 +38,10 @@ export function filterToSql(filter: PairFilter, options: { ignoreStatus?: boolea
       "(p.question LIKE @text ESCAPE '\\' OR p.chosen LIKE @text ESCAPE '\\' OR p.rejected LIKE @text ESCAPE '\\')",
     );
   }
+  if (filter.source?.trim()) {
+    params.source = `%${escapeLike(filter.source.trim())}%`;
+    clauses.push("p.origin LIKE @source ESCAPE '\\'");
+  }
   if (filter.minLengthDiff !== undefined && filter.minLengthDiff > 0) {
     params.minLengthDiff = filter.minLengthDiff;
     clauses.push('abs(p.length_diff) >= @minLengthDiff');

@@ -27,6 +27,8 @@ export interface NewPair {
   rejected: string;
   origin: Record<string, string | number | boolean | null>;
   split?: Split;
+  /** Its place in the source file: line (JSONL) or index (JSON array). */
+  location?: { line?: number; index?: number };
 }
 
 /** The dataset an import files its pairs under: created with its first new pair, so an import adding none files none. */
@@ -51,13 +53,16 @@ interface PairRow {
   origin: string;
   dataset: string;
   format: string;
+  source_path: string | null;
+  source_line: number | null;
+  source_index: number | null;
   created_at: string;
   updated_at: string;
 }
 
 const SELECT_PAIRS = `
   SELECT p.id, p.image, i.width, i.height, p.question, p.chosen, p.rejected, p.status, p.tags, p.note, p.split,
-         p.origin, d.name AS dataset, d.format, p.created_at, p.updated_at
+         p.origin, d.name AS dataset, d.format, d.source_path, p.source_line, p.source_index, p.created_at, p.updated_at
   FROM pairs p JOIN images i ON i.hash = p.image JOIN datasets d ON d.id = p.dataset_id`;
 
 /** Bulk actions run in chunks so progress can be reported and the database is never locked for long. */
@@ -84,8 +89,9 @@ export class PairStore {
       'INSERT OR IGNORE INTO images (hash, format, width, height, bytes) VALUES (?, ?, ?, ?, ?)',
     );
     const insert = this.db.prepare(`
-      INSERT OR IGNORE INTO pairs (dataset_id, image, question, chosen, rejected, split, origin, dedup_key, created_at, updated_at)
-      VALUES (@dataset, @image, @question, @chosen, @rejected, @split, @origin, @key, @now, @now)`);
+      INSERT OR IGNORE INTO pairs (dataset_id, image, question, chosen, rejected, split, origin, source_line, source_index,
+                                   dedup_key, created_at, updated_at)
+      VALUES (@dataset, @image, @question, @chosen, @rejected, @split, @origin, @line, @index, @key, @now, @now)`);
     return this.db.transaction(() => {
       let inserted = 0;
       const at = now();
@@ -99,6 +105,8 @@ export class PairStore {
           rejected: p.rejected,
           split: p.split ?? 'train',
           origin: JSON.stringify(p.origin),
+          line: p.location?.line ?? null,
+          index: p.location?.index ?? null,
           key: dedupKey(p),
           now: at,
         }).changes;
@@ -371,7 +379,14 @@ function toPair(row: PairRow): PreferencePair {
     tags: JSON.parse(row.tags) as string[],
     note: row.note,
     split: row.split,
-    source: { dataset: row.dataset, format: row.format, origin: JSON.parse(row.origin) as PreferencePair['source']['origin'] },
+    source: {
+      dataset: row.dataset,
+      format: row.format,
+      file: row.source_path,
+      ...(row.source_line !== null ? { line: row.source_line } : {}),
+      ...(row.source_index !== null ? { index: row.source_index } : {}),
+      origin: JSON.parse(row.origin) as PreferencePair['source']['origin'],
+    },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

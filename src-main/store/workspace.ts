@@ -6,8 +6,10 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { PivotError } from '../../src-shared/errors';
 import { ImageFiles } from './images';
+import { ImportHistory } from './imports';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
 import { PairStore } from './pairs';
+import { ReviewStore } from './reviews';
 import { RunStore } from './runs';
 
 export const WORKSPACE_DB = 'workspace.sqlite';
@@ -16,7 +18,9 @@ const BUSY_TIMEOUT_MS = 10_000;
 
 export class Workspace {
   readonly images: ImageFiles;
+  readonly imports: ImportHistory;
   readonly pairs: PairStore;
+  readonly reviews: ReviewStore;
   readonly runs: RunStore;
 
   private constructor(
@@ -24,7 +28,9 @@ export class Workspace {
     readonly db: Database.Database,
   ) {
     this.images = new ImageFiles(dir);
+    this.imports = new ImportHistory(db);
     this.pairs = new PairStore(db);
+    this.reviews = new ReviewStore(db);
     this.runs = new RunStore(db, dir);
   }
 

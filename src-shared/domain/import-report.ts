@@ -19,5 +19,22 @@ export interface ImportReport {
   blankLines: number;
 }
 
+/** One import kept in the workspace's history; its rejected records are fetched apart (there may be many). */
+export interface ImportHistoryEntry {
+  id: number;
+  /** When it ran (ISO 8601). */
+  at: string;
+  /** The dataset it filed its pairs under (named even when it added none). */
+  dataset: string;
+  /** The file, as an absolute path on the machine that imported it. */
+  file: string;
+  format: ImportFormat;
+  imported: number;
+  skipped: number;
+  blankLines: number;
+  /** How many records were rejected. */
+  rejected: number;
+}
+
 export const IMPORT_FORMATS = ['trl', 'rlaif-v', 'llava-rlhf'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];

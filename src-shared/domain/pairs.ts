@@ -9,10 +9,15 @@ export const SPLITS = ['train', 'test'] as const;
 export type Split = (typeof SPLITS)[number];
 export const splitSchema = z.enum(SPLITS);
 
-/** Where a pair came from: the dataset it was imported into, and the origin fields of its file. */
+/** Where a pair came from: the dataset it was imported into, its place in the source file, and the file's origin fields. */
 export interface PairSource {
   dataset: string;
   format: string;
+  /** The file the dataset was imported from (absolute, on the machine that imported it); null when not known. */
+  file: string | null;
+  /** Its line in a JSONL file, or its index in a JSON array; absent for pairs imported before these were kept. */
+  line?: number;
+  index?: number;
   /** Free-form provenance kept from the file (RLAIF-V's ds_name, origin_dataset, idx, …). */
   origin: Record<string, string | number | boolean | null>;
 }
@@ -61,6 +66,8 @@ export const pairFilterSchema = z
     dataset: z.string().min(1).optional(),
     split: splitSchema.optional(),
     text: z.string().max(500).optional(),
+    /** Keep pairs whose source metadata (origin fields such as an id, ds_name) contains this text. */
+    source: z.string().max(500).optional(),
     /** Keep pairs whose |len(chosen) − len(rejected)| in characters is at least this (length-bias check). */
     minLengthDiff: z.number().int().min(0).optional(),
     /** Keep pairs whose chosen answer is longer (+1) or shorter (−1) than the rejected one. */
@@ -87,6 +94,16 @@ export interface PairPage {
   /** Number of pairs matching the filter (not just this page). */
   total: number;
   offset: number;
+}
+
+/** Which answer a blind reviewer preferred, by its true role: 'chosen' agrees with the pair's label. */
+export const REVIEW_PICKS = ['chosen', 'rejected'] as const;
+export type ReviewPick = (typeof REVIEW_PICKS)[number];
+
+/** Blind-review agreement: pairs reviewed, and of them those whose latest pick agrees with the label. */
+export interface ReviewAgreement {
+  reviewed: number;
+  agreed: number;
 }
 
 /** What a bulk action does to every pair it reaches. */

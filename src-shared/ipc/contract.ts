@@ -8,11 +8,14 @@ import {
   pairEditSchema,
   pairFilterSchema,
   pairQuerySchema,
+  REVIEW_PICKS,
   type PairPage,
   type PreferencePair,
+  type ReviewAgreement,
   type StatusCounts,
 } from '../domain/pairs';
-import { IMPORT_FORMATS, type ImportReport } from '../domain/import-report';
+import type { DatasetStats } from '../domain/dataset-stats';
+import { IMPORT_FORMATS, type ImportHistoryEntry, type ImportReport, type RejectedRecord } from '../domain/import-report';
 import {
   ENGINE_BACKENDS,
   runStartSchema,
@@ -116,6 +119,17 @@ export const contract = {
   ),
   /** Undoes a whole bulk action, named by the job it ran as; `affected` is how many pairs were restored. */
   'pairs:undo-bulk': channel<BulkResult>()(z.object({ job: z.string().min(1).max(64) }).strict()),
+  /**
+   * Records a blind reviewer's pick for a pair (which answer, by its true role, they preferred with the labels hidden);
+   * answers with the agreement over the pairs `filter` matches.
+   */
+  'pairs:review': channel<ReviewAgreement>()(
+    z.object({ id: pairId, pick: z.enum(REVIEW_PICKS), filter: pairFilterSchema.default({}) }).strict(),
+  ),
+  /** Blind-review agreement over the pairs `filter` matches (each reviewed pair counted once, by its latest pick). */
+  'pairs:agreement': channel<ReviewAgreement>()(z.object({ filter: pairFilterSchema.default({}) }).strict()),
+  /** One dataset's statistics: status mix, length-bias histogram, blind-review agreement; NOT_FOUND for an unknown name. */
+  'datasets:stats': channel<DatasetStats>()(z.object({ dataset: z.string().min(1).max(200) }).strict()),
   'data:import': channel<ImportReport>()(
     z
       .object({
@@ -126,6 +140,10 @@ export const contract = {
       })
       .strict(),
   ),
+  /** The import history: every import's report, of one dataset (by name) or of all, newest first. */
+  'imports:list': channel<ImportHistoryEntry[]>()(z.object({ dataset: z.string().min(1).max(200).optional() }).strict()),
+  /** The records one import rejected (line or index, record id, reason), in file order; NOT_FOUND for an unknown id. */
+  'imports:rejections': channel<RejectedRecord[]>()(z.object({ id: z.number().int().positive() }).strict()),
   /** Refused with INVALID_REQUEST and details `{ exists: path }` when the file exists and `overwrite` is not set. */
   'data:export': channel<ExportResult>()(
     z

@@ -43,7 +43,9 @@ describe('createApi', () => {
       ['data:import', { path: '/x.jsonl', job: 'j1' }],
       ['pairs:bulk', { target: { ids: [1, 2] }, action: { kind: 'delete' }, job: 'j2' }],
     ]);
-    expect(Object.keys(api.pairs).sort()).toEqual(['bulk', 'counts', 'get', 'history', 'list', 'swap', 'undo', 'undoBulk', 'update']);
+    expect(Object.keys(api.pairs).sort()).toEqual(['agreement', 'bulk', 'counts', 'get', 'history', 'list', 'review', 'swap', 'undo', 'undoBulk', 'update']);
+    expect(Object.keys(api.imports).sort()).toEqual(['list', 'rejections']);
+    expect(Object.keys(api.datasets)).toEqual(['stats']);
     expect(Object.keys(api.data).sort()).toEqual(['export', 'import']);
     expect(camelCase('pick-file')).toBe('pickFile');
     expect(camelCase('a-b-c')).toBe('aBC');

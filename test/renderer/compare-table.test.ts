@@ -65,18 +65,26 @@ describe('the comparison table', () => {
     expect(orderedColumns(report)).toEqual(['original', 'sft', 'dpo', 'extra']);
   });
 
-  it('finds the per-class breakdown of a row in the details', () => {
+  it("finds the per-class breakdown of a row in the details, with each class's support", () => {
     const report = smallReport();
     expect(perClassBreakdown(report, 'linear', ['original', 'sft', 'dpo'])).toEqual({
       measure: 'accuracy',
       classes: ['circle', 'square'],
+      supportUnit: 'test images',
+      support: [4, 4],
       values: { original: [0.5, 0.5], sft: [0.75, 0.5], dpo: [1, 0.75] },
     });
     expect(perClassBreakdown(report, 'alignment', ['sft'])).toBeNull();
     expect(perClassBreakdown(report, 'segRecall', ['sft'])).toBeNull();
-    const seg = { result: { perClass: [{ id: 0, name: 'background', recall: { mean: 1, std: 0 }, iou: { mean: 0.5, std: 0 } }] } };
+    const seg = { result: { perClass: [{ id: 0, name: 'background', recall: { mean: 1, std: 0 }, iou: { mean: 0.5, std: 0 }, testPatches: 812 }] } };
     report.details = { sft: { segmentation: seg } };
-    expect(perClassBreakdown(report, 'mIoU', ['sft', 'dpo'])).toEqual({ measure: 'IoU', classes: ['background'], values: { sft: [0.5], dpo: [null] } });
+    expect(perClassBreakdown(report, 'mIoU', ['sft', 'dpo'])).toEqual({
+      measure: 'IoU',
+      classes: ['background'],
+      supportUnit: 'test patches',
+      support: [812],
+      values: { sft: [0.5], dpo: [null] },
+    });
   });
 
   it('exports CSV with full precision, against the reference', () => {

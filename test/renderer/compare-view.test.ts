@@ -115,14 +115,14 @@ describe('the compare screen', () => {
     expect(dpo.attributes('data-verdict')).toBe('no noise estimate');
   });
 
-  it('expands a row to its per-class breakdown when the details have one', async () => {
+  it("expands a row to its per-class breakdown (with each class's support) when the details have one", async () => {
     const w = await mountCompare(backendWithReports());
     expect(row(w, 'alignment').find('[data-testid="row-expand"]').exists()).toBe(false);
     await row(w, 'linear').get('[data-testid="row-expand"]').trigger('click');
     const classes = w.findAll('[data-testid="per-class-row"]');
     expect(classes.map((r) => r.findAll('td').map((td) => td.text()))).toEqual([
-      ['circle', '0.500', '0.750', '1.000', '-0.250', '+0.250'],
-      ['square', '0.500', '0.500', '0.750', '0.000', '+0.250'],
+      ['circle', '4', '0.500', '0.750', '1.000', '-0.250', '+0.250'],
+      ['square', '4', '0.500', '0.500', '0.750', '0.000', '+0.250'],
     ]);
     await row(w, 'linear').get('[data-testid="row-expand"]').trigger('click');
     expect(w.find('[data-testid="per-class"]').exists()).toBe(false);

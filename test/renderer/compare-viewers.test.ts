@@ -113,6 +113,12 @@ describe('the compare viewers', () => {
     expect(w.get('[data-testid="gradcam-focus-dpo"]').text()).toBe('—');
   });
 
+  it("colours a class as its name says, whatever palette the report carries (a yellow ring drawn dark blue)", async () => {
+    const w = await mountCompare({ ...INDEX, classes: [{ id: 0, name: 'background', rgb: [0, 0, 0] }, { id: 1, name: 'yellow ring', rgb: [40, 60, 200] }] });
+    const swatch = w.get('[data-testid="seg-class-1"] .seg__swatch');
+    expect((swatch.element as HTMLElement).style.background.replace(/\s/g, '')).toBe('rgb(245,225,30)');
+  });
+
   it('lists the segmentation images worst first, with the controls, and the legend toggle hides a class', async () => {
     const w = await mountCompare(INDEX);
     expect(w.find('[data-testid="seg-viewer"]').exists()).toBe(true);

@@ -2,8 +2,9 @@
 // api client. It records every call, and implements the channels the screen uses with the app's meaning
 // (status / tag / text filters, sort by id, offset paging, edit history and undo).
 import { PivotError } from '../../src-shared/errors';
-import type { ImportReport } from '../../src-shared/domain/import-report';
-import type { PairEdit, PairFilter, PairStatus, PreferencePair, StatusCounts } from '../../src-shared/domain/pairs';
+import type { ImportHistoryEntry, ImportReport, RejectedRecord } from '../../src-shared/domain/import-report';
+import type { PairEdit, PairFilter, PairStatus, PreferencePair, ReviewAgreement, ReviewPick, StatusCounts } from '../../src-shared/domain/pairs';
+import type { DatasetStats } from '../../src-shared/domain/dataset-stats';
 import type { BackendReport, MetricPoint, RecipeInfo, RunConfig, RunInfo, RunLogEntry, RunStatus } from '../../src-shared/domain/runs';
 import { downsamplePoints } from '../../src-shared/metrics/downsample';
 import type { ChannelName, EncoderExportReport, EventName, Events, PairHistoryEntry, Result, WorkspaceInfo } from '../../src-shared/ipc/contract';
@@ -28,7 +29,7 @@ export function makePair(id: number, overrides: Partial<PreferencePair> = {}): P
     status: 'pending',
     tags: [],
     note: '',
-    source: { dataset: 'shapes', format: 'trl', origin: {} },
+    source: { dataset: 'shapes', format: 'trl', file: '/data/shapes/pairs.jsonl', line: id, origin: {} },
     split: 'train',
     createdAt: '2025-01-01T00:00:00.000Z',
     updatedAt: '2025-01-01T00:00:00.000Z',
@@ -93,6 +94,15 @@ export class FakeBackend implements Transport {
     ],
     picked: { name: 'wasm', reason: 'best available: WebAssembly' },
   };
+
+  /** The import history (`imports:list`, newest first) and each import's rejected records (`imports:rejections`). */
+  imports: ImportHistoryEntry[] = [];
+  readonly importRejections = new Map<number, RejectedRecord[]>();
+
+  /** Blind-review picks (`pairs:review`), in order. */
+  readonly reviews: Array<{ id: number; pick: ReviewPick }> = [];
+  /** What `datasets:stats` answers, by dataset name. */
+  readonly datasetStats = new Map<string, DatasetStats>();
 
   /** The workspace's study reports (`reports:list` / `reports:get`), newest first. */
   reports: Array<{ summary: ReportSummary; report: StudyReport }> = [];
@@ -173,6 +183,12 @@ export class FakeBackend implements Transport {
     return updated;
   }
 
+  /** Agreement over every pair reviewed, each by its latest pick. */
+  private agreement(): ReviewAgreement {
+    const latest = new Map(this.reviews.map((r) => [r.id, r.pick]));
+    return { reviewed: latest.size, agreed: [...latest.values()].filter((p) => p === 'chosen').length };
+  }
+
   private handle(channel: ChannelName, req: Record<string, unknown>): unknown {
     switch (channel) {
       case 'workspace:info':
@@ -244,6 +260,23 @@ export class FakeBackend implements Transport {
       case 'data:import': {
         const report: ImportReport = { format: 'trl', imported: 0, skipped: 0, blankLines: 0, rejected: [] };
         return report;
+      }
+      case 'pairs:review':
+        this.reviews.push({ id: req.id as number, pick: req.pick as ReviewPick });
+        return this.agreement();
+      case 'pairs:agreement':
+        return this.agreement();
+      case 'datasets:stats': {
+        const stats = this.datasetStats.get(req.dataset as string);
+        if (!stats) throw new PivotError('NOT_FOUND', `No dataset named "${String(req.dataset)}" in this workspace.`);
+        return stats;
+      }
+      case 'imports:list':
+        return this.imports.filter((i) => req.dataset === undefined || i.dataset === req.dataset);
+      case 'imports:rejections': {
+        const records = this.importRejections.get(req.id as number);
+        if (!records) throw new PivotError('NOT_FOUND', `No import with id ${String(req.id)} in this workspace.`);
+        return records;
       }
       case 'data:export':
         return { path: req.path, written: 0, images: 0 };

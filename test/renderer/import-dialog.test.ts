@@ -141,3 +141,15 @@ describe('ImportDialog', () => {
     expect(rows[619]!.text()).toContain('bad 620');
   });
 });
+
+describe('ImportDialog report', () => {
+  it('names the format the records were read as and the blank lines passed over', async () => {
+    const backend = new FakeBackend(manyPairs(3));
+    backend.overrides.set('data:import', () => ({ format: 'llava-rlhf', imported: 1, skipped: 0, blankLines: 3, rejected: [] }));
+    const w = await mountDialog(backend);
+    await w.get('[data-testid="import-path"]').setValue('/data/pairs.jsonl');
+    await w.get('[data-testid="import-run"]').trigger('click');
+    await flushPromises();
+    expect(w.get('[data-testid="import-read"]').text()).toBe('Read as LLaVA-RLHF; 3 blank lines ignored.');
+  });
+});

@@ -10,7 +10,8 @@ import type { ExampleClass, GradcamExample, GradcamLayerInfo, ReportExamplesInde
 import type { GradcamFocusResult } from '../analysis/gradcam-focus';
 import type { ClassMask } from '../probes/mask-png';
 import { readMaskPng } from '../probes/mask-png';
-import { classColour, heatmapOverImagePng, imagePng } from './images';
+import { heatmapOverImagePng, imagePng } from './images';
+import { classPalette } from '../../../src-shared/domain/class-colours';
 
 export const EXAMPLES_FOLDER = 'examples';
 export const EXAMPLES_INDEX = `${EXAMPLES_FOLDER}/examples.json`;
@@ -147,7 +148,9 @@ export async function writeExamples(reportDir: string, input: ExamplesInput): Pr
     segmentation.push(entry);
   }
 
-  const classes: ExampleClass[] = input.dataset.maskClassNames.map((name, id) => ({ id, name, rgb: classColour(id) }));
+  // Colours that agree with the names (a "yellow ring" yellow), as the window's viewers draw them.
+  const palette = classPalette(input.dataset.maskClassNames);
+  const classes: ExampleClass[] = input.dataset.maskClassNames.map((name, id) => ({ id, name, rgb: palette[id]! }));
   const layer = input.gradcamLayer;
   const index: ReportExamplesIndex = {
     gradcam, segmentation, classes,

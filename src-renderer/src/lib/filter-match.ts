@@ -21,6 +21,8 @@ export function matchesFilter(pair: PreferencePair, filter: PairFilter): boolean
   if (filter.split && pair.split !== filter.split) return false;
   const text = filter.text?.trim().toLowerCase();
   if (text && ![pair.question, pair.chosen, pair.rejected].some((s) => s.toLowerCase().includes(text))) return false;
+  const source = filter.source?.trim().toLowerCase();
+  if (source && !JSON.stringify(pair.source.origin).toLowerCase().includes(source)) return false;
   const diff = lengthDiff(pair);
   if (filter.minLengthDiff !== undefined && filter.minLengthDiff > 0 && Math.abs(diff) < filter.minLengthDiff) return false;
   if (filter.longerSide === 'chosen' && !(diff > 0)) return false;

@@ -4,26 +4,13 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { tableCsv, tableMarkdown } from '../lib/compare-table';
+import { downloadText } from '../lib/download';
 import type { ReportSummary, StudyReport } from '../../../src-shared/domain/study-report';
 import { compareTable, type CompareTable } from '../../../src-shared/domain/study-table';
 import { useApi } from '../api';
 import type { EncoderExportReport, RequestOf } from '../../../src-shared/ipc/contract';
 import { useJobsStore } from './jobs';
 import { useToastsStore } from './toasts';
-
-/** Saves text as a file through a Blob link (works in Electron and in the browser). */
-export function downloadText(fileName: string, text: string, type: string): void {
-  const blob = new Blob([text], { type });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.style.display = 'none';
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
 
 /** A report's encoder column to export, with the checkpoint the report names for it (shown, not sent). */
 export interface ReportColumn {

@@ -11,6 +11,8 @@ export const useFiltersStore = defineStore('filters', () => {
   const split = ref<Split | ''>('');
   /** Committed search text (the filter bar debounces typing). */
   const text = ref('');
+  /** Committed source-metadata search (origin id, ds_name, …). */
+  const source = ref('');
   const minLengthDiff = ref<number | null>(null);
   const longerSide = ref<'chosen' | 'rejected' | ''>('');
   const sort = ref<PairSort>('id');
@@ -23,6 +25,7 @@ export const useFiltersStore = defineStore('filters', () => {
     if (dataset.value) f.dataset = dataset.value;
     if (split.value) f.split = split.value;
     if (text.value.trim()) f.text = text.value.trim();
+    if (source.value.trim()) f.source = source.value.trim();
     if (minLengthDiff.value !== null && minLengthDiff.value > 0) f.minLengthDiff = Math.floor(minLengthDiff.value);
     if (longerSide.value) f.longerSide = longerSide.value;
     return f;
@@ -49,6 +52,7 @@ export const useFiltersStore = defineStore('filters', () => {
     dataset.value = '';
     split.value = '';
     text.value = '';
+    source.value = '';
     minLengthDiff.value = null;
     longerSide.value = '';
   }
@@ -59,6 +63,7 @@ export const useFiltersStore = defineStore('filters', () => {
     dataset,
     split,
     text,
+    source,
     minLengthDiff,
     longerSide,
     sort,

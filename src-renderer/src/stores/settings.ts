@@ -1,4 +1,4 @@
-// Preferences of this window, kept in localStorage: randomised answer sides (and their seed), auto-advance.
+// Preferences of this window, kept in localStorage: randomised answer sides (and their seed), blind review, auto-advance.
 import { defineStore } from 'pinia';
 import { ref, watch, type Ref } from 'vue';
 
@@ -6,6 +6,7 @@ const KEYS = {
   randomiseSides: 'pivot.randomiseSides',
   sideSeed: 'pivot.sideSeed',
   autoAdvance: 'pivot.autoAdvance',
+  blindReview: 'pivot.blindReview',
 } as const;
 
 function storage(): Storage | null {
@@ -34,6 +35,8 @@ const parseBool = (raw: string): boolean | undefined => (raw === 'true' ? true :
 export const useSettingsStore = defineStore('settings', () => {
   const randomiseSides = persisted(KEYS.randomiseSides, false, parseBool);
   const autoAdvance = persisted(KEYS.autoAdvance, true, parseBool);
+  /** Answers shown unlabelled (and always in random order) until the reviewer picks one. */
+  const blindReview = persisted(KEYS.blindReview, false, parseBool);
   const sideSeed = persisted(KEYS.sideSeed, Math.floor(Math.random() * 0x7fffffff), (raw) => {
     const n = Number.parseInt(raw, 10);
     return Number.isFinite(n) ? n : undefined;
@@ -46,5 +49,5 @@ export const useSettingsStore = defineStore('settings', () => {
       // ignore
     }
   }
-  return { randomiseSides, autoAdvance, sideSeed };
+  return { randomiseSides, blindReview, autoAdvance, sideSeed };
 });

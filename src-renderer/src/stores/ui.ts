@@ -1,8 +1,8 @@
-// What is open in the window: one overlay at a time (help, import, export), the pair editor, focus requests.
+// What is open in the window: one overlay at a time (help, import, export, datasets), the pair editor, focus requests.
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 
-export type Overlay = 'none' | 'help' | 'import' | 'export';
+export type Overlay = 'none' | 'help' | 'import' | 'export' | 'datasets';
 
 export const useUiStore = defineStore('ui', () => {
   const overlay = ref<Overlay>('none');

@@ -59,3 +59,46 @@ describe('pivot data import', () => {
     expect(JSON.parse(dup.stdout)).toEqual({ format: 'trl', imported: 0, skipped: 2, blankLines: 2, rejected: [] });
   });
 });
+
+describe('pivot data import keeps its report in the workspace', () => {
+  it('records the import with its rejected records, for the window to show per dataset', async () => {
+    const dir = await tempDir();
+    await writeBytes(dir, 'red.png', await imageBytes(4, 4));
+    const good = { images: ['red.png'], prompt: 'Q?', chosen: 'yes.', rejected: 'no.' };
+    const file = await writeJsonl(dir, 'pairs.jsonl', [good, '', { images: ['red.png'], prompt: 'Q?', chosen: '', rejected: 'no.' }, 'not json']);
+    const ws = join(dir, 'ws');
+    const out = await pivot('data', 'import', file, '--workspace', ws, '--dataset', 'mine', '--json');
+    expect(out.code).toBe(0);
+    const report = JSON.parse(out.stdout) as { rejected: Array<{ line: number; reason: string }> };
+    expect(report.rejected.map((r) => r.line)).toEqual([3, 4]);
+
+    const workspace = Workspace.open(ws);
+    const [entry, ...rest] = workspace.imports.list('mine');
+    expect(rest).toEqual([]);
+    expect(entry).toMatchObject({ dataset: 'mine', file, format: 'trl', imported: 1, skipped: 0, blankLines: 1, rejected: 2 });
+    expect(workspace.imports.rejections(entry!.id)).toEqual(report.rejected);
+    workspace.close();
+  });
+});
+
+describe('pivot data imports', () => {
+  it("lists the import history and prints one import's rejected records as JSONL", async () => {
+    const dir = await tempDir();
+    await writeBytes(dir, 'red.png', await imageBytes(4, 4));
+    const file = await writeJsonl(dir, 'pairs.jsonl', [{ images: ['red.png'], prompt: 'Q?', chosen: 'yes.', rejected: 'no.' }, 'not json']);
+    const ws = join(dir, 'ws');
+    await pivot('data', 'import', file, '--workspace', ws, '--dataset', 'mine', '--json');
+
+    const listed = await pivot('data', 'imports', '--workspace', ws, '--dataset', 'mine', '--json');
+    expect(listed.code).toBe(0);
+    const [entry] = JSON.parse(listed.stdout) as Array<{ id: number; imported: number; rejected: number }>;
+    expect(entry).toMatchObject({ imported: 1, rejected: 1 });
+    const rejected = await pivot('data', 'imports', '--workspace', ws, '--rejected', String(entry!.id));
+    expect(rejected.stdout.trim().split('\n').map((l) => JSON.parse(l) as { line: number })).toEqual([
+      { line: 2, reason: expect.any(String) as string },
+    ]);
+    const missing = await pivot('data', 'imports', '--workspace', ws, '--rejected', '99');
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('No import with id 99 in this workspace.');
+  });
+});

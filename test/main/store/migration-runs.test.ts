@@ -1,5 +1,5 @@
 // Migration 2 (runs, run_metrics, run_logs) on a workspace made by the first migration only: the pairs stay as they
-// were, the runs tables appear, and the version moves to the latest (3: bulk actions' history rows name their job).
+// were, the runs tables appear, and the version moves to the latest (5: pairs' source lines and blind-review picks).
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -21,8 +21,8 @@ describe('migration from schema 1 to 2', () => {
     db.close();
 
     const ws = Workspace.open(dir);
-    expect(SCHEMA_VERSION).toBe(3);
-    expect(ws.schemaVersion).toBe(3);
+    expect(SCHEMA_VERSION).toBe(5);
+    expect(ws.schemaVersion).toBe(5);
     expect(ws.pairs.count()).toBe(1);
     expect(ws.pairs.get(1)).toMatchObject({ question: 'q?', status: 'accepted' });
     const tables = (ws.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name);

@@ -58,7 +58,7 @@ describe('PairStore queries', () => {
     const ws = await workspaceWithPairs([{ origin: { idx: 4, ds_name: 'rlaif' } }]);
     const pair = ws.pairs.get(1);
     expect(pair).toMatchObject({ imageWidth: 8, imageHeight: 8, status: 'pending', split: 'train', tags: [], note: '' });
-    expect(pair.source).toEqual({ dataset: 'test/pairs.jsonl', format: 'trl', origin: { idx: 4, ds_name: 'rlaif' } });
+    expect(pair.source).toEqual({ dataset: 'test/pairs.jsonl', format: 'trl', file: null, origin: { idx: 4, ds_name: 'rlaif' } });
     expect(() => ws.pairs.get(99)).toThrow(PivotError);
   });
 });
