@@ -65,8 +65,8 @@ export async function exportEncoder(options: ExportOptions): Promise<ExportRepor
     : sourceFromRun(options.runDir as string, { ...(options.stage ? { stage: options.stage } : {}), ...(options.objective ? { objective: options.objective } : {}) });
   const out = resolve(options.out);
   checkOutFolder(out, source, options.force === true);
-  const mllmConfig = readMllmConfig(join(source.checkpoint, MLLM_CONFIG_FILE));
   const encoder = await loadVisionModel(join(source.checkpoint, 'encoder'));
+  const mllmConfig = readMllmConfig(join(source.checkpoint, MLLM_CONFIG_FILE), encoder.hasClassToken);
   const tmp = join(dirname(out), `.${basename(out)}.export-${randomBytes(4).toString('hex')}`);
   try {
     await mkdir(tmp, { recursive: true });

@@ -13,7 +13,7 @@ import { loadQwen2 } from '../qwen2/checkpoint';
 import { readQwen2Config } from '../qwen2/config';
 import { randomInit as randomQwen2, type Qwen2ForCausalLM } from '../qwen2/modeling';
 import { TextTokenizer } from '../../tokenizer/textTokenizer';
-import { CLIP_MEAN, CLIP_STD, SIGLIP_MEAN, SIGLIP_STD, type MllmConfig } from './config';
+import { CLIP_MEAN, CLIP_STD, SIGLIP_MEAN, SIGLIP_STD, type MllmConfig, type SelectStrategy } from './config';
 import { Mllm, type TokenizerFiles } from './model';
 import { MLLM_PRESETS, type MllmPresetName } from './presets';
 import { MultiModalProjector } from './projector';
@@ -89,7 +89,7 @@ export async function createPretrainedMllm(encoderDir: string, lmDir: string, op
 }
 
 /** The MLLM of these parts; if they do not fit together, their variables are freed before the error is thrown. */
-function assemble(...args: ConstructorParameters<typeof Mllm>): Mllm {
+export function assemble(...args: ConstructorParameters<typeof Mllm>): Mllm {
   try {
     return new Mllm(...args);
   } catch (err) {
@@ -101,8 +101,12 @@ function assemble(...args: ConstructorParameters<typeof Mllm>): Mllm {
   }
 }
 
-/** Image size from the encoder; mean and std from its preprocessor_config.json, else its family's defaults. */
-function mllmConfigFor(encoder: VisionModel, featureLayer = -2, dir?: string): MllmConfig {
+/**
+ * Image size from the encoder; mean and std from `dir`'s preprocessor_config.json, else its family's defaults. The
+ * features are, unless `selectStrategy` says, the layer's patch tokens: CLIP's class token dropped ('default'), a
+ * SigLIP tower's every token ('full').
+ */
+export function mllmConfigFor(encoder: VisionModel, featureLayer = -2, dir?: string, selectStrategy?: SelectStrategy): MllmConfig {
   const clip = encoder.config instanceof CLIPVisionConfig;
   let imageMean = clip ? CLIP_MEAN : SIGLIP_MEAN;
   let imageStd = clip ? CLIP_STD : SIGLIP_STD;
@@ -113,5 +117,11 @@ function mllmConfigFor(encoder: VisionModel, featureLayer = -2, dir?: string): M
     if (triple(json.image_mean)) imageMean = json.image_mean;
     if (triple(json.image_std)) imageStd = json.image_std;
   }
-  return { featureLayer, imageSize: encoder.config.image_size, imageMean: [...imageMean], imageStd: [...imageStd] };
+  return {
+    featureLayer,
+    selectStrategy: selectStrategy ?? (encoder.hasClassToken ? 'default' : 'full'),
+    imageSize: encoder.config.image_size,
+    imageMean: [...imageMean],
+    imageStd: [...imageStd],
+  };
 }

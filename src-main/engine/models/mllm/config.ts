@@ -10,11 +10,31 @@ export const MLLM_FORMAT = 'pivot-mllm';
 export interface MllmConfig {
   /** LLaVA's `vision_feature_layer`: index into the encoder's hidden states, negative from the end. Default −2. */
   featureLayer: number;
+  /**
+   * LLaVA's `vision_feature_select_strategy`: 'default' drops the layer's first token (CLIP's class token; on a
+   * SigLIP tower, its first patch, exactly as transformers does), 'full' keeps every token.
+   */
+  selectStrategy: SelectStrategy;
   /** Side of the square image the encoder takes, in px. */
   imageSize: number;
   /** Per-channel RGB mean and std applied to pixels scaled to [0, 1]. */
   imageMean: [number, number, number];
   imageStd: [number, number, number];
+}
+
+export const SELECT_STRATEGIES = ['default', 'full'] as const;
+export type SelectStrategy = (typeof SELECT_STRATEGIES)[number];
+
+/** Which LLaVA weight names a folder uses: transformers 4.x (`language_model.model.…`) or 5 (`model.language_model.…`). */
+export type LlavaLayout = 'transformers-4' | 'transformers-5';
+
+/** The Hugging Face LLaVA folder a model was loaded from, kept so that it saves back as it came. */
+export interface LlavaOrigin {
+  layout: LlavaLayout;
+  /** The folder's config.json, parsed. */
+  config: Record<string, unknown>;
+  /** The folder's other small files, kept as they were (preprocessor_config.json, chat_template.jinja, …): name → text. */
+  files: Readonly<Record<string, string>>;
 }
 
 /** OpenAI CLIP's normalisation (CLIPImageProcessor defaults). */
@@ -28,9 +48,9 @@ export const SIGLIP_STD: [number, number, number] = [0.5, 0.5, 0.5];
 export function mllmConfigToJson(config: MllmConfig, extra: { imageTokenIndex: number; imageSeqLength: number }): Record<string, unknown> {
   return {
     format: MLLM_FORMAT,
-    version: 1,
+    version: 2,
     vision_feature_layer: config.featureLayer,
-    vision_feature_select_strategy: 'default',
+    vision_feature_select_strategy: config.selectStrategy,
     projector_hidden_act: 'gelu',
     image_size: config.imageSize,
     image_mean: config.imageMean,
@@ -45,8 +65,11 @@ export function mllmConfigToJson(config: MllmConfig, extra: { imageTokenIndex: n
   };
 }
 
-/** Reads `mllm.json`, naming the file and the field on anything missing or malformed. */
-export function readMllmConfig(path: string): MllmConfig {
+/**
+ * Reads `mllm.json`, naming the file and the field on anything missing or malformed. Version 1 wrote 'default' for
+ * every encoder but kept a SigLIP tower's every token, so its strategy follows the encoder's `classToken` when given.
+ */
+export function readMllmConfig(path: string, classToken = true): MllmConfig {
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
@@ -66,5 +89,15 @@ export function readMllmConfig(path: string): MllmConfig {
     if (typeof value !== 'number' || !Number.isInteger(value)) throw new PivotError('INVALID_DATA', `${path}: "${key}" must be an integer, got ${JSON.stringify(value)}`, { file: path, field: key });
     return value;
   };
-  return { featureLayer: integer('vision_feature_layer'), imageSize: integer('image_size'), imageMean: triple('image_mean'), imageStd: triple('image_std') };
+  const strategy = json.version === 1 ? (classToken ? 'default' : 'full') : json.vision_feature_select_strategy;
+  if (!SELECT_STRATEGIES.includes(strategy as SelectStrategy)) {
+    throw new PivotError('INVALID_DATA', `${path}: "vision_feature_select_strategy" must be "default" or "full", got ${JSON.stringify(strategy)}`, { file: path, field: 'vision_feature_select_strategy' });
+  }
+  return {
+    featureLayer: integer('vision_feature_layer'),
+    selectStrategy: strategy as SelectStrategy,
+    imageSize: integer('image_size'),
+    imageMean: triple('image_mean'),
+    imageStd: triple('image_std'),
+  };
 }
