@@ -1,6 +1,8 @@
 // A LLaVA folder's config.json (`model_type: llava`, LlavaForConditionalGeneration): the vision tower's and the
 // LM's configs and how the image reaches the LM, read with transformers' defaults; what the engine cannot run is
 // refused here, naming the field.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PivotError } from '../../../../src-shared/errors';
 import { qwen2ConfigToJson, readQwen2Config, type Qwen2Config } from '../qwen2/config';
 import { SELECT_STRATEGIES, type SelectStrategy } from '../mllm/config';
@@ -77,6 +79,22 @@ export function readLlavaConfig(json: Record<string, unknown>, path: string): Ll
     ...(imageSeqLength !== undefined ? { imageSeqLength: imageSeqLength as number } : {}),
     projectorBias: bias as boolean,
   };
+}
+
+/** A LLaVA folder's config.json, parsed and read; throws naming the file when it is missing, malformed or not LLaVA. */
+export function readLlavaFolderConfig(dir: string): { json: Record<string, unknown>; llava: LlavaConfig } {
+  const configPath = join(dir, 'config.json');
+  if (!existsSync(configPath)) throw new PivotError('FILE_UNREADABLE', `${dir}: no config.json; point to the folder LlavaForConditionalGeneration.save_pretrained wrote`);
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new PivotError('INVALID_DATA', `${configPath}: bad JSON (${(err as Error).message})`, { file: configPath });
+  }
+  if (!isLlavaConfig(json)) {
+    throw new PivotError('UNSUPPORTED_MODEL', `${configPath}: model_type is ${JSON.stringify(json.model_type)}, not "llava"; point to a LlavaForConditionalGeneration folder`, { file: configPath });
+  }
+  return { json, llava: readLlavaConfig(json, configPath) };
 }
 
 /** The config.json of `model` as a LLaVA folder: the folder's own config kept, every field the model decides updated. */

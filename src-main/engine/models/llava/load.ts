@@ -13,7 +13,7 @@ import { MultiModalProjector, projectorSpecs } from '../mllm/projector';
 import { qwen2FromWeights } from '../qwen2/checkpoint';
 import type { Qwen2ForCausalLM } from '../qwen2/modeling';
 import { weightTensor } from '../weight-tensor';
-import { isLlavaConfig, readLlavaConfig } from './config';
+import { isLlavaConfig, readLlavaFolderConfig } from './config';
 import { detectLayout, LLAVA_KEYS } from './layout';
 
 /** The folder's small files beside config, weights and tokenizer that a saved copy keeps as they were. */
@@ -38,20 +38,16 @@ export function isLlavaFolder(dir: string): boolean {
   }
 }
 
+/** Options of `loadLlava`. */
+export interface LoadLlavaOptions {
+  /** Takes the image features from this layer instead of the config's vision_feature_layer (a recipe's choice). */
+  featureLayer?: number;
+}
+
 /** The MLLM of a LLaVA folder; errors name the file, the field or the tensor. */
-export async function loadLlava(dir: string): Promise<Mllm> {
+export async function loadLlava(dir: string, options: LoadLlavaOptions = {}): Promise<Mllm> {
   const configPath = join(dir, 'config.json');
-  if (!existsSync(configPath)) throw new PivotError('FILE_UNREADABLE', `${dir}: no config.json; point to the folder LlavaForConditionalGeneration.save_pretrained wrote`);
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
-  } catch (err) {
-    throw new PivotError('INVALID_DATA', `${configPath}: bad JSON (${(err as Error).message})`, { file: configPath });
-  }
-  if (!isLlavaConfig(json)) {
-    throw new PivotError('UNSUPPORTED_MODEL', `${configPath}: model_type is ${JSON.stringify(json.model_type)}, not "llava"; point to a LlavaForConditionalGeneration folder`, { file: configPath });
-  }
-  const llava = readLlavaConfig(json, configPath);
+  const { json, llava } = readLlavaFolderConfig(dir);
   const tokenizerFiles = readTokenizerFiles(dir);
   const tokenizer = tokenizerFromFiles(tokenizerFiles, dir);
   if (tokenizer.imageTokenId !== llava.imageTokenIndex) {
@@ -77,7 +73,7 @@ export async function loadLlava(dir: string): Promise<Mllm> {
   }
   const files = Object.fromEntries(KEPT_FILES.filter((name) => existsSync(join(dir, name))).map((name) => [name, readFileSync(join(dir, name), 'utf8')]));
   const origin: LlavaOrigin = { layout, config: json, files };
-  const config = mllmConfigFor(encoder, llava.featureLayer, dir, llava.selectStrategy);
+  const config = mllmConfigFor(encoder, options.featureLayer ?? llava.featureLayer, dir, llava.selectStrategy);
   const model = assemble(encoder, projector, lm, tokenizer, tokenizerFiles, config, origin);
   if (llava.imageSeqLength !== undefined && llava.imageSeqLength !== model.imageTokenCount) {
     model.dispose();
