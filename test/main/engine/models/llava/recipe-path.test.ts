@@ -75,5 +75,9 @@ describe('a run from a LLaVA folder', () => {
     expect(derived.model).toEqual({ path: base });
     expect(derived.data.folder).toBe(join(root, 'world'));
     expect(loadRecipe(out).model).toEqual({ path: base, featureLayer: -2 });
+    // --encoder --lm keep the recipe's feature layer; the LM's folder gives the tokenizer.
+    const layered = writeRecipe(root, { model: { preset: 'toy', featureLayer: 1, tokenizer: 'world' }, stages: [], branches }, 'layered.json');
+    writeRecipeWithBase(layered, { encoder: 'enc', lm: 'lm' }, out);
+    expect(loadRecipe(out).model).toEqual({ encoder: join(process.cwd(), 'enc'), lm: join(process.cwd(), 'lm'), featureLayer: 1 });
   });
 });
