@@ -102,7 +102,8 @@ async function writeExport(
   options: ExportOptions,
 ): Promise<{ projector: Record<string, TensorToWrite> | null; baseModel: string | null }> {
   await saveVisionModel(encoder, dir);
-  const originalDir = source.manifest?.model.encoder;
+  // The folder the encoder came from: its own, or the LLaVA folder it is the vision tower of (same preprocessor and name).
+  const originalDir = source.manifest?.model.encoder ?? source.manifest?.model.path;
   const family = encoder.config.model_type.startsWith('clip') ? 'clip' : 'siglip';
   const processor = preprocessorConfig(family, mllmConfig, readOriginalPreprocessor(originalDir));
   await writeFile(join(dir, 'preprocessor_config.json'), `${JSON.stringify(processor, null, 2)}\n`);

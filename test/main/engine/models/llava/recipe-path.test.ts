@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../../../src-main/engine/backend/select';
 import { shapesTokenizerText } from '../../../../../src-main/engine/data/shapes/tokenizer';
-import { exportMllm } from '../../../../../src-main/engine/export';
+import { exportEncoder, exportMllm } from '../../../../../src-main/engine/export';
 import { loadLlava, saveLlava } from '../../../../../src-main/engine/models/llava';
 import { createPresetMllm } from '../../../../../src-main/engine/models/mllm';
+import { readRunManifest } from '../../../../../src-main/engine/run-folder/manifest';
 import { train } from '../../../../../src-main/engine/train';
 import { loadRecipe, writeRecipeWithBase } from '../../../../../src-main/engine/train/recipe';
 import { removeTemp, smallWorld, tempFolder, testStage, writeRecipe } from '../../train/helpers';
@@ -53,6 +54,8 @@ describe('a run from a LLaVA folder', () => {
     const result = await train({ recipe, runDir, backend: 'cpu' });
     expect(result.finalCheckpoint).toBe(join(runDir, 'checkpoints', 'sft-1'));
     expect(existsSync(join(result.finalCheckpoint, 'llava-origin', 'origin.json'))).toBe(true);
+    // The run folder records the folder, so that resuming it checks the same model.
+    expect(readRunManifest(runDir)?.model).toEqual({ path: base, featureLayer: -2 });
 
     const out = join(root, 'exported');
     const report = await exportMllm({ runDir, out });
@@ -65,6 +68,10 @@ describe('a run from a LLaVA folder', () => {
     expect(values(after, 'projector', 'multi_modal_projector.linear_2.bias')).not.toEqual(values(before, 'projector', 'multi_modal_projector.linear_2.bias'));
     before.dispose();
     after.dispose();
+    // The encoder export of the same run names the LLaVA folder it came from.
+    const encoderOut = join(root, 'encoder-export');
+    await exportEncoder({ runDir, out: encoderOut });
+    expect(readFileSync(join(encoderOut, 'README.md'), 'utf8')).toContain(`the LLaVA folder \`${base}\``);
   }, 60_000);
 
   it('writeRecipeWithBase swaps the model of a recipe, folders made absolute', () => {
