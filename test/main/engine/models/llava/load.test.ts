@@ -97,6 +97,14 @@ describe('a LLaVA folder', () => {
     await expectError(loadLlava(shaped), 'CHECKPOINT_INCOMPATIBLE', 'tensor "model.vision_tower.vision_model.post_layernorm.weight" has shape [32], expected [64]');
   });
 
+  it('refuses a tokenizer larger than the LM\'s vocabulary', async () => {
+    const dir = folder({
+      config: (c) => ((c.text_config as Record<string, unknown>).vocab_size = 50),
+      tensors: (t) => void (t['model.language_model.embed_tokens.weight'] = { dtype: 'F32', shape: [50, 64], data: new Float32Array(50 * 64) }),
+    });
+    await expectError(loadLlava(dir), 'CHECKPOINT_INCOMPATIBLE', `${join(dir, 'tokenizer.json')} has 104 tokens but the LM's vocab_size is 50`);
+  });
+
   it('loads a projector without biases when multimodal_projector_bias is false', async () => {
     const dir = folder({
       config: (c) => (c.multimodal_projector_bias = false),
