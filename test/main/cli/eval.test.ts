@@ -8,7 +8,8 @@ import { writeShapesWorld } from '../../../src-main/engine/data/shapes';
 import { shapesTokenizerText } from '../../../src-main/engine/data/shapes/tokenizer';
 import { readQaItems } from '../../../src-main/engine/eval/qa-items';
 import { saveLlava } from '../../../src-main/engine/models/llava';
-import { createPresetMllm, saveMllm } from '../../../src-main/engine/models/mllm';
+import { qaAccuracy } from '../../../src-main/engine/eval';
+import { createPresetMllm, loadMllm, saveMllm } from '../../../src-main/engine/models/mllm';
 import { tempDir } from '../../helpers/workspace';
 import { startPivot } from './run-pivot';
 
@@ -46,9 +47,13 @@ describe('pivot eval qa', () => {
   }, 60_000);
 
   it('takes a Hugging Face LLaVA folder where it takes a checkpoint, with the same answers', async () => {
-    const run = async (dir: string) => JSON.parse((await startPivot(['eval', 'qa', '--checkpoint', dir, '--data', world, '--backend', 'cpu', '--json']).done).stdout) as { checkpoint: string; accuracy: number; samples: { margin: number }[] };
-    const [fromCheckpoint, fromLlava] = [await run(checkpoint), await run(llava)];
+    const { stdout, stderr } = await startPivot(['eval', 'qa', '--checkpoint', llava, '--data', world, '--backend', 'cpu', '--json']).done;
+    const fromLlava = JSON.parse(stdout) as { checkpoint: string; accuracy: number; samples: { margin: number }[] };
+    expect(stderr).toBe('');
     expect(fromLlava.checkpoint).toBe(llava);
+    const model = await loadMllm(checkpoint);
+    const fromCheckpoint = await qaAccuracy(model, world, { split: 'test' });
+    model.dispose();
     expect(fromLlava.accuracy).toBe(fromCheckpoint.accuracy);
     expect(fromLlava.samples.map((s) => s.margin)).toEqual(fromCheckpoint.samples.map((s) => s.margin));
   }, 60_000);
