@@ -1,5 +1,6 @@
 // `pivot export`: a run's trained vision encoder as a Hugging Face folder (config.json, model.safetensors,
-// preprocessor_config.json, README.md, optionally projector.safetensors), re-loaded and checked before it is kept.
+// preprocessor_config.json, README.md, optionally projector.safetensors), or with --mllm the whole MLLM as a LLaVA
+// folder; either re-loaded and checked before it is kept.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -14,6 +15,7 @@ interface ExportCommandOptions {
   checkpoint?: string;
   out: string;
   withProjector?: boolean;
+  mllm?: boolean;
   stage?: string;
   objective?: RunObjective;
   measurements?: string;
@@ -33,6 +35,7 @@ export function registerExportCommand(program: Command): void {
     .option('--checkpoint <dir>', 'a checkpoint folder (<run>/checkpoints/<stage>-<step>) instead of a run')
     .requiredOption('--out <dir>', 'folder to write (new or empty, unless --force)')
     .option('--with-projector', 'also write projector.safetensors (LLaVA names)')
+    .option('--mllm', 'export the whole MLLM as a Hugging Face LLaVA folder (LlavaForConditionalGeneration) instead of the encoder')
     .option('--stage <name>', "export this stage's latest checkpoint instead of the post-trained one")
     .option('--objective <objective>', `the branch to export when the run trained both (${OBJECTIVES.join('|')})`, oneOf('--objective', OBJECTIVES))
     .option('--measurements <file>', 'JSON with measured results for the model card ({"results": [{"metric", "original", "trained"}]})')
@@ -42,8 +45,21 @@ export function registerExportCommand(program: Command): void {
     .option('--threads <n>', THREADS_HELP, threadCount)
     .option('--json', 'print one JSON object: what was written and the check\'s max relative error')
     .action(async (o: ExportCommandOptions) => {
+      if (o.mllm) {
+        const encoderOnly = (['withProjector', 'measurements', 'name'] as const).filter((k) => o[k] !== undefined);
+        if (encoderOnly.length > 0) {
+          throw new PivotError('INVALID_REQUEST', `--mllm exports a LLaVA folder, which has no model card or separate projector: leave out ${encoderOnly.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}.`);
+        }
+      }
       // The engine (tfjs) loads only for this command, not for every `pivot` invocation.
-      const [{ exportEncoder, parseMeasurements }, { selectBackend }] = await Promise.all([import('../engine/export'), import('../engine/backend/select')]);
+      const [{ exportEncoder, exportMllm, parseMeasurements }, { selectBackend }] = await Promise.all([import('../engine/export'), import('../engine/backend/select')]);
+      if (o.mllm) {
+        await selectBackend(o.backend, { threads: o.threads });
+        const report = await exportMllm({ ...(await exportSource(o)), out: o.out, ...(o.force ? { force: true } : {}), ...(o.stage ? { stage: o.stage } : {}) });
+        const from = report.stage ? `stage ${report.stage}${report.step !== null ? ` step ${report.step}` : ''} of ${report.runDir ?? report.checkpoint}` : report.checkpoint;
+        process.stdout.write(o.json ? `${JSON.stringify(report)}\n` : `Exported the MLLM from ${from}\nto ${report.out} (LLaVA, ${report.layout} layout): ${report.files.join(', ')}\nRe-loaded and compared weight by weight.\n`);
+        return;
+      }
       const options: ExportOptions = {
         ...(await exportSource(o)),
         out: o.out,

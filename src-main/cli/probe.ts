@@ -35,14 +35,14 @@ export function registerProbeCommands(program: Command): void {
       .command(kind)
       .description(DESCRIPTIONS[kind])
       .option('--encoder <dir>', "a Hugging Face vision folder (pivot export's output, or a checkpoint's encoder/)")
-      .option('--checkpoint <dir>', 'an MLLM checkpoint folder (mllm.json): probes its encoder/')
+      .option('--checkpoint <dir>', 'an MLLM checkpoint folder (mllm.json), probing its encoder/, or a Hugging Face LLaVA folder, probing its vision tower')
       .requiredOption('--data <dir>', 'a Shapes world, class folders (<class>/*.png) or images/ + masks/ folders')
       .option('--seeds <k>', 'seeds 0..k-1', positiveInt('--seeds'), 3)
       .option('--backend <name>', `engine backend (${ENGINE_BACKENDS.join('|')}); the best available otherwise`, oneOf('--backend', ENGINE_BACKENDS))
       .option('--threads <n>', THREADS_HELP, threadCount)
       .option('--json', 'print one JSON object');
     if (kind === 'linear') cmd.option('--with-projector', "probe the checkpoint's visual tokens (encoder + projector, what its LM receives); needs --checkpoint");
-    if (kind === 'alignment') cmd.option('--lm <checkpoint>', "the MLLM checkpoint whose LM and tokenizer read the captions; default the checkpoint the encoder/ folder belongs to");
+    if (kind === 'alignment') cmd.option('--lm <checkpoint>', "the MLLM checkpoint or LLaVA folder whose LM and tokenizer read the captions; default the checkpoint the encoder belongs to");
     cmd.action(async (o: ProbeCommandOptions) => runProbe(kind, o));
   }
 }
@@ -51,29 +51,37 @@ export function registerProbeCommands(program: Command): void {
 export const PROJECTOR_NEEDS_CHECKPOINT =
   '--with-projector probes the MLLM\'s encoder + projector: pass the MLLM checkpoint with --checkpoint <dir> (the folder with mllm.json), not --encoder';
 
-/** The encoder folder to load: --encoder, or the checkpoint's encoder/. */
-function encoderFolderOf(o: ProbeCommandOptions): string {
+/**
+ * Where the encoder comes from: --encoder, a checkpoint's encoder/, or a LLaVA folder (`llava`: `isLlava` said so),
+ * whose vision tower has no folder of its own and is probed from the loaded MLLM.
+ */
+function encoderFolderOf(o: ProbeCommandOptions, isLlava: (dir: string) => boolean): { encoderDir: string; mllmDir: string; llava: boolean } {
   if (o.withProjector && o.encoder !== undefined) throw new PivotError('INVALID_REQUEST', PROJECTOR_NEEDS_CHECKPOINT);
-  if ((o.encoder === undefined) === (o.checkpoint === undefined)) throw new PivotError('INVALID_REQUEST', 'pass exactly one of --encoder <dir> (a vision folder) or --checkpoint <dir> (an MLLM checkpoint)');
-  if (o.checkpoint === undefined) return resolve(o.encoder as string);
+  if ((o.encoder === undefined) === (o.checkpoint === undefined)) throw new PivotError('INVALID_REQUEST', 'pass exactly one of --encoder <dir> (a vision folder) or --checkpoint <dir> (an MLLM checkpoint or LLaVA folder)');
+  if (o.checkpoint === undefined) return { encoderDir: resolve(o.encoder as string), mllmDir: dirname(resolve(o.encoder as string)), llava: false };
   const checkpoint = resolve(o.checkpoint);
-  if (!existsSync(join(checkpoint, 'mllm.json'))) throw new PivotError('NOT_FOUND', `${checkpoint} is not an MLLM checkpoint (it has no mllm.json); pass a checkpoint folder, or --encoder for a vision folder`);
-  return join(checkpoint, 'encoder');
+  if (isLlava(checkpoint)) return { encoderDir: checkpoint, mllmDir: checkpoint, llava: true };
+  if (!existsSync(join(checkpoint, 'mllm.json'))) {
+    throw new PivotError('NOT_FOUND', `${checkpoint} is not an MLLM checkpoint (it has no mllm.json) nor a LLaVA folder; pass a checkpoint folder, a LLaVA folder, or --encoder for a vision folder`);
+  }
+  return { encoderDir: join(checkpoint, 'encoder'), mllmDir: checkpoint, llava: false };
 }
 
 async function runProbe(kind: ProbeKind, o: ProbeCommandOptions): Promise<void> {
-  const encoderDir = encoderFolderOf(o);
-  const [{ selectBackend }, { openProbeDataset }, m, { formatNumber }] = await Promise.all([
+  const [{ selectBackend }, { openProbeDataset }, m, { formatNumber }, { openCheckpoint }, { isLlavaFolder }] = await Promise.all([
     import('../engine/backend/select'),
     import('../engine/probes/image-folder'),
     import('../engine/study/measure-encoder'),
     import('../engine/study/table'),
+    import('../engine/eval/open-checkpoint'),
+    import('../engine/models/llava/load'),
   ]);
+  const { encoderDir, mllmDir, llava } = encoderFolderOf(o, isLlavaFolder);
   const backend = await selectBackend(o.backend, { threads: o.threads });
   const dataset = await openProbeDataset(resolve(o.data));
-  // With --with-projector the whole MLLM is loaded: its encoder is probed through its own projector.
-  const mllm = o.withProjector ? await (await import('../engine/models/mllm/checkpoint')).loadMllm(dirname(encoderDir)) : undefined;
-  const encoder = mllm ? m.mllmLoadedEncoder(mllm, dirname(encoderDir)) : await m.loadEncoderFolder(encoderDir);
+  // With --with-projector (or from a LLaVA folder) the whole MLLM is loaded: its encoder is probed from it.
+  const mllm = o.withProjector || llava ? await openCheckpoint(mllmDir) : undefined;
+  const encoder = mllm ? m.mllmLoadedEncoder(mllm, mllmDir) : await m.loadEncoderFolder(encoderDir);
   const images = new m.EncoderImages(encoder, dataset);
   const seeds = m.seedList(o.seeds);
   const head = { probe: kind, encoder: encoderDir, data: dataset.root, layout: dataset.layout, backend: backend.name, preprocess: encoder.prepSource };
@@ -82,8 +90,9 @@ async function runProbe(kind: ProbeKind, o: ProbeCommandOptions): Promise<void> 
   let text: string;
   try {
     if (kind === 'linear') {
-      const { result, data, layer } = mllm ? await m.measureLinearWithProjector(images, mllm, seeds) : await m.measureLinear(images, seeds);
-      report = { ...head, variant: mllm ? 'encoder+projector' : 'encoder', layer, split: data, ...result };
+      const throughProjector = o.withProjector === true && mllm !== undefined;
+      const { result, data, layer } = throughProjector ? await m.measureLinearWithProjector(images, mllm, seeds) : await m.measureLinear(images, seeds);
+      report = { ...head, variant: throughProjector ? 'encoder+projector' : 'encoder', layer, split: data, ...result };
       text = `Linear probe (${result.protocol}), ${seeds.length} seeds: accuracy ${fmt(result.accuracy)} (chance: majority ${formatNumber(result.chance.majority)}, uniform ${formatNumber(result.chance.uniform)}; ceiling ${formatNumber(result.ceiling)}).\n`;
     } else if (kind === 'segmentation') {
       const { result, data, layer } = await m.measureSegmentation(images, seeds);
@@ -91,17 +100,18 @@ async function runProbe(kind: ProbeKind, o: ProbeCommandOptions): Promise<void> 
       text = `Segmentation probe (${result.protocol}), ${seeds.length} seeds: macro recall ${fmt(result.macroRecall)} (chance ${formatNumber(result.chance.macroRecall)}), ` +
         `mIoU ${fmt(result.mIoU)} (chance ${formatNumber(result.chance.mIoU)}, ceiling ${formatNumber(result.ceiling.mIoU)}).\n`;
     } else {
-      const lmDir = resolve(o.lm ?? dirname(encoderDir));
-      if (!existsSync(join(lmDir, 'mllm.json'))) throw new PivotError('NOT_FOUND', `${lmDir} is not an MLLM checkpoint; pass --lm <checkpoint> for the language model that reads the captions`);
-      const { loadMllm } = await import('../engine/models/mllm/checkpoint');
-      const mllm = await loadMllm(lmDir);
+      const lmDir = resolve(o.lm ?? mllmDir);
+      if (!existsSync(join(lmDir, 'mllm.json')) && !isLlavaFolder(lmDir)) {
+        throw new PivotError('NOT_FOUND', `${lmDir} is not an MLLM checkpoint nor a LLaVA folder; pass --lm <checkpoint> for the language model that reads the captions`);
+      }
+      const reader = mllm !== undefined && lmDir === mllmDir ? mllm : await openCheckpoint(lmDir);
       try {
-        const lm = { model: mllm.lm, encode: (t: string) => mllm.tokenizer.encode(t), padId: mllm.padTokenId, source: `the LM of ${lmDir}` };
+        const lm = { model: reader.lm, encode: (t: string) => reader.tokenizer.encode(t), padId: reader.padTokenId, source: `the LM of ${lmDir}` };
         const { result, data, visionPooling } = await m.measureAlignment(images, lm);
         report = { ...head, lm: lmDir, data, visionPooling, protocol: `mutual-knn/k${result.k}/max-over-layer-pairs`, ...result };
         text = `Alignment (mutual k-NN, k = ${result.k}) over ${result.samples} images: max ${formatNumber(result.max.score)} at vision block ${result.max.visionLayer + 1} × LM hidden state ${result.max.lmLayer} (chance ≈ ${formatNumber(result.k / (result.samples - 1))}).\n`;
       } finally {
-        mllm.dispose();
+        if (reader !== mllm) reader.dispose();
       }
     }
   } finally {

@@ -21,6 +21,9 @@ interface TrainCommandOptions {
   threads?: number;
   name?: string;
   json?: boolean;
+  base?: string;
+  encoder?: string;
+  lm?: string;
 }
 
 /** Exit codes: 0 completed, 130 cancelled (as for an interrupted command), 1 failed or crashed. */
@@ -39,6 +42,9 @@ export function registerTrainCommand(program: Command, engine?: TrainEngine): vo
     .option('--resume <run>', 'train a crashed or cancelled run on from its last checkpoint (same run, folder, recipe and data)', positiveInt('--resume'))
     .option('--objective <objective>', `post-training branch (${OBJECTIVES.join('|')}); the recipe's default otherwise`, oneOf('--objective', OBJECTIVES))
     .option('--data <folder>', "dataset folder (pairs.jsonl + images, as pivot data export writes it); the recipe's data otherwise")
+    .option('--base <folder>', "a Hugging Face LLaVA folder to post-train, in place of the recipe's model")
+    .option('--encoder <folder>', "with --lm: a CLIP or SigLIP folder joined to the LM by a fresh projector, in place of the recipe's model")
+    .option('--lm <folder>', 'with --encoder: a Qwen2 folder with its tokenizer')
     .option('--backend <name>', `engine backend (${ENGINE_BACKENDS.join('|')}); the best available otherwise`, oneOf('--backend', ENGINE_BACKENDS))
     .option('--threads <n>', THREADS_HELP, threadCount)
     .option('--name <name>', 'a name for the run')
@@ -66,7 +72,7 @@ async function train(ws: Workspace, o: TrainCommandOptions, engine: TrainEngine 
   };
   const manager = new RunManager(ws, { ...(engine ?? { launch: () => forkEngineHost() }), emit });
   const run = o.resume !== undefined ? manager.resume(o.resume, o.threads) : await manager.start({
-    recipe: o.recipe!,
+    recipe: await recipeWithBase(ws, o),
     ...(o.objective ? { objective: o.objective } : {}),
     ...(o.data ? { data: { folder: o.data } } : {}),
     ...(o.backend ? { backend: o.backend } : {}),
@@ -107,17 +113,42 @@ async function train(ws: Workspace, o: TrainCommandOptions, engine: TrainEngine 
   return ended.status === 'cancelled' ? EXIT_CANCELLED : 1;
 }
 
-/** A new run needs its recipe; a resumed one has its own recipe, data, objective and name. */
+/**
+ * The recipe to run: the one given, or with --base / --encoder + --lm a copy of it with that model, written into the
+ * workspace's `recipes/` folder (kept there: a resumed run reads its recipe again).
+ */
+async function recipeWithBase(ws: Workspace, o: TrainCommandOptions): Promise<string> {
+  const recipe = o.recipe as string;
+  if (o.base === undefined && o.encoder === undefined) return recipe;
+  const [{ writeRecipeWithBase }, { createHash }, { mkdirSync }, { basename, join }] = await Promise.all([
+    import('../engine/train/recipe'), import('node:crypto'), import('node:fs'), import('node:path'),
+  ]);
+  const base = o.base !== undefined ? { path: o.base } : { encoder: o.encoder as string, lm: o.lm as string };
+  const dir = join(ws.dir, 'recipes');
+  mkdirSync(dir, { recursive: true });
+  const tag = createHash('sha256').update(JSON.stringify([recipe, base, process.cwd()])).digest('hex').slice(0, 8);
+  const out = join(dir, `${basename(recipe).replace(/\.(ya?ml|json)$/i, '')}-${basename(o.base ?? (o.lm as string))}-${tag}.json`);
+  writeRecipeWithBase(recipe, base, out);
+  return out;
+}
+
+/** A new run needs its recipe; a resumed one has its own recipe, data, objective, model and name. */
 function checkRunChoice(o: TrainCommandOptions): void {
   if (o.resume === undefined) {
     if (o.recipe === undefined) throw new PivotError('INVALID_REQUEST', 'Give --recipe <file|name> for a new run, or --resume <run> to train a crashed or cancelled run on.');
+    if (o.base !== undefined && (o.encoder !== undefined || o.lm !== undefined)) {
+      throw new PivotError('INVALID_REQUEST', 'Give either --base <LLaVA folder> or --encoder <folder> --lm <folder>, not both.');
+    }
+    if ((o.encoder === undefined) !== (o.lm === undefined)) {
+      throw new PivotError('INVALID_REQUEST', `--${o.encoder === undefined ? 'lm' : 'encoder'} needs --${o.encoder === undefined ? 'encoder' : 'lm'} too: an encoder folder and an LM folder are joined by a fresh projector.`);
+    }
     return;
   }
-  const given = (['recipe', 'objective', 'data', 'backend', 'name'] as const).filter((k) => o[k] !== undefined);
+  const given = (['recipe', 'objective', 'data', 'base', 'encoder', 'lm', 'backend', 'name'] as const).filter((k) => o[k] !== undefined);
   if (given.length > 0) {
     throw new PivotError(
       'INVALID_REQUEST',
-      `--resume ${o.resume} trains run ${o.resume} on with its own recipe, objective, data, backend and name: leave out ${given.map((k) => `--${k}`).join(', ')}.`,
+      `--resume ${o.resume} trains run ${o.resume} on with its own recipe, objective, data, model, backend and name: leave out ${given.map((k) => `--${k}`).join(', ')}.`,
     );
   }
 }

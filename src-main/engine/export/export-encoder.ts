@@ -57,16 +57,11 @@ export interface ExportReport {
 
 /** Writes the export and returns what it wrote; on any failure nothing is left at `out` (or it is as it was). */
 export async function exportEncoder(options: ExportOptions): Promise<ExportReport> {
-  if ((options.runDir === undefined) === (options.checkpoint === undefined)) {
-    throw new PivotError('INVALID_REQUEST', 'Export needs exactly one source: a run folder or a checkpoint folder.');
-  }
-  const source = options.checkpoint !== undefined
-    ? sourceFromCheckpoint(options.checkpoint)
-    : sourceFromRun(options.runDir as string, { ...(options.stage ? { stage: options.stage } : {}), ...(options.objective ? { objective: options.objective } : {}) });
+  const source = exportSource(options);
   const out = resolve(options.out);
   checkOutFolder(out, source, options.force === true);
-  const mllmConfig = readMllmConfig(join(source.checkpoint, MLLM_CONFIG_FILE));
   const encoder = await loadVisionModel(join(source.checkpoint, 'encoder'));
+  const mllmConfig = readMllmConfig(join(source.checkpoint, MLLM_CONFIG_FILE), encoder.hasClassToken);
   const tmp = join(dirname(out), `.${basename(out)}.export-${randomBytes(4).toString('hex')}`);
   try {
     await mkdir(tmp, { recursive: true });
@@ -107,7 +102,8 @@ async function writeExport(
   options: ExportOptions,
 ): Promise<{ projector: Record<string, TensorToWrite> | null; baseModel: string | null }> {
   await saveVisionModel(encoder, dir);
-  const originalDir = source.manifest?.model.encoder;
+  // The folder the encoder came from: its own, or the LLaVA folder it is the vision tower of (same preprocessor and name).
+  const originalDir = source.manifest?.model.encoder ?? source.manifest?.model.path;
   const processor = preprocessorConfig(mllmConfig.imageProcessor, readOriginalPreprocessor(originalDir));
   await writeFile(join(dir, 'preprocessor_config.json'), `${JSON.stringify(processor, null, 2)}\n`);
   const projector = options.withProjector ? projectorTensors(join(source.checkpoint, PROJECTOR_FILE)) : null;
@@ -137,7 +133,18 @@ function projectorTensors(file: string): Record<string, TensorToWrite> {
 }
 
 /** Refuses a file, a non-empty folder without `force`, and any folder whose replacement would delete the source. */
-function checkOutFolder(out: string, source: ExportSource, force: boolean): void {
+/** The checkpoint an export reads: exactly one of a run folder (its post-trained stage, or the one named) or a checkpoint. */
+export function exportSource(options: Pick<ExportOptions, 'runDir' | 'checkpoint' | 'stage' | 'objective'>): ExportSource {
+  if ((options.runDir === undefined) === (options.checkpoint === undefined)) {
+    throw new PivotError('INVALID_REQUEST', 'Export needs exactly one source: a run folder or a checkpoint folder.');
+  }
+  return options.checkpoint !== undefined
+    ? sourceFromCheckpoint(options.checkpoint)
+    : sourceFromRun(options.runDir as string, { ...(options.stage ? { stage: options.stage } : {}), ...(options.objective ? { objective: options.objective } : {}) });
+}
+
+/** Refuses an out folder inside the source, a file, or a non-empty folder without `force`. */
+export function checkOutFolder(out: string, source: ExportSource, force: boolean): void {
   const within = (inner: string, outer: string) => {
     const rel = relative(outer, inner);
     return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));

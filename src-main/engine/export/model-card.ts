@@ -141,7 +141,8 @@ function recipeSection(source: ExportSource): string[] {
   const manifest = source.manifest;
   if (!manifest) return ['## Training recipe', '', 'Unknown: this checkpoint was exported from outside a run folder, so its recipe was not recorded with it.', ''];
   const stages = lineage(source, manifest.stages);
-  const model = manifest.model.preset ? `the \`${manifest.model.preset}\` preset (random initialisation, seed ${manifest.seed})` : `encoder \`${manifest.model.encoder}\`, LM \`${manifest.model.lm}\``;
+  const { preset, path, encoder, lm } = manifest.model;
+  const model = preset ? `the \`${preset}\` preset (random initialisation, seed ${manifest.seed})` : path ? `the LLaVA folder \`${path}\`` : `encoder \`${encoder}\`, LM \`${lm}\``;
   const rows = stages.map((s) => {
     const status = source.state?.stages[s.name];
     const length = s.maxSteps !== undefined ? `${s.maxSteps} steps` : `${number(s.epochs)} epoch${s.epochs === 1 ? '' : 's'}`;

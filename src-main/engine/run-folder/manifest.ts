@@ -35,6 +35,7 @@ const stageSchema: z.ZodType<Stage> = z.object({
 
 const modelSchema: z.ZodType<Recipe['model']> = z.object({
   preset: z.enum(MLLM_PRESET_NAMES).optional(),
+  path: z.string().optional(),
   encoder: z.string().optional(),
   lm: z.string().optional(),
   tokenizer: z.string().optional(),

@@ -41,7 +41,7 @@ export function pointRecipe(recipe: Recipe, point: SweepPoint): RecipeInput {
     seed: recipe.seed,
     objective: point.objective,
     model: {
-      ...(model.preset ? { preset: model.preset } : {}), ...(model.encoder ? { encoder: model.encoder } : {}), ...(model.lm ? { lm: model.lm } : {}),
+      ...(model.preset ? { preset: model.preset } : {}), ...(model.path ? { path: model.path } : {}), ...(model.encoder ? { encoder: model.encoder } : {}), ...(model.lm ? { lm: model.lm } : {}),
       ...(model.tokenizer ? { tokenizer: model.tokenizer } : {}), featureLayer: model.featureLayer,
     },
     data: {

@@ -11,6 +11,7 @@ import type { Mllm } from '../models/mllm/model';
 import { objectiveOf } from '../objectives';
 import { loadMllm } from '../models/mllm/checkpoint';
 import type { StagePlan } from '../../../src-shared/domain/runs';
+import { loadLlava } from '../models/llava/load';
 import type { StageResult, TrainOptions, TrainResult } from './api';
 import { loadTrainingCheckpoint } from './checkpoints';
 import { readRunState, type RunState } from '../run-folder/state';
@@ -119,12 +120,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 }
 
 /**
- * The recipe's model before any training: a seeded preset, or pretrained Hugging Face parts. Its tokenizer is the
+ * The recipe's model before any training: a seeded preset, a Hugging Face LLaVA folder, or pretrained Hugging Face parts. Its tokenizer is the
  * recipe's, else the LM's (pretrained), else the dataset's; a preset over a dataset without one (pairs exported
  * from a workspace) gets the Shapes world's, and any word it lacks is reported before training.
  */
 async function freshModel(recipe: Recipe, dataFolder: string, log: RunLog): Promise<Mllm> {
-  const { preset, encoder, lm, tokenizer, featureLayer } = recipe.model;
+  const { preset, path, encoder, lm, tokenizer, featureLayer } = recipe.model;
+  if (path !== undefined) return loadLlava(path, { featureLayer });
   const source = tokenizer ?? (preset ? dataFolder : (lm as string));
   const files = tokenizer === undefined && preset !== undefined ? datasetTokenizer(dataFolder, (message) => log.info(message)) : { files: readTokenizerFiles(source), source };
   const options = {

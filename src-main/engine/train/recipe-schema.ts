@@ -88,14 +88,15 @@ export const recipeSchema = z.strictObject({
   /** The branch `train` runs when none is asked for. */
   objective: z.enum(['sft', 'dpo']).default('dpo'),
   model: z.strictObject({
-    /** A built-in toy size; or `encoder` + `lm`, Hugging Face folders. */
+    /** Exactly one of: a built-in toy size; `path`, a Hugging Face LLaVA folder; `encoder` + `lm`, Hugging Face folders. */
     preset: z.enum(MLLM_PRESET_NAMES).optional(),
+    path: z.string().optional(),
     encoder: z.string().optional(),
     lm: z.string().optional(),
-    /** Folder with tokenizer.json: default the LM folder (pretrained) or the dataset folder (preset). */
+    /** Folder with tokenizer.json: default the LM folder (pretrained) or the dataset folder (preset); a LLaVA folder uses its own. */
     tokenizer: z.string().optional(),
-    /** LLaVA's vision_feature_layer. Default −2. */
-    featureLayer: z.number().int().default(-2),
+    /** LLaVA's vision_feature_layer. Default −2, or the LLaVA folder's. */
+    featureLayer: z.number().int().optional(),
   }),
   data: z.strictObject({
     /** A dataset folder (pairs.jsonl, captions.jsonl, images), relative to the recipe file. */

@@ -1,7 +1,7 @@
 // Reads a recipe — a JSON or YAML file, or a built-in name — into resolved stages, with errors that name the
 // file, the field path and what was expected, so a typo never silently trains with a default.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
@@ -9,6 +9,7 @@ import { PivotError } from '../../../src-shared/errors';
 import { STAGE_KINDS, type StageKind } from '../objectives/kinds';
 import { KIND_CHECKS, misplacedField } from '../objectives/recipe-fields';
 import type { MllmPart } from '../models/mllm/parts';
+import { readLlavaFolderConfig } from '../models/llava/config';
 import { MLLM_PRESET_NAMES, type MllmPresetName } from '../models/mllm/presets';
 import type { Objective } from './api';
 import { recipeSchema, type ParsedBranch, type ParsedRecipe, type ParsedStage, type ParsedSweep } from './recipe-schema';
@@ -60,7 +61,7 @@ export interface Recipe {
   seed: number;
   objective: Objective;
   /** Paths are absolute (resolved against the recipe's folder). */
-  model: { preset?: MllmPresetName; encoder?: string; lm?: string; tokenizer?: string; featureLayer: number };
+  model: { preset?: MllmPresetName; path?: string; encoder?: string; lm?: string; tokenizer?: string; featureLayer: number };
   data: { folder?: string; shapes?: { count: number; seed: number; size: number; difficulty?: string }; includeTestSplit: boolean; maxLength?: number };
   stages: Stage[];
   branches: Partial<Record<Objective, Stage>>;
@@ -80,14 +81,46 @@ export function builtInRecipeNames(): string[] {
 
 /** A recipe file (.json, .yaml, .yml) or a built-in recipe's name. */
 export function loadRecipe(nameOrPath: string): Recipe {
+  const file = recipeFile(nameOrPath);
+  return parseRecipe(readRecipeValue(file), file);
+}
+
+/** The file of a recipe given by path or built-in name. */
+function recipeFile(nameOrPath: string): string {
   const asPath = resolve(nameOrPath);
-  if (existsSync(asPath) && statSync(asPath).isFile()) return readRecipeFile(asPath);
+  if (existsSync(asPath) && statSync(asPath).isFile()) return asPath;
   const builtIns = builtInRecipeNames();
-  if (builtIns.includes(nameOrPath)) return readRecipeFile(join(BUILT_IN_RECIPE_DIR, `${nameOrPath}.yaml`));
+  if (builtIns.includes(nameOrPath)) return join(BUILT_IN_RECIPE_DIR, `${nameOrPath}.yaml`);
   throw new PivotError('NOT_FOUND', `Unknown recipe "${nameOrPath}": it is not a recipe file (${asPath} does not exist) nor a built-in recipe (${builtIns.join(', ')}).`);
 }
 
-function readRecipeFile(file: string): Recipe {
+/** The base model a command line puts in place of a recipe's: a LLaVA folder, or an encoder and an LM folder. */
+export type BaseModel = { path: string } | { encoder: string; lm: string };
+
+/**
+ * Writes `out` (JSON): the recipe `nameOrPath` with its model replaced by `base` and every folder made absolute, so
+ * that it trains the same from wherever the file lies. A LLaVA folder brings its own tokenizer and feature layer; an
+ * encoder and LM keep the recipe's feature layer and take the LM's tokenizer. Both recipes are checked first.
+ */
+export function writeRecipeWithBase(nameOrPath: string, base: BaseModel, out: string): void {
+  const file = recipeFile(nameOrPath);
+  const value = readRecipeValue(file);
+  const original = parseRecipe(value, file);
+  const model = 'path' in base
+    ? { path: resolve(base.path) }
+    : { encoder: resolve(base.encoder), lm: resolve(base.lm), featureLayer: original.model.featureLayer };
+  const data = (value as { data?: Record<string, unknown> }).data ?? {};
+  const derived = {
+    ...(value as Record<string, unknown>),
+    name: `${original.name} on ${'path' in base ? basename(model.path as string) : basename(model.lm as string)}`,
+    model,
+    data: { ...data, ...(original.data.folder !== undefined ? { folder: original.data.folder } : {}) },
+  };
+  parseRecipe(derived, out);
+  writeFileSync(out, `${JSON.stringify(derived, null, 2)}\n`);
+}
+
+function readRecipeValue(file: string): unknown {
   const text = readFileSync(file, 'utf8');
   let value: unknown;
   try {
@@ -96,7 +129,7 @@ function readRecipeFile(file: string): Recipe {
     // The YAML parser's message ends with a quote of the file around the problem: its line and column are enough.
     fail(file, `not valid ${extname(file).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message.replace(/:\n[\s\S]*$/, '')}`);
   }
-  return parseRecipe(value, file);
+  return value;
 }
 
 /** Validates a parsed recipe object; `file` names it in errors and anchors its relative paths. */
@@ -163,12 +196,28 @@ function stageKindAt(path: readonly PropertyKey[], input: unknown): StageKind {
   return (STAGE_KINDS as readonly unknown[]).includes(kind) ? (kind as StageKind) : 'sft';
 }
 
+/** LLaVA's default vision_feature_layer, the penultimate block. */
+const DEFAULT_FEATURE_LAYER = -2;
+
+/** The vision_feature_layer of the LLaVA folder a recipe names; a folder that is not one is refused naming the field. */
+function llavaFeatureLayer(dir: string, file: string): number {
+  try {
+    return readLlavaFolderConfig(dir).llava.featureLayer;
+  } catch (err) {
+    return fail(file, `"model.path": ${(err as Error).message}`, 'model.path');
+  }
+}
+
 function resolveRecipe(r: ParsedRecipe, file: string): Recipe {
   const base = dirname(file);
   const path = (p: string | undefined) => (p === undefined ? undefined : isAbsolute(p) ? p : resolve(base, p));
   const pretrained = r.model.encoder !== undefined || r.model.lm !== undefined;
-  if ((r.model.preset !== undefined) === pretrained || (pretrained && (r.model.encoder === undefined || r.model.lm === undefined))) {
-    fail(file, `"model" needs either "preset" (${MLLM_PRESET_NAMES.join(", ")}) or both "encoder" and "lm" (Hugging Face folders), not both or neither.`, 'model');
+  const ways = [r.model.preset !== undefined, r.model.path !== undefined, pretrained].filter(Boolean).length;
+  if (ways !== 1 || (pretrained && (r.model.encoder === undefined || r.model.lm === undefined))) {
+    fail(file, `"model" needs exactly one of "preset" (${MLLM_PRESET_NAMES.join(", ")}), "path" (a Hugging Face LLaVA folder) or both "encoder" and "lm" (Hugging Face folders).`, 'model');
+  }
+  if (r.model.path !== undefined && r.model.tokenizer !== undefined) {
+    fail(file, '"model.tokenizer" cannot be set with "model.path": a LLaVA folder\'s own tokenizer goes with its image_token_index.', 'model.tokenizer');
   }
   const stages = r.stages.map((s, i) => resolveStage(s, s.kind, `stages[${i}]`, file));
   const branches: Partial<Record<Objective, Stage>> = {};
@@ -180,13 +229,15 @@ function resolveRecipe(r: ParsedRecipe, file: string): Recipe {
   const repeated = names.find((n, i) => names.indexOf(n) !== i);
   if (repeated !== undefined) fail(file, `the stage name "${repeated}" is used twice; stage names name checkpoints and must be unique.`);
   if (!branches[r.objective]) fail(file, `"objective" is ${r.objective} but "branches.${r.objective}" is not defined.`, 'objective');
-  const { preset, encoder, lm, tokenizer, featureLayer } = r.model;
+  const { preset, encoder, lm, tokenizer } = r.model;
+  const modelPath = path(r.model.path);
+  const featureLayer = r.model.featureLayer ?? (modelPath !== undefined ? llavaFeatureLayer(modelPath, file) : DEFAULT_FEATURE_LAYER);
   return {
     source: file,
     name: r.name ?? file,
     seed: r.seed,
     objective: r.objective,
-    model: { ...(preset ? { preset } : {}), ...(encoder ? { encoder: path(encoder) } : {}), ...(lm ? { lm: path(lm) } : {}), ...(tokenizer ? { tokenizer: path(tokenizer) } : {}), featureLayer },
+    model: { ...(preset ? { preset } : {}), ...(modelPath ? { path: modelPath } : {}), ...(encoder ? { encoder: path(encoder) } : {}), ...(lm ? { lm: path(lm) } : {}), ...(tokenizer ? { tokenizer: path(tokenizer) } : {}), featureLayer },
     data: {
       ...(r.data.folder ? { folder: path(r.data.folder) } : {}),
       ...(r.data.shapes ? { shapes: r.data.shapes } : {}),

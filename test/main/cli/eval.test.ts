@@ -7,12 +7,15 @@ import { selectBackend } from '../../../src-main/engine/backend/select';
 import { writeShapesWorld } from '../../../src-main/engine/data/shapes';
 import { shapesTokenizerText } from '../../../src-main/engine/data/shapes/tokenizer';
 import { readQaItems } from '../../../src-main/engine/eval/qa-items';
-import { createPresetMllm, saveMllm } from '../../../src-main/engine/models/mllm';
+import { saveLlava } from '../../../src-main/engine/models/llava';
+import { qaAccuracy } from '../../../src-main/engine/eval';
+import { createPresetMllm, loadMllm, saveMllm } from '../../../src-main/engine/models/mllm';
 import { tempDir } from '../../helpers/workspace';
 import { startPivot } from './run-pivot';
 
 const root = tempDir('pivot-eval-cli-');
 const checkpoint = join(root, 'checkpoints', 'instruct-6');
+const llava = join(root, 'llava');
 const world = join(root, 'world');
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -20,6 +23,7 @@ beforeAll(async () => {
   await selectBackend('cpu');
   const model = createPresetMllm('toy', { tokenizerFiles: { 'tokenizer.json': shapesTokenizerText() }, tokenizerSource: 'shapes', seed: 8 });
   await saveMllm(model, checkpoint);
+  await saveLlava(model, llava);
   model.dispose();
   await writeShapesWorld({ out: world, count: 30, seed: 5, size: 32, difficulty: 'easy' });
 });
@@ -42,16 +46,31 @@ describe('pivot eval qa', () => {
     expect(r.samples.every((s) => s.correct === s.margin > 0)).toBe(true);
   }, 60_000);
 
+  it('takes a Hugging Face LLaVA folder where it takes a checkpoint, with the same answers', async () => {
+    const { stdout, stderr } = await startPivot(['eval', 'qa', '--checkpoint', llava, '--data', world, '--backend', 'cpu', '--json']).done;
+    const fromLlava = JSON.parse(stdout) as { checkpoint: string; accuracy: number; samples: { margin: number }[] };
+    expect(stderr).toBe('');
+    expect(fromLlava.checkpoint).toBe(llava);
+    const model = await loadMllm(checkpoint);
+    const fromCheckpoint = await qaAccuracy(model, world, { split: 'test' });
+    model.dispose();
+    expect(fromLlava.accuracy).toBe(fromCheckpoint.accuracy);
+    expect(fromLlava.samples.map((s) => s.margin)).toEqual(fromCheckpoint.samples.map((s) => s.margin));
+  }, 60_000);
+
   it('names the checkpoint path when it does not exist or is not a checkpoint', async () => {
     const missing = join(root, 'checkpoints', 'nope');
     const a = await startPivot(['eval', 'qa', '--checkpoint', missing, '--data', world, '--backend', 'cpu']).done;
     expect(a.code).toBe(65);
-    expect(a.stderr).toBe(`pivot: Checkpoint ${missing} does not exist; pass an MLLM checkpoint folder (<run>/checkpoints/<stage>-<step>).\n`);
+    expect(a.stderr).toBe(`pivot: Checkpoint ${missing} does not exist; pass an MLLM checkpoint folder (<run>/checkpoints/<stage>-<step>) or a Hugging Face LLaVA folder.\n`);
     const notOne = join(root, 'empty');
     mkdirSync(notOne, { recursive: true });
     const b = await startPivot(['data', 'rejections', '--checkpoint', notOne, '--data', world, '--out', join(root, 'x'), '--backend', 'cpu']).done;
     expect(b.code).toBe(65);
-    expect(b.stderr).toBe(`pivot: ${notOne} is not an MLLM checkpoint: it has no mllm.json; pass a folder <run>/checkpoints/<stage>-<step>.\n`);
+    expect(b.stderr).toBe(
+      `pivot: ${notOne} is not an MLLM checkpoint: it has no mllm.json nor a LLaVA config.json (model_type "llava"); ` +
+        'pass a folder <run>/checkpoints/<stage>-<step> or a LlavaForConditionalGeneration folder.\n',
+    );
   }, 60_000);
 });
 

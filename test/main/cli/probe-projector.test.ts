@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/engine/backend/select';
 import { writeShapesWorld } from '../../../src-main/engine/data/shapes';
 import { shapesTokenizerText } from '../../../src-main/engine/data/shapes/tokenizer';
-import { EncoderImages, measureLinearWithProjector, mllmLoadedEncoder } from '../../../src-main/engine/study/measure-encoder';
+import { EncoderImages, measureLinear, measureLinearWithProjector, mllmLoadedEncoder } from '../../../src-main/engine/study/measure-encoder';
+import { saveLlava } from '../../../src-main/engine/models/llava';
 import { createPresetMllm, loadMllm, saveMllm } from '../../../src-main/engine/models/mllm';
 import { openProbeDataset } from '../../../src-main/engine/probes/image-folder';
 import { removeTemp, tempFolder } from '../engine/train/helpers';
@@ -14,12 +15,14 @@ import { startPivot } from './run-pivot';
 
 const root = tempFolder('probe-projector');
 const checkpoint = join(root, 'checkpoint');
+const llava = join(root, 'llava');
 const world = join(root, 'world');
 
 beforeAll(async () => {
   await selectBackend('cpu');
   const model = createPresetMllm('toy', { tokenizerFiles: { 'tokenizer.json': shapesTokenizerText() }, tokenizerSource: 'shapes', seed: 2 });
   await saveMllm(model, checkpoint);
+  await saveLlava(model, llava);
   model.dispose();
   await writeShapesWorld({ out: world, count: 30, seed: 5, size: 32, difficulty: 'easy' });
 });
@@ -59,4 +62,20 @@ describe('pivot probe linear on a checkpoint', () => {
     expect(stdout).toBe('');
     expect(stderr).toBe("pivot: --with-projector probes the MLLM's encoder + projector: pass the MLLM checkpoint with --checkpoint <dir> (the folder with mllm.json), not --encoder\n");
   }, 30_000);
+});
+
+describe('pivot probe linear on a Hugging Face LLaVA folder', () => {
+  it('probes its vision tower with the numbers of the same model as a checkpoint', async () => {
+    const { code, stdout, stderr } = await startPivot(['probe', 'linear', '--checkpoint', llava, '--data', world, '--seeds', '1', '--backend', 'cpu', '--json']).done;
+    expect(code, stderr).toBe(0);
+    const report = JSON.parse(stdout) as { protocol: string; variant: string; encoder: string; layer: number; accuracy: { perSeed: number[] } };
+    expect(report).toMatchObject({ protocol: 'linear-probe/mean-pooled-l2', variant: 'encoder', encoder: llava, layer: 2 });
+    const mllm = await loadMllm(checkpoint);
+    try {
+      const library = await measureLinear(new EncoderImages(mllmLoadedEncoder(mllm, checkpoint), await openProbeDataset(world)), [0]);
+      expect(report.accuracy.perSeed).toEqual(library.result.accuracy.perSeed);
+    } finally {
+      mllm.dispose();
+    }
+  }, 60_000);
 });

@@ -120,7 +120,7 @@ describe('pivot train --resume', () => {
     expect(done.stderr).toContain('Run 1 has ended (completed); there is nothing to resume.');
     const both = await startPivot(['train', '--workspace', workspace, '--resume', '1', '--recipe', recipe], {}, false, ON_DOUBLE).done;
     expect(both.code).not.toBe(0);
-    expect(both.stderr).toContain('--resume 1 trains run 1 on with its own recipe, objective, data, backend and name: leave out --recipe.');
+    expect(both.stderr).toContain('--resume 1 trains run 1 on with its own recipe, objective, data, model, backend and name: leave out --recipe.');
     const neither = await startPivot(['train', '--workspace', workspace], {}, false, ON_DOUBLE).done;
     expect(neither.code).not.toBe(0);
     expect(neither.stderr).toContain('Give --recipe <file|name> for a new run, or --resume <run> to train a crashed or cancelled run on.');

@@ -62,17 +62,25 @@ export abstract class VisionTransformer<C extends VisionTransformerConfig = Visi
   }
 
   /**
-   * The patch tokens of hidden_states[layer], class token dropped — LLaVA's `vision_feature_layer`
-   * with the "default" select strategy. Blocks after `layer` are not run.
+   * hidden_states[layer], every token (class token included): what LLaVA selects its image features from.
+   * Blocks after `layer` are not run.
+   * @param layer index into hidden_states, negative from the end
+   * @returns [B, tokens, hidden]
+   */
+  hiddenStateAt(pixelValues: tf.Tensor, layer: number): tf.Tensor3D {
+    this.checkPixels(pixelValues);
+    const index = hiddenStateIndex(layer, this.config.num_hidden_layers);
+    return tf.tidy(() => runEncoder(this.embed(pixelValues), this.params, this.config, index)[index] as tf.Tensor3D);
+  }
+
+  /**
+   * The patch tokens of hidden_states[layer], class token dropped.
    * @param layer index into hidden_states, negative from the end; default −2 (the penultimate block)
    * @returns [B, numPatches, hidden]
    */
   featuresFromLayer(pixelValues: tf.Tensor, layer = -2): tf.Tensor3D {
-    this.checkPixels(pixelValues);
-    const index = hiddenStateIndex(layer, this.config.num_hidden_layers);
     return tf.tidy(() => {
-      const states = runEncoder(this.embed(pixelValues), this.params, this.config, index);
-      const hidden = states[index] as tf.Tensor3D;
+      const hidden = this.hiddenStateAt(pixelValues, layer);
       if (!this.hasClassToken) return hidden;
       const [batch, tokens, width] = hidden.shape;
       return tf.slice(hidden, [0, 1, 0], [batch, tokens - 1, width]);

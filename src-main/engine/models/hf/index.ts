@@ -1,5 +1,5 @@
 // Hugging Face interop for vision towers: load a CLIP / SigLIP folder, save one back.
-export { loadVisionModel } from './load-vision-model';
+export { loadVisionModel, visionModelFromWeights } from './load-vision-model';
 export { saveVisionModel } from './save-vision-model';
 export { visionConfigFromJSON, visionFamily, type VisionConfig, type VisionFamily, type VisionModel } from './vision-family';
 export { CLIPVisionConfig } from '../clip/config';

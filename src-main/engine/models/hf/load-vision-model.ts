@@ -25,9 +25,17 @@ const MAX_LISTED_PROBLEMS = 10;
 /** Reads `dir/config.json` and the weights next to it into a model ready to run or train. */
 export async function loadVisionModel(dir: string): Promise<VisionModel> {
   const configPath = join(dir, 'config.json');
-  const config = visionConfigFromJSON(readConfigJson(dir, configPath), configPath);
+  const json = readConfigJson(dir, configPath);
   const source = loadSafetensorsFolder(dir);
-  const prefix = weightPrefix(source);
+  return visionModelFromWeights(json, configPath, source, weightPrefix(source));
+}
+
+/**
+ * The vision tower that `json` (a vision config, from `configPath`) describes, with its weights read from `source`
+ * under `prefix` (an MLLM's `vision_tower.vision_model.`); every tensor is checked before any variable exists.
+ */
+export function visionModelFromWeights(json: unknown, configPath: string, source: TensorSource, prefix: string): VisionModel {
+  const config = visionConfigFromJSON(json, configPath);
   // A SigLIP tower saved without its MAP head (an MLLM's copy) and a config that does not say.
   if (config instanceof SiglipVisionConfig && !('vision_use_head' in config.raw) && !source.has(`${prefix}head.probe`)) {
     config.vision_use_head = false;

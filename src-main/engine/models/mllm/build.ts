@@ -11,7 +11,7 @@ import { readQwen2Config } from '../qwen2/config';
 import { randomInit as randomQwen2, type Qwen2ForCausalLM } from '../qwen2/modeling';
 import { tokenizerFromFiles } from '../../tokenizer/textTokenizer';
 import { defaultImageProcessor, loadImageProcessor } from '../hf/image-processor';
-import type { MllmConfig } from './config';
+import type { MllmConfig, SelectStrategy } from './config';
 import { Mllm, type TokenizerFiles } from './model';
 import { MLLM_PRESETS, type MllmPresetName } from './presets';
 import { MultiModalProjector } from './projector';
@@ -58,7 +58,7 @@ export async function createPretrainedMllm(encoderDir: string, lmDir: string, op
 }
 
 /** The MLLM of these parts; if they do not fit together, their variables are freed before the error is thrown. */
-function assemble(...args: ConstructorParameters<typeof Mllm>): Mllm {
+export function assemble(...args: ConstructorParameters<typeof Mllm>): Mllm {
   try {
     return new Mllm(...args);
   } catch (err) {
@@ -70,10 +70,14 @@ function assemble(...args: ConstructorParameters<typeof Mllm>): Mllm {
   }
 }
 
-/** Image size from the encoder; the image processor from its preprocessor_config.json, else its family's defaults. */
-function mllmConfigFor(encoder: VisionModel, featureLayer = -2, dir?: string): MllmConfig {
+/**
+ * Image size from the encoder; the image processor from `dir`'s preprocessor_config.json, else its family's defaults.
+ * The features are, unless `selectStrategy` says, the layer's patch tokens: CLIP's class token dropped ('default'), a
+ * SigLIP tower's every token ('full').
+ */
+export function mllmConfigFor(encoder: VisionModel, featureLayer = -2, dir?: string, selectStrategy?: SelectStrategy): MllmConfig {
   const family = encoder.config instanceof CLIPVisionConfig ? 'clip' : 'siglip';
   const imageSize = encoder.config.image_size;
   const imageProcessor = dir === undefined ? defaultImageProcessor(family, imageSize) : loadImageProcessor(dir, family, imageSize);
-  return { featureLayer, imageSize, imageProcessor };
+  return { featureLayer, selectStrategy: selectStrategy ?? (encoder.hasClassToken ? 'default' : 'full'), imageSize, imageProcessor };
 }

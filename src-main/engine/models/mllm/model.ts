@@ -1,4 +1,4 @@
-// The MLLM the study trains: vision encoder (features from a chosen layer, CLS dropped) → projector → Qwen2 LM
+// The MLLM the study trains: vision encoder (features from a chosen layer, LLaVA's select strategy) → projector → Qwen2 LM
 // over [text tokens with the image's tokens spliced in at the placeholder].
 import { PivotError } from '../../../../src-shared/errors';
 import * as tf from '../../backend/tf';
@@ -6,7 +6,7 @@ import { hiddenStateIndex } from '../clip/encoder';
 import type { VisionModel } from '../hf/vision-family';
 import type { Qwen2ForCausalLM } from '../qwen2/modeling';
 import type { TextTokenizer } from '../../tokenizer/textTokenizer';
-import type { MllmConfig } from './config';
+import type { LlavaOrigin, MllmConfig } from './config';
 import type { MllmPart } from './parts';
 import type { MultiModalProjector } from './projector';
 import { spliceEmbeddings, spliceLayout, type SequenceRow } from './splice';
@@ -40,6 +40,8 @@ export class Mllm {
     readonly tokenizer: TextTokenizer,
     readonly tokenizerFiles: TokenizerFiles,
     readonly config: MllmConfig,
+    /** The LLaVA folder it was loaded from, if any: saved back in that layout with those files. */
+    readonly origin?: LlavaOrigin,
   ) {
     hiddenStateIndex(config.featureLayer, encoder.config.num_hidden_layers);
     if (encoder.config.image_size !== config.imageSize) {
@@ -53,9 +55,10 @@ export class Mllm {
     }
   }
 
-  /** Image tokens per image: the encoder's patches (LLaVA's image_seq_length). */
+  /** Image tokens per image (LLaVA's image_seq_length): the feature layer's tokens, less the first under 'default'. */
   get imageTokenCount(): number {
-    return this.encoder.config.numPatches;
+    const tokens = this.encoder.config.numPatches + (this.encoder.hasClassToken ? 1 : 0);
+    return this.config.selectStrategy === 'default' ? tokens - 1 : tokens;
   }
 
   /** Padding id: the tokenizer's pad (or EOS) token, else 0; padded positions are masked everywhere. */
@@ -65,7 +68,17 @@ export class Mllm {
 
   /** Projected image tokens [images, N, LM width] from pixels [images, 3, size, size]. */
   imageTokens(pixels: tf.Tensor4D): tf.Tensor3D {
-    return tf.tidy(() => this.projector.forward(this.encoder.featuresFromLayer(pixels, this.config.featureLayer)) as tf.Tensor3D);
+    return tf.tidy(() => this.projector.forward(this.imageFeatures(pixels)) as tf.Tensor3D);
+  }
+
+  /** The encoder's features the projector takes [images, N, vision width]: transformers' LLaVA get_image_features. */
+  imageFeatures(pixels: tf.Tensor4D): tf.Tensor3D {
+    return tf.tidy(() => {
+      const hidden = this.encoder.hiddenStateAt(pixels, this.config.featureLayer);
+      if (this.config.selectStrategy === 'full') return hidden;
+      const [images, tokens, width] = hidden.shape;
+      return tf.slice(hidden, [0, 1, 0], [images, tokens - 1, width]);
+    });
   }
 
   /** Logits over the expanded batch, with its ids and answer mask. */

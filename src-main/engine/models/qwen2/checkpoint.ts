@@ -4,9 +4,9 @@ import { PivotError } from '../../../../src-shared/errors';
 import * as tf from '../../backend/tf';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadSafetensorsFolder, SAFETENSORS_FILE, SAFETENSORS_INDEX_FILE, writeSafetensorsAtomic } from '../../io/safetensors';
+import { loadSafetensorsFolder, SAFETENSORS_FILE, SAFETENSORS_INDEX_FILE, writeSafetensorsAtomic, type TensorSource } from '../../io/safetensors';
 import { ParameterSet } from '../../nn/parameters';
-import { qwen2ConfigToJson, readQwen2Config } from './config';
+import { qwen2ConfigToJson, readQwen2Config, type Qwen2Config } from './config';
 import { Qwen2ForCausalLM } from './modeling';
 import { qwen2ParamSpecs } from './parameters';
 import { weightTensor } from '../weight-tensor';
@@ -30,16 +30,32 @@ export function loadQwen2(dir: string): Qwen2ForCausalLM {
   const config = readQwen2Config(json, configPath);
   const weights = loadSafetensorsFolder(dir);
   const where = join(dir, existsSync(join(dir, SAFETENSORS_FILE)) ? SAFETENSORS_FILE : SAFETENSORS_INDEX_FILE);
+  return qwen2FromWeights(config, configPath, weights, where);
+}
+
+/**
+ * The Qwen2 LM of `config` (read from `configPath`) with its weights from `weights` (at `where`); `keyOf` maps a
+ * transformers Qwen2ForCausalLM name (`model.layers.0…`, `lm_head.weight`) to its key in the file, e.g. an MLLM's
+ * `language_model.model.layers.0…`.
+ */
+export function qwen2FromWeights(
+  config: Qwen2Config,
+  configPath: string,
+  weights: TensorSource,
+  where: string,
+  keyOf: (name: string) => string = (name) => name,
+): Qwen2ForCausalLM {
   const specs = qwen2ParamSpecs(config);
   // Every tensor is checked from the headers before any variable exists, so a bad checkpoint
   // leaks no variables and the error lists all that is wrong at once.
   const problems = specs.flatMap((spec) => {
-    if (!weights.has(spec.name)) return [`${where}: tensor "${spec.name}" is missing (expected shape [${spec.shape}])`];
-    const { shape, dtype } = weights.info(spec.name);
+    const key = keyOf(spec.name);
+    if (!weights.has(key)) return [`${where}: tensor "${key}" is missing (expected shape [${spec.shape}])`];
+    const { shape, dtype } = weights.info(key);
     if (!tf.util.arraysEqual(shape, [...spec.shape])) {
-      return [`${weights.fileOf(spec.name)}: tensor "${spec.name}" has shape [${shape}], expected [${spec.shape}]`];
+      return [`${weights.fileOf(key)}: tensor "${key}" has shape [${shape}], expected [${spec.shape}]`];
     }
-    if (!FLOAT_DTYPES.has(dtype)) return [`${weights.fileOf(spec.name)}: tensor "${spec.name}" is ${dtype}, expected F32, F16 or BF16`];
+    if (!FLOAT_DTYPES.has(dtype)) return [`${weights.fileOf(key)}: tensor "${key}" is ${dtype}, expected F32, F16 or BF16`];
     return [];
   });
   if (problems.length > 0) {
@@ -49,7 +65,7 @@ export function loadQwen2(dir: string): Qwen2ForCausalLM {
       `${shown}${more}\nThe weights do not match ${configPath}: re-save the model and its config together with save_pretrained.`,
     );
   }
-  const parameters = ParameterSet.fromHf(specs, 'qwen2', (spec) => weightTensor(weights, spec.name));
+  const parameters = ParameterSet.fromHf(specs, 'qwen2', (spec) => weightTensor(weights, keyOf(spec.name)));
   return new Qwen2ForCausalLM(config, parameters);
 }
 

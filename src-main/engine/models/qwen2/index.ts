@@ -9,4 +9,4 @@ export {
 } from './modeling';
 export { qwen2ParamSpecs } from './parameters';
 export { applyRotary, rotaryTables, type RotaryTables } from './rotaryEmbedding';
-export { loadQwen2, saveQwen2 } from './checkpoint';
+export { loadQwen2, qwen2FromWeights, saveQwen2 } from './checkpoint';

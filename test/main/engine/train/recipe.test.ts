@@ -87,7 +87,7 @@ describe('recipe errors', () => {
     const noBranch = writeJson('branch.json', { ...minimal, objective: 'dpo' });
     expect(() => loadRecipe(noBranch)).toThrow(`${noBranch}: "objective" is dpo but "branches.dpo" is not defined.`);
     const model = writeJson('model.json', { ...minimal, model: { preset: 'toy', lm: 'x' } });
-    expect(() => loadRecipe(model)).toThrow(`${model}: "model" needs either "preset" (toy, small, tiny, base) or both "encoder" and "lm"`);
+    expect(() => loadRecipe(model)).toThrow(`${model}: "model" needs exactly one of "preset" (toy, small, tiny, base), "path" (a Hugging Face LLaVA folder) or both "encoder" and "lm"`);
     const sweep = writeJson('sweep.json', { ...minimal, sweep: { lr: [1e-4, 1e-5] } });
     expect(() => loadRecipe(sweep)).toThrow(`${sweep}: "sweep.lr" must be an object, got a list`);
   });

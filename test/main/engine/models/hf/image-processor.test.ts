@@ -192,7 +192,7 @@ describe('where pixels are made', () => {
   it('mllm.json keeps the processor; one written before processors reads as the square resize it trained with', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pivot-processor-'));
     try {
-      const clip = { featureLayer: -2, imageSize: 224, imageProcessor: defaultImageProcessor('clip', 224) };
+      const clip = { featureLayer: -2, selectStrategy: 'default' as const, imageSize: 224, imageProcessor: defaultImageProcessor('clip', 224) };
       writeFileSync(join(dir, 'new.json'), JSON.stringify(mllmConfigToJson(clip, { imageTokenIndex: 3, imageSeqLength: 196 })));
       expect(readMllmConfig(join(dir, 'new.json'))).toEqual(clip);
       const legacy = { format: 'pivot-mllm', version: 1, vision_feature_layer: -2, image_size: 32, image_mean: [0.5, 0.5, 0.5], image_std: [0.5, 0.5, 0.5] };

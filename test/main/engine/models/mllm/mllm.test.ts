@@ -136,7 +136,7 @@ describe('pretrained parts from Hugging Face folders', () => {
     const mllm = await createPretrainedMllm(join(fixtures, 'clip-vision'), join(fixtures, 'qwen2-lm'), {
       tokenizerFiles: readTokenizerFiles(tokenizerDir), tokenizerSource: tokenizerDir, seed: 0,
     });
-    expect(mllm.config).toEqual({ featureLayer: -2, imageSize: 32, imageProcessor: defaultImageProcessor('clip', 32) });
+    expect(mllm.config).toEqual({ featureLayer: -2, selectStrategy: 'default', imageSize: 32, imageProcessor: defaultImageProcessor('clip', 32) });
     expect(mllm.imageTokenCount).toBe(16);
     // Feature layer −2 of a 2-block tower is block 0's output: block 1 and post_layernorm are not trained.
     expect(mllm.namedVariables('encoder').some(([n]) => n.includes('layers.1.') || n.includes('post_layernorm'))).toBe(false);
