@@ -27,6 +27,8 @@ export const runDataSchema = z.union([
     .object({
       dataset: z.string().min(1).optional(),
       filter: pairFilterSchema.default({ status: ['accepted'] }),
+      /** Pairs the filter matches that the run leaves out (those the pair check found unusable, say). */
+      exclude: z.array(z.number().int().positive()).max(1_000_000).optional(),
     })
     .strict(),
 ]);

@@ -27,6 +27,7 @@ import {
   type RunMetrics,
   type SweepSummary,
 } from '../domain/runs';
+import { pairCheckRequestSchema, type PairCheck } from '../domain/pair-check';
 import { reportNameSchema } from '../domain/report-paths';
 import type { ReportSummary, StudyReport } from '../domain/study-report';
 import type { ErrorData } from '../errors';
@@ -141,6 +142,12 @@ export const contract = {
   ),
   /** Queues a training run (it starts at once when none is running); the data is exported into its folder first. */
   'runs:start': channel<RunInfo>()(runStartSchema),
+  /**
+   * Checks the workspace pairs a run would train on against its recipe's model (tokenizer, context with the image
+   * expanded, image decoding) on an engine host: counts, and every unusable pair by id and dataset with its reason.
+   * `runs:start` refuses (INVALID_DATA) while any of them is not excluded.
+   */
+  'runs:check': channel<PairCheck>()(pairCheckRequestSchema),
   /** Every run of the workspace, newest first. */
   'runs:list': channel<RunInfo[]>()(nothing),
   'runs:get': channel<RunInfo>()(runRef),

@@ -28,6 +28,7 @@ const CHANNELS = {
   'data:export': true,
   'dialog:pick-file': true,
   'runs:start': true,
+  'runs:check': true,
   'runs:list': true,
   'runs:get': true,
   'runs:metrics': true,
