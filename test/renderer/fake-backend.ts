@@ -2,6 +2,7 @@
 // api client. It records every call, and implements the channels the screen uses with the app's meaning
 // (status / tag / text filters, sort by id, offset paging, edit history and undo).
 import { PivotError } from '../../src-shared/errors';
+import type { CheckedModel, UnusablePair } from '../../src-shared/domain/pair-check';
 import type { ImportReport } from '../../src-shared/domain/import-report';
 import type { PairEdit, PairFilter, PairStatus, PreferencePair, StatusCounts } from '../../src-shared/domain/pairs';
 import type { BackendReport, MetricPoint, RecipeInfo, RunInfo, RunLogEntry, RunStatus } from '../../src-shared/domain/runs';
@@ -94,6 +95,9 @@ export class FakeBackend implements Transport {
 
   /** The workspace's study reports (`reports:list` / `reports:get`), newest first. */
   reports: Array<{ summary: ReportSummary; report: StudyReport }> = [];
+  /** What `runs:check` finds unusable (before the request's exclusions), and the model it names. */
+  unusablePairs: UnusablePair[] = [];
+  checkedModel: CheckedModel = { name: 'preset toy', tokenizer: 'the built-in Shapes tokenizer', maxLength: 128, imageTokenCount: 16, parameters: { encoder: 152_000, projector: 8_320, lm: 108_000 } };
   /** The study `studies:start` is running, until the test ends it (`endStudy`, `failStudy`) or the window cancels it. */
   study: { job: string; request: Record<string, unknown>; end: (name: string | null) => void; fail: (err: PivotError) => void } | null = null;
 
@@ -257,6 +261,12 @@ export class FakeBackend implements Transport {
         });
         this.runs = [run, ...this.runs];
         return run;
+      }
+      case 'runs:check': {
+        const exclude = new Set((req.data as { exclude?: number[] }).exclude ?? []);
+        const unusable = this.unusablePairs.filter((u) => !exclude.has(u.id));
+        const selected = this.pairs.length;
+        return { model: this.checkedModel, selected, excluded: exclude.size, usable: selected - exclude.size - unusable.length, unusable };
       }
       case 'runs:list':
         return this.runs;
