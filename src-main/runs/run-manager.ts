@@ -5,6 +5,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PivotError } from '../../src-shared/errors';
 import type { PairCheck, ParsedPairCheckRequest } from '../../src-shared/domain/pair-check';
+import type { BaseModel } from '../../src-shared/domain/run-settings';
+import { writeRunSettings } from '../engine/run-folder/run-settings';
 import { ACTIVE_RUN_STATUSES, ENGINE_BACKENDS, type ParsedRunStart, type RecipeInfo, type RunInfo, type RunObjective, type RunStatus } from '../../src-shared/domain/runs';
 import type { HostLauncher } from '../engine-jobs/engine-host';
 import type { TrainJobOptions } from '../engine/jobs/train';
@@ -54,7 +56,7 @@ export class RunManager {
     this.checkRecipe(recipe, request.objective);
     const data = request.data ? checkRunData(this.workspace, request.data) : null;
     // Every pair must be trainable with the model before the run exists, not fail it after it started.
-    if (data && !('folder' in data)) refuseUnusable(await this.checkPairsOf(recipe, request.objective, data));
+    if (data && !('folder' in data)) refuseUnusable(await this.checkPairsOf(recipe, request.objective, data, request.model));
     const store = this.workspace.runs;
     const queued = store.create({
       ...(request.name ? { name: request.name } : {}),
@@ -68,6 +70,9 @@ export class RunManager {
     let dataFolder: string | undefined;
     try {
       mkdirSync(queued.runDir, { recursive: true });
+      if (request.model || request.branch) {
+        await writeRunSettings(queued.runDir, { ...(request.model ? { model: request.model } : {}), ...(request.branch ? { branch: request.branch } : {}) });
+      }
       if (data) dataFolder = await materialiseRunData(this.workspace, data, queued.runDir);
     } catch (err) {
       const message = `Preparing the run's data failed: ${PivotError.toData(err).message}`;
@@ -92,11 +97,11 @@ export class RunManager {
   checkPairs(request: ParsedPairCheckRequest): Promise<PairCheck> {
     const recipe = resolveRecipe(request.recipe, this.options.recipesDir);
     this.checkRecipe(recipe, request.objective);
-    return this.checkPairsOf(recipe, request.objective, checkRunData(this.workspace, request.data) as ParsedPairCheckRequest['data']);
+    return this.checkPairsOf(recipe, request.objective, checkRunData(this.workspace, request.data) as ParsedPairCheckRequest['data'], request.model);
   }
 
-  private checkPairsOf(recipe: string, objective: RunObjective | undefined, data: ParsedPairCheckRequest['data']): Promise<PairCheck> {
-    return checkRunPairs(this.workspace, this.options.launch, { recipe, data, ...(objective ? { objective } : {}) });
+  private checkPairsOf(recipe: string, objective: RunObjective | undefined, data: ParsedPairCheckRequest['data'], model: BaseModel | undefined): Promise<PairCheck> {
+    return checkRunPairs(this.workspace, this.options.launch, { recipe, data, ...(objective ? { objective } : {}), ...(model ? { model } : {}) });
   }
 
   /** The configured check; by default the engine's schema. */

@@ -2,6 +2,7 @@
 // chosen model can train on (its tokenizer, its context with the image expanded, its image decoder), and which not.
 import { z } from 'zod';
 import { OBJECTIVES, runDataSchema } from './runs';
+import { baseModelSchema } from './run-settings';
 
 /** Why a pair cannot be trained on. */
 export const UNUSABLE_REASONS = ['too-long', 'unknown-words', 'image-unreadable', 'invalid'] as const;
@@ -23,6 +24,8 @@ export const pairCheckRequestSchema = z
     recipe: z.string().trim().min(1).max(1000),
     objective: z.enum(OBJECTIVES).optional(),
     data: runDataSchema.options[1],
+    /** The base model instead of the recipe's. */
+    model: baseModelSchema.optional(),
   })
   .strict();
 export type PairCheckRequest = z.input<typeof pairCheckRequestSchema>;

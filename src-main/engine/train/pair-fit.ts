@@ -2,11 +2,12 @@
 // bug 9): each pair goes through the very examples() every stage of the pipeline makes at the run's start
 // (prepareStageItems), against the model's tokenizer and context with the image expanded, and its image through the
 // decoder the run uses. A pair that fails is named with the reason, instead of the run failing after it started.
+import type { BaseModel } from '../../../src-shared/domain/run-settings';
 import { captionsFromPairs, decodeImage, type DatasetRecords, type RecordProblemReason, type UntrainableRecord } from '../data/batches';
 import { objectiveOf } from '../objectives';
 import type { Objective } from './api';
 import { modelOutline, type PartParameters } from './model-outline';
-import { loadRecipe, pipelineFor } from './recipe';
+import { loadRecipe, pipelineFor, withRunSettings } from './recipe';
 
 /** One pair as the check reads it. */
 export interface PairToCheck {
@@ -41,14 +42,18 @@ export interface PairFitOptions {
   recipe: string;
   /** The recipe's own when omitted. */
   objective?: Objective;
+  /** The base model instead of the recipe's. */
+  model?: BaseModel;
   pairs: readonly PairToCheck[];
 }
 
 const IMAGES_IN_FLIGHT = 8;
 
 export async function checkPairFit(options: PairFitOptions): Promise<PairFitReport> {
-  const recipe = loadRecipe(options.recipe);
-  const pipeline = pipelineFor(recipe, options.objective ?? recipe.objective);
+  const asWritten = loadRecipe(options.recipe);
+  const objective = options.objective ?? asWritten.objective;
+  const recipe = withRunSettings(asWritten, objective, options.model ? { model: options.model } : null);
+  const pipeline = pipelineFor(recipe, objective);
   const outline = modelOutline(recipe);
   const limits = { imageTokenCount: outline.imageTokenCount, maxLength: outline.maxLength };
   const keyOf = (id: number): string => `pair ${id}`;

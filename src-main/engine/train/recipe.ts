@@ -10,6 +10,7 @@ import { STAGE_KINDS, type StageKind } from '../objectives/kinds';
 import { KIND_CHECKS, misplacedField } from '../objectives/recipe-fields';
 import { MLLM_PARTS, type MllmPart } from '../models/mllm/parts';
 import { MLLM_PRESET_NAMES, type MllmPresetName } from '../models/mllm/presets';
+import type { RunSettings } from '../../../src-shared/domain/run-settings';
 import type { Objective } from './api';
 import { recipeSchema, type ParsedBranch, type ParsedRecipe, type ParsedStage, type ParsedSweep } from './recipe-schema';
 
@@ -267,6 +268,42 @@ function resolveStage(s: ParsedStage | (ParsedBranch & { name: string }), kind: 
     // Only `model` is kept: a scripted branch resolves as before, so runs started before this option still resume.
     ...(rejections === 'model' ? { rejections } : {}),
   };
+}
+
+/**
+ * The recipe as a run's settings change it (run-settings.json): its model replaced by the base model asked for, and
+ * the `objective` branch's trainable parts, learning rates and β by those given. An LR for a part the branch does not
+ * train is refused as in a recipe.
+ */
+export function withRunSettings(recipe: Recipe, objective: Objective, settings: RunSettings | null): Recipe {
+  if (!settings) return recipe;
+  const at = `run-settings.json of the run`;
+  let model = recipe.model;
+  if (settings.model) {
+    if ('path' in settings.model) {
+      fail(at, `a LLaVA folder as the base model (${settings.model.path}) is not supported by this engine yet: choose its vision tower and LM folders instead.`, 'model.path');
+    }
+    // The recipe's tokenizer went with its model; the new one brings its own (or, a preset, the data's).
+    model = { featureLayer: recipe.model.featureLayer, ...settings.model };
+  }
+  const branch = recipe.branches[objective];
+  const given = settings.branch;
+  if (!branch || !given) return { ...recipe, model };
+  const trainable = given.trainable ?? branch.trainable;
+  for (const part of MLLM_PARTS) {
+    const field = PART_LR_FIELDS[part];
+    if (given[field] !== undefined && !trainable.includes(part)) fail(at, `"${field}" is set but the trained parts (${trainable.join(', ')}) do not include the ${PART_NAMES[part]}.`, field);
+  }
+  const stage: Stage = {
+    ...branch,
+    trainable: [...new Set(trainable)],
+    ...(given.lr !== undefined ? { lr: given.lr } : {}),
+    ...(given.encoderLr !== undefined ? { encoderLr: given.encoderLr } : {}),
+    ...(given.projectorLr !== undefined ? { projectorLr: given.projectorLr } : {}),
+    ...(given.lmLr !== undefined ? { lmLr: given.lmLr } : {}),
+    ...(given.beta !== undefined ? { beta: given.beta } : {}),
+  };
+  return { ...recipe, model, branches: { ...recipe.branches, [objective]: stage } };
 }
 
 /** Each part's own learning-rate field of a stage. */
