@@ -23,7 +23,8 @@ export async function checkRunPairs(ws: Workspace, launch: HostLauncher, request
     datasets.set(pair.id, pair.source.dataset);
     pairs.push({ id: pair.id, image: ws.images.pathFor(pair.image, pair.imageFormat), question: pair.question, chosen: pair.chosen, rejected: pair.rejected });
   }
-  const options = { recipe: request.recipe, pairs, ...(request.objective ? { objective: request.objective } : {}), ...(request.model ? { model: request.model } : {}) };
+  const { data: _data, ...asked } = request;
+  const options = { ...asked, pairs };
   const report = await jobAnswer(startEngineJob(launch, 'pair-fit', options, { during: 'while checking the pairs' }));
   return {
     model: report.model,

@@ -5,7 +5,6 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PivotError } from '../../src-shared/errors';
 import type { PairCheck, ParsedPairCheckRequest } from '../../src-shared/domain/pair-check';
-import type { BaseModel } from '../../src-shared/domain/run-settings';
 import { writeRunSettings } from '../engine/run-folder/run-settings';
 import { ACTIVE_RUN_STATUSES, ENGINE_BACKENDS, type ParsedRunStart, type RecipeInfo, type RunInfo, type RunObjective, type RunStatus } from '../../src-shared/domain/runs';
 import type { HostLauncher } from '../engine-jobs/engine-host';
@@ -56,7 +55,7 @@ export class RunManager {
     this.checkRecipe(recipe, request.objective);
     const data = request.data ? checkRunData(this.workspace, request.data) : null;
     // Every pair must be trainable with the model before the run exists, not fail it after it started.
-    if (data && !('folder' in data)) refuseUnusable(await this.checkPairsOf(recipe, request.objective, data, request.model));
+    if (data && !('folder' in data)) refuseUnusable(await this.checkPairsOf({ ...request, recipe, data }));
     const store = this.workspace.runs;
     const queued = store.create({
       ...(request.name ? { name: request.name } : {}),
@@ -97,11 +96,14 @@ export class RunManager {
   checkPairs(request: ParsedPairCheckRequest): Promise<PairCheck> {
     const recipe = resolveRecipe(request.recipe, this.options.recipesDir);
     this.checkRecipe(recipe, request.objective);
-    return this.checkPairsOf(recipe, request.objective, checkRunData(this.workspace, request.data) as ParsedPairCheckRequest['data'], request.model);
+    return this.checkPairsOf({ ...request, recipe, data: checkRunData(this.workspace, request.data) as ParsedPairCheckRequest['data'] });
   }
 
-  private checkPairsOf(recipe: string, objective: RunObjective | undefined, data: ParsedPairCheckRequest['data'], model: BaseModel | undefined): Promise<PairCheck> {
-    return checkRunPairs(this.workspace, this.options.launch, { recipe, data, ...(objective ? { objective } : {}), ...(model ? { model } : {}) });
+  private checkPairsOf(request: ParsedPairCheckRequest & Partial<Pick<ParsedRunStart, 'backend'>>): Promise<PairCheck> {
+    const { recipe, objective, data, model, branch, backend } = request;
+    return checkRunPairs(this.workspace, this.options.launch, {
+      recipe, data, ...(objective ? { objective } : {}), ...(model ? { model } : {}), ...(branch ? { branch } : {}), ...(backend ? { backend } : {}),
+    });
   }
 
   /** The configured check; by default the engine's schema. */

@@ -1,8 +1,8 @@
 // The pair check of a run or study before it starts (issue 12, bug 9): how many pairs the data selects, how many the
 // chosen model can train on (its tokenizer, its context with the image expanded, its image decoder), and which not.
 import { z } from 'zod';
-import { OBJECTIVES, runDataSchema } from './runs';
-import { baseModelSchema } from './run-settings';
+import { ENGINE_BACKENDS, OBJECTIVES, runDataSchema } from './runs';
+import { baseModelSchema, branchSettingsSchema } from './run-settings';
 
 /** Why a pair cannot be trained on. */
 export const UNUSABLE_REASONS = ['too-long', 'unknown-words', 'image-unreadable', 'invalid'] as const;
@@ -24,8 +24,11 @@ export const pairCheckRequestSchema = z
     recipe: z.string().trim().min(1).max(1000),
     objective: z.enum(OBJECTIVES).optional(),
     data: runDataSchema.options[1],
-    /** The base model instead of the recipe's. */
+    /** The base model and branch settings instead of the recipe's (the estimate follows the trained parts). */
     model: baseModelSchema.optional(),
+    branch: branchSettingsSchema.optional(),
+    /** The backend whose memory the estimate is compared with (default native: this machine's RAM). */
+    backend: z.enum(ENGINE_BACKENDS).optional(),
   })
   .strict();
 export type PairCheckRequest = z.input<typeof pairCheckRequestSchema>;
@@ -47,6 +50,8 @@ export interface CheckedModel {
   maxLength: number;
   imageTokenCount: number;
   parameters: { encoder: number; projector: number; lm: number };
+  /** Bytes one training step of the branch needs, by term, and what the backend has. */
+  memory: { weights: number; gradients: number; optimizerState: number; activations: number; total: number; available: { bytes: number; source: string } };
 }
 
 export interface PairCheck {

@@ -42,7 +42,9 @@ function checkPairs(options: PairFitOptions): PairFitReport {
   const recipe = JSON.parse(readFileSync(options.recipe, 'utf8')) as TestRecipe;
   const unusable = new Set(recipe.unusablePairs ?? []);
   return {
-    model: { name: 'the test double', tokenizer: 'its own', maxLength: 64, imageTokenCount: 4, parameters: { encoder: 1, projector: 2, lm: 3 } },
+    model: { name: 'the test double', tokenizer: 'its own', maxLength: 64, imageTokenCount: 4, parameters: { encoder: 1, projector: 2, lm: 3 },
+      memory: { weights: 24, gradients: 24, optimizerState: 48, activations: 100, total: 196, available: { bytes: 1024, source: 'its pretend 1 KiB' } },
+    },
     checked: options.pairs.length,
     unfit: options.pairs.filter((p) => unusable.has(p.id)).map((p) => ({ id: p.id, reason: 'too-long', message: `pair ${p.id} is too long`, tokensOver: 7 })),
   };

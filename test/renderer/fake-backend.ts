@@ -97,7 +97,9 @@ export class FakeBackend implements Transport {
   reports: Array<{ summary: ReportSummary; report: StudyReport }> = [];
   /** What `runs:check` finds unusable (before the request's exclusions), and the model it names. */
   unusablePairs: UnusablePair[] = [];
-  checkedModel: CheckedModel = { name: 'preset toy', tokenizer: 'the built-in Shapes tokenizer', maxLength: 128, imageTokenCount: 16, parameters: { encoder: 152_000, projector: 8_320, lm: 108_000 } };
+  checkedModel: CheckedModel = { name: 'preset toy', tokenizer: 'the built-in Shapes tokenizer', maxLength: 128, imageTokenCount: 16, parameters: { encoder: 152_000, projector: 8_320, lm: 108_000 },
+    memory: { weights: 2 ** 20, gradients: 2 ** 20, optimizerState: 2 ** 21, activations: 3 * 2 ** 20, total: 7 * 2 ** 20, available: { bytes: 2 ** 34, source: 'the 16.00 GiB of RAM the native backend uses' } },
+  };
   /** The study `studies:start` is running, until the test ends it (`endStudy`, `failStudy`) or the window cancels it. */
   study: { job: string; request: Record<string, unknown>; end: (name: string | null) => void; fail: (err: PivotError) => void } | null = null;
 

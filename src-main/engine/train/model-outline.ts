@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PivotError } from '../../../src-shared/errors';
 import { visionConfigFromJSON, visionParamSpecs, type VisionConfig } from '../models/hf/vision-family';
+import { CLIPVisionConfig } from '../models/clip/config';
+import type { MllmMemorySpec } from '../models/memory-estimate';
 import { parameterCount } from '../models/model-size';
 import { readTokenizerFiles, tokenizerFromFiles } from '../models/mllm/build';
 import { MLLM_PRESETS } from '../models/mllm/presets';
@@ -16,7 +18,7 @@ import type { TextTokenizer } from '../tokenizer/textTokenizer';
 import type { Recipe } from './recipe';
 import { shapesTokenizerFiles } from './run-data';
 
-/** Parameters of each part of the MLLM. */
+/** Parameters of each part of the MLLM, as its configs count them (the encoder whole, as its model card does). */
 export interface PartParameters {
   encoder: number;
   projector: number;
@@ -36,6 +38,8 @@ export interface ModelOutline {
   /** Pixels per side the encoder takes. */
   imageSize: number;
   parameters: PartParameters;
+  /** What the estimate of a training step's memory needs (models/memory-estimate.ts). */
+  memorySpec: MllmMemorySpec;
 }
 
 /**
@@ -57,6 +61,11 @@ export function modelOutline(recipe: Recipe): ModelOutline {
     text = readQwen2Config(readConfig(lm as string), join(lm as string, 'config.json'));
     name = `encoder ${encoder} + LM ${lm}`;
   }
+  const parameters = {
+    encoder: parameterCount(vision, visionParamSpecs),
+    projector: projectorSpecs(vision.hidden_size, text.hidden_size).reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1), 0),
+    lm: parameterCount(text, qwen2ParamSpecs),
+  };
   const files = tokenizer !== undefined ? { files: readTokenizerFiles(tokenizer), source: tokenizer } : preset ? shapesTokenizerFiles() : { files: readTokenizerFiles(lm as string), source: lm as string };
   return {
     name,
@@ -65,12 +74,19 @@ export function modelOutline(recipe: Recipe): ModelOutline {
     maxLength: recipe.data.maxLength ?? text.max_position_embeddings,
     imageTokenCount: vision.numPatches,
     imageSize: vision.image_size,
-    parameters: {
-      encoder: parameterCount(vision, visionParamSpecs),
-      projector: projectorSpecs(vision.hidden_size, text.hidden_size).reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1), 0),
-      lm: parameterCount(text, qwen2ParamSpecs),
+    parameters,
+    memorySpec: {
+      encoder: vision, classToken: vision instanceof CLIPVisionConfig, lm: text, featureLayer: recipe.model.featureLayer,
+      parameters: { ...parameters, encoder: parameterCount(upToFeatureLayer(vision, recipe.model.featureLayer), visionParamSpecs) },
     },
   };
+}
+
+/** The encoder as the MLLM builds it: its blocks up to the feature layer the projector reads, no later ones. */
+function upToFeatureLayer(vision: VisionConfig, featureLayer: number): VisionConfig {
+  // hidden_states has num_hidden_layers + 1 entries; entry k is the output of block k − 1, so k blocks run.
+  const blocks = featureLayer < 0 ? vision.num_hidden_layers + 1 + featureLayer : featureLayer;
+  return Object.assign(Object.create(Object.getPrototypeOf(vision) as object) as VisionConfig, vision, { num_hidden_layers: blocks });
 }
 
 function readConfig(dir: string): Record<string, unknown> {

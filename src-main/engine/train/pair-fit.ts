@@ -2,12 +2,13 @@
 // bug 9): each pair goes through the very examples() every stage of the pipeline makes at the run's start
 // (prepareStageItems), against the model's tokenizer and context with the image expanded, and its image through the
 // decoder the run uses. A pair that fails is named with the reason, instead of the run failing after it started.
-import type { BaseModel } from '../../../src-shared/domain/run-settings';
+import type { BaseModel, BranchSettings } from '../../../src-shared/domain/run-settings';
 import { captionsFromPairs, decodeImage, type DatasetRecords, type RecordProblemReason, type UntrainableRecord } from '../data/batches';
+import { availableMemoryFor, estimateTrainingMemory, memoryEstimateOf, type AvailableMemory, type MllmMemorySpec, type TrainingMemoryEstimate } from '../models/memory-estimate';
 import { objectiveOf } from '../objectives';
 import type { Objective } from './api';
 import { modelOutline, type PartParameters } from './model-outline';
-import { loadRecipe, pipelineFor, withRunSettings } from './recipe';
+import { loadRecipe, pipelineFor, withRunSettings, type Stage } from './recipe';
 
 /** One pair as the check reads it. */
 export interface PairToCheck {
@@ -31,7 +32,11 @@ export interface UnfitPair {
 }
 
 export interface PairFitReport {
-  model: { name: string; tokenizer: string; maxLength: number; imageTokenCount: number; parameters: PartParameters };
+  model: {
+    name: string; tokenizer: string; maxLength: number; imageTokenCount: number; parameters: PartParameters;
+    /** A step of the branch at its batch size and the full context, against what the backend has. */
+    memory: TrainingMemoryEstimate & { available: AvailableMemory };
+  };
   checked: number;
   /** The pairs that cannot be trained on, by id, each with one reason. */
   unfit: UnfitPair[];
@@ -42,8 +47,11 @@ export interface PairFitOptions {
   recipe: string;
   /** The recipe's own when omitted. */
   objective?: Objective;
-  /** The base model instead of the recipe's. */
+  /** The base model and branch settings instead of the recipe's. */
   model?: BaseModel;
+  branch?: BranchSettings;
+  /** The backend the memory estimate is compared against (default native: this machine's RAM). */
+  backend?: string;
   pairs: readonly PairToCheck[];
 }
 
@@ -52,7 +60,7 @@ const IMAGES_IN_FLIGHT = 8;
 export async function checkPairFit(options: PairFitOptions): Promise<PairFitReport> {
   const asWritten = loadRecipe(options.recipe);
   const objective = options.objective ?? asWritten.objective;
-  const recipe = withRunSettings(asWritten, objective, options.model ? { model: options.model } : null);
+  const recipe = withRunSettings(asWritten, objective, { ...(options.model ? { model: options.model } : {}), ...(options.branch ? { branch: options.branch } : {}) });
   const pipeline = pipelineFor(recipe, objective);
   const outline = modelOutline(recipe);
   const limits = { imageTokenCount: outline.imageTokenCount, maxLength: outline.maxLength };
@@ -91,10 +99,19 @@ export async function checkPairFit(options: PairFitOptions): Promise<PairFitRepo
     if (!unfit.has(id)) unfit.set(id, { id, reason: 'image-unreadable', message });
   }
   return {
-    model: { name: outline.name, tokenizer: outline.tokenizerSource, maxLength: outline.maxLength, imageTokenCount: outline.imageTokenCount, parameters: outline.parameters },
+    model: {
+      name: outline.name, tokenizer: outline.tokenizerSource, maxLength: outline.maxLength, imageTokenCount: outline.imageTokenCount, parameters: outline.parameters,
+      memory: { ...branchMemory(outline.memorySpec, pipeline.at(-1) as Stage, outline.maxLength), available: availableMemoryFor(options.backend ?? 'native') },
+    },
     checked: options.pairs.length,
     unfit: [...unfit.values()].sort((a, b) => a.id - b.id),
   };
+}
+
+/** The estimate of one step of the branch (the stage the run is for): DPO's batch holds chosen and rejected rows. */
+function branchMemory(spec: MllmMemorySpec, branch: Stage, sequenceLength: number): TrainingMemoryEstimate {
+  const rows = branch.kind === 'dpo' ? 2 * branch.batchSize : branch.batchSize;
+  return estimateTrainingMemory(memoryEstimateOf(spec, { trainable: branch.trainable, batchRows: rows, sequenceLength, activationCheckpointing: false, gradAccum: branch.gradAccum }));
 }
 
 /** The pairs whose image the run's decoder cannot read, each image decoded once. */

@@ -4,6 +4,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../../src-main/engine/backend/select';
+import { createPresetMllm } from '../../../../src-main/engine/models/mllm';
+import { shapesTokenizerFiles } from '../../../../src-main/engine/train/run-data';
 import { checkPairFit, type PairToCheck } from '../../../../src-main/engine/train/pair-fit';
 import { removeTemp, tempFolder } from './helpers';
 
@@ -29,6 +32,18 @@ describe('checkPairFit', () => {
 
     expect(report.model).toMatchObject({ name: 'preset toy', tokenizer: 'the built-in Shapes tokenizer', maxLength: 128, imageTokenCount: 16 });
     expect(report.checked).toBe(4);
+    // Counted from the configs alone: projector and LM as the built toy model holds them; the encoder whole (3 blocks),
+    // and its final layer norm, as its config.json counts it, where the MLLM builds the 2 blocks up to its feature layer (−2).
+    await selectBackend('cpu');
+    const built = createPresetMllm('toy', { tokenizerFiles: shapesTokenizerFiles().files, tokenizerSource: 'shapes', seed: 0 });
+    const count = (part: 'encoder' | 'projector' | 'lm') => built.namedVariables(part).reduce((sum, [, v]) => sum + v.size, 0);
+    const block = 4 * (64 * 64 + 64) + 2 * 64 * 128 + 128 + 64 + 4 * 64;
+    expect(report.model.parameters).toEqual({ encoder: count('encoder') + block + 2 * 64, projector: count('projector'), lm: count('lm') });
+    const { weights, gradients, optimizerState, activations, total } = report.model.memory;
+    // The estimate's weights are the float32 bytes of what the forward uses (its encoder's unused final layer norm apart).
+    expect(weights / 4 - (count('encoder') + count('projector') + count('lm'))).toBe(2 * 64);
+    built.dispose();
+    expect(total).toBe(weights + gradients + optimizerState + activations);
     expect(report.unfit.map((u) => [u.id, u.reason])).toEqual([[2, 'too-long'], [3, 'unknown-words'], [4, 'image-unreadable']]);
     // 40 × 6 answer words, the prompt, the end token and 15 more image positions: well over 128.
     const tooLong = report.unfit[0];
