@@ -67,4 +67,28 @@ describe('the New run form checks the pairs before Start', () => {
     await settle();
     expect(backend.callsOf('runs:start')).toEqual([{ recipe: 'shapes-quick', objective: 'dpo', data: { filter: { status: ['accepted'] }, exclude: [2, 4] } }]);
   });
+
+  it('sends the base model and the branch settings; a Hugging Face model proposes the paper\'s, and the check follows them', async () => {
+    const backend = new FakeBackend(manyPairs(2));
+    const w = await mountTraining(backend);
+    expect(w.get('[data-testid="pair-check-memory"]').text().replace(/\s+/g, ' ')).toBe(
+      'Memory per step ≈ 7.0 MiB (weights 1.0 MiB, gradients 1.0 MiB, AdamW 2.0 MiB, activations 3.0 MiB) of the 16.00 GiB of RAM the native backend uses',
+    );
+    await w.get('[data-testid="base-model"]').setValue('parts');
+    await w.get('[data-testid="base-encoder"]').setValue('/models/siglip');
+    await w.get('[data-testid="base-lm"]').setValue('/models/qwen2');
+    await settle();
+    expect((w.get('[data-testid="lr"]').element as HTMLInputElement).value).toBe('0.000001');
+    expect((w.get('[data-testid="beta"]').element as HTMLInputElement).value).toBe('0.1');
+    await w.get('[data-testid="trainable-projector"]').setValue(false);
+    await w.get('[data-testid="lr-lm"]').setValue('2e-6');
+    await checked();
+    const settings = { model: { encoder: '/models/siglip', lm: '/models/qwen2' }, branch: { trainable: ['encoder', 'lm'], lr: 1e-6, lmLr: 2e-6, beta: 0.1 } };
+    expect(backend.callsOf('runs:check').at(-1)).toMatchObject(settings);
+
+    await w.get('[data-testid="start-run"]').trigger('click');
+    await flushPromises();
+    await settle();
+    expect(backend.callsOf('runs:start')).toEqual([{ recipe: 'shapes-quick', objective: 'dpo', data: { filter: { status: ['accepted'] } }, ...settings }]);
+  });
 });
