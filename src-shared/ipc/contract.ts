@@ -15,6 +15,7 @@ import {
 import { IMPORT_FORMATS, type ImportReport } from '../domain/import-report';
 import {
   ENGINE_BACKENDS,
+  runDataSchema,
   runStartSchema,
   type BackendReport,
   ENCODER_PROBES,
@@ -203,6 +204,8 @@ export const contract = {
     z
       .object({
         recipe: studyRecipeSchema,
+        /** Workspace pairs both branches train on instead of the recipe's data (checked first, as a run's are). */
+        data: runDataSchema.options[1].optional(),
         quick: z.boolean().default(false),
         seeds: z.number().int().min(1).max(10).default(3),
         backend: z.enum(ENGINE_BACKENDS).optional(),
