@@ -5,6 +5,8 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PivotError } from '../../src-shared/errors';
+import type { BaseModel } from '../../src-shared/domain/run-settings';
+import { writeRunSettings } from '../engine/run-folder/run-settings';
 import type { ParsedRequestOf } from '../../src-shared/ipc/contract';
 import type { HostLauncher } from '../engine-jobs/engine-host';
 import { jobResult, startEngineJob, type EngineJob } from '../engine-jobs/engine-job';
@@ -65,18 +67,25 @@ export class StudyJobs {
     const name = reportFolderName((this.options.clock ?? (() => new Date()))());
     const partial = join(this.workspaceDir, PARTIAL_REPORTS_FOLDER, name);
     let data: string | undefined;
-    if (request.data) {
-      // Checking and exporting the pairs takes a while: meanwhile this study counts as running.
-      this.preparing = job;
-      try {
-        data = await this.studyPairs(request.data, recipe, partial);
-      } finally {
-        this.preparing = null;
+    // Checking and exporting pairs, and writing the base model's settings, take a while: meanwhile this study counts as running.
+    this.preparing = job;
+    try {
+      if (request.data) data = await this.studyPairs(request.data, recipe, partial, request.model);
+      else {
+        // A folder of this name is left from a study that did not end here (the app was killed): it is not a report.
+        rmSync(partial, { recursive: true, force: true });
+        mkdirSync(partial, { recursive: true });
       }
-    } else {
-      // A folder of this name is left from a study that did not end here (the app was killed): it is not a report.
-      rmSync(partial, { recursive: true, force: true });
-      mkdirSync(partial, { recursive: true });
+      // The study's run folder trains both branches from this base model (the engine reads run-settings.json).
+      if (request.model) {
+        mkdirSync(join(partial, 'run'), { recursive: true });
+        await writeRunSettings(join(partial, 'run'), { model: request.model });
+      }
+    } catch (err) {
+      if (request.data === undefined) rmSync(partial, { recursive: true, force: true });
+      throw err;
+    } finally {
+      this.preparing = null;
     }
     const progress = studyProgressTracker(join(partial, 'run'), onProgress);
     const runs = this.options.runs
@@ -116,12 +125,12 @@ export class StudyJobs {
    * The workspace pairs a study trains on, checked against its recipe's model (refused with INVALID_DATA while any is
    * unusable and not excluded, as a run is) and exported into `<partial>/data`; returns that folder.
    */
-  private async studyPairs(data: NonNullable<StudyRequest['data']>, recipe: string, partial: string): Promise<string> {
+  private async studyPairs(data: NonNullable<StudyRequest['data']>, recipe: string, partial: string, model: BaseModel | undefined): Promise<string> {
     const workspace = this.options.workspace;
     if (!workspace) throw new PivotError('INVALID_REQUEST', 'A study here cannot train on workspace pairs (no workspace was given to it); use its recipe\'s data.');
     const checked = checkRunData(workspace, data) as NonNullable<StudyRequest['data']>;
     // The dpo pipeline reads every text of a pair (question, chosen and rejected answers) that the sft one does.
-    refuseUnusable(await checkRunPairs(workspace, this.options.launch, { recipe, objective: 'dpo', data: checked }));
+    refuseUnusable(await checkRunPairs(workspace, this.options.launch, { recipe, objective: 'dpo', data: checked, ...(model ? { model } : {}) }));
     rmSync(partial, { recursive: true, force: true });
     mkdirSync(partial, { recursive: true });
     try {

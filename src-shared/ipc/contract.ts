@@ -29,6 +29,7 @@ import {
   type SweepSummary,
 } from '../domain/runs';
 import { pairCheckRequestSchema, type PairCheck } from '../domain/pair-check';
+import { baseModelSchema } from '../domain/run-settings';
 import { reportNameSchema } from '../domain/report-paths';
 import type { ReportSummary, StudyReport } from '../domain/study-report';
 import type { ErrorData } from '../errors';
@@ -206,6 +207,8 @@ export const contract = {
         recipe: studyRecipeSchema,
         /** Workspace pairs both branches train on instead of the recipe's data (checked first, as a run's are). */
         data: runDataSchema.options[1].optional(),
+        /** The base MLLM both branches start from instead of the recipe's. */
+        model: baseModelSchema.optional(),
         quick: z.boolean().default(false),
         seeds: z.number().int().min(1).max(10).default(3),
         backend: z.enum(ENGINE_BACKENDS).optional(),

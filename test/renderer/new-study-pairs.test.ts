@@ -24,7 +24,7 @@ async function checked(): Promise<void> {
 }
 
 describe('New study on workspace pairs', () => {
-  it('checks the pairs against the recipe file\'s model and starts once the unusable ones are excluded', async () => {
+  it('checks the pairs against the chosen base model and starts once the unusable ones are excluded', async () => {
     history.replaceState(null, '', '/');
     const b = new FakeBackend(manyPairs(3));
     b.unusablePairs = [{ id: 3, dataset: 'shapes', reason: 'image-unreadable', message: 'its image cannot be read' }];
@@ -40,9 +40,10 @@ describe('New study on workspace pairs', () => {
 
     await w.get('[data-testid="new-study-recipe"]').setValue('::file');
     await w.get('[data-testid="new-study-recipe-path"]').setValue('/home/me/my-study.yaml');
+    await w.get('[data-testid="base-model"]').setValue('tiny');
     await w.get('[data-testid="new-study-data-workspace"]').setValue(true);
     await checked();
-    expect(b.callsOf('runs:check').at(-1)).toEqual({ recipe: '/home/me/my-study.yaml', objective: 'dpo', data: { filter: { status: ['accepted'] } } });
+    expect(b.callsOf('runs:check').at(-1)).toEqual({ recipe: '/home/me/my-study.yaml', objective: 'dpo', data: { filter: { status: ['accepted'] } }, model: { preset: 'tiny' } });
     expect(w.findAll('[data-testid="unusable-pair"]').map((li) => li.text().replace(/\s+/g, ' '))).toEqual(['#3 shapes — image unreadable']);
     expect(w.get('[data-testid="new-study-start"]').attributes('disabled')).toBeDefined();
 
@@ -51,6 +52,6 @@ describe('New study on workspace pairs', () => {
     expect(w.get('[data-testid="pair-check-counts"]').text().replace(/\s+/g, ' ')).toBe('2 of 3 selected pairs usable, 1 excluded');
     await w.get('[data-testid="new-study-start"]').trigger('click');
     await settle();
-    expect(b.study?.request).toMatchObject({ recipe: '/home/me/my-study.yaml', data: { filter: { status: ['accepted'] }, exclude: [3] }, quick: false, seeds: 3 });
+    expect(b.study?.request).toMatchObject({ recipe: '/home/me/my-study.yaml', data: { filter: { status: ['accepted'] }, exclude: [3] }, model: { preset: 'tiny' }, quick: false, seeds: 3 });
   });
 });

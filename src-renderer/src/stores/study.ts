@@ -14,6 +14,8 @@ export interface StudyChoice {
   recipe: string;
   /** Workspace pairs both branches train on instead of the recipe's data. */
   data?: RequestOf<'studies:start'>['data'];
+  /** The base MLLM instead of the recipe's. */
+  model?: RequestOf<'studies:start'>['model'];
   quick: boolean;
   seeds: number;
 }

@@ -207,7 +207,7 @@ describe('studies:start', () => {
     });
   });
 
-  it('trains on workspace pairs once they are all usable: refused while one is not excluded, then exported into the study', async () => {
+  it('trains on workspace pairs once they are all usable (refused while one is not excluded), from the base model asked for', async () => {
     const started: StudyJobOptions[] = [];
     workspace = await workspaceWithPairs([{}, {}, {}], 'rlaif-v');
     for (const id of [1, 2, 3]) workspace.pairs.update(id, { status: 'accepted' });
@@ -219,11 +219,13 @@ describe('studies:start', () => {
     expect(started).toEqual([]);
     expect(existsSync(join(workspace.dir, 'reports-in-progress'))).toBe(false);
 
-    const name = data<string>(await dispatch('studies:start', { recipe: 'shapes-quick', data: { exclude: [2] }, job: 'study-2' }, ctx));
+    const name = data<string>(await dispatch('studies:start', { recipe: 'shapes-quick', data: { exclude: [2] }, model: { preset: 'small' }, job: 'study-2' }, ctx));
     const partial = join(workspace.dir, 'reports-in-progress', name);
     expect(started).toEqual([{ out: partial, recipe: 'shapes-quick', seeds: 3, data: join(partial, 'data') }]);
     const pairs = readFileSync(join(workspace.dir, 'reports', name, 'data', 'pairs.jsonl'), 'utf8').trim().split('\n');
     expect(pairs.map((line) => (JSON.parse(line) as { id: number }).id)).toEqual([1, 3]);
+    // Both branches start from the base model asked for: the engine reads it from the study's run folder.
+    expect(JSON.parse(readFileSync(join(workspace.dir, 'reports', name, 'run', 'run-settings.json'), 'utf8'))).toEqual({ model: { preset: 'small' } });
   });
 
   it("records the study's trainings as runs of the workspace, named after the report, with their metrics and result", async () => {
