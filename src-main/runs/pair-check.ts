@@ -44,7 +44,7 @@ export function refuseUnusable(check: PairCheck): void {
     'INVALID_DATA',
     `${check.unusable.length} of the ${check.selected - check.excluded} pairs cannot be trained on with ${check.model.name} ` +
       `(context ${check.model.maxLength}, image ${check.model.imageTokenCount} tokens, ${check.model.tokenizer}): ${named.join('; ')}${more}. ` +
-      'Exclude them from the run (the form\'s "Exclude unusable", or data.exclude), fix them, or choose another model.',
+      'Exclude them ("Exclude from this run" on the form, or data.exclude in the request), fix them, or choose another model.',
     { pairs: check.unusable.map((u) => u.id) },
   );
 }

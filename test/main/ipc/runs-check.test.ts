@@ -38,7 +38,7 @@ describe('the pair check before a run', () => {
     if (refused.ok) return;
     expect(refused.error.message).toBe(
       '1 of the 3 pairs cannot be trained on with the test double (context 64, image 4 tokens, its own): pair 2 (rlaif-v): too long by 7 tokens. ' +
-        'Exclude them from the run (the form\'s "Exclude unusable", or data.exclude), fix them, or choose another model.',
+        'Exclude them ("Exclude from this run" on the form, or data.exclude in the request), fix them, or choose another model.',
     );
     expect(ctx.workspace.runs.list()).toEqual([]);
 
