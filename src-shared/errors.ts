@@ -41,7 +41,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 /** The details each code carries, where it carries a known shape; every field is optional so a site gives what it knows. */
 export interface ErrorDetailsByCode {
   INVALID_CONFIG: { file?: string; recipe?: string; objective?: string; stage?: string; encoder?: string; field?: string; value?: unknown };
-  INVALID_DATA: { file?: string; tensor?: string; folder?: string; line?: number; field?: string; images?: number; k?: number };
+  INVALID_DATA: { file?: string; tensor?: string; folder?: string; line?: number; field?: string; images?: number; k?: number; pairs?: readonly number[] };
   CHECKPOINT_INCOMPATIBLE: { file?: string; tensor?: string; expected?: readonly number[]; got?: readonly number[] };
   UNSUPPORTED_MODEL: { file?: string; modelType?: string; supported?: readonly string[] };
   TRAINING_DIVERGED: { stage: string; step: number; loss: number; gradNorm?: number };

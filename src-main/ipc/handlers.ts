@@ -82,6 +82,7 @@ export const handlers: Handlers = {
     return pickFile(req.purpose);
   },
   'runs:start': (req, ctx) => engineJobs(ctx).runs.start(req),
+  'runs:check': (req, ctx) => engineJobs(ctx).runs.checkPairs(req),
   'runs:list': (_req, { workspace }) => workspace.runs.list(),
   'runs:get': (req, { workspace }) => workspace.runs.get(req.id),
   'runs:metrics': (req, { workspace }) => workspace.runs.metrics(req.id, req.maxPoints),

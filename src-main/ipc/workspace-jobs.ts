@@ -44,7 +44,7 @@ export class WorkspaceJobs {
       ...(options.checkRecipe ? { checkRecipe: options.checkRecipe } : {}),
       ...(options.cancelGraceMs ? { cancelGraceMs: options.cancelGraceMs } : {}),
     });
-    this.studies = new StudyJobs(workspace.dir, { launch: options.launch, ...recipesDir, runs: { store: workspace.runs, emit: options.emit } });
+    this.studies = new StudyJobs(workspace.dir, { launch: options.launch, ...recipesDir, workspace, runs: { store: workspace.runs, emit: options.emit } });
     this.sweeps = new SweepJobs(workspace.dir, { launch: options.launch, ...recipesDir });
     this.backends = new BackendProbe(options.launch);
   }

@@ -5,13 +5,18 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PivotError } from '../../src-shared/errors';
+import type { BaseModel } from '../../src-shared/domain/run-settings';
+import { writeRunSettings } from '../engine/run-folder/run-settings';
 import type { ParsedRequestOf } from '../../src-shared/ipc/contract';
 import type { HostLauncher } from '../engine-jobs/engine-host';
 import { jobResult, startEngineJob, type EngineJob } from '../engine-jobs/engine-job';
+import { checkRunPairs, refuseUnusable } from '../runs/pair-check';
 import { checkRecipe, resolveRecipe } from '../runs/recipes';
+import { checkRunData, materialiseRunData } from '../runs/run-data';
 import type { EmitEvent } from '../runs/run-recorder';
 import { StudyRuns } from '../runs/study-runs';
 import type { RunStore } from '../store/runs';
+import type { Workspace } from '../store/workspace';
 import { reportDir, reportFolderName, reportsDir } from './report-files';
 import { studyProgressTracker, type StudyProgressTracker, type StudyProgressUpdate } from './study-progress';
 
@@ -29,6 +34,8 @@ export interface StudyJobsOptions {
   recipesDir?: string;
   /** When a study starts: its report's name (tests give their own). */
   clock?: () => Date;
+  /** The workspace whose pairs a study may train on (`data`). */
+  workspace?: Workspace;
   /** Where the study's two trainings are recorded as runs (the Training tab lists them), and announced. */
   runs?: { store: RunStore; emit: EmitEvent };
 }
@@ -36,6 +43,8 @@ export interface StudyJobsOptions {
 export class StudyJobs {
   private running: { job: string; host: EngineJob<'study'>; ended: Promise<string | null> } | null = null;
   private closed = false;
+  /** The job of a study whose pairs are being checked and exported, before its host starts. */
+  private preparing: string | null = null;
 
   constructor(
     private readonly workspaceDir: string,
@@ -43,22 +52,41 @@ export class StudyJobs {
   ) {}
 
   /** Starts the study; resolves with the report's name once it is in `reports/`, or null when it was cancelled. */
-  // Async for its refusals only: everything up to the host's launch runs at the call, so two calls cannot both start.
+  // Everything up to the host's launch runs at the call (or, for workspace pairs, while `preparing` holds the job), so two calls cannot both start.
   async start(request: StudyRequest, job: string, onProgress: (update: StudyProgressUpdate) => void): Promise<string | null> {
     if (this.closed) throw new PivotError('WORKSPACE_UNAVAILABLE', 'This workspace is closing; start the study again once it is open.');
-    if (this.running) {
+    const busy = this.running?.job ?? this.preparing;
+    if (busy) {
       throw new PivotError(
         'INVALID_REQUEST',
-        `A study is already running in this workspace (job ${this.running.job}): wait for it to finish, or cancel it, before starting another.`,
-        { job: this.running.job },
+        `A study is already running in this workspace (job ${busy}): wait for it to finish, or cancel it, before starting another.`,
+        { job: busy },
       );
     }
     const recipe = studyRecipe(request.recipe, this.options.recipesDir);
     const name = reportFolderName((this.options.clock ?? (() => new Date()))());
     const partial = join(this.workspaceDir, PARTIAL_REPORTS_FOLDER, name);
-    // A folder of this name is left from a study that did not end here (the app was killed): it is not a report.
-    rmSync(partial, { recursive: true, force: true });
-    mkdirSync(partial, { recursive: true });
+    let data: string | undefined;
+    // Checking and exporting pairs, and writing the base model's settings, take a while: meanwhile this study counts as running.
+    this.preparing = job;
+    try {
+      if (request.data) data = await this.studyPairs(request.data, recipe, partial, request.model);
+      else {
+        // A folder of this name is left from a study that did not end here (the app was killed): it is not a report.
+        rmSync(partial, { recursive: true, force: true });
+        mkdirSync(partial, { recursive: true });
+      }
+      // The study's run folder trains both branches from this base model (the engine reads run-settings.json).
+      if (request.model) {
+        mkdirSync(join(partial, 'run'), { recursive: true });
+        await writeRunSettings(join(partial, 'run'), { model: request.model });
+      }
+    } catch (err) {
+      if (request.data === undefined) rmSync(partial, { recursive: true, force: true });
+      throw err;
+    } finally {
+      this.preparing = null;
+    }
     const progress = studyProgressTracker(join(partial, 'run'), onProgress);
     const runs = this.options.runs
       ? new StudyRuns(this.options.runs.store, { report: name, recipe, backend: request.backend ?? null, emit: this.options.runs.emit })
@@ -69,7 +97,10 @@ export class StudyJobs {
       host = startEngineJob(
         this.options.launch,
         'study',
-        { out: partial, recipe, seeds: request.seeds, ...(request.quick ? { quick: true } : {}), ...(request.backend ? { backend: request.backend } : {}) },
+        {
+          out: partial, recipe, seeds: request.seeds, ...(request.quick ? { quick: true } : {}), ...(request.backend ? { backend: request.backend } : {}),
+          ...(data ? { data } : {}),
+        },
         {
           onProgress: (p) => {
             runs?.push(p);
@@ -88,6 +119,26 @@ export class StudyJobs {
     });
     this.running = { job, host, ended };
     return ended;
+  }
+
+  /**
+   * The workspace pairs a study trains on, checked against its recipe's model (refused with INVALID_DATA while any is
+   * unusable and not excluded, as a run is) and exported into `<partial>/data`; returns that folder.
+   */
+  private async studyPairs(data: NonNullable<StudyRequest['data']>, recipe: string, partial: string, model: BaseModel | undefined): Promise<string> {
+    const workspace = this.options.workspace;
+    if (!workspace) throw new PivotError('INVALID_REQUEST', 'A study here cannot train on workspace pairs (no workspace was given to it); use its recipe\'s data.');
+    const checked = checkRunData(workspace, data) as NonNullable<StudyRequest['data']>;
+    // The dpo pipeline reads every text of a pair (question, chosen and rejected answers) that the sft one does.
+    refuseUnusable(await checkRunPairs(workspace, this.options.launch, { recipe, objective: 'dpo', data: checked, ...(model ? { model } : {}) }));
+    rmSync(partial, { recursive: true, force: true });
+    mkdirSync(partial, { recursive: true });
+    try {
+      return await materialiseRunData(workspace, checked, partial);
+    } catch (err) {
+      rmSync(partial, { recursive: true, force: true });
+      throw err;
+    }
   }
 
   /** Kills the study's host and resolves once its folder is removed; a job that is not running is refused. */

@@ -8,7 +8,8 @@ import { basename, join, resolve } from 'node:path';
 import { PivotError } from '../../src-shared/errors';
 import type { PairFilter } from '../../src-shared/domain/pairs';
 import type { RunData } from '../../src-shared/domain/runs';
-import { exportDataset } from '../curation/export-dataset';
+import { exportable } from '../curation/export-dataset';
+import { writeTrlExport } from '../datasets/export/trl';
 import { describeFilter, writeWorkspacePairs, type WorkspacePairs } from '../engine/run-folder/workspace-pairs';
 import type { Workspace } from '../store/workspace';
 
@@ -32,8 +33,10 @@ export function checkRunData(ws: Workspace, data: RunData): RunData {
     const names = ws.pairs.datasets().map((d) => d.name);
     throw new PivotError('NOT_FOUND', `No dataset '${filter.dataset}' in this workspace${names.length ? ` (it has ${names.join(', ')})` : ''}.`, { dataset: filter.dataset });
   }
-  if (ws.pairs.list({ filter, limit: 1 }).total === 0) {
-    throw new PivotError('INVALID_REQUEST', `No pairs match ${describeFilter(filter)}: accept some pairs in the Curation view, or choose another filter.`, { filter });
+  const exclude = new Set(data.exclude ?? []);
+  if (!ws.pairs.ids(filter).some((id) => !exclude.has(id))) {
+    const left = exclude.size > 0 ? ` once the ${exclude.size} excluded pairs are left out` : '';
+    throw new PivotError('INVALID_REQUEST', `No pairs match ${describeFilter(filter)}${left}: accept some pairs in the Curation view, or choose another filter.`, { filter });
   }
   return data;
 }
@@ -46,7 +49,11 @@ export async function materialiseRunData(ws: Workspace, data: RunData, runDir: s
   if ('folder' in data) return data.folder;
   const folder = join(runDir, 'data');
   const filter = workspaceFilter(data);
-  const { path } = await exportDataset(ws, join(folder, 'pairs.jsonl'), filter);
+  const exclude = new Set(data.exclude ?? []);
+  const pairs = (function* () {
+    for (const pair of exportable(ws, filter)) if (!exclude.has(pair.id)) yield pair;
+  })();
+  const { path } = await writeTrlExport(join(folder, 'pairs.jsonl'), pairs);
   await writeWorkspacePairs(folder, { workspace: ws.dir, filter, ...(await describeExport(path)) });
   return folder;
 }
@@ -70,6 +77,7 @@ async function describeExport(path: string): Promise<Omit<WorkspacePairs, 'works
   };
 }
 
-function workspaceFilter(data: Exclude<RunData, { folder: string }>): PairFilter {
+/** The filter a run's workspace data stands for, its dataset included. */
+export function workspaceFilter(data: Exclude<RunData, { folder: string }>): PairFilter {
   return data.dataset === undefined ? data.filter : { ...data.filter, dataset: data.dataset };
 }

@@ -4,11 +4,14 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PivotError } from '../../src-shared/errors';
+import type { PairCheck, ParsedPairCheckRequest } from '../../src-shared/domain/pair-check';
+import { writeRunSettings } from '../engine/run-folder/run-settings';
 import { ACTIVE_RUN_STATUSES, ENGINE_BACKENDS, type ParsedRunStart, type RecipeInfo, type RunInfo, type RunObjective, type RunStatus } from '../../src-shared/domain/runs';
 import type { HostLauncher } from '../engine-jobs/engine-host';
 import type { TrainJobOptions } from '../engine/jobs/train';
 import type { Workspace } from '../store/workspace';
 import { checkRecipe, listRecipes, resolveRecipe } from './recipes';
+import { checkRunPairs, refuseUnusable } from './pair-check';
 import { checkRunData, materialiseRunData } from './run-data';
 import { RunSession, type EmitEvent } from './run-session';
 
@@ -51,6 +54,8 @@ export class RunManager {
     const recipe = resolveRecipe(request.recipe, this.options.recipesDir);
     this.checkRecipe(recipe, request.objective);
     const data = request.data ? checkRunData(this.workspace, request.data) : null;
+    // Every pair must be trainable with the model before the run exists, not fail it after it started.
+    if (data && !('folder' in data)) refuseUnusable(await this.checkPairsOf({ ...request, recipe, data }));
     const store = this.workspace.runs;
     const queued = store.create({
       ...(request.name ? { name: request.name } : {}),
@@ -64,6 +69,9 @@ export class RunManager {
     let dataFolder: string | undefined;
     try {
       mkdirSync(queued.runDir, { recursive: true });
+      if (request.model || request.branch) {
+        await writeRunSettings(queued.runDir, { ...(request.model ? { model: request.model } : {}), ...(request.branch ? { branch: request.branch } : {}) });
+      }
       if (data) dataFolder = await materialiseRunData(this.workspace, data, queued.runDir);
     } catch (err) {
       const message = `Preparing the run's data failed: ${PivotError.toData(err).message}`;
@@ -82,6 +90,20 @@ export class RunManager {
     this.queue.push({ runId: queued.id, options, resumed: false });
     this.next();
     return store.get(queued.id);
+  }
+
+  /** How many of the pairs a run would get are usable with its recipe's model, and which are not (`runs:check`). */
+  checkPairs(request: ParsedPairCheckRequest): Promise<PairCheck> {
+    const recipe = resolveRecipe(request.recipe, this.options.recipesDir);
+    this.checkRecipe(recipe, request.objective);
+    return this.checkPairsOf({ ...request, recipe, data: checkRunData(this.workspace, request.data) as ParsedPairCheckRequest['data'] });
+  }
+
+  private checkPairsOf(request: ParsedPairCheckRequest & Partial<Pick<ParsedRunStart, 'backend'>>): Promise<PairCheck> {
+    const { recipe, objective, data, model, branch, backend } = request;
+    return checkRunPairs(this.workspace, this.options.launch, {
+      recipe, data, ...(objective ? { objective } : {}), ...(model ? { model } : {}), ...(branch ? { branch } : {}), ...(backend ? { backend } : {}),
+    });
   }
 
   /** The configured check; by default the engine's schema. */

@@ -2,6 +2,7 @@
 // request that starts one, and the engine's events in wire form (src-shared cannot import the engine).
 import { z } from 'zod';
 import { pairFilterSchema } from './pairs';
+import { baseModelSchema, branchSettingsSchema } from './run-settings';
 
 export const OBJECTIVES = ['sft', 'dpo'] as const;
 export type RunObjective = (typeof OBJECTIVES)[number];
@@ -27,6 +28,8 @@ export const runDataSchema = z.union([
     .object({
       dataset: z.string().min(1).optional(),
       filter: pairFilterSchema.default({ status: ['accepted'] }),
+      /** Pairs the filter matches that the run leaves out (those the pair check found unusable, say). */
+      exclude: z.array(z.number().int().positive()).max(1_000_000).optional(),
     })
     .strict(),
 ]);
@@ -45,6 +48,10 @@ export const runStartSchema = z
     /** CPU threads of the native backend; all cores when omitted. */
     threads: z.number().int().min(1).max(ENGINE_MAX_THREADS).optional(),
     name: z.string().trim().min(1).max(200).optional(),
+    /** The base model instead of the recipe's. */
+    model: baseModelSchema.optional(),
+    /** The branch's trained parts, per-module learning rates and β instead of the recipe's. */
+    branch: branchSettingsSchema.optional(),
   })
   .strict();
 export type RunStartRequest = z.input<typeof runStartSchema>;

@@ -18,6 +18,7 @@ import type { DatasetStats } from '../domain/dataset-stats';
 import { IMPORT_FORMATS, type ImportHistoryEntry, type ImportReport, type RejectedRecord } from '../domain/import-report';
 import {
   ENGINE_BACKENDS,
+  runDataSchema,
   runStartSchema,
   type BackendReport,
   ENCODER_PROBES,
@@ -31,6 +32,8 @@ import {
   type RunMetrics,
   type SweepSummary,
 } from '../domain/runs';
+import { pairCheckRequestSchema, type PairCheck } from '../domain/pair-check';
+import { baseModelSchema } from '../domain/run-settings';
 import { reportNameSchema } from '../domain/report-paths';
 import type { ReportSummary, StudyReport } from '../domain/study-report';
 import type { ErrorData } from '../errors';
@@ -160,6 +163,12 @@ export const contract = {
   ),
   /** Queues a training run (it starts at once when none is running); the data is exported into its folder first. */
   'runs:start': channel<RunInfo>()(runStartSchema),
+  /**
+   * Checks the workspace pairs a run would train on against its recipe's model (tokenizer, context with the image
+   * expanded, image decoding) on an engine host: counts, and every unusable pair by id and dataset with its reason.
+   * `runs:start` refuses (INVALID_DATA) while any of them is not excluded.
+   */
+  'runs:check': channel<PairCheck>()(pairCheckRequestSchema),
   /** Every run of the workspace, newest first. */
   'runs:list': channel<RunInfo[]>()(nothing),
   'runs:get': channel<RunInfo>()(runRef),
@@ -233,6 +242,10 @@ export const contract = {
     z
       .object({
         recipe: studyRecipeSchema,
+        /** Workspace pairs both branches train on instead of the recipe's data (checked first, as a run's are). */
+        data: runDataSchema.options[1].optional(),
+        /** The base MLLM both branches start from instead of the recipe's. */
+        model: baseModelSchema.optional(),
         quick: z.boolean().default(false),
         seeds: z.number().int().min(1).max(10).default(3),
         backend: z.enum(ENGINE_BACKENDS).optional(),

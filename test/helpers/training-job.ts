@@ -6,6 +6,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobKind } from '../../src-main/engine/jobs/job';
+import { pairFitJob } from '../../src-main/engine/jobs/pair-fit';
+import type { PairFitOptions, PairFitReport } from '../../src-main/engine/train/pair-fit';
 import { trainJobOptions, type TrainJobOptions } from '../../src-main/engine/jobs/train';
 import type { Objective, RunEvent, StageResult, TrainOptions, TrainResult } from '../../src-main/engine/train/api';
 
@@ -25,12 +27,28 @@ export interface TestRecipe {
   stderr?: string;
   /** Also writes a stage's checkpoint every this many steps. */
   checkpointEvery?: number;
+  /** Pair ids its pair check finds unusable. */
+  unusablePairs?: number[];
 }
 
-/** The host's jobs this module replaces: `train`, with the engine's own options check. */
-export const jobs: { train: JobKind<TrainJobOptions, RunEvent, TrainResult> } = {
+/** The host's jobs this module replaces: `train` and `pair-fit`, with the engine's own options checks. */
+export const jobs: { train: JobKind<TrainJobOptions, RunEvent, TrainResult>; 'pair-fit': typeof pairFitJob } = {
   train: { cancel: 'step', options: trainJobOptions, run: (options, { control, progress }) => train({ ...options, control, onEvent: progress }) },
+  'pair-fit': { ...pairFitJob, run: async (options) => checkPairs(options) },
 };
+
+/** The pair check of the double: every pair usable but those its recipe's `unusablePairs` names (as too long by 7). */
+function checkPairs(options: PairFitOptions): PairFitReport {
+  const recipe = JSON.parse(readFileSync(options.recipe, 'utf8')) as TestRecipe;
+  const unusable = new Set(recipe.unusablePairs ?? []);
+  return {
+    model: { name: 'the test double', tokenizer: 'its own', maxLength: 64, imageTokenCount: 4, parameters: { encoder: 1, projector: 2, lm: 3 },
+      memory: { weights: 24, gradients: 24, optimizerState: 48, activations: 100, total: 196, available: { bytes: 1024, source: 'its pretend 1 KiB' } },
+    },
+    checked: options.pairs.length,
+    unfit: options.pairs.filter((p) => unusable.has(p.id)).map((p) => ({ id: p.id, reason: 'too-long', message: `pair ${p.id} is too long`, tokensOver: 7 })),
+  };
+}
 
 async function train(options: TrainOptions): Promise<TrainResult> {
   const recipe = JSON.parse(readFileSync(options.recipe, 'utf8')) as TestRecipe;

@@ -2,6 +2,7 @@
 // api client. It records every call, and implements the channels the screen uses with the app's meaning
 // (status / tag / text filters, sort by id, offset paging, edit history and undo).
 import { PivotError } from '../../src-shared/errors';
+import type { CheckedModel, UnusablePair } from '../../src-shared/domain/pair-check';
 import type { ImportHistoryEntry, ImportReport, RejectedRecord } from '../../src-shared/domain/import-report';
 import type { PairEdit, PairFilter, PairStatus, PreferencePair, ReviewAgreement, ReviewPick, StatusCounts } from '../../src-shared/domain/pairs';
 import type { DatasetStats } from '../../src-shared/domain/dataset-stats';
@@ -106,6 +107,11 @@ export class FakeBackend implements Transport {
 
   /** The workspace's study reports (`reports:list` / `reports:get`), newest first. */
   reports: Array<{ summary: ReportSummary; report: StudyReport }> = [];
+  /** What `runs:check` finds unusable (before the request's exclusions), and the model it names. */
+  unusablePairs: UnusablePair[] = [];
+  checkedModel: CheckedModel = { name: 'preset toy', tokenizer: 'the built-in Shapes tokenizer', maxLength: 128, imageTokenCount: 16, parameters: { encoder: 152_000, projector: 8_320, lm: 108_000 },
+    memory: { weights: 2 ** 20, gradients: 2 ** 20, optimizerState: 2 ** 21, activations: 3 * 2 ** 20, total: 7 * 2 ** 20, available: { bytes: 2 ** 34, source: 'the 16.00 GiB of RAM the native backend uses' } },
+  };
   /** The study `studies:start` is running, until the test ends it (`endStudy`, `failStudy`) or the window cancels it. */
   study: { job: string; request: Record<string, unknown>; end: (name: string | null) => void; fail: (err: PivotError) => void } | null = null;
 
@@ -292,6 +298,12 @@ export class FakeBackend implements Transport {
         });
         this.runs = [run, ...this.runs];
         return run;
+      }
+      case 'runs:check': {
+        const exclude = new Set((req.data as { exclude?: number[] }).exclude ?? []);
+        const unusable = this.unusablePairs.filter((u) => !exclude.has(u.id));
+        const selected = this.pairs.length;
+        return { model: this.checkedModel, selected, excluded: exclude.size, usable: selected - exclude.size - unusable.length, unusable };
       }
       case 'runs:list':
         return this.runs;

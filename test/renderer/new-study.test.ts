@@ -56,7 +56,7 @@ describe('New study on the compare screen', () => {
     const b = backend();
     const w = await openDialog(b);
     const recipe = w.get('[data-testid="new-study-recipe"]');
-    expect(recipe.findAll('option').map((o) => o.text())).toEqual(['shapes-quick', 'shapes-study', 'shapes-sweep']);
+    expect(recipe.findAll('option').map((o) => o.text())).toEqual(['shapes-quick', 'shapes-study', 'shapes-sweep', 'Recipe file…']);
     expect((recipe.element as HTMLSelectElement).value).toBe('shapes-quick');
     expect(w.get('[data-testid="new-study-description"]').text()).toBe('the whole pipeline in seconds');
 

@@ -3,6 +3,7 @@
 import { backendsJob } from './backends';
 import { exportJob } from './export';
 import type { JobKind } from './job';
+import { pairFitJob } from './pair-fit';
 import { probeJob } from './probe';
 import { studyJob } from './study';
 import { sweepJob } from './sweep';
@@ -15,6 +16,7 @@ export const JOBS = {
   backends: backendsJob,
   sweep: sweepJob,
   probe: probeJob,
+  'pair-fit': pairFitJob,
 } as const;
 
 export type JobKindName = keyof typeof JOBS;

@@ -19,6 +19,7 @@ export const studyJob: JobKind<StudyJobOptions, StudyProgress, StudyJobResult> =
     out: z.string().min(1),
     quick: z.boolean().optional(),
     recipe: z.string().min(1).optional(),
+    data: z.string().min(1).optional(),
     seeds: z.number().int().min(1).optional(),
     backend: z.string().min(1).optional(),
     threads: z.number().int().min(1).max(1024).optional(),

@@ -19,6 +19,8 @@ const stageSchema: z.ZodType<Stage> = z.object({
   trainable: z.array(z.enum(MLLM_PARTS)),
   lr: z.number(),
   encoderLr: z.number(),
+  projectorLr: z.number().optional(),
+  lmLr: z.number().optional(),
   epochs: z.number(),
   maxSteps: z.number().int().optional(),
   batchSize: z.number().int(),

@@ -3,11 +3,14 @@
 // lives in its own file; this one runs them in order and reports progress.
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { PivotError } from '../../../src-shared/errors';
 import { selectBackend } from '../backend/select';
+import { ensureShapesWorld } from '../data/shapes/ensure-world';
 import { loadMllm } from '../models/mllm/checkpoint';
 import { shapesWorldDataset } from '../probes/image-folder';
 import { readRunManifest } from '../run-folder/manifest';
 import type { Objective, RunEvent, TrainResult } from '../train';
+import { loadRecipe } from '../train/recipe';
 import { writeExamples } from './examples';
 import { htmlExamples } from './html-examples';
 import { seedList } from './measure-encoder';
@@ -32,8 +35,13 @@ export interface StudyOptions {
   out: string;
   /** shapes-quick instead of shapes-study. */
   quick?: boolean;
-  /** A recipe name or file instead of the built-in one (tests). */
+  /** A recipe name or file instead of the built-in one. */
   recipe?: string;
+  /**
+   * A dataset folder both branches train on instead of the recipe's data (workspace pairs exported for the study);
+   * the encoders are still measured on the recipe's own Shapes world, which has the labels and masks the probes need.
+   */
+  data?: string;
   /** Probe seeds 0..seeds-1. Default 3. */
   seeds?: number;
   backend?: string;
@@ -56,6 +64,18 @@ export function worldFolder(runDir: string): string {
   return readRunManifest(runDir)?.data.resolvedFolder ?? join(runDir, 'data');
 }
 
+/** The recipe's own world, where a study trained on other data measures its encoders: its folder, or its Shapes world made under `out`. */
+async function measuringWorld(recipeName: string, out: string, say: (message: string) => void): Promise<string> {
+  const recipe = loadRecipe(recipeName);
+  if (recipe.data.folder !== undefined) return recipe.data.folder;
+  if (!recipe.data.shapes) {
+    throw new PivotError('INVALID_CONFIG', `${recipe.source}: a study on other data measures its encoders on the recipe's world, but "data" names none: set "data.shapes" or "data.folder".`, { file: recipe.source, field: 'data' });
+  }
+  const folder = join(out, 'world');
+  await ensureShapesWorld(folder, recipe.data.shapes, say);
+  return folder;
+}
+
 export async function runStudy(options: StudyOptions): Promise<StudyResult> {
   const started = Date.now();
   const { lap, durationsMs } = phaseTimer();
@@ -70,9 +90,9 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
 
   const onEvent = (objective: Objective, event: RunEvent) => options.onProgress?.({ type: 'train', objective, event });
   const onTrained = (objective: Objective, result: TrainResult) => options.onProgress?.({ type: 'trained', objective, result });
-  const branches = await trainBranches({ recipe, runDir, backend: backend.name, lap, say: say('train'), onEvent, onTrained });
+  const branches = await trainBranches({ recipe, runDir, backend: backend.name, ...(options.data ? { data: options.data } : {}), lap, say: say('train'), onEvent, onTrained });
   await selectBackend(backend.name);
-  const world = worldFolder(runDir);
+  const world = options.data ? await measuringWorld(recipe, out, say('measure')) : worldFolder(runDir);
   const dataset = await shapesWorldDataset(world);
 
   const base = await loadMllm(branches.checkpoints.original);

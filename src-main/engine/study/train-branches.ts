@@ -22,14 +22,14 @@ function checkpointOf(result: TrainResult, stage: string): string {
 
 /** Trains both branches (each reusing the shared stages) and names the checkpoints the study measures. */
 export async function trainBranches(
-  run: { recipe: string; runDir: string; backend: string; lap: Lap; say: (message: string) => void; onEvent: (objective: Objective, event: RunEvent) => void;
+  run: { recipe: string; runDir: string; backend: string; data?: string; lap: Lap; say: (message: string) => void; onEvent: (objective: Objective, event: RunEvent) => void;
     onTrained: (objective: Objective, result: TrainResult) => void },
 ): Promise<TrainedBranches> {
   const trained = {} as Record<Objective, TrainResult>;
   for (const objective of ['sft', 'dpo'] as const) {
     run.say(`Training the ${objective} branch of ${run.recipe} in ${run.runDir}`);
     trained[objective] = await run.lap(`train ${objective}`, () =>
-      train({ recipe: run.recipe, objective, runDir: run.runDir, backend: run.backend, onEvent: (event) => run.onEvent(objective, event) }));
+      train({ recipe: run.recipe, objective, runDir: run.runDir, backend: run.backend, ...(run.data ? { data: run.data } : {}), onEvent: (event) => run.onEvent(objective, event) }));
     run.onTrained(objective, trained[objective]);
     if (trained[objective].cancelled) throw new Error(`training the ${objective} branch was cancelled`);
   }

@@ -76,6 +76,7 @@ export function buildTrainingExample(tokenizer: TextTokenizer, record: QaRecord,
         (imagePosition >= 0 ? `, image placeholder expanded to ${imageTokenCount}` : '') +
         `) but maxLength is ${options.maxLength}. Raise maxLength or shorten the question or answer; ` +
         'image tokens are never truncated.',
+      { field: 'maxLength', value: length },
     );
   }
   const labelsMask = inputIds.map((_, i) => (i < promptIds.length ? 0 : 1));

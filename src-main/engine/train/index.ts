@@ -15,7 +15,8 @@ import { loadLlava } from '../models/llava/load';
 import type { StageResult, TrainOptions, TrainResult } from './api';
 import { loadTrainingCheckpoint } from './checkpoints';
 import { readRunState, type RunState } from '../run-folder/state';
-import { loadRecipe, pipelineFor, type Recipe, type Stage } from './recipe';
+import { readRunSettings } from '../run-folder/run-settings';
+import { loadRecipe, pipelineFor, withRunSettings, type Recipe, type Stage } from './recipe';
 import { datasetTokenizer, trainingData, prepareStageItems } from './run-data';
 import { RunLog } from './run-log';
 import { checkAndRecordRecipe } from './run-manifest';
@@ -39,10 +40,11 @@ function shuffleSeed(recipeSeed: number, stage: Stage): number {
 
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const backend = await selectBackend(options.backend, { threads: options.threads });
-  const recipe = loadRecipe(options.recipe);
-  const objective = options.objective ?? recipe.objective;
-  const pipeline = pipelineFor(recipe, objective);
   const runDir = resolve(options.runDir);
+  const asWritten = loadRecipe(options.recipe);
+  const objective = options.objective ?? asWritten.objective;
+  const recipe = withRunSettings(asWritten, objective, readRunSettings(runDir));
+  const pipeline = pipelineFor(recipe, objective);
   await mkdir(runDir, { recursive: true });
   const state: RunState = readRunState(runDir) ?? { version: 1, stages: {} };
   const log = new RunLog(runDir, options.onEvent);

@@ -25,10 +25,14 @@ const stageName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a stage name
 const stageFields = {
   /** Which parts get gradients; the others stay bit-identical. */
   trainable: z.array(z.enum(MLLM_PARTS)).min(1),
-  /** Peak learning rate of the projector and the LM (and of the encoder unless encoderLr is set). */
+  /** Peak learning rate of every trainable part whose own LR (encoderLr, projectorLr, lmLr) is not set. */
   lr: z.number().positive(),
-  /** The encoder's own peak learning rate (the paper: 2e-6 under 1e-5). */
-  encoderLr: z.number().positive().optional(),
+  /** The encoder's own peak learning rate (the paper: 2e-6 under 1e-5). 0 keeps it bit-identical while trainable. */
+  encoderLr: z.number().min(0).optional(),
+  /** The projector's own peak learning rate. Default lr. */
+  projectorLr: z.number().min(0).optional(),
+  /** The LM's own peak learning rate. Default lr. */
+  lmLr: z.number().min(0).optional(),
   /** Passes over the stage's data (fractions allowed); ignored when maxSteps is set. Default 1. */
   epochs: z.number().positive().max(MAX_EPOCHS).optional(),
   /** Exactly this many optimisation steps. */

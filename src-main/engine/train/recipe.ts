@@ -8,9 +8,10 @@ import type { z } from 'zod';
 import { PivotError } from '../../../src-shared/errors';
 import { STAGE_KINDS, type StageKind } from '../objectives/kinds';
 import { KIND_CHECKS, misplacedField } from '../objectives/recipe-fields';
-import type { MllmPart } from '../models/mllm/parts';
+import { MLLM_PARTS, type MllmPart } from '../models/mllm/parts';
 import { readLlavaFolderConfig } from '../models/llava/config';
 import { MLLM_PRESET_NAMES, type MllmPresetName } from '../models/mllm/presets';
+import type { RunSettings } from '../../../src-shared/domain/run-settings';
 import type { Objective } from './api';
 import { recipeSchema, type ParsedBranch, type ParsedRecipe, type ParsedStage, type ParsedSweep } from './recipe-schema';
 
@@ -28,6 +29,9 @@ export interface Stage {
   lr: number;
   /** The encoder's peak LR (the stage's lr unless set). */
   encoderLr: number;
+  /** The projector's and the LM's peak LRs, present only when set (a stage without them resolves as before, so runs started earlier still resume). */
+  projectorLr?: number;
+  lmLr?: number;
   epochs: number;
   maxSteps?: number;
   batchSize: number;
@@ -284,8 +288,11 @@ function resolveStage(s: ParsedStage | (ParsedBranch & { name: string }), kind: 
   if (problem !== undefined) fail(file, problem, at);
   const beta = 'beta' in s && typeof s.beta === 'number' ? s.beta : undefined;
   const rejections = 'rejections' in s ? s.rejections : undefined;
-  if (s.encoderLr !== undefined && !s.trainable.includes('encoder')) {
-    fail(file, `"${at}.encoderLr" is set but "${at}.trainable" does not include the encoder.`, `${at}.encoderLr`);
+  for (const part of MLLM_PARTS) {
+    const field = PART_LR_FIELDS[part];
+    if (s[field] !== undefined && !s.trainable.includes(part)) {
+      fail(file, `"${at}.${field}" is set but "${at}.trainable" does not include the ${PART_NAMES[part]}.`, `${at}.${field}`);
+    }
   }
   const subset = s.subset ?? { from: 0, to: 1 };
   const seed = 'seed' in s ? s.seed : undefined;
@@ -296,6 +303,8 @@ function resolveStage(s: ParsedStage | (ParsedBranch & { name: string }), kind: 
     trainable: [...new Set(s.trainable)],
     lr: s.lr,
     encoderLr: s.encoderLr ?? s.lr,
+    ...(s.projectorLr !== undefined ? { projectorLr: s.projectorLr } : {}),
+    ...(s.lmLr !== undefined ? { lmLr: s.lmLr } : {}),
     epochs: s.epochs ?? 1,
     ...(s.maxSteps !== undefined ? { maxSteps: s.maxSteps } : {}),
     batchSize: s.batchSize,
@@ -310,6 +319,50 @@ function resolveStage(s: ParsedStage | (ParsedBranch & { name: string }), kind: 
     // Only `model` is kept: a scripted branch resolves as before, so runs started before this option still resume.
     ...(rejections === 'model' ? { rejections } : {}),
   };
+}
+
+/**
+ * The recipe as a run's settings change it (run-settings.json): its model replaced by the base model asked for, and
+ * the `objective` branch's trainable parts, learning rates and β by those given. An LR for a part the branch does not
+ * train is refused as in a recipe.
+ */
+export function withRunSettings(recipe: Recipe, objective: Objective, settings: RunSettings | null): Recipe {
+  if (!settings) return recipe;
+  const at = `run-settings.json of the run`;
+  let model = recipe.model;
+  if (settings.model) {
+    // The recipe's tokenizer went with its model; the new one brings its own (or, a preset, the data's). A LLaVA folder
+    // brings its own vision_feature_layer too.
+    const featureLayer = 'path' in settings.model ? llavaFeatureLayer(settings.model.path, at) : recipe.model.featureLayer;
+    model = { featureLayer, ...settings.model };
+  }
+  const branch = recipe.branches[objective];
+  const given = settings.branch;
+  if (!branch || !given) return { ...recipe, model };
+  const trainable = given.trainable ?? branch.trainable;
+  for (const part of MLLM_PARTS) {
+    const field = PART_LR_FIELDS[part];
+    if (given[field] !== undefined && !trainable.includes(part)) fail(at, `"${field}" is set but the trained parts (${trainable.join(', ')}) do not include the ${PART_NAMES[part]}.`, field);
+  }
+  const stage: Stage = {
+    ...branch,
+    trainable: [...new Set(trainable)],
+    ...(given.lr !== undefined ? { lr: given.lr } : {}),
+    ...(given.encoderLr !== undefined ? { encoderLr: given.encoderLr } : {}),
+    ...(given.projectorLr !== undefined ? { projectorLr: given.projectorLr } : {}),
+    ...(given.lmLr !== undefined ? { lmLr: given.lmLr } : {}),
+    ...(given.beta !== undefined ? { beta: given.beta } : {}),
+  };
+  return { ...recipe, model, branches: { ...recipe.branches, [objective]: stage } };
+}
+
+/** Each part's own learning-rate field of a stage. */
+export const PART_LR_FIELDS = { encoder: 'encoderLr', projector: 'projectorLr', lm: 'lmLr' } as const satisfies Record<MllmPart, string>;
+const PART_NAMES: Record<MllmPart, string> = { encoder: 'encoder', projector: 'projector', lm: 'LM' };
+
+/** The peak learning rate a stage trains `part` at: its own, else the stage's lr. */
+export function partLr(stage: Stage, part: MllmPart): number {
+  return stage[PART_LR_FIELDS[part]] ?? stage.lr;
 }
 
 /** The stages a run of `objective` goes through: the shared ones, then that branch. */

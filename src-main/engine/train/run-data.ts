@@ -45,6 +45,11 @@ export async function trainingData(recipe: Recipe, override: string | undefined,
 export function datasetTokenizer(dataFolder: string, info: (message: string) => void): { files: Record<string, string>; source: string } {
   if (existsSync(join(dataFolder, 'tokenizer.json'))) return { files: readTokenizerFiles(dataFolder), source: dataFolder };
   info(`${dataFolder} has no tokenizer.json: using the Shapes world's word-level tokenizer.`);
+  return shapesTokenizerFiles();
+}
+
+/** The Shapes world's word-level tokenizer, what a preset gets over pairs that bring no tokenizer. */
+export function shapesTokenizerFiles(): { files: Record<string, string>; source: string } {
   return { files: { 'tokenizer.json': shapesTokenizerText() }, source: 'the built-in Shapes tokenizer' };
 }
 

@@ -15,7 +15,7 @@ import { saveTrainingCheckpoint } from './checkpoints';
 import { writeRunState, type RunState } from '../run-folder/state';
 import type { TrainerState } from '../run-folder/trainer-state';
 import { clipByGlobalNorm } from './grad-clip';
-import type { Stage } from './recipe';
+import { partLr, type Stage } from './recipe';
 import type { RunLog } from './run-log';
 import { cosineWithWarmup } from './schedule';
 
@@ -60,7 +60,7 @@ export async function runStage(input: StageRunInput): Promise<StageRunResult> {
     info: (message) => log.info(message),
   });
   const optimizer = new AdamW(
-    [...stage.trainable.map((part) => ({ name: part, lr: part === 'encoder' ? stage.encoderLr : stage.lr, variables: model.namedVariables(part) })), ...objective.groups],
+    [...stage.trainable.map((part) => ({ name: part, lr: partLr(stage, part), variables: model.namedVariables(part) })), ...objective.groups],
     { weightDecay: stage.weightDecay },
   );
   try {
@@ -96,7 +96,7 @@ export async function runStage(input: StageRunInput): Promise<StageRunResult> {
       step += 1;
       finalLoss = loss;
       const values: Record<string, number> = { loss, learning_rate: stage.lr * factor, grad_norm: gradNorm };
-      if (stage.trainable.includes('encoder') && stage.encoderLr !== stage.lr) values.encoder_learning_rate = stage.encoderLr * factor;
+      for (const part of stage.trainable) if (partLr(stage, part) !== stage.lr) values[`${part}_learning_rate`] = partLr(stage, part) * factor;
       Object.assign(values, objective.stepMetrics());
       log.emit({
         type: 'metrics', stage: stage.name, step, totalSteps: plan.totalSteps,

@@ -33,6 +33,7 @@ const CHANNELS = {
   'imports:rejections': true,
   'dialog:pick-file': true,
   'runs:start': true,
+  'runs:check': true,
   'runs:list': true,
   'runs:get': true,
   'runs:metrics': true,

@@ -4,7 +4,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { RecipeInfo } from '../../../src-shared/domain/runs';
-import type { Events } from '../../../src-shared/ipc/contract';
+import type { Events, RequestOf } from '../../../src-shared/ipc/contract';
 import { newJobId, useApi } from '../api';
 import { errorMessage } from '../lib/format';
 import { useCompareStore } from './compare';
@@ -12,6 +12,10 @@ import { useToastsStore } from './toasts';
 
 export interface StudyChoice {
   recipe: string;
+  /** Workspace pairs both branches train on instead of the recipe's data. */
+  data?: RequestOf<'studies:start'>['data'];
+  /** The base MLLM instead of the recipe's. */
+  model?: RequestOf<'studies:start'>['model'];
   quick: boolean;
   seeds: number;
 }

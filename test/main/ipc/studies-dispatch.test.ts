@@ -19,7 +19,7 @@ import type { ReportSummary, StudyReport } from '../../../src-shared/domain/stud
 import type { RunInfo, RunLogPage, RunMetrics } from '../../../src-shared/domain/runs';
 import type { Events, Result } from '../../../src-shared/ipc/contract';
 import { until } from '../../helpers/training';
-import { tempDir } from '../../helpers/workspace';
+import { tempDir, workspaceWithPairs } from '../../helpers/workspace';
 
 /**
  * What the scripted host does with its study: `finish` writes a report and answers; `hang` trains until killed;
@@ -76,6 +76,14 @@ function scriptedHost(script: Script, started: StudyJobOptions[] = []): HostLaun
       pid: 1,
       send: (message) => {
         if (message.type === 'job' && message.kind === 'study') setTimeout(() => void play(message.options), 1);
+        // The pair check of a study on workspace pairs: the pairs in UNUSABLE_PAIRS cannot be trained on.
+        if (message.type === 'job' && message.kind === 'pair-fit') {
+          const unfit = message.options.pairs.filter((p) => UNUSABLE_PAIRS.has(p.id)).map((p) => ({ id: p.id, reason: 'unknown-words' as const, message: 'words the tokenizer lacks' }));
+          setTimeout(() => {
+            (say as (m: FromHost<'pair-fit'>) => void)({ type: 'done', result: { model: CHECKED_MODEL, checked: message.options.pairs.length, unfit } });
+            end(0, null);
+          }, 1);
+        }
       },
       onMessage: (l) => void messages.push(l as (m: FromHost<'study'>) => void),
       onOutput: () => undefined,
@@ -85,6 +93,13 @@ function scriptedHost(script: Script, started: StudyJobOptions[] = []): HostLaun
     return host;
   };
 }
+
+/** The pairs the scripted host's pair check finds unusable, and the model it names. */
+const UNUSABLE_PAIRS = new Set([2]);
+const CHECKED_MODEL = {
+  name: 'preset toy', tokenizer: 'the built-in Shapes tokenizer', maxLength: 128, imageTokenCount: 16, parameters: { encoder: 1, projector: 1, lm: 1 },
+  memory: { weights: 1, gradients: 1, optimizerState: 2, activations: 3, total: 7, available: { bytes: 8, source: 'its RAM' } },
+};
 
 /** A report.json as runStudy writes it, its paths in the folder it was written in. */
 function studyReport(out: string): Record<string, unknown> {
@@ -190,6 +205,27 @@ describe('studies:start', () => {
       out: final, runDir: join(final, 'run'), files: { json: join(final, 'report.json'), html: join(final, 'report.html') },
       encoders: { sft: { checkpoint: join(final, 'run', 'checkpoints', 'sft-8'), encoder: join(final, 'run', 'checkpoints', 'sft-8', 'encoder') } },
     });
+  });
+
+  it('trains on workspace pairs once they are all usable (refused while one is not excluded), from the base model asked for', async () => {
+    const started: StudyJobOptions[] = [];
+    workspace = await workspaceWithPairs([{}, {}, {}], 'rlaif-v');
+    for (const id of [1, 2, 3]) workspace.pairs.update(id, { status: 'accepted' });
+    jobs = new WorkspaceJobs(workspace, { launch: scriptedHost('finish', started), emit: () => undefined });
+    const ctx = { workspace, emit: () => undefined, jobs };
+
+    const refused = await dispatch('studies:start', { recipe: 'shapes-quick', data: {}, job: 'study-1' }, ctx);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'INVALID_DATA', details: { pairs: [2] }, message: expect.stringContaining('pair 2 (rlaif-v): unknown words') } });
+    expect(started).toEqual([]);
+    expect(existsSync(join(workspace.dir, 'reports-in-progress'))).toBe(false);
+
+    const name = data<string>(await dispatch('studies:start', { recipe: 'shapes-quick', data: { exclude: [2] }, model: { preset: 'small' }, job: 'study-2' }, ctx));
+    const partial = join(workspace.dir, 'reports-in-progress', name);
+    expect(started).toEqual([{ out: partial, recipe: 'shapes-quick', seeds: 3, data: join(partial, 'data') }]);
+    const pairs = readFileSync(join(workspace.dir, 'reports', name, 'data', 'pairs.jsonl'), 'utf8').trim().split('\n');
+    expect(pairs.map((line) => (JSON.parse(line) as { id: number }).id)).toEqual([1, 3]);
+    // Both branches start from the base model asked for: the engine reads it from the study's run folder.
+    expect(JSON.parse(readFileSync(join(workspace.dir, 'reports', name, 'run', 'run-settings.json'), 'utf8'))).toEqual({ model: { preset: 'small' } });
   });
 
   it("records the study's trainings as runs of the workspace, named after the report, with their metrics and result", async () => {

@@ -45,10 +45,10 @@ export interface DatasetRecords {
 }
 
 /** `file:line: reason` for each problem, at most MAX_LISTED of them, then what to do; one error for all. */
-export function datasetError(problems: string[], advice: string): PivotError {
+export function datasetError(problems: string[], advice: string, more: Record<string, unknown> = {}): PivotError {
   const listed = problems.slice(0, MAX_LISTED);
   if (problems.length > listed.length) listed.push(`… and ${problems.length - listed.length} more`);
-  return new PivotError('FILE_UNREADABLE', `${listed.join('\n')}\n${advice}`, { problems });
+  return new PivotError('FILE_UNREADABLE', `${listed.join('\n')}\n${advice}`, { problems, ...more });
 }
 
 /** Reads and checks both files; throws one error listing every bad line (up to ten) with what to do. */
