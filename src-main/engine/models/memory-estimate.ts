@@ -220,9 +220,9 @@ export function availableMemoryFor(backend: string, deviceTotalBytes?: number): 
   return { bytes: ram, source: `the ${gib(ram)} of RAM the ${backend} backend uses` };
 }
 
-/** Bytes as GiB with two decimals: the unit `free -g` and nvidia-smi users read. */
+/** Bytes as GiB with two decimals (the unit `free -g` and nvidia-smi show), MiB with one below 1 GiB (the toy models). */
 export function gib(bytes: number): string {
-  return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
 /** The estimate as one line, every term named: what the run log records before the first step. */

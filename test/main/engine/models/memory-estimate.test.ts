@@ -102,7 +102,7 @@ describe('checkTrainingFits', () => {
     expect(refusal).toBeInstanceOf(PivotError);
     expect((refusal as PivotError).code).toBe('INVALID_CONFIG');
     expect((refusal as PivotError).message).toBe(
-      'stage "sft": training needs about 5.50 GiB (weights 1.00 GiB + gradients 0.50 GiB + AdamW state 1.00 GiB + ' +
+      'stage "sft": training needs about 5.50 GiB (weights 1.00 GiB + gradients 512.0 MiB + AdamW state 1.00 GiB + ' +
         'activations 3.00 GiB = 5.50 GiB) but that is more than the wasm backend\'s 4.00 GiB heap. To fit: lower batchSize and raise ' +
         'gradAccum to keep the same step (activations scale with the batch), set activationCheckpointing: true (keeps one ' +
         'block\'s activations instead of all), or train fewer parts in "trainable" (a frozen part needs no gradients nor AdamW ' +
