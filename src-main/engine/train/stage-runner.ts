@@ -13,6 +13,7 @@ import {
   availableMemoryFor, checkTrainingFits, describeMemoryEstimate, estimateTrainingMemory, gib, memoryEstimateOf, memorySpecOfModel,
 } from '../models/memory-estimate';
 import type { Mllm } from '../models/mllm/model';
+import { withActivationCheckpointing } from '../nn/checkpoint';
 import { objectiveOf, type PreparedObjective } from '../objectives';
 import { AdamW } from './adamw';
 import type { RunControl } from './api';
@@ -66,7 +67,7 @@ export function checkStageFits(stage: Stage, model: Mllm, items: readonly StageI
     trainable: stage.trainable,
     batchRows: Math.min(stage.batchSize, items.length) * Math.max(1, items[0]?.sequences.length ?? 0),
     sequenceLength,
-    activationCheckpointing: false,
+    activationCheckpointing: stage.activationCheckpointing ?? false,
     gradAccum: stage.gradAccum,
     fusedKernels: backendHasKernel(PIVOT_ATTENTION),
   }));
@@ -159,7 +160,7 @@ function optimisationStep(
       const weight = indices.length / total;
       const lossFn = (): tf.Scalar => objective.loss(batch, batchItems, indices);
       try {
-        const { value, grads } = tf.variableGrads(lossFn, variables);
+        const { value, grads } = withActivationCheckpointing(stage.activationCheckpointing ?? false, () => tf.variableGrads(lossFn, variables));
         loss += (value.dataSync()[0] as number) * weight;
         value.dispose();
         for (const [stable, tfName] of names) {
