@@ -9,14 +9,18 @@ import { removeTemp, smallWorld, tempFolder, testStage, weightFiles, writeRecipe
 
 const root = tempFolder('checkpointing');
 let world: string;
+let recipes = 0;
 beforeAll(async () => {
   world = await smallWorld(join(root, 'world'), 4);
 });
 afterAll(() => removeTemp(root));
 
-/** Trains two SFT steps of the toy preset with checkpointing on or off; the final checkpoint and the logged estimate. */
-async function run(activationCheckpointing: boolean): Promise<{ checkpoint: string; estimate: string }> {
-  const dir = join(root, String(activationCheckpointing));
+/**
+ * Trains two SFT steps of the toy preset with checkpointing on or off, in a new run folder or `runDir`; the final
+ * checkpoint and the logged estimate.
+ */
+async function run(activationCheckpointing: boolean, runDir?: string): Promise<{ checkpoint: string; estimate: string }> {
+  const dir = join(root, `recipe-${(recipes += 1)}`);
   mkdirSync(dir);
   const recipe = writeRecipe(dir, {
     data: { folder: world },
@@ -24,7 +28,7 @@ async function run(activationCheckpointing: boolean): Promise<{ checkpoint: stri
     branches: { sft: testStage({ maxSteps: 2, batchSize: 2, activationCheckpointing }) },
   });
   const events: RunEvent[] = [];
-  const result = await train({ recipe, runDir: join(dir, 'run'), backend: 'cpu', onEvent: (e) => events.push(e) });
+  const result = await train({ recipe, runDir: runDir ?? join(dir, 'run'), backend: 'cpu', onEvent: (e) => events.push(e) });
   const estimate = events.flatMap((e) => (e.type === 'log' && e.message.includes('memory estimate') ? [e.message] : [])).join();
   return { checkpoint: result.finalCheckpoint, estimate };
 }
@@ -36,5 +40,11 @@ describe('a stage with activation checkpointing', () => {
     expect(weightFiles(recomputed.checkpoint)).toEqual(weightFiles(plain.checkpoint));
     const activations = (line: string) => Number(/activations ([\d.]+) MiB/.exec(line)?.[1]);
     expect(activations(recomputed.estimate)).toBeLessThan(activations(plain.estimate));
+  });
+
+  it('may be turned on for a run folder trained without it: it changes memory, not the results', async () => {
+    const plain = await run(false);
+    const again = await run(true, join(plain.checkpoint, '..', '..'));
+    expect(again.checkpoint).toBe(plain.checkpoint);
   });
 });
