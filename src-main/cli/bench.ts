@@ -17,9 +17,14 @@ export function registerBenchCommand(program: Command): void {
     .option('--threads <n>', THREADS_HELP, threadCount)
     .option('--steps <n>', 'steps measured (after one warm-up step)', positiveInt('--steps'), 5)
     .option('--batch <n>', 'batch size (pairs for DPO)', positiveInt('--batch'))
+    .option('--grad-accum <n>', 'forward passes per step', positiveInt('--grad-accum'), 1)
+    .option('--activation-checkpointing', 'recompute each transformer block in the backward instead of keeping its activations')
     .option('--no-ceiling', 'skip counting the step\'s matmul FLOPs and timing the best plain matmul')
     .option('--json', 'print one JSON object')
-    .action(async (o: { config: (typeof CONFIGS)[number]; objective: 'sft' | 'dpo'; backend?: string; threads?: number; steps: number; batch?: number; ceiling: boolean; json?: boolean }) => {
+    .action(async (o: {
+      config: (typeof CONFIGS)[number]; objective: 'sft' | 'dpo'; backend?: string; threads?: number; steps: number; batch?: number;
+      gradAccum: number; activationCheckpointing?: boolean; ceiling: boolean; json?: boolean;
+    }) => {
       const [{ baseParameters, trainingBytes }, { selectBackend }, { measureStepTime }] = await Promise.all([
         import('../engine/bench/parameter-count'),
         import('../engine/backend/select'),
@@ -43,6 +48,8 @@ export function registerBenchCommand(program: Command): void {
         objective: o.objective,
         steps: o.steps,
         batchSize: o.batch ?? (o.config === 'toy' ? 16 : 8),
+        gradAccum: o.gradAccum,
+        activationCheckpointing: o.activationCheckpointing ?? false,
         ceiling: o.ceiling,
         backend,
         ...(o.threads ? { threads: o.threads } : {}),
@@ -52,9 +59,11 @@ export function registerBenchCommand(program: Command): void {
         return;
       }
       process.stdout.write(
-        `${o.config} ${o.objective} on ${result.backend}, batch ${result.batchSize}: ${result.medianStepMs.toFixed(0)} ms/step ` +
+        `${o.config} ${o.objective} on ${result.backend}, batch ${result.batchSize} × ${result.gradAccum} passes` +
+          `${result.activationCheckpointing ? ', activation checkpointing' : ''}: ${result.medianStepMs.toFixed(0)} ms/step ` +
           `(median of ${result.stepMs.length}), ${result.samplesPerSecond.toFixed(1)} samples/s, peak RSS ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MiB` +
-          `${result.peakTensorBytes === undefined ? '' : `, tensors at most ${(result.peakTensorBytes / 2 ** 30).toFixed(2)} GiB`}\n`,
+          `${result.peakTensorBytes === undefined ? '' : `, tensors at most ${(result.peakTensorBytes / 2 ** 30).toFixed(2)} GiB`}\n` +
+          `${result.memoryEstimate}\n`,
       );
       const c = result.ceiling;
       if (c) {

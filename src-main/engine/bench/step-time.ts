@@ -21,6 +21,10 @@ export interface StepBenchOptions {
   /** Steps measured; the first (kernel warm-up, DPO's reference log-probs) is left out of the median. */
   steps: number;
   batchSize: number;
+  /** Forward passes per step (the recipe's gradAccum). Default 1. */
+  gradAccum?: number;
+  /** Recompute each block in the backward (the recipe's activationCheckpointing). Default false. */
+  activationCheckpointing?: boolean;
   /** Also count the step's matmul FLOPs and measure the plain-matmul ceiling (two short profiled runs). */
   ceiling?: boolean;
 }
@@ -39,8 +43,10 @@ export interface StepBenchResult extends Omit<StepBenchOptions, 'ceiling'> {
   backend: string;
   medianStepMs: number;
   stepMs: number[];
-  /** Preference pairs (DPO) or examples (SFT) per second. */
+  /** Preference pairs (DPO) or examples (SFT) per second, every forward pass of a step counted. */
   samplesPerSecond: number;
+  /** The training-memory estimate train() logged before the first step, for comparison with the peaks. */
+  memoryEstimate: string;
   peakRssBytes: number;
   /**
    * The most bytes the native/cuda backend's tensors held at once (weights, gradients, AdamW state, activations):
@@ -54,7 +60,10 @@ export interface StepBenchResult extends Omit<StepBenchOptions, 'ceiling'> {
 async function runSteps(root: string, world: string, options: StepBenchOptions, steps: number, onEvent?: (e: RunEvent) => void) {
   const name = `run-${steps}-${Math.random().toString(36).slice(2)}`;
   const recipe = join(root, `${name}.json`);
-  const stage = { trainable: ['encoder', 'projector', 'lm'], lr: 1e-4, batchSize: options.batchSize, warmupRatio: 0, maxSteps: steps };
+  const stage = {
+    trainable: ['encoder', 'projector', 'lm'], lr: 1e-4, batchSize: options.batchSize, warmupRatio: 0, maxSteps: steps,
+    gradAccum: options.gradAccum ?? 1, activationCheckpointing: options.activationCheckpointing ?? false,
+  };
   writeFileSync(recipe, JSON.stringify({ objective: options.objective, model: { preset: options.preset }, data: { folder: world }, stages: [], branches: { [options.objective]: stage } }));
   return train({ recipe, runDir: join(root, name), ...(options.backend ? { backend: options.backend } : {}), ...(options.threads ? { threads: options.threads } : {}), ...(onEvent ? { onEvent } : {}) });
 }
@@ -65,10 +74,12 @@ export async function measureStepTime(options: StepBenchOptions): Promise<StepBe
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   try {
     const world = join(root, 'world');
-    await writeShapesWorld({ out: world, count: Math.max(40, options.batchSize * 3), seed: 1, size: Math.max(32, MLLM_PRESETS[options.preset].encoder.image_size as number) });
+    await writeShapesWorld({ out: world, count: Math.max(40, options.batchSize * (options.gradAccum ?? 1) * 3), seed: 1, size: Math.max(32, MLLM_PRESETS[options.preset].encoder.image_size as number) });
     const stepMs: number[] = [];
     let last = 0;
+    let memoryEstimate = '';
     const result = await runSteps(root, world, options, options.steps + 1, (e) => {
+      if (e.type === 'log' && e.message.includes('memory estimate')) memoryEstimate = e.message;
       if (e.type !== 'metrics') return;
       stepMs.push(e.elapsedMs - last);
       last = e.elapsedMs;
@@ -80,10 +91,13 @@ export async function measureStepTime(options: StepBenchOptions): Promise<StepBe
       objective: options.objective,
       steps: options.steps,
       batchSize: options.batchSize,
+      gradAccum: options.gradAccum ?? 1,
+      activationCheckpointing: options.activationCheckpointing ?? false,
       backend: result.backend,
       medianStepMs: median,
       stepMs: stepMs.slice(1),
-      samplesPerSecond: options.batchSize / (median / 1000),
+      samplesPerSecond: (options.batchSize * (options.gradAccum ?? 1)) / (median / 1000),
+      memoryEstimate,
       peakRssBytes: peakRss,
     };
     const tensorPeak = (tf.memory() as { peakBytesInNative?: number }).peakBytesInNative;

@@ -35,6 +35,8 @@ export interface LmMemoryShape {
   vocabSize: number;
   /** Width of one attention head. Default hiddenSize / heads. */
   headDim?: number;
+  /** The LM head reuses the token embeddings (tie_word_embeddings). Default false. */
+  tiedEmbeddings?: boolean;
 }
 
 /** What the estimate depends on. */
@@ -56,6 +58,13 @@ export interface TrainingMemoryInput {
    */
   fusedKernels?: boolean;
 }
+
+/**
+ * Without the fused kernels (cpu, wasm) every LayerNorm, RMSNorm, GELU, SiLU and RoPE is several tfjs ops, each output
+ * kept or given a gradient, which the per-op counts below (written for the fused kernels) leave out: on the toy preset
+ * (cpu, 2 rows, test/main/engine/nn/checkpoint.test.ts) the measured peak is 3.7× their count, so 4× is taken there.
+ */
+const COMPOSED_OPS_FACTOR = 4;
 
 /** Bytes of each term and their sum. */
 export interface TrainingMemoryEstimate {
@@ -99,9 +108,10 @@ function lmBlockElements(lm: LmMemoryShape, length: number, fused: boolean): num
  * Float32 elements of the activations of one training step, summed over the batch: every block's (or, with
  * activation checkpointing, every block's input plus one block recomputed at a time in the backward), the patch
  * embeddings and the projector (its input, hidden and GELU outputs per image token), the LM's embeddings, final norm
- * and head input (3Ld), and the logits [rows, L, vocab] — kept for the loss, then in the backward their gradient and,
- * composed, the exp(x − logsumexp) beside it: ×3 composed, ×2 fused. An upper bound: it adds the logits' peak to
- * the blocks' although the logits' gradient is freed before the blocks' backward starts.
+ * and head input (3Ld) — each twice, because tfjs frees no gradient before the backward pass ends (its
+ * backpropagateGradients keeps every tensor's gradient in one map), so each kept activation is matched by its
+ * gradient at the peak; then the logits [rows, L, vocab] — kept for the loss, then their gradient and, composed, the
+ * exp(x − logsumexp) beside it: ×3 composed, ×2 fused; plus a tied head's copies of the table.
  */
 function activationElements(input: TrainingMemoryInput): number {
   const { encoder: e, lm, batchRows: rows, sequenceLength: l } = input;
@@ -114,7 +124,19 @@ function activationElements(input: TrainingMemoryInput): number {
   const projector = e.tokens * (e.hiddenSize + 2 * lm.hiddenSize);
   const embeddings = e.tokens * e.hiddenSize + 3 * l * lm.hiddenSize;
   const logits = (fused ? 2 : 3) * l * lm.vocabSize;
-  return rows * (blocks + projector + embeddings + logits);
+  const perOp = fused ? 1 : COMPOSED_OPS_FACTOR;
+  return rows * (2 * perOp * (blocks + projector + embeddings) + logits) + tiedTableElements(lm);
+}
+
+/**
+ * A tied LM head multiplies by the transposed embedding table, which its product keeps for the backward; when the LM
+ * trains, the table's gradient then comes from the product ([hidden, vocab], then transposed back) and from the
+ * embedding's scatter, all held until summed: four [vocab, hidden] tensors beyond the gradient counted with the
+ * others (one when the LM is frozen), whatever the batch.
+ */
+function tiedTableElements(lm: LmMemoryShape): number {
+  if (!lm.tiedEmbeddings) return 0;
+  return (lm.trainable > 0 ? 4 : 1) * lm.vocabSize * lm.hiddenSize;
 }
 
 /** Bytes of weights, gradients, AdamW state and activations for one training step. */
@@ -134,7 +156,8 @@ export interface MllmMemorySpec {
   encoder: Pick<VisionTransformerConfig, 'hidden_size' | 'intermediate_size' | 'num_hidden_layers' | 'num_attention_heads' | 'numPatches'>;
   /** CLIP has a class token, SigLIP not. */
   classToken: boolean;
-  lm: Pick<Qwen2Config, 'hidden_size' | 'intermediate_size' | 'num_hidden_layers' | 'num_attention_heads' | 'num_key_value_heads' | 'vocab_size' | 'head_dim'>;
+  lm: Pick<Qwen2Config, 'hidden_size' | 'intermediate_size' | 'num_hidden_layers' | 'num_attention_heads' | 'num_key_value_heads' | 'vocab_size' | 'head_dim'> &
+    Partial<Pick<Qwen2Config, 'tie_word_embeddings'>>;
   /** LLaVA's vision_feature_layer (index into hidden_states, negative from the end). */
   featureLayer: number;
   /** Parameters of each part the forward pass uses (the encoder's up to the feature layer). */
@@ -166,7 +189,7 @@ export function memoryEstimateOf(spec: MllmMemorySpec, run: TrainingMemoryRun): 
     lm: {
       parameters: parameters.lm, trainable: trainable('lm'), hiddenSize: lm.hidden_size, layers: lm.num_hidden_layers,
       heads: lm.num_attention_heads, kvHeads: lm.num_key_value_heads, intermediateSize: lm.intermediate_size,
-      vocabSize: lm.vocab_size, headDim: lm.head_dim,
+      vocabSize: lm.vocab_size, headDim: lm.head_dim, ...(lm.tie_word_embeddings ? { tiedEmbeddings: true } : {}),
     },
     batchRows: run.batchRows,
     sequenceLength: run.sequenceLength,
@@ -220,9 +243,9 @@ export function availableMemoryFor(backend: string, deviceTotalBytes?: number): 
   return { bytes: ram, source: `the ${gib(ram)} of RAM the ${backend} backend uses` };
 }
 
-/** Bytes as GiB with two decimals: the unit `free -g` and nvidia-smi users read. */
+/** Bytes as GiB with two decimals (the unit `free -g` and nvidia-smi show), MiB with one below 1 GiB (the toy models). */
 export function gib(bytes: number): string {
-  return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
 /** The estimate as one line, every term named: what the run log records before the first step. */

@@ -132,6 +132,11 @@ export class ParameterSet {
     return this.specs.map((spec) => this.get(spec.name));
   }
 
+  /** The variables whose names start with `prefix` (one block's, `encoder.layers.3.`), in spec order. */
+  variablesUnder(prefix: string): tf.Variable[] {
+    return this.specs.filter((spec) => spec.name.startsWith(prefix)).map((spec) => this.get(spec.name));
+  }
+
   /** Parameter count. */
   size(): number {
     return this.specs.reduce((n, spec) => n + spec.shape.reduce((a, b) => a * b, 1), 0);

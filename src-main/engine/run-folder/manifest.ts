@@ -25,6 +25,7 @@ const stageSchema: z.ZodType<Stage> = z.object({
   maxSteps: z.number().int().optional(),
   batchSize: z.number().int(),
   gradAccum: z.number().int(),
+  activationCheckpointing: z.literal(true).optional(),
   warmupRatio: z.number(),
   weightDecay: z.number(),
   clipNorm: z.number().nullable(),

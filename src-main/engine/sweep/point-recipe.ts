@@ -22,6 +22,7 @@ function stageFields(stage: Stage): StageFields {
     ...(stage.trainable.includes('encoder') ? { encoderLr: stage.encoderLr } : {}),
     batchSize: stage.batchSize,
     gradAccum: stage.gradAccum,
+    ...(stage.activationCheckpointing ? { activationCheckpointing: true } : {}),
     warmupRatio: stage.warmupRatio,
     weightDecay: stage.weightDecay,
     clipNorm: stage.clipNorm,

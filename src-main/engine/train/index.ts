@@ -20,7 +20,7 @@ import { loadRecipe, pipelineFor, withRunSettings, type Recipe, type Stage } fro
 import { datasetTokenizer, trainingData, prepareStageItems } from './run-data';
 import { RunLog } from './run-log';
 import { checkAndRecordRecipe } from './run-manifest';
-import { runStage, stagePlan } from './stage-runner';
+import { checkStageFits, runStage, stagePlan } from './stage-runner';
 
 export type * from './api';
 export { loadRecipe, pipelineFor, builtInRecipeNames, type Recipe, type Stage, type Sweep } from './recipe';
@@ -84,6 +84,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   try {
     // Everything about the data is checked before the first step, for every stage still to run.
     const { items, images } = await prepareStageItems(pipeline.slice(first), dataset, model, recipe);
+    for (const stage of pipeline.slice(first)) checkStageFits(stage, model, items.get(stage.name) ?? [], log);
     const branch = pipeline[pipeline.length - 1] as Stage;
     const rejections = branch.rejections === 'model' ? planBranchRejections(branch, dataset, model, { source: recipe.source, ...recipe.data }, runDir) : null;
     // The whole pipeline's steps as known now, for the window's overall progress; each stage's own `stage` event

@@ -41,6 +41,11 @@ const stageFields = {
   batchSize: z.number().int().positive().max(MAX_BATCH_SIZE).default(8),
   /** Forward passes per optimisation step. Default 1. */
   gradAccum: z.number().int().positive().max(MAX_GRAD_ACCUM).default(1),
+  /**
+   * Recompute each transformer block in the backward pass instead of keeping its activations: much less memory for
+   * about one more forward pass per step; the same gradients. Default false.
+   */
+  activationCheckpointing: z.boolean().default(false),
   warmupRatio: z.number().min(0).max(1).default(0.03),
   weightDecay: z.number().min(0).default(0),
   /** Global gradient-norm limit; `null` turns clipping off. Default 1.0. */

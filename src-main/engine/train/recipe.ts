@@ -36,6 +36,8 @@ export interface Stage {
   maxSteps?: number;
   batchSize: number;
   gradAccum: number;
+  /** Present (true) when the stage recomputes its blocks in the backward; it changes memory, never the results. */
+  activationCheckpointing?: true;
   warmupRatio: number;
   weightDecay: number;
   clipNorm: number | null;
@@ -309,6 +311,7 @@ function resolveStage(s: ParsedStage | (ParsedBranch & { name: string }), kind: 
     ...(s.maxSteps !== undefined ? { maxSteps: s.maxSteps } : {}),
     batchSize: s.batchSize,
     gradAccum: s.gradAccum,
+    ...(s.activationCheckpointing ? { activationCheckpointing: true as const } : {}),
     warmupRatio: s.warmupRatio,
     weightDecay: s.weightDecay,
     clipNorm: s.clipNorm,

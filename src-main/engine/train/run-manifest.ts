@@ -24,8 +24,10 @@ export async function checkAndRecordRecipe(runDir: string, state: RunState, reci
     if (!same(previous.model, current.model)) differences.push('the model');
     if (!same(previous.data, current.data)) differences.push('the data');
     if (previous.seed !== current.seed) differences.push('the seed');
+    // Activation checkpointing changes the memory a step needs, not its results: a resume may turn it on or off.
+    const results = (stage: object | undefined) => ({ ...stage, activationCheckpointing: undefined });
     for (const stage of pipeline) {
-      if (state.stages[stage.name] && previous.stages[stage.name] && !same(previous.stages[stage.name], stage)) differences.push(`stage "${stage.name}"`);
+      if (state.stages[stage.name] && previous.stages[stage.name] && !same(results(previous.stages[stage.name]), results(stage))) differences.push(`stage "${stage.name}"`);
     }
     if (differences.length > 0) {
       throw new PivotError(

@@ -3,11 +3,17 @@
 // steps.
 import { join } from 'node:path';
 import { PivotError } from '../../../src-shared/errors';
+import { PIVOT_ATTENTION } from '../backend/native/fused/attention';
+import { backendHasKernel } from '../backend/native/fused/available';
 import * as tf from '../backend/tf';
 import { collate, planSteps, stepMicroBatches, type StageItem, type StepPlan } from '../data/batches';
 import type { ImageCache } from '../data/batches/images';
 import type { TensorSource } from '../io/safetensors';
+import {
+  availableMemoryFor, checkTrainingFits, describeMemoryEstimate, estimateTrainingMemory, gib, memoryEstimateOf, memorySpecOfModel,
+} from '../models/memory-estimate';
 import type { Mllm } from '../models/mllm/model';
+import { withActivationCheckpointing } from '../nn/checkpoint';
 import { objectiveOf, type PreparedObjective } from '../objectives';
 import { AdamW } from './adamw';
 import type { RunControl } from './api';
@@ -47,6 +53,27 @@ export interface StageRunResult {
 /** The step plan of a stage over `items` items. */
 export function stagePlan(stage: Stage, items: number): StepPlan {
   return planSteps(items, stage.batchSize, stage.gradAccum, stage.epochs, stage.maxSteps);
+}
+
+/**
+ * Refuses, before any step, a stage whose training would not fit in the backend's memory, and logs its estimate.
+ * The estimate takes the stage's largest forward pass: batchSize items (each with its sequences: two for DPO) at the
+ * length of its longest sequence, image expanded.
+ */
+export function checkStageFits(stage: Stage, model: Mllm, items: readonly StageItem[], log: RunLog): void {
+  const sequences = items.flatMap((item) => item.sequences);
+  const sequenceLength = Math.max(0, ...sequences.map((s) => s.inputIds.length + (s.imagePosition >= 0 ? model.imageTokenCount - 1 : 0)));
+  const estimate = estimateTrainingMemory(memoryEstimateOf(memorySpecOfModel(model), {
+    trainable: stage.trainable,
+    batchRows: Math.min(stage.batchSize, items.length) * Math.max(1, items[0]?.sequences.length ?? 0),
+    sequenceLength,
+    activationCheckpointing: stage.activationCheckpointing ?? false,
+    gradAccum: stage.gradAccum,
+    fusedKernels: backendHasKernel(PIVOT_ATTENTION),
+  }));
+  const available = availableMemoryFor(tf.getBackend(), (tf.memory() as { totalBytes?: number }).totalBytes);
+  log.info(`Stage ${stage.name}: training memory estimate ${describeMemoryEstimate(estimate)}, of ${gib(available.bytes)} available.`);
+  checkTrainingFits(estimate, available, `Stage "${stage.name}"`);
 }
 
 export async function runStage(input: StageRunInput): Promise<StageRunResult> {
@@ -133,7 +160,7 @@ function optimisationStep(
       const weight = indices.length / total;
       const lossFn = (): tf.Scalar => objective.loss(batch, batchItems, indices);
       try {
-        const { value, grads } = tf.variableGrads(lossFn, variables);
+        const { value, grads } = withActivationCheckpointing(stage.activationCheckpointing ?? false, () => tf.variableGrads(lossFn, variables));
         loss += (value.dataSync()[0] as number) * weight;
         value.dispose();
         for (const [stable, tfName] of names) {

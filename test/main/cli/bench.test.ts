@@ -1,4 +1,5 @@
-// `pivot bench`: a measured step of the toy preset as one JSON object; the base size refused up front on wasm with its numbers.
+// `pivot bench`: a measured step of the toy preset as one JSON object (with gradient accumulation and activation
+// checkpointing when asked); the base size refused up front on wasm with its numbers.
 import { describe, expect, it } from 'vitest';
 import type { StepBenchResult } from '../../../src-main/engine/bench/step-time';
 import { startPivot } from './run-pivot';
@@ -26,6 +27,17 @@ describe('pivot bench', () => {
     const { code, stdout } = await startPivot(['bench', '--config', 'toy', '--backend', 'wasm', '--steps', '1', '--batch', '2', '--no-ceiling', '--json']).done;
     expect(code).toBe(0);
     expect((JSON.parse(stdout) as StepBenchResult).ceiling).toBeUndefined();
+  });
+
+  it('runs each step as --grad-accum forward passes with --activation-checkpointing, and reports the logged estimate', async () => {
+    const { code, stdout } = await startPivot([
+      'bench', '--config', 'toy', '--backend', 'cpu', '--steps', '1', '--batch', '2', '--grad-accum', '2', '--activation-checkpointing', '--no-ceiling', '--json',
+    ]).done;
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as StepBenchResult;
+    expect(result).toMatchObject({ preset: 'toy', batchSize: 2, gradAccum: 2, activationCheckpointing: true });
+    expect(result.samplesPerSecond).toBeCloseTo(4 / (result.medianStepMs / 1000), 6);
+    expect(result.memoryEstimate).toMatch(/^Stage sft: training memory estimate weights 0\.7 MiB \+ gradients 1\.4 MiB \+ AdamW state 1\.4 MiB \+ activations \d\.\d MiB = \d\.\d MiB, of [\d.]+ GiB available\.$/);
   });
 
   it('refuses the base size on wasm before any work, saying how much memory it needs', async () => {

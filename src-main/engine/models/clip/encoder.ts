@@ -4,6 +4,7 @@ import { PivotError } from '../../../../src-shared/errors';
 import * as tf from '../../backend/tf';
 import { activationFor, type Activation } from '../../nn/activations';
 import { multiHeadSelfAttention } from '../../nn/attention';
+import { transformerBlock } from '../../nn/checkpoint';
 import { layerNorm } from '../../nn/layer-norm';
 import { linear } from '../../nn/linear';
 import { layerNormSpecs, linearSpecs, type ParamSpec, type ParameterSet } from '../../nn/parameters';
@@ -84,7 +85,10 @@ export function runEncoder(
 ): tf.Tensor3D[] {
   const act = activationFor(config.hidden_act);
   const states: tf.Tensor[] = [input];
-  for (let i = 0; i < lastBlock; i++) states.push(encoderLayer(states[i] as tf.Tensor, params, i, config, act));
+  for (let i = 0; i < lastBlock; i++) {
+    const block = (x: tf.Tensor): tf.Tensor => encoderLayer(x, params, i, config, act);
+    states.push(transformerBlock(block, states[i] as tf.Tensor, params.variablesUnder(`encoder.layers.${i}.`)));
+  }
   return states as tf.Tensor3D[];
 }
 

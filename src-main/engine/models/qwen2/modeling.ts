@@ -5,6 +5,7 @@ import * as tf from '../../backend/tf';
 import { linear } from '../../nn/linear';
 import { mergeHeads, scaledDotProductAttention, splitHeads } from '../../nn/attention';
 import { activationFor, type Activation } from '../../nn/activations';
+import { transformerBlock } from '../../nn/checkpoint';
 import { rmsNorm } from '../../nn/layer-norm';
 import { ParameterSet } from '../../nn/parameters';
 import type { Qwen2Config } from './config';
@@ -85,7 +86,11 @@ export class Qwen2ForCausalLM {
       const hiddenStates: tf.Tensor3D[] = [embeds];
       let hidden: tf.Tensor = embeds;
       for (let i = 0; i < this.config.num_hidden_layers; i++) {
-        hidden = this.decoderLayer(`model.layers.${i}`, hidden, rope, inputs.attentionMask);
+        const prefix = `model.layers.${i}`;
+        const block = (x: tf.Tensor, [cos, sin, mask]: readonly tf.Tensor[]): tf.Tensor =>
+          this.decoderLayer(prefix, x, { cos, sin } as RotaryTables, mask as tf.Tensor2D | undefined);
+        const context = inputs.attentionMask ? [rope.cos, rope.sin, inputs.attentionMask] : [rope.cos, rope.sin];
+        hidden = transformerBlock(block, hidden, this.parameters.variablesUnder(`${prefix}.`), context);
         hiddenStates.push(hidden as tf.Tensor3D);
       }
       hidden = rmsNorm(hidden, this.param('model.norm.weight'), this.config.rms_norm_eps);

@@ -29,8 +29,9 @@ describe('estimateTrainingMemory', () => {
   it('counts the activations each op keeps for the backward, per row', () => {
     // Vision block: 8·T·h = 96, 2·T·I = 48, scores 2·H·T² = 36 → 180.
     // LM block: 9·L·d = 180, 3·L·e = 30 (e = 1 KV head × 2), 4·L·I = 120, repeated K/V 2·L·d = 40, 4·H·L² = 200 → 570.
-    // Blocks 2·180 + 570 = 930; projector T·(h + 2d) = 36; embeddings T·h + 3·L·d = 72; logits 3·L·V = 150.
-    const perRow = 930 + 36 + 72 + 150;
+    // Blocks 2·180 + 570 = 930; projector T·(h + 2d) = 36; embeddings T·h + 3·L·d = 72, all twice (their gradients
+    // live until the backward ends) and 4× for the composed ops' extra outputs; logits 3·L·V = 150.
+    const perRow = 2 * 4 * (930 + 36 + 72) + 150;
     const estimate = estimateTrainingMemory(TOY);
     expect(estimate.activations).toBe(2 * perRow * 4);
     expect(estimate.total).toBe(12_400 + 4400 + 8800 + 2 * perRow * 4);
@@ -38,14 +39,22 @@ describe('estimateTrainingMemory', () => {
 
   it('with activation checkpointing keeps each block\'s input and one block recomputed at a time', () => {
     // Block inputs 2·T·h + L·d = 24 + 20, plus the larger block (the LM's 570).
-    const perRow = 24 + 20 + 570 + 36 + 72 + 150;
+    const perRow = 2 * 4 * (24 + 20 + 570 + 36 + 72) + 150;
     expect(estimateTrainingMemory({ ...TOY, activationCheckpointing: true }).activations).toBe(2 * perRow * 4);
   });
 
   it('with the fused kernels keeps a logsumexp instead of the attention weights and no log-softmax', () => {
     // Vision attention T·h + H·T = 18 → block 162; LM attention L·d + H·L = 30 → block 360; logits 2·L·V = 100.
-    const perRow = 2 * 162 + 360 + 36 + 72 + 100;
+    const perRow = 2 * (2 * 162 + 360 + 36 + 72) + 100;
     expect(estimateTrainingMemory({ ...TOY, fusedKernels: true }).activations).toBe(2 * perRow * 4);
+  });
+
+  it('counts a tied head\'s transposed table, and the table\'s three partial gradients when the LM trains, whatever the batch', () => {
+    const extra = (lm: TrainingMemoryInput['lm'], batchRows: number) =>
+      estimateTrainingMemory({ ...TOY, batchRows, lm: { ...lm, tiedEmbeddings: true } }).activations - estimateTrainingMemory({ ...TOY, batchRows, lm }).activations;
+    expect(extra(TOY.lm, 2)).toBe(10 * 4 * 4);
+    expect(extra({ ...TOY.lm, trainable: 2000 }, 2)).toBe(4 * 10 * 4 * 4);
+    expect(extra({ ...TOY.lm, trainable: 2000 }, 1)).toBe(4 * 10 * 4 * 4);
   });
 
   it('holds the step\'s gradient sum beside one pass\'s gradients when accumulating', () => {
@@ -68,6 +77,8 @@ describe('memoryEstimateOf', () => {
     expect(input).toEqual({ ...TOY, lm: { ...TOY.lm, headDim: 2 } });
     expect(memoryEstimateOf({ ...spec, featureLayer: 3 }, { trainable: ['lm'], batchRows: 1, sequenceLength: 5, activationCheckpointing: true }).encoder)
       .toEqual({ ...TOY.encoder, layers: 3, trainable: 0 });
+    expect(memoryEstimateOf({ ...spec, lm: { ...spec.lm, tie_word_embeddings: true } }, { trainable: ['lm'], batchRows: 1, sequenceLength: 5, activationCheckpointing: false }).lm.tiedEmbeddings)
+      .toBe(true);
   });
 
   it('counts a built model\'s parameters from the variables of each part', () => {
@@ -102,7 +113,7 @@ describe('checkTrainingFits', () => {
     expect(refusal).toBeInstanceOf(PivotError);
     expect((refusal as PivotError).code).toBe('INVALID_CONFIG');
     expect((refusal as PivotError).message).toBe(
-      'stage "sft": training needs about 5.50 GiB (weights 1.00 GiB + gradients 0.50 GiB + AdamW state 1.00 GiB + ' +
+      'stage "sft": training needs about 5.50 GiB (weights 1.00 GiB + gradients 512.0 MiB + AdamW state 1.00 GiB + ' +
         'activations 3.00 GiB = 5.50 GiB) but that is more than the wasm backend\'s 4.00 GiB heap. To fit: lower batchSize and raise ' +
         'gradAccum to keep the same step (activations scale with the batch), set activationCheckpointing: true (keeps one ' +
         'block\'s activations instead of all), or train fewer parts in "trainable" (a frozen part needs no gradients nor AdamW ' +
