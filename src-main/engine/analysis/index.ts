@@ -3,3 +3,4 @@ export { layerwiseAlignment, mutualKnn, mutualKnnFromNeighbours, nearestNeighbou
 export { lmLayerFeatures, visionLayerFeatures, type LanguageModelLike, type LayerFeatures, type VisionTower } from './layer-features';
 export { focusScore, focusSummary, type FocusSample, type FocusScore, type FocusSummary } from './focus';
 export { seedDifference, seedValues, type Difference, type DifferenceMethod, type DifferenceVerdict, type SeedValue } from './paired-difference';
+export { probeReliability, RELIABILITY_METHOD, smallestDetectableDifference, type ProbeReliability, type ProbeSplit } from './probe-reliability';
