@@ -144,6 +144,10 @@ export const studyReportAsWrittenSchema = studyReportSchema.extend({
   /** json / html: absolute paths; examples: the window's example index, relative to the report folder. */
   files: z.object({ json: z.string(), html: z.string(), examples: z.string().optional() }),
   notes: z.array(z.string()),
+  /** Per probe: its split sizes and the smallest DPO − SFT difference it can detect (absent in older reports). */
+  reliability: z
+    .array(z.object({ label: z.string(), at: z.number(), testSize: z.number(), unit: z.string(), trainSize: z.number().nullable(), smallestDifference: z.number() }))
+    .optional(),
 });
 export type StudyReportAsWritten = z.infer<typeof studyReportAsWrittenSchema>;
 

@@ -4,3 +4,4 @@ export { lmLayerFeatures, visionLayerFeatures, type LanguageModelLike, type Laye
 export { focusScore, focusSummary, type FocusSample, type FocusScore, type FocusSummary } from './focus';
 export { seedDifference, seedValues, type Difference, type DifferenceMethod, type DifferenceVerdict, type SeedValue } from './paired-difference';
 export { probeReliability, RELIABILITY_METHOD, smallestDetectableDifference, type ProbeReliability, type ProbeSplit } from './probe-reliability';
+export { differenceText, signed, verdictText } from './difference-text';

@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { columnTitle, verdictWords, type StageCurve } from '../../../src-shared/domain/study-report';
 import { compareTable } from '../../../src-shared/domain/study-table';
+import { findingsHtml } from './report-findings';
 import { COLUMNS, type WrittenStudyReport } from './report-json';
 import { formatCell, formatDelta, formatNumber } from './table';
 
@@ -102,6 +103,7 @@ export function reportHtml(report: WrittenStudyReport, examples: ReportExamples)
 ${table}
 <p class="small">Cells: mean ± std (over seeds for the probes, over Grad-CAM samples for focus; alignment is one measurement). Verdict: "inside the noise" when |Δ| ≤ the larger std of the SFT and DPO cells. Nothing was tuned toward any direction; this is what came out.</p>
 <ul class="small">${report.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>
+${findingsHtml(report.rows, report.reliability ?? [], e)}
 <h2>Training curves</h2>
 <div class="grid">${curves}</div>
 <h2>Grad-CAM: SFT vs DPO</h2>
