@@ -13,7 +13,7 @@ export function signed(x: number): string {
 export function differenceText(d: Difference): string {
   const effect = d.method === 'paired t over seeds' ? 'd_z' : 'd';
   if (d.verdict === 'too few seeds') return `${signed(d.mean)} (${d.n} seed${d.n === 1 ? '' : 's'}: no interval)`;
-  const size = Number.isFinite(d.effectSize) ? d.effectSize.toFixed(2) : 'n/a (no spread)';
+  const size = Number.isFinite(d.effectSize) ? d.effectSize.toFixed(2).replace('-', '−') : 'n/a (no spread)';
   return `${signed(d.mean)} [${signed(d.low)}, ${signed(d.high)}], ${effect} ${size} (${d.method}, n ${d.n})`;
 }
 
