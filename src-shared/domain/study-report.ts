@@ -107,6 +107,8 @@ export const stageCurveSchema = z.object({
   last: z.record(z.string(), measuredNumber),
   /** [step, loss], evenly thinned to at most the requested number of points (the last step always kept). */
   curve: z.array(z.tuple([z.number(), measuredNumber])),
+  /** Probe-as-you-train (a branch's probeEvery): per probe metric, every [step, value] it logged. */
+  probes: z.record(z.string(), z.array(z.tuple([z.number(), measuredNumber]))).optional(),
 });
 export type StageCurve = z.infer<typeof stageCurveSchema>;
 
