@@ -1,5 +1,6 @@
 // Probe-as-you-train: a branch with `probeEvery: 2` logs the encoder's linear probe and segmentation probe every
-// second step in metrics.jsonl, and each value equals the same probe run afterwards on that step's checkpoint.
+// second step in metrics.jsonl, each value equals the same probe run afterwards on that step's checkpoint, and the
+// losses are those of the same run without probes.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -47,6 +48,12 @@ describe('probeEvery on a branch', () => {
     } finally {
       encoder.model.dispose();
     }
+
+    // Probing does not change training: the same recipe without probeEvery gives the very same losses.
+    writeFileSync(recipeFile, JSON.stringify({ ...recipe, branches: { sft: { ...recipe.branches.sft!, probeEvery: 0 } } }));
+    const plainRun = join(root, 'plain');
+    await train({ recipe: recipeFile, runDir: plainRun, backend: 'wasm', objective: 'sft' });
+    expect(readMetrics(plainRun).filter((m) => m.stage === 'sft').map((m) => m.values.loss)).toEqual(branch.map((m) => m.values.loss));
   }, 180_000);
 
   it('refuses a run whose data is not a Shapes world, naming the folder and the field', async () => {
