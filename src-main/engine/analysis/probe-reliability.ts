@@ -35,4 +35,5 @@ export function probeReliability(split: ProbeSplit): ProbeReliability {
 /** How the reports state it under their tables. */
 export const RELIABILITY_METHOD =
   'smallest detectable difference = 2.8 × √(2·p(1−p)/n): the true difference of two accuracies near p, each on one test split of n items, that a two-sided test at α 0.05 finds with 80 % power. ' +
-  'For the segmentation probe n counts test images, not patches (patches of one image are not independent), so it is a rough bound.';
+  'For the segmentation probe n counts test images, not patches (patches of one image are not independent), so it is a rough bound. ' +
+  'Both encoders are probed on the same images, so a paired comparison can resolve somewhat less; one test item weighs 1/n.';

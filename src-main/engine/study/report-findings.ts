@@ -27,7 +27,7 @@ export function findingsHtml(rows: readonly ComparisonRow[], reliability: readon
   const better = findings.filter((f) => f.difference.verdict === 'better').map((f) => f.label);
   const headline = better.length > 0 ? `DPO's encoder is better than SFT's on: ${better.join(', ')}.` : 'No metric found where DPO\'s encoder is better than SFT\'s.';
   const reliabilityRows = reliability.map((r) =>
-    `<tr><td>${escape(r.label)}</td><td>${r.trainSize ?? '—'}</td><td>${r.testSize} ${escape(r.unit)}</td><td>${r.at.toFixed(3)}</td><td>${r.smallestDifference.toFixed(3)}</td></tr>`).join('');
+    `<tr><td>${escape(r.label)}</td><td>${r.trainSize ?? '—'}</td><td>${r.testSize} ${escape(r.unit)} (one = ${(1 / r.testSize).toFixed(3)})</td><td>${r.at.toFixed(3)}</td><td>${r.smallestDifference.toFixed(3)}</td></tr>`).join('');
   return [
     '<h2 id="findings">Findings</h2>',
     `<p><b>${escape(headline)}</b></p>`,

@@ -93,7 +93,7 @@ export function findingsMarkdown(findings: readonly SweepFinding[], reliability:
       ? [
           '### What each probe can see',
           '',
-          ...reliability.map((r) => `- ${r.label}: ${r.testSize} test ${r.unit}${r.trainSize === null ? '' : ` (fitted on ${r.trainSize})`} at ${r.at.toFixed(3)} → smallest detectable difference ${r.smallestDifference.toFixed(3)}`),
+          ...reliability.map((r) => `- ${r.label}: ${r.testSize} test ${r.unit}${r.trainSize === null ? '' : ` (fitted on ${r.trainSize})`} (one = ${(1 / r.testSize).toFixed(3)}) at ${r.at.toFixed(3)} → smallest detectable difference ${r.smallestDifference.toFixed(3)}`),
           '',
           `${RELIABILITY_METHOD} "at" is the base encoder's score; the probes' test splits are those of the first probe seed.`,
           '',

@@ -32,7 +32,7 @@ describe('study findings', () => {
   it('heads the section with what was found, and tabulates what each probe can see', () => {
     const html = findingsHtml(rows, [probeReliability({ label: 'linear probe acc', at: 0.2, testSize: 200, unit: 'images', trainSize: 600 })], escapeHtml);
     expect(html).toContain('<p><b>DPO\'s encoder is better than SFT\'s on: linear probe acc.</b></p>');
-    expect(html).toContain('<tr><td>linear probe acc</td><td>600</td><td>200 images</td><td>0.200</td><td>0.112</td></tr>');
+    expect(html).toContain('<tr><td>linear probe acc</td><td>600</td><td>200 images (one = 0.005)</td><td>0.200</td><td>0.112</td></tr>');
     const none = findingsHtml(rows.slice(1), [], escapeHtml);
     expect(none).toContain('<p><b>No metric found where DPO\'s encoder is better than SFT\'s.</b></p>');
   });

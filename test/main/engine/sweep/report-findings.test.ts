@@ -74,8 +74,8 @@ describe('sweep findings', () => {
     } as unknown as SweepReport;
     const md = sweepMarkdown(report);
     expect(md).toContain("## Findings: where DPO's encoder is better, equal or worse than SFT's");
-    expect(md).toContain('- linear probe acc: 200 test images (fitted on 600) at 0.200 → smallest detectable difference 0.112');
-    expect(md).toContain('- QA accuracy (MLLM): 40 test questions at 0.500 → smallest detectable difference 0.313');
+    expect(md).toContain('- linear probe acc: 200 test images (fitted on 600) (one = 0.005) at 0.200 → smallest detectable difference 0.112');
+    expect(md).toContain('- QA accuracy (MLLM): 40 test questions (one = 0.025) at 0.500 → smallest detectable difference 0.313');
     expect(md).toContain('LR 2e-5, β 0.1, 3 epochs, scripted rejections (dpo-lr2e-5-b0.1-e3 vs sft-lr1e-4-e3: +0.040');
   });
 });
