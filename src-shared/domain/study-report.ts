@@ -107,6 +107,8 @@ export const stageCurveSchema = z.object({
   last: z.record(z.string(), measuredNumber),
   /** [step, loss], evenly thinned to at most the requested number of points (the last step always kept). */
   curve: z.array(z.tuple([z.number(), measuredNumber])),
+  /** Probe-as-you-train (a branch's probeEvery): per probe metric, every [step, value] it logged. */
+  probes: z.record(z.string(), z.array(z.tuple([z.number(), measuredNumber]))).optional(),
 });
 export type StageCurve = z.infer<typeof stageCurveSchema>;
 
@@ -144,6 +146,10 @@ export const studyReportAsWrittenSchema = studyReportSchema.extend({
   /** json / html: absolute paths; examples: the window's example index, relative to the report folder. */
   files: z.object({ json: z.string(), html: z.string(), examples: z.string().optional() }),
   notes: z.array(z.string()),
+  /** Per probe: its split sizes and the smallest DPO − SFT difference it can detect (absent in older reports). */
+  reliability: z
+    .array(z.object({ label: z.string(), at: z.number(), testSize: z.number(), unit: z.string(), trainSize: z.number().nullable(), smallestDifference: z.number() }))
+    .optional(),
 });
 export type StudyReportAsWritten = z.infer<typeof studyReportAsWrittenSchema>;
 

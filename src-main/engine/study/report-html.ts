@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { columnTitle, verdictWords, type StageCurve } from '../../../src-shared/domain/study-report';
 import { compareTable } from '../../../src-shared/domain/study-table';
+import { findingsHtml } from './report-findings';
 import { COLUMNS, type WrittenStudyReport } from './report-json';
 import { formatCell, formatDelta, formatNumber } from './table';
 
@@ -36,9 +37,14 @@ export function escapeHtml(text: string): string {
 
 /** One stage's loss as an inline SVG polyline. */
 export function lossCurveSvg(curve: StageCurve, width = 280, height = 140): string {
-  const pts = curve.curve.filter((p): p is [number, number] => p[1] !== null && Number.isFinite(p[1]));
+  return curveSvg(curve.stage, 'loss', curve.curve, width, height);
+}
+
+/** One stage's curve of `metric` ([step, value] points) as an inline SVG polyline, captioned with its range. */
+function curveSvg(stage: string, metric: string, points: readonly (readonly [number, number | null])[], width: number, height: number): string {
+  const pts = points.filter((p): p is [number, number] => p[1] !== null && Number.isFinite(p[1]));
   const pad = 28;
-  if (pts.length === 0) return `<svg width="${width}" height="${height}" role="img"><text x="10" y="20">no losses</text></svg>`;
+  if (pts.length === 0) return `<svg width="${width}" height="${height}" role="img"><text x="10" y="20">no ${escapeHtml(metric)} values</text></svg>`;
   const xs = pts.map(([s]) => s);
   const ys = pts.map(([, l]) => l);
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
@@ -47,13 +53,21 @@ export function lossCurveSvg(curve: StageCurve, width = 280, height = 140): stri
   const sy = (y: number) => height - pad + 10 - ((y - y0) / (y1 - y0 || 1)) * (height - pad - 10);
   const line = pts.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
   return [
-    `<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(curve.stage)} loss">`,
+    `<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(stage)} ${escapeHtml(metric)}">`,
     `<rect x="${pad}" y="0" width="${width - pad - 6}" height="${height - pad + 10}" fill="#fafafa" stroke="#ccc"/>`,
     `<polyline fill="none" stroke="#1f6feb" stroke-width="1.5" points="${line}"/>`,
     `<text x="2" y="10" font-size="9">${formatNumber(y1)}</text><text x="2" y="${height - pad + 10}" font-size="9">${formatNumber(y0)}</text>`,
-    `<text x="${pad}" y="${height - 4}" font-size="10">${escapeHtml(curve.stage)}: step ${x0}–${x1}, loss ${formatNumber(curve.firstLoss)} → ${formatNumber(curve.lastLoss)}</text>`,
+    `<text x="${pad}" y="${height - 4}" font-size="10">${escapeHtml(stage)}: step ${x0}–${x1}, ${escapeHtml(metric)} ${formatNumber(pts[0]?.[1] ?? null)} → ${formatNumber(pts[pts.length - 1]?.[1] ?? null)}</text>`,
     '</svg>',
   ].join('');
+}
+
+/** Probe-as-you-train: each branch's probe curves (a branch trained with probeEvery), or a line saying there are none. */
+export function probeCurvesHtml(stages: readonly StageCurve[]): string {
+  const curves = stages.flatMap((s) => Object.entries(s.probes ?? {}).map(([metric, points]) => curveSvg(s.stage, metric, points, 280, 140)));
+  return curves.length > 0
+    ? `<div class="grid">${curves.join(' ')}</div>`
+    : '<p class="small">No branch was trained with <code>probeEvery</code>: set it on the branches of the recipe to see the probes every N steps.</p>';
 }
 
 const CSS = `body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px;color:#222}
@@ -102,8 +116,11 @@ export function reportHtml(report: WrittenStudyReport, examples: ReportExamples)
 ${table}
 <p class="small">Cells: mean ± std (over seeds for the probes, over Grad-CAM samples for focus; alignment is one measurement). Verdict: "inside the noise" when |Δ| ≤ the larger std of the SFT and DPO cells. Nothing was tuned toward any direction; this is what came out.</p>
 <ul class="small">${report.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>
+${findingsHtml(report.rows, report.reliability ?? [], e)}
 <h2>Training curves</h2>
 <div class="grid">${curves}</div>
+<h3 id="probe-curves">Encoder probes during training</h3>
+${probeCurvesHtml(report.training.stages)}
 <h2>Grad-CAM: SFT vs DPO</h2>
 <p class="small">Projector-L1 maps (the study's variant), each model under its own objective's loss, then standard Grad-CAM on the encoder's feature layer for the same pair; the question's objects outlined in white.</p>
 <div class="grid">${gradcam || '<p>No examples.</p>'}</div>

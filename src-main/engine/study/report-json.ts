@@ -15,7 +15,7 @@ export function row(key: string, label: string, protocol: string, cells: Record<
 }
 
 /** The report `runStudy` writes, with its own three columns. */
-export type WrittenStudyReport = Pick<StudyReportAsWritten, 'version' | 'tool' | 'date' | 'backend' | 'recipe' | 'seeds' | 'details' | 'out' | 'runDir' | 'world' | 'training' | 'durationsMs' | 'files' | 'notes'> & {
+export type WrittenStudyReport = Pick<StudyReportAsWritten, 'version' | 'tool' | 'date' | 'backend' | 'recipe' | 'seeds' | 'details' | 'out' | 'runDir' | 'world' | 'training' | 'durationsMs' | 'files' | 'notes' | 'reliability'> & {
   encoders: Record<Column, EncoderSource>;
   rows: ComparisonRow[];
 };

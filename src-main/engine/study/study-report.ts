@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GradcamFocusResult } from '../analysis/gradcam-focus';
+import { probeReliability, type ProbeReliability } from '../analysis/probe-reliability';
 import type { ProbeDataset } from '../probes/image-folder';
 import { readRunManifest } from '../run-folder/manifest';
 import type { Measured } from './measure-encoders';
@@ -61,6 +62,19 @@ function notes(s: StudyOutcome): string[] {
   ];
 }
 
+/** What each probe can see, at the base encoder's scores and the first probe seed's split sizes. */
+export function studyReliability(original: Measured, qa: QaByColumn['original']): ProbeReliability[] {
+  const linear = original.linear.result;
+  const seg = original.segmentation.result;
+  const linearSizes = linear.perSeed[0]?.sizes;
+  const segSizes = seg.perSeed[0]?.sizes;
+  return [
+    ...(linearSizes ? [probeReliability({ label: 'linear probe acc', at: linear.accuracy.mean, testSize: linearSizes.test, unit: 'images', trainSize: linearSizes.train + linearSizes.val })] : []),
+    ...(segSizes ? [probeReliability({ label: 'segmentation macro recall', at: seg.macroRecall.mean, testSize: segSizes.testImages, unit: 'images', trainSize: segSizes.trainImages })] : []),
+    probeReliability({ label: 'QA accuracy (MLLM)', at: qa.accuracy, testSize: qa.n, unit: 'questions', trainSize: null }),
+  ];
+}
+
 /** The full report of a finished study. */
 export function studyReport(s: StudyOutcome): WrittenStudyReport {
   const resolvedRecipe = readRunManifest(s.runDir);
@@ -88,6 +102,7 @@ export function studyReport(s: StudyOutcome): WrittenStudyReport {
     durationsMs: s.durationsMs,
     files: { json: join(s.out, 'report.json'), html: join(s.out, 'report.html'), examples: s.examplesFile },
     notes: notes(s),
+    reliability: studyReliability(s.measured.original, s.qa.original),
   };
 }
 

@@ -1,5 +1,6 @@
 // The training curves of a run, summarised from `metrics.jsonl`: per stage its steps, first / last / lowest loss,
-// the last values of every metric (DPO's rewards among them) and a curve of at most `points` (step, loss) points.
+// the last values of every metric (DPO's rewards among them), a curve of at most `points` (step, loss) points, and
+// each probe-as-you-train metric (`probe/…`, logged every `probeEvery` steps) in full.
 import { join } from 'node:path';
 import type { StageCurve, TrainingSummary } from '../../../src-shared/domain/study-report';
 import { METRICS_FILE, readMetrics } from '../run-folder/metrics';
@@ -17,6 +18,10 @@ export function summariseMetrics(runDir: string, points = 200): TrainingSummary 
     const losses = rows.map((r) => r.values.loss ?? Number.NaN);
     const every = Math.max(1, Math.ceil(rows.length / points));
     const curve = rows.filter((_, i) => i % every === 0 || i === rows.length - 1).map((r): [number, number] => [r.step, r.values.loss ?? Number.NaN]);
+    const probes: Record<string, [number, number][]> = {};
+    for (const r of rows) {
+      for (const [metric, value] of Object.entries(r.values)) if (metric.startsWith('probe/')) (probes[metric] ??= []).push([r.step, value]);
+    }
     return {
       stage,
       steps: rows.length ? (rows[rows.length - 1] as { step: number }).step : 0,
@@ -25,6 +30,7 @@ export function summariseMetrics(runDir: string, points = 200): TrainingSummary 
       minLoss: Math.min(...losses.filter(Number.isFinite)),
       last: { ...(rows[rows.length - 1]?.values ?? {}) },
       curve,
+      ...(Object.keys(probes).length > 0 ? { probes } : {}),
     };
   });
   return { file: join(runDir, METRICS_FILE), stages };

@@ -6,6 +6,7 @@ import type { MeanStd } from '../probes/stats';
 import { lengthWords, lrText } from './grid';
 import { METRIC_LABELS, SWEEP_METRICS, type SweepMetric } from './measure';
 import type { SweepReport } from './report';
+import { findingsMarkdown } from './report-findings';
 import { baseCells } from './summary';
 
 /** A Markdown table with every column padded to its widest cell; `right` marks the right-aligned columns. */
@@ -65,6 +66,7 @@ export function sweepMarkdown(report: SweepReport): string {
     '',
     table,
     '',
+    findingsMarkdown(report.findings, report.reliability),
     '## Best DPO setting vs best SFT setting',
     '',
     verdictTable,

@@ -34,10 +34,14 @@ export async function measureProbes(checkpoint: string, dataset: ProbeDataset, p
     const images = new EncoderImages(encoder, dataset);
     const linear = (await measureLinear(images, probeSeeds)).result;
     const seg = (await measureSegmentation(images, probeSeeds)).result;
+    const linearSizes = linear.perSeed[0]?.sizes;
+    const segSizes = seg.perSeed[0]?.sizes;
+    const linearSplit = linearSizes ? { testSize: linearSizes.test, trainSize: linearSizes.train + linearSizes.val } : {};
+    const segSplit = segSizes ? { testSize: segSizes.testImages, trainSize: segSizes.trainImages } : {};
     return {
-      linear: { value: linear.accuracy.mean, std: linear.accuracy.std, over: 'probe seeds', values: linear.accuracy.perSeed, chance: linear.chance.majority, ceiling: linear.ceiling, protocol: linear.protocol },
-      segRecall: { value: seg.macroRecall.mean, std: seg.macroRecall.std, over: 'probe seeds', values: seg.macroRecall.perSeed, chance: seg.chance.macroRecall, ceiling: seg.ceiling.macroRecall, protocol: seg.protocol },
-      mIoU: { value: seg.mIoU.mean, std: seg.mIoU.std, over: 'probe seeds', values: seg.mIoU.perSeed, chance: seg.chance.mIoU, ceiling: seg.ceiling.mIoU, protocol: `${seg.protocol} (mIoU, ${seg.upsample} upsampling)` },
+      linear: { value: linear.accuracy.mean, std: linear.accuracy.std, over: 'probe seeds', values: linear.accuracy.perSeed, chance: linear.chance.majority, ceiling: linear.ceiling, protocol: linear.protocol, ...linearSplit },
+      segRecall: { value: seg.macroRecall.mean, std: seg.macroRecall.std, over: 'probe seeds', values: seg.macroRecall.perSeed, chance: seg.chance.macroRecall, ceiling: seg.ceiling.macroRecall, protocol: seg.protocol, ...segSplit },
+      mIoU: { value: seg.mIoU.mean, std: seg.mIoU.std, over: 'probe seeds', values: seg.mIoU.perSeed, chance: seg.chance.mIoU, ceiling: seg.ceiling.mIoU, protocol: `${seg.protocol} (mIoU, ${seg.upsample} upsampling)`, ...segSplit },
     };
   } finally {
     encoder.model.dispose();
@@ -71,7 +75,7 @@ export async function measureQa(checkpoint: string, world: string): Promise<Meas
     const r = await qaAccuracy(model, world, { split: heldOutSplit(world) });
     return {
       value: r.accuracy, std: r.se, over: 'questions', values: r.samples.map((x) => (x.correct ? 1 : 0)),
-      chance: r.chance, ceiling: 1, protocol: `${QA_PROTOCOL}, ${r.n} ${r.split} questions`,
+      chance: r.chance, ceiling: 1, protocol: `${QA_PROTOCOL}, ${r.n} ${r.split} questions`, testSize: r.n, trainSize: null,
     };
   } finally {
     model.dispose();

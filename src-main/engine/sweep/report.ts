@@ -1,8 +1,10 @@
 // `sweep.json`: everything a sweep measured — each point with its per-seed values, each setting as mean ± std over
-// branch seeds, the base encoder, and the best-DPO-vs-best-SFT verdict per metric.
+// branch seeds, the base encoder, the best-DPO-vs-best-SFT verdict per metric, and the findings with their intervals.
+import type { ProbeReliability } from '../analysis/probe-reliability';
 import type { Sweep } from '../train';
 import type { Measured, Measurements } from './measure';
 import type { PointResult } from './point-result';
+import type { SweepFinding } from './report-findings';
 import type { SettingSummary, Verdict } from './summary';
 
 export interface SweepReport {
@@ -24,6 +26,10 @@ export interface SweepReport {
   points: PointResult[];
   settings: SettingSummary[];
   verdicts: Verdict[];
+  /** Every DPO setting against every SFT setting of its length, per metric, paired by branch seed. */
+  findings: SweepFinding[];
+  /** Each probe's split sizes and smallest detectable difference (measured with its sizes: base.json from now on). */
+  reliability: ProbeReliability[];
   durationsMs: { total: number; shared: number; perPoint: { train: number; measure: number } };
   files: { json: string; markdown: string; recipes: string };
   notes: string[];

@@ -15,6 +15,9 @@ const measuredSchema = z.object({
   chance: z.number().nullable(),
   ceiling: z.number().nullable(),
   protocol: z.string(),
+  /** Items in one test split (the first probe seed's images, or the questions) and the probe's training items. */
+  testSize: z.number().int().optional(),
+  trainSize: z.number().int().nullable().optional(),
 });
 
 /** One encoder's number for one metric: the mean over probe seeds (or Grad-CAM pairs), their std and values. */

@@ -20,6 +20,7 @@ import { jsonText, readPointResult, trainingOutcome, writePointResult, type Poin
 import { pointRecipe } from './point-recipe';
 import type { SweepReport } from './report';
 import { baseResultSchema, type BaseResult, type MeasuredWith } from './result-files';
+import { sweepFindings, sweepReliability, type RejectionKind } from './report-findings';
 import { baseCells, summariseSettings, verdicts } from './summary';
 
 export type SweepProgress =
@@ -108,7 +109,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
   }
 
   const base = await measureBase(out, baseStage.name, baseCheckpoint(), world, withNow, async () => (dataset ??= await shapesWorldDataset(world)), say);
-  return writeReport({ out, runDir, recipe: { name: recipe.name, source: recipe.source }, grid: recipe.sweep as Sweep, backend: backend.name, base, results, withNow, sharedStages: recipe.stages, started });
+  return writeReport({ out, runDir, recipe: { name: recipe.name, source: recipe.source }, grid: recipe.sweep as Sweep, rejections: recipe.branches.dpo?.rejections ?? 'scripted', backend: backend.name, base, results, withNow, sharedStages: recipe.stages, started });
 }
 
 /** The base encoder, measured once per measurement settings and kept in base.json. */
@@ -140,6 +141,8 @@ interface ReportInput {
   runDir: string;
   recipe: { name: string; source: string };
   grid: Sweep;
+  /** Where the DPO branch's rejected answers come from. */
+  rejections: RejectionKind;
   backend: string;
   base: BaseResult;
   results: PointResult[];
@@ -168,6 +171,8 @@ async function writeReport(input: ReportInput): Promise<SweepReport> {
     points: results,
     settings,
     verdicts: verdicts(settings, baseCells(base.metrics)),
+    findings: sweepFindings(settings, input.rejections),
+    reliability: sweepReliability(base.metrics),
     durationsMs: {
       total: Date.now() - input.started,
       shared: input.sharedStages.reduce((sum, s) => sum + trainingOutcome(runDir, s.name).elapsedMs, 0),

@@ -6,6 +6,7 @@ import { selectBackend } from '../backend/select';
 import { modelRejectedItems, planBranchRejections } from '../eval/branch-rejections';
 import { captionsFromPairs, readDataset } from '../data/batches';
 import { hashWords, seedWords } from '../random';
+import { trainingProbe } from '../analysis/training-probe';
 import { createPresetMllm, createPretrainedMllm, readTokenizerFiles } from '../models/mllm/build';
 import type { Mllm } from '../models/mllm/model';
 import { objectiveOf } from '../objectives';
@@ -86,6 +87,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const { items, images } = await prepareStageItems(pipeline.slice(first), dataset, model, recipe);
     for (const stage of pipeline.slice(first)) checkStageFits(stage, model, items.get(stage.name) ?? [], log);
     const branch = pipeline[pipeline.length - 1] as Stage;
+    // Probe-as-you-train reads the world's labels and masks: checked here, before any step, like the rest of the data.
+    const probe = pipeline.slice(first).some((s) => s.probeEvery) ? await trainingProbe(dataFolder) : null;
     const rejections = branch.rejections === 'model' ? planBranchRejections(branch, dataset, model, { source: recipe.source, ...recipe.data }, runDir) : null;
     // The whole pipeline's steps as known now, for the window's overall progress; each stage's own `stage` event
     // corrects its count (model-ranked rejections keep only the pairs with a closed answer).
@@ -106,9 +109,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const plan = stagePlan(stage, stageItems.length);
       stagePlans[index] = { ...(stagePlans[index] as StagePlan), totalSteps: plan.totalSteps };
       log.emit({ type: 'stage', stage: stage.name, index: index + 1, of: pipeline.length, totalSteps: plan.totalSteps, plan: stagePlans.map((p) => ({ ...p })) });
+      if (probe && stage.probeEvery) log.info(`Stage ${stage.name}: every ${stage.probeEvery} steps, ${probe.description}.`);
       const outcome = await runStage({
         runDir, stage, model, items: stageItems, images, seed: shuffleSeed(recipe.seed, stage), startCheckpoint, resume, state, log,
         ...(options.control ? { control: options.control } : {}),
+        ...(probe && stage.probeEvery ? { probe } : {}),
       });
       if (outcome.status === 'cancelled') {
         log.info(`Stopped in stage ${stage.name} after step ${outcome.steps}; train again with the same run folder to resume.`);

@@ -66,6 +66,8 @@ const branchOf = <K extends 'sft' | 'dpo'>(kind: K) =>
     name: stageName.optional(),
     /** Seeds this branch's shuffling only (not the model nor the shared stages): what a sweep's seeds vary. */
     seed: z.number().int().min(0).optional(),
+    /** Probe-as-you-train: the encoder's linear (and segmentation) probe every this many steps, logged beside the loss. */
+    probeEvery: z.number().int().min(0).max(MAX_STEPS).optional(),
     ...stageFields,
     ...KIND_FIELDS[kind].stage,
     ...KIND_FIELDS[kind].branch,

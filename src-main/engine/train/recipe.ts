@@ -46,6 +46,8 @@ export interface Stage {
   subset: { from: number; to: number };
   /** A branch's own shuffling seed (see branchSchemas); unset: the recipe's seed. */
   seed?: number;
+  /** A branch's probe-as-you-train interval in steps (analysis/training-probe.ts); unset or 0: off. */
+  probeEvery?: number;
   /** A dpo branch whose rejected answers are the base model's own (objectives/recipe-fields.ts); unset: the dataset's. */
   rejections?: 'model';
 }
@@ -298,6 +300,7 @@ function resolveStage(s: ParsedStage | (ParsedBranch & { name: string }), kind: 
   }
   const subset = s.subset ?? { from: 0, to: 1 };
   const seed = 'seed' in s ? s.seed : undefined;
+  const probeEvery = 'probeEvery' in s ? s.probeEvery : undefined;
   if (!(subset.from < subset.to)) fail(file, `"${at}.subset" must have from < to, got from ${subset.from}, to ${subset.to}.`, `${at}.subset`);
   return {
     name: s.name,
@@ -319,6 +322,8 @@ function resolveStage(s: ParsedStage | (ParsedBranch & { name: string }), kind: 
     checkpointEvery: s.checkpointEvery,
     subset,
     ...(seed !== undefined ? { seed } : {}),
+    // Absent when off, so runs started before this option still resume with the same stage.
+    ...(probeEvery ? { probeEvery } : {}),
     // Only `model` is kept: a scripted branch resolves as before, so runs started before this option still resume.
     ...(rejections === 'model' ? { rejections } : {}),
   };

@@ -40,6 +40,8 @@ export interface StageRunInput {
   state: RunState;
   log: RunLog;
   control?: RunControl;
+  /** Probe-as-you-train (a branch's `probeEvery`): its numbers join the step's metrics. */
+  probe?: { measure(model: Mllm): Promise<Record<string, number>> };
 }
 
 export interface StageRunResult {
@@ -125,6 +127,7 @@ export async function runStage(input: StageRunInput): Promise<StageRunResult> {
       const values: Record<string, number> = { loss, learning_rate: stage.lr * factor, grad_norm: gradNorm };
       for (const part of stage.trainable) if (partLr(stage, part) !== stage.lr) values[`${part}_learning_rate`] = partLr(stage, part) * factor;
       Object.assign(values, objective.stepMetrics());
+      if (input.probe && stage.probeEvery && step % stage.probeEvery === 0) Object.assign(values, await input.probe.measure(model));
       log.emit({
         type: 'metrics', stage: stage.name, step, totalSteps: plan.totalSteps,
         // Fractional, as transformers logs it: 1.5 is half-way through the second pass.

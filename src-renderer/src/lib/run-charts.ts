@@ -23,6 +23,8 @@ export const CHARTS: readonly ChartSpec[] = [
   { id: 'loss', title: 'Loss', metrics: ['loss'], smooth: true },
   { id: 'margins', title: 'Reward margin (DPO)', metrics: ['rewards/margins'], smooth: true, optional: true },
   { id: 'accuracies', title: 'Reward accuracy (DPO)', metrics: ['rewards/accuracies'], smooth: true, optional: true, yRange: [0, 1] },
+  // A branch's probe-as-you-train (`probeEvery`): a few points per stage, so never smoothed.
+  { id: 'probes', title: 'Encoder probes (probeEvery)', metrics: ['probe/linear_accuracy', 'probe/seg_miou'], smooth: false, optional: true, yRange: [0, 1] },
   { id: 'lr', title: 'Learning rate', metrics: ['learning_rate', 'encoder_learning_rate'], smooth: false },
 ];
 

@@ -107,6 +107,15 @@ describe('runStudy', () => {
     const seg = (report.details.sft as { segmentation: { result: { head: { epochs: number; learningRate: number } } } }).segmentation.result.head;
     expect(seg).toMatchObject({ epochs: 5, learningRate: 1e-3 });
     expect(report.training.stages.map((s) => s.stage)).toEqual(['align', 'instruct', 'sft', 'dpo']);
+    // What each probe can see: the linear probe's first-seed test split, the QA questions, each with 2.8 SEs of a difference.
+    const reliability = report.reliability!;
+    const linearSizes = (report.details.original as { linear: { result: { perSeed: { sizes: { train: number; val: number; test: number } }[] } } }).linear.result.perSeed[0]!.sizes;
+    expect(reliability.map((r) => [r.label, r.testSize, r.trainSize])).toEqual([
+      ['linear probe acc', linearSizes.test, linearSizes.train + linearSizes.val],
+      ['segmentation macro recall', expect.any(Number), expect.any(Number)],
+      ['QA accuracy (MLLM)', questions.length, null],
+    ]);
+    for (const r of reliability) expect(r.smallestDifference).toBeCloseTo(2.801585218112968 * Math.sqrt((2 * r.at * (1 - r.at)) / r.testSize), 12);
     expect(report.backend).toBe('wasm');
     expect(returned.files.json).toBe(join(root, 'report.json'));
 
@@ -118,6 +127,8 @@ describe('runStudy', () => {
     // Both Grad-CAM methods are pictured for each example pair.
     expect(html.match(/alt="SFT, standard Grad-CAM \(hidden state 2\) [0-9.na/]+"/g)).toHaveLength(2);
     expect(html).toContain('<polyline');
+    expect(html).toContain('<h2 id="findings">Findings</h2>');
+    expect(html).toContain('<table id="reliability">');
     expect(html).not.toMatch(/(src|href)=["']?https?:/i);
     expect(html).not.toMatch(/url\(\s*["']?https?:/i);
 

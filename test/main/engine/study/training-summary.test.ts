@@ -22,6 +22,19 @@ describe('summariseMetrics', () => {
     });
   });
 
+  it('keeps every probe-as-you-train value of a stage (probe/… metrics, logged every N steps) as its own curve', () => {
+    const run = tempDir('pivot-summary-');
+    const probed = (step: number, loss: number, probes: Record<string, number>) =>
+      JSON.stringify({ type: 'metrics', stage: 'dpo', step, totalSteps: 4, epoch: step / 4, elapsedMs: step, values: { loss, ...probes } });
+    writeFileSync(join(run, 'metrics.jsonl'), [
+      probed(1, 0.7, {}), probed(2, 0.6, { 'probe/linear_accuracy': 0.25, 'probe/seg_miou': 0.1 }), probed(3, 0.5, {}), probed(4, 0.4, { 'probe/linear_accuracy': 0.5, 'probe/seg_miou': 0.2 }),
+    ].join('\n'));
+    const [dpo] = summariseMetrics(run).stages;
+    expect(dpo!.probes).toEqual({ 'probe/linear_accuracy': [[2, 0.25], [4, 0.5]], 'probe/seg_miou': [[2, 0.1], [4, 0.2]] });
+    writeFileSync(join(run, 'metrics.jsonl'), line('sft', 1, 1.5));
+    expect(summariseMetrics(run).stages[0]).not.toHaveProperty('probes');
+  });
+
   it('refuses a bad line before the last as INVALID_DATA naming the file, the line and the field', () => {
     const run = tempDir('pivot-summary-');
     const file = join(run, 'metrics.jsonl');

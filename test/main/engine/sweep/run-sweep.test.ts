@@ -83,6 +83,18 @@ describe('runSweep', () => {
     const markdown = readFileSync(join(out, 'sweep.md'), 'utf8');
     expect(markdown).toContain('| base (instruct) |');
     expect(markdown).toContain('## Best DPO setting vs best SFT setting');
+    // One branch seed per setting: findings without an interval, and what each probe can see at the base's splits.
+    expect(report.findings.map((f) => [f.metric, f.dpoSetting, f.sftSetting, f.rejections, f.difference.verdict])).toEqual(
+      ['linear', 'segRecall', 'mIoU', 'qa'].map((m) => [m, 'dpo-lr2e-4-b0.1-steps3', 'sft-lr1e-3-steps3', 'scripted', 'too few seeds']),
+    );
+    expect(report.reliability.map((r) => [r.label, r.testSize, r.unit])).toEqual([
+      ['linear probe acc', report.base.metrics.linear!.testSize, 'images'],
+      ['seg. macro recall', report.base.metrics.segRecall!.testSize, 'images'],
+      ['QA accuracy (MLLM)', report.base.metrics.qa!.values.length, 'questions'],
+    ]);
+    expect(report.base.metrics.linear!.testSize).toBeGreaterThan(0);
+    expect(markdown).toContain("## Findings: where DPO's encoder is better, equal or worse than SFT's");
+    expect(markdown).toContain('### What each probe can see');
 
     const metricsBefore = readFileSync(join(out, 'run', 'metrics.jsonl'), 'utf8');
     const second: SweepProgress[] = [];

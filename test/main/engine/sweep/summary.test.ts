@@ -65,7 +65,7 @@ describe('sweep summary', () => {
     const baseMetrics = { linear: { value: 0.55, std: 0.02, over: 'probe seeds' as const, values: [0.53, 0.57], chance: 0.25, ceiling: 1, protocol: 'linear-probe/mean-pooled-l2' } };
     const report = {
       recipe: { name: 'toy-sweep', source: 'x' }, backend: 'cpu', grid: { seeds: [0, 1] }, probeSeeds: [0, 1], focusSamples: null,
-      base: { stage: 'instruct', checkpoint: '', metrics: baseMetrics }, points: results, settings, verdicts: verdicts(settings, baseCells(baseMetrics)), notes: ['a note'],
+      base: { stage: 'instruct', checkpoint: '', metrics: baseMetrics }, points: results, settings, verdicts: verdicts(settings, baseCells(baseMetrics)), notes: ['a note'], findings: [], reliability: [],
     } as unknown as SweepReport;
     const lines = sweepMarkdown(report).split('\n');
     const rows = lines.filter((l) => l.startsWith('| ') && !l.startsWith('| -')).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
