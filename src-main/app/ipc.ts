@@ -20,6 +20,11 @@ export function registerIpc(win: BrowserWindow, workspace: () => Workspace, jobs
       const r = await dialog.showOpenDialog(win, { title: 'Export the encoder into', properties: ['openDirectory', 'createDirectory', 'promptToCreate'] });
       return r.canceled ? null : (r.filePaths[0] ?? null);
     }
+    if (purpose === 'model-folder') {
+      // An existing Hugging Face folder (config.json, safetensors): it is read, never made.
+      const r = await dialog.showOpenDialog(win, { title: 'Choose the model folder', properties: ['openDirectory'] });
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    }
     const filters = [{ name: 'Preference pairs', extensions: ['jsonl', 'json'] }];
     if (purpose === 'import') {
       const r = await dialog.showOpenDialog(win, { properties: ['openFile'], filters });

@@ -58,7 +58,9 @@ export function registerStudyCommand(program: Command): void {
       const out = studyOutDir(o);
       // With --workspace the two branches are also runs of the workspace, listed in the window's Training tab.
       const recorded = o.workspace === undefined ? null
-        : (await import('../runs/study-runs')).recordStudyRuns(o.workspace, { report: basename(out), recipe: o.recipe ?? (o.quick ? 'shapes-quick' : 'shapes-study'), backend: o.backend ?? null });
+        : (await import('../runs/study-runs')).recordStudyRuns(o.workspace, {
+            report: basename(out), recipe: o.recipe ?? (o.quick ? 'shapes-quick' : 'shapes-study'), backend: o.backend ?? null, ...(o.threads ? { threads: o.threads } : {}),
+          });
       const { report } = await runStudy({
         out, seeds: o.seeds, ...(o.quick ? { quick: true } : {}), ...(o.recipe ? { recipe: o.recipe } : {}), ...(o.backend ? { backend: o.backend } : {}),
         ...(o.threads ? { threads: o.threads } : {}),

@@ -89,7 +89,7 @@ export class StudyJobs {
     }
     const progress = studyProgressTracker(join(partial, 'run'), onProgress);
     const runs = this.options.runs
-      ? new StudyRuns(this.options.runs.store, { report: name, recipe, backend: request.backend ?? null, emit: this.options.runs.emit })
+      ? new StudyRuns(this.options.runs.store, { report: name, recipe, backend: request.backend ?? null, ...(data ? { data } : {}), emit: this.options.runs.emit })
       : null;
     progress.starting();
     let host: EngineJob<'study'>;

@@ -1,12 +1,14 @@
 // A study's two trainings (its SFT and DPO branches) recorded as runs of the workspace, named "study <report> · sft",
 // so the Training tab lists them beside the runs trained on their own: the branch's events and result go through the
-// same RunRecorder a run's own host events do.
+// same RunRecorder a run's own host events do, and each run's folder gets the launch.json a run of its own gets.
+import { mkdirSync } from 'node:fs';
 import type { ErrorData } from '../../src-shared/errors';
 import type { RunInfo, RunObjective } from '../../src-shared/domain/runs';
 import type { StudyProgress } from '../engine/study/run-study';
 import type { RunStore } from '../store/runs';
 import { Workspace } from '../store/workspace';
 import { resolveRecipe } from './recipes';
+import { writeRunLaunch } from './run-config';
 import { RunRecorder, type EmitEvent } from './run-recorder';
 
 export interface StudyRunsOptions {
@@ -15,6 +17,10 @@ export interface StudyRunsOptions {
   /** The recipe the study trains. */
   recipe: string;
   backend: string | null;
+  /** CPU threads of the native backend the study was started with; all cores when absent. */
+  threads?: number;
+  /** The data folder both branches train on instead of the recipe's (workspace pairs exported for the study). */
+  data?: string;
   emit: EmitEvent;
 }
 
@@ -82,7 +88,12 @@ export class StudyRuns {
     const record = new RunRecorder(this.store, run.id, this.options.emit);
     this.recorded.push(record);
     this.open = { objective, record };
-    record.setStatus('running', { startedAt: new Date().toISOString() });
+    const startedAt = new Date().toISOString();
+    // The configuration panel reads the backend and threads asked for from here, as for a run of its own.
+    const { recipe, backend, threads, data } = this.options;
+    mkdirSync(run.runDir, { recursive: true });
+    writeRunLaunch({ recipe, runDir: run.runDir, objective, ...(data ? { data } : {}), ...(backend ? { backend } : {}), ...(threads ? { threads } : {}) }, startedAt);
+    record.setStatus('running', { startedAt });
     return record;
   }
 }

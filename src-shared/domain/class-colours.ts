@@ -1,9 +1,13 @@
 // Display colours of segmentation classes that agree with their names: a class whose name holds a colour word
 // ("yellow ring") is drawn in that colour, shaded darker to lighter when several share it; "background" is black; a
-// class with no colour word gets a hue of its own, spread around the circle. Shared by the study's examples index
-// and the window's viewers (which recolour reports written before, whose palette ignored the names).
+// class with no colour word gets a hue of its own, spread around the circle. Shared by the study's examples index,
+// report.html's class maps and the window's viewers (which recolour reports written before, whose palette ignored the
+// names).
 
 export type Rgb = [number, number, number];
+
+/** The colour of a class id the names do not cover (the ignored 255 among them). */
+export const UNKNOWN_CLASS_RGB: Rgb = [128, 128, 128];
 
 /** The colour words understood, with the colour drawn for each (the Shapes world's six are its own object colours). */
 const COLOUR_WORDS: Readonly<Record<string, Rgb>> = {

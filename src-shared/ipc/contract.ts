@@ -88,8 +88,11 @@ export interface ExportResult {
 
 export type { EncoderExportReport };
 
-/** What the file pickers are for: pairs to import, a pairs file to write, the folder of an encoder export. */
-export const PICK_PURPOSES = ['import', 'export', 'export-encoder'] as const;
+/**
+ * What the file pickers are for: pairs to import, a pairs file to write, the folder of an encoder export, a model
+ * folder to train from (a Hugging Face LLaVA, encoder or LM folder).
+ */
+export const PICK_PURPOSES = ['import', 'export', 'export-encoder', 'model-folder'] as const;
 export type PickPurpose = (typeof PICK_PURPOSES)[number];
 
 

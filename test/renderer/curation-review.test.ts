@@ -1,13 +1,13 @@
 // @vitest-environment happy-dom
-// Curation (issue 12): blind review hides which answer is chosen until the reviewer picks one, records the pick and
-// shows the agreement; each pair shows its source file, line and origin fields, and the list filters by them; the
+// Curation (issue 12): blind review hides which answer is chosen until the reviewer picks one (a button, or 1 / 2),
+// records the pick and shows the agreement; each pair shows its source file, line and origin fields, and the list filters by them; the
 // Datasets dialog shows a dataset's status mix and length-bias histogram; Export opens on the list's filter.
 import type { VueWrapper } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useFiltersStore } from '../../src-renderer/src/stores/filters';
 import { chosenOnLeft } from '../../src-renderer/src/lib/sides';
 import { FakeBackend, manyPairs } from './fake-backend';
-import { mountScreen, settle } from './mount-screen';
+import { mountScreen, press, settle } from './mount-screen';
 
 let wrapper: VueWrapper | null = null;
 beforeEach(() => localStorage.clear());
@@ -42,6 +42,44 @@ describe('blind review', () => {
     expect(byTestId('review-picked').text()).toBe(`You preferred A: ${leftRole === 'chosen' ? 'agrees' : 'disagrees'} with the label.`);
     expect(byTestId('answer-chosen-label').text()).toBe('Chosen');
     expect(byTestId('review-agreement').text()).toBe(`Agreement: ${leftRole === 'chosen' ? 1 : 0} of 1 agree (${leftRole === 'chosen' ? 100 : 0}%)`);
+  });
+});
+
+describe('blind review from the keyboard', () => {
+  it('1 and 2 prefer answer A and B of the pair shown, once, and only under blind review', async () => {
+    localStorage.setItem('pivot.sideSeed', '7');
+    const backend = new FakeBackend(manyPairs(3));
+    ({ wrapper } = await mountScreen(backend));
+    press('1');
+    await settle();
+    expect(backend.callsOf('pairs:review')).toEqual([]);
+
+    await byTestId('blind-review').setValue(true);
+    await settle();
+    press('2');
+    await settle();
+    const rightRole = chosenOnLeft(1, 7) ? 'rejected' : 'chosen';
+    expect(backend.callsOf('pairs:review')).toEqual([{ id: 1, pick: rightRole, filter: {} }]);
+    expect(byTestId('review-picked').text()).toBe(`You preferred B: ${rightRole === 'chosen' ? 'agrees' : 'disagrees'} with the label.`);
+    // The pick is made: a second key does not change it.
+    press('1');
+    await settle();
+    expect(backend.callsOf('pairs:review')).toHaveLength(1);
+
+    press('j');
+    await settle();
+    press('1');
+    await settle();
+    expect(backend.callsOf('pairs:review').at(-1)).toEqual({ id: 2, pick: chosenOnLeft(2, 7) ? 'chosen' : 'rejected', filter: {} });
+  });
+
+  it('the help overlay lists them', async () => {
+    ({ wrapper } = await mountScreen(new FakeBackend(manyPairs(1))));
+    press('?');
+    await settle();
+    const row = (action: string) => wrapper!.get(`[data-testid="help-shortcut"][data-action="${action}"]`).text();
+    expect(row('preferA')).toBe('1Blind review: prefer answer A');
+    expect(row('preferB')).toBe('2Blind review: prefer answer B');
   });
 });
 

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // "New study…" on the Compare tab: the dialog offers the app's recipes, sends `studies:start` with the choice, shows
 // the study's phase and progress from its job:progress events, and once the report is written refreshes the list
-// and opens it; Cancel sends `studies:cancel` for the same job; the app's refusal shows in the dialog and a toast.
+// and opens it; Cancel sends `studies:cancel` for the same job; the app's refusal shows in the dialog and an alert in the corner.
 import { mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -50,6 +50,7 @@ async function openDialog(b: FakeBackend): Promise<VueWrapper> {
 }
 
 const toasts = (w: VueWrapper) => w.findAll('[data-testid="toast"] .toast__message').map((t) => t.text());
+const errors = (w: VueWrapper) => w.findAll('[data-testid="error-alert"] .alerts__message').map((t) => t.text());
 
 describe('New study on the compare screen', () => {
   it('offers the recipes, starts the study with the choice, shows its phase, then opens its report', async () => {
@@ -111,7 +112,7 @@ describe('New study on the compare screen', () => {
     expect(w.find('[data-testid="new-study-progress"]').exists()).toBe(false);
   });
 
-  it("shows the app's refusal in the dialog and as a toast, and keeps the study running when the dialog is closed", async () => {
+  it("shows the app's refusal in the dialog and as an alert in the corner, and keeps the study running when the dialog is closed", async () => {
     const b = backend();
     const w = await openDialog(b);
     await w.get('[data-testid="new-study-start"]').trigger('click');
@@ -128,7 +129,7 @@ describe('New study on the compare screen', () => {
     b.failStudy(new PivotError('INVALID_REQUEST', '/home/me/r.yaml: no "branches.dpo" stage; add one to train with dpo.'));
     await settle();
     expect(w.get('[data-testid="new-study-error"]').text()).toBe('/home/me/r.yaml: no "branches.dpo" stage; add one to train with dpo.');
-    expect(toasts(w)).toContain('Running the study: /home/me/r.yaml: no "branches.dpo" stage; add one to train with dpo.');
+    expect(errors(w)).toContain('Running the study: /home/me/r.yaml: no "branches.dpo" stage; add one to train with dpo.');
     expect(w.find('[data-testid="new-study-start"]').exists()).toBe(true);
   });
 });

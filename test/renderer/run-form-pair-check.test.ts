@@ -77,8 +77,8 @@ describe('the New run form checks the pairs before Start', () => {
       'Memory per step ≈ 7.0 MiB (weights 1.0 MiB, gradients 1.0 MiB, AdamW 2.0 MiB, activations 3.0 MiB) of the 16.00 GiB of RAM the native backend uses',
     );
     await w.get('[data-testid="base-model"]').setValue('parts');
-    await w.get('[data-testid="base-encoder"]').setValue('/models/siglip');
-    await w.get('[data-testid="base-lm"]').setValue('/models/qwen2');
+    await w.get('[data-testid="base-encoder-path"]').setValue('/models/siglip');
+    await w.get('[data-testid="base-lm-path"]').setValue('/models/qwen2');
     await settle();
     expect((w.get('[data-testid="lr"]').element as HTMLInputElement).value).toBe('0.000001');
     expect((w.get('[data-testid="beta"]').element as HTMLInputElement).value).toBe('0.1');
@@ -92,5 +92,25 @@ describe('the New run form checks the pairs before Start', () => {
     await flushPromises();
     await settle();
     expect(backend.callsOf('runs:start')).toEqual([{ recipe: 'shapes-quick', objective: 'dpo', data: { filter: { status: ['accepted'] } }, ...settings }]);
+  });
+
+  it('picks a model folder with Browse… where the app has native dialogs; under pivot serve it is typed', async () => {
+    const backend = new FakeBackend(manyPairs(2), { nativeDialogs: true });
+    backend.overrides.set('dialog:pick-file', () => '/models/llava-1.5-7b-hf');
+    const w = await mountTraining(backend);
+    await w.get('[data-testid="base-model"]').setValue('llava');
+    await w.get('[data-testid="base-llava-browse"]').trigger('click');
+    await checked();
+    expect(backend.callsOf('dialog:pick-file')).toEqual([{ purpose: 'model-folder' }]);
+    expect((w.get('[data-testid="base-llava-path"]').element as HTMLInputElement).value).toBe('/models/llava-1.5-7b-hf');
+    expect(backend.callsOf('runs:check').at(-1)).toMatchObject({ model: { path: '/models/llava-1.5-7b-hf' } });
+    await w.get('[data-testid="base-model"]').setValue('parts');
+    expect(w.findAll('[data-testid$="-browse"]').map((b) => b.attributes('data-testid'))).toEqual(['base-encoder-browse', 'base-lm-browse']);
+    w.unmount();
+
+    const served = await mountTraining(new FakeBackend(manyPairs(2)));
+    await served.get('[data-testid="base-model"]').setValue('llava');
+    expect(served.find('[data-testid="base-llava-browse"]').exists()).toBe(false);
+    expect(served.get('[data-testid="base-llava-path"]').attributes('placeholder')).toBe('/models/llava-folder (config.json, safetensors)');
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CHARTS, RUN_COLORS, overlayChartOption } from '../../src-renderer/src/lib/run-charts';
 import { makePoints } from './fake-backend';
 
-type Series = { name: string; data: number[][]; itemStyle: { color: string }; lineStyle: { type: string; opacity?: number } };
+type Series = { name: string; data: number[][]; itemStyle: { color: string }; lineStyle: { type: string | number[]; opacity?: number } };
 const chart = (id: string) => CHARTS.find((c) => c.id === id)!;
 
 describe('overlaid runs', () => {
@@ -24,7 +24,7 @@ describe('overlaid runs', () => {
     ]);
   });
 
-  it('smooths each run on its own, its raw line faint and named as the run; a second metric dashed', () => {
+  it('smooths each run on its own, its raw line faint and named as the run; later metrics dashed, dotted, …', () => {
     const option = overlayChartOption(chart('loss'), [{ name: 'a', points: makePoints(2) }, { name: 'b', points: makePoints(2) }], 'step', 0.5) as { series: Series[] };
     expect(option.series.map((s) => [s.name, s.lineStyle.opacity ?? 1])).toEqual([['a', 0.35], ['a', 1], ['b', 0.35], ['b', 1]]);
     // EMA 0.5 debiased: 1, then (0.25 + 0.25) / 0.75.
@@ -32,5 +32,9 @@ describe('overlaid runs', () => {
     const points = makePoints(2).map((p) => ({ ...p, values: { learning_rate: 1e-3, encoder_learning_rate: 2e-4 } }));
     const lr = overlayChartOption(chart('lr'), [{ name: 'a', points }, { name: 'b', points }], 'step', 0.5) as { series: Series[] };
     expect(lr.series.map((s) => [s.name, s.lineStyle.type])).toEqual([['a', 'solid'], ['a', 'dashed'], ['b', 'solid'], ['b', 'dashed']]);
+    // Each part's learning rate its own line type, so that a run's three do not look alike.
+    const parts = makePoints(2).map((p) => ({ ...p, values: { learning_rate: 1e-3, encoder_learning_rate: 2e-4, projector_learning_rate: 2e-3, lm_learning_rate: 1e-4 } }));
+    const partLrs = overlayChartOption(chart('lr'), [{ name: 'a', points: parts }], 'step', 0.5) as { series: Series[] };
+    expect(partLrs.series.map((s) => s.lineStyle.type)).toEqual(['solid', 'dashed', 'dotted', [8, 3, 2, 3]]);
   });
 });

@@ -54,6 +54,17 @@ describe('chart series', () => {
     expect(lr.series.map((s) => s.name)).toEqual(['learning_rate · align', 'learning_rate · dpo']);
   });
 
+  it("plots each part's own learning rate beside the stage's, when the run logs it", () => {
+    const parts = makePoints(2, 1, 'dpo').map((p) => ({ ...p, values: { learning_rate: 1e-5, projector_learning_rate: 2e-5 * p.step, lm_learning_rate: 1e-6 } }));
+    const lr = chartOption(CHARTS.find((c) => c.id === 'lr')!, parts, 'step', 0.6) as { series: Array<{ name: string; data: number[][] }>; legend: { data: string[] } };
+    expect(lr.series.map((s) => [s.name, s.data])).toEqual([
+      ['learning_rate', [[1, 1e-5], [2, 1e-5]]],
+      ['projector_learning_rate', [[1, 2e-5], [2, 4e-5]]],
+      ['lm_learning_rate', [[1, 1e-6], [2, 1e-6]]],
+    ]);
+    expect(lr.legend.data).toEqual(['learning_rate', 'projector_learning_rate', 'lm_learning_rate']);
+  });
+
   it('marks where each later stage starts', () => {
     expect(stageStarts(points, 'step')).toEqual([{ stage: 'dpo', x: 4 }]);
     const option = chartOption(CHARTS[0]!, points, 'step', 0) as { series: Array<{ markLine?: { data: unknown[] } }> };

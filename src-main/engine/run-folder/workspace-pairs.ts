@@ -1,8 +1,11 @@
 // `<data folder>/workspace-pairs.json`: what a run's data folder holds when its pairs were exported from a workspace
 // (the datasets, the filter, the counts, the pair file's sha256), so its recipe.json and model card name the data
 // actually trained on. Written by main when it exports a run's pairs; read by the engine when the run records itself.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { PivotError } from '../../../src-shared/errors';
 import { pairFilterSchema, type PairFilter } from '../../../src-shared/domain/pairs';
 import { readJsonFile, writeJsonFile } from './json-file';
 
@@ -30,6 +33,26 @@ export function readWorkspacePairs(dataFolder: string): WorkspacePairs | null {
 
 export async function writeWorkspacePairs(dataFolder: string, pairs: WorkspacePairs): Promise<void> {
   await writeJsonFile(join(dataFolder, WORKSPACE_PAIRS_FILE), workspacePairsSchema, pairs, 2);
+}
+
+/**
+ * Throws INVALID_DATA when the pair file in `dataFolder` is not the one recorded (`recorded.file`): a run resumed on
+ * pairs edited since they were exported would train on other data than its checkpoints and recipe.json say.
+ */
+export function checkPairFileUnchanged(dataFolder: string, recorded: WorkspacePairs, recordedIn: string): void {
+  const path = join(dataFolder, recorded.file.name);
+  if (!existsSync(path)) {
+    throw new PivotError('NOT_FOUND', `${path} is gone: the run was started on it (recorded in ${recordedIn}). Put it back to resume the run, or start a new run.`, { file: path });
+  }
+  const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
+  if (sha256 !== recorded.file.sha256) {
+    throw new PivotError(
+      'INVALID_DATA',
+      `${path} has changed since it was exported for the run: its sha256 is ${sha256}, but ${recordedIn} records ${recorded.file.sha256}. ` +
+        'Put the exported file back to resume the run, or start a new run on the pairs as they are now.',
+      { file: path },
+    );
+  }
 }
 
 /** A filter in words, e.g. "status accepted, dataset 'rlaif-v'", as errors and the model card name it. */

@@ -1,5 +1,6 @@
 // report.html's example pictures: the first Grad-CAM pairs (the same pairs for both models, with their standard
 // Grad-CAM maps when both have one) and the first seed's segmentation test images, as inline PNGs.
+import { classPalette } from '../../../src-shared/domain/class-colours';
 import type { GradcamFocusResult } from '../analysis/gradcam-focus';
 import type { ProbeDataset } from '../probes/image-folder';
 import { readMaskPng } from '../probes/mask-png';
@@ -41,14 +42,16 @@ async function segmentationExamples(measured: Record<Column, Measured>, dataset:
   const out: ReportExamples['segmentation'] = [];
   const sftPred = measured.sft.segmentation.result.predictions?.images ?? [];
   const dpoPred = new Map((measured.dpo.segmentation.result.predictions?.images ?? []).map((p) => [p.index, p]));
+  // The window's colours for these classes, so that report.html and the Compare tab draw a class alike.
+  const palette = classPalette(dataset.maskClassNames);
   for (const p of sftPred.slice(0, count)) {
     const q = dpoPred.get(p.index);
     const item = dataset.items[p.index];
     if (!q || !item?.mask) continue;
     out.push({
-      id: item.id, image: pngDataUrl(await imagePng(item.image, SIZE)), truth: pngDataUrl(await classMapPng(await readMaskPng(item.mask), SIZE)),
-      sft: pngDataUrl(await classMapPng({ width: p.width, height: p.height, data: p.classes }, SIZE)),
-      dpo: pngDataUrl(await classMapPng({ width: q.width, height: q.height, data: q.classes }, SIZE)),
+      id: item.id, image: pngDataUrl(await imagePng(item.image, SIZE)), truth: pngDataUrl(await classMapPng(await readMaskPng(item.mask), palette, SIZE)),
+      sft: pngDataUrl(await classMapPng({ width: p.width, height: p.height, data: p.classes }, palette, SIZE)),
+      dpo: pngDataUrl(await classMapPng({ width: q.width, height: q.height, data: q.classes }, palette, SIZE)),
     });
   }
   return out;

@@ -9,4 +9,4 @@ export { COLUMNS, reportJsonText, reportSummary, row, writeReportJson, type Colu
 export { escapeHtml, lossCurveSvg, reportHtml, writeReportHtml, type GradcamExample, type ReportExamples, type SegmentationExample } from './report-html';
 export { formatCell, formatDelta, formatNumber, formatTable } from './table';
 export { summariseMetrics } from './training-summary';
-export { classColour, classMapPng, heatmapOverImagePng, imagePng, pngDataUrl } from './images';
+export { classMapPng, heatmapOverImagePng, imagePng, pngDataUrl } from './images';

@@ -51,7 +51,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const log = new RunLog(runDir, options.onEvent);
   const data = await trainingData(recipe, options.data, runDir, log);
   const dataFolder = data.resolvedFolder;
-  await checkAndRecordRecipe(runDir, state, recipe, pipeline, data);
+  await checkAndRecordRecipe(runDir, state, recipe, pipeline, data, (message) => log.warn(message));
   await log.keepCheckpointed(state);
   log.info(`Training on ${backend.name} (${backend.reason}).`);
   let dataset = readDataset(dataFolder);

@@ -1,15 +1,25 @@
 // A later `train` in a run folder (a resume, or the other branch) must agree with the folder's manifest
 // (`recipe.json`) on everything its checkpoints depend on; it then records its stages there.
+import { join } from 'node:path';
 import { PivotError } from '../../../src-shared/errors';
 import type { Recipe, Stage } from './recipe';
-import { readRunManifest, writeRunManifest, type RecordedData } from '../run-folder/manifest';
+import { readRunManifest, RUN_RECIPE_FILE, writeRunManifest, type RecordedData } from '../run-folder/manifest';
+import { checkPairFileUnchanged } from '../run-folder/workspace-pairs';
 import type { RunState } from '../run-folder/state';
 
 /**
  * Throws when the folder's checkpoints were made with a different model, data, seed or stage settings than
- * `recipe` asks for now; otherwise records the stages about to run beside the earlier ones.
+ * `recipe` asks for now, or on workspace pairs whose file changed since; otherwise records the stages about to run
+ * beside the earlier ones. `warn` hears of a run recorded before its data was (see `recordedBeforeWorkspacePairs`).
  */
-export async function checkAndRecordRecipe(runDir: string, state: RunState, recipe: Recipe, pipeline: readonly Stage[], data: RecordedData): Promise<void> {
+export async function checkAndRecordRecipe(
+  runDir: string,
+  state: RunState,
+  recipe: Recipe,
+  pipeline: readonly Stage[],
+  data: RecordedData,
+  warn: (message: string) => void,
+): Promise<void> {
   const current = {
     recipe: recipe.source,
     seed: recipe.seed,
@@ -22,7 +32,13 @@ export async function checkAndRecordRecipe(runDir: string, state: RunState, reci
     const differences: string[] = [];
     const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
     if (!same(previous.model, current.model)) differences.push('the model');
-    if (!same(previous.data, current.data)) differences.push('the data');
+    if (previous.data.workspacePairs) checkPairFileUnchanged(previous.data.resolvedFolder, previous.data.workspacePairs, join(runDir, RUN_RECIPE_FILE));
+    if (recordedBeforeWorkspacePairs(previous.data, data)) {
+      warn(
+        `${join(runDir, RUN_RECIPE_FILE)} was written before runs recorded the pairs they train on, so what ${data.resolvedFolder} ` +
+          'held then is unknown: the run resumes on the folder as it is now, and records it from here on.',
+      );
+    } else if (!same(previous.data, current.data)) differences.push('the data');
     if (previous.seed !== current.seed) differences.push('the seed');
     // Activation checkpointing changes the memory a step needs, not its results: a resume may turn it on or off.
     const results = (stage: object | undefined) => ({ ...stage, activationCheckpointing: undefined });
@@ -39,6 +55,18 @@ export async function checkAndRecordRecipe(runDir: string, state: RunState, reci
     }
   }
   await writeRunManifest(runDir, { ...current, stages: { ...(previous?.stages ?? {}), ...current.stages } });
+}
+
+/**
+ * Whether `previous` is the record of a run given a data folder, written before runs recorded the folder they were
+ * given (they recorded the recipe's own data beside it, and no workspace-pairs.json): the same folder with the same
+ * settings. Resuming it is as safe as it was before: main exports a run's pairs once, into the run's own folder.
+ */
+function recordedBeforeWorkspacePairs(previous: RecordedData, current: RecordedData): boolean {
+  const given = current.folder === current.resolvedFolder && current.workspacePairs === undefined;
+  const oldStyle = previous.folder !== previous.resolvedFolder && previous.workspacePairs === undefined;
+  const sameFolder = previous.resolvedFolder === current.resolvedFolder && previous.includeTestSplit === current.includeTestSplit && previous.maxLength === current.maxLength;
+  return given && oldStyle && sameFolder;
 }
 
 /** JSON with every object's keys sorted: the manifest's reader may list a field first that the recipe lists last. */

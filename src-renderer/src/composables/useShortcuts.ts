@@ -14,6 +14,8 @@ export type ShortcutAction =
   | 'focusTags'
   | 'undo'
   | 'toggleSelect'
+  | 'preferA'
+  | 'preferB'
   | 'search'
   | 'help'
   | 'escape';
@@ -41,6 +43,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'focusTags', keys: ['t'], display: ['t'], label: 'Add a tag' },
   { action: 'undo', keys: ['u', 'Ctrl+z'], display: ['u', 'Ctrl+Z'], label: 'Undo the last edit' },
   { action: 'toggleSelect', keys: ['Space', 'x'], display: ['Space', 'x'], label: 'Select / unselect the pair' },
+  { action: 'preferA', keys: ['1'], display: ['1'], label: 'Blind review: prefer answer A' },
+  { action: 'preferB', keys: ['2'], display: ['2'], label: 'Blind review: prefer answer B' },
   { action: 'search', keys: ['/'], display: ['/'], label: 'Search the text' },
   { action: 'help', keys: ['?'], display: ['?'], label: 'Show / hide this help' },
   { action: 'escape', keys: ['Escape'], display: ['Esc'], label: 'Close the overlay, leave a field, clear the selection' },

@@ -25,8 +25,12 @@ export const CHARTS: readonly ChartSpec[] = [
   { id: 'accuracies', title: 'Reward accuracy (DPO)', metrics: ['rewards/accuracies'], smooth: true, optional: true, yRange: [0, 1] },
   // A branch's probe-as-you-train (`probeEvery`): a few points per stage, so never smoothed.
   { id: 'probes', title: 'Encoder probes (probeEvery)', metrics: ['probe/linear_accuracy', 'probe/seg_miou'], smooth: false, optional: true, yRange: [0, 1] },
-  { id: 'lr', title: 'Learning rate', metrics: ['learning_rate', 'encoder_learning_rate'], smooth: false },
+  // The stage's LR, then each part's own where it differs (the engine logs `<part>_learning_rate` only then).
+  { id: 'lr', title: 'Learning rate', metrics: ['learning_rate', 'encoder_learning_rate', 'projector_learning_rate', 'lm_learning_rate'], smooth: false },
 ];
+
+/** Overlaid runs tell a chart's metrics apart by line type: the first solid, the next dashed, dotted, dash-dotted. */
+const LINE_TYPES: ReadonlyArray<string | number[]> = ['solid', 'dashed', 'dotted', [8, 3, 2, 3]];
 
 const COLORS = ['#2f6fde', '#d9480f', '#1a7f37', '#8250df'];
 /** One colour per overlaid run, distinct enough side by side. */
@@ -129,13 +133,13 @@ export interface OverlaidRun {
 /**
  * The option of one chart drawing several runs, one colour each and the legend by run name (clicking a name hides that
  * run): each stage of a run its own stretch, smoothed on its own, all on the runs' shared step (or time) axis, so the
- * same loss kind lines up step by step. A chart's second metric (the encoder's learning rate) is dashed.
+ * same loss kind lines up step by step. A chart's later metrics (the parts' learning rates) are dashed, dotted, ….
  */
 export function overlayChartOption(spec: ChartSpec, runs: readonly OverlaidRun[], kind: XAxisKind, smoothing: number): Record<string, unknown> {
   const weight = spec.smooth ? smoothing : 0;
   const series = runs.flatMap((run, r) =>
     spec.metrics.flatMap((metric, m) =>
-      metricSeries(run.points, metric, kind, weight).flatMap((stretch) => lines(stretch, { name: run.name, rawName: run.name }, RUN_COLORS[r % RUN_COLORS.length] as string, weight > 0, m === 0 ? 'solid' : 'dashed')),
+      metricSeries(run.points, metric, kind, weight).flatMap((stretch) => lines(stretch, { name: run.name, rawName: run.name }, RUN_COLORS[r % RUN_COLORS.length] as string, weight > 0, LINE_TYPES[m % LINE_TYPES.length] as string | number[])),
     ),
   );
   return frame(spec, kind, runs.flatMap((run) => run.points), runs.map((run) => run.name), series);
@@ -145,7 +149,7 @@ export function overlayChartOption(spec: ChartSpec, runs: readonly OverlaidRun[]
  * One stretch as ECharts lines: the raw values faint behind their smoothed line when smoothing, else the raw line.
  * Overlaid runs name the raw line as the run, so that the run's legend entry hides both.
  */
-function lines(stretch: StageSeries, names: { name: string; rawName: string }, color: string, smoothed: boolean, type: 'solid' | 'dashed'): Array<Record<string, unknown>> {
+function lines(stretch: StageSeries, names: { name: string; rawName: string }, color: string, smoothed: boolean, type: string | number[]): Array<Record<string, unknown>> {
   const { name, rawName } = names;
   const line = { name, type: 'line', data: smoothed ? stretch.smoothed : stretch.raw, showSymbol: false, lineStyle: { width: 2, type }, itemStyle: { color }, sampling: 'lttb', z: 2 };
   if (!smoothed) return [line];

@@ -5,7 +5,9 @@ import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import type { ReviewAgreement, ReviewPick } from '../../../src-shared/domain/pairs';
 import { useApi } from '../api';
+import { placeAnswers, type PlacedAnswer } from '../lib/sides';
 import { useFiltersStore } from './filters';
+import { usePairsStore } from './pairs';
 import { useSettingsStore } from './settings';
 import { useToastsStore } from './toasts';
 
@@ -14,6 +16,7 @@ export const useReviewStore = defineStore('review', () => {
   const filters = useFiltersStore();
   const settings = useSettingsStore();
   const toasts = useToastsStore();
+  const pairs = usePairsStore();
   const agreement = ref<ReviewAgreement | null>(null);
   /** The picks made in this window, by pair id: a picked pair shows its labels again. */
   const picks = ref(new Map<number, ReviewPick>());
@@ -35,6 +38,14 @@ export const useReviewStore = defineStore('review', () => {
     }
   }
 
+  /** Picks the answer shown on `side` of the current pair (the keyboard's Prefer A / B): only under blind review, once. */
+  async function preferSide(side: PlacedAnswer['side']): Promise<void> {
+    const pair = pairs.current;
+    if (!settings.blindReview || !pair || picks.value.has(pair.id)) return;
+    const placed = placeAnswers(pair, settings.sideSeed, true).find((a) => a.side === side);
+    if (placed) await pick(pair.id, placed.role);
+  }
+
   watch(
     () => (settings.blindReview ? filters.queryKey : null),
     (key) => {
@@ -43,5 +54,5 @@ export const useReviewStore = defineStore('review', () => {
     { immediate: true },
   );
 
-  return { agreement, picks, pick, loadAgreement };
+  return { agreement, picks, pick, preferSide, loadAgreement };
 });

@@ -1,6 +1,7 @@
-// Short messages in the corner: errors from the api (with their message), and confirmations of long actions.
+// Messages in the corner: errors from the api (with their message), which stay until dismissed, and confirmations of
+// long actions, which go by themselves.
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { computed, ref } from 'vue';
 import { errorMessage } from '../lib/format';
 
 export type ToastKind = 'error' | 'info' | 'success';
@@ -11,7 +12,8 @@ export interface Toast {
   message: string;
 }
 
-const LIFETIME_MS: Record<ToastKind, number> = { error: 8000, info: 4000, success: 4000 };
+/** How long a message that is not an error stays; an error stays until dismissed (one read too late is lost). */
+const LIFETIME_MS = 4000;
 
 export const useToastsStore = defineStore('toasts', () => {
   const toasts = ref<Toast[]>([]);
@@ -19,8 +21,11 @@ export const useToastsStore = defineStore('toasts', () => {
 
   function push(kind: ToastKind, message: string): number {
     const id = nextId++;
-    toasts.value = [...toasts.value.slice(-4), { id, kind, message }];
-    setTimeout(() => dismiss(id), LIFETIME_MS[kind]);
+    // Only passing messages make room for new ones; no error is pushed out unread.
+    const passing = toasts.value.filter((t) => t.kind !== 'error');
+    const dropped = new Set(passing.slice(0, Math.max(0, passing.length - 4)).map((t) => t.id));
+    toasts.value = [...toasts.value.filter((t) => !dropped.has(t.id)), { id, kind, message }];
+    if (kind !== 'error') setTimeout(() => dismiss(id), LIFETIME_MS);
     return id;
   }
 
@@ -36,6 +41,8 @@ export const useToastsStore = defineStore('toasts', () => {
 
   return {
     toasts,
+    errors: computed(() => toasts.value.filter((t) => t.kind === 'error')),
+    passing: computed(() => toasts.value.filter((t) => t.kind !== 'error')),
     push,
     dismiss,
     error,

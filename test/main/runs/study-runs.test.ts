@@ -1,7 +1,10 @@
 // `pivot demo --workspace` records the study's two branches as runs of the workspace, the way the window's studies do:
-// each branch's events into its run, its result completing it, and a branch cut short by the study's error failed.
+// each branch's events into its run, its result completing it, and a branch cut short by the study's error failed;
+// each run's launch.json says the backend and threads the study was started with, as a run of its own's does.
 import { describe, expect, it } from 'vitest';
 import type { StudyProgress } from '../../../src-main/engine/study/run-study';
+import { runConfig } from '../../../src-main/runs/run-config';
+import { resolveRecipe } from '../../../src-main/runs/recipes';
 import { recordStudyRuns } from '../../../src-main/runs/study-runs';
 import { Workspace } from '../../../src-main/store/workspace';
 import { tempDir } from '../../helpers/workspace';
@@ -42,6 +45,25 @@ describe('a study recorded in a workspace', () => {
       expect(ws.runs.metrics(1, 10).total).toBe(3);
       expect(ws.runs.metrics(2, 10).total).toBe(2);
       expect(ws.runs.get(2).progress).toEqual({ stage: 'dpo', stageNumber: 1, stages: 1, step: 2, totalSteps: 2 });
+    } finally {
+      ws.close();
+    }
+  });
+
+  it("writes each branch run's launch.json: the study's recipe, the branch, its backend and threads", () => {
+    const dir = tempDir('pivot-study-runs-');
+    const recorded = recordStudyRuns(dir, { report: 'r1', recipe: 'shapes-quick', backend: 'native', threads: 3 });
+    for (const p of [...branch('sft', 1, true), ...branch('dpo', 1, true)]) recorded.runs.push(p);
+    recorded.close(null);
+
+    const ws = Workspace.open(dir);
+    try {
+      const launches = ws.runs.list().map((run) => runConfig(run).launch);
+      expect(launches).toEqual([
+        { recipe: resolveRecipe('shapes-quick'), objective: 'dpo', backend: 'native', threads: 3, launchedAt: expect.any(String) },
+        { recipe: resolveRecipe('shapes-quick'), objective: 'sft', backend: 'native', threads: 3, launchedAt: expect.any(String) },
+      ]);
+      expect(Date.parse(launches[1]!.launchedAt)).toBe(Date.parse(ws.runs.get(1).startedAt!));
     } finally {
       ws.close();
     }

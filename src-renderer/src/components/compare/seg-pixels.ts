@@ -2,6 +2,7 @@
 // overlay over the image, the pixel and class under the pointer, and the order of the images (worst SFT→DPO recall
 // change first).
 import type { ExampleClass, SegmentationExample } from '../../../../src-shared/domain/study-examples';
+import { UNKNOWN_CLASS_RGB } from '../../../../src-shared/domain/class-colours';
 
 /** Class ids of a decoded grey PNG's RGBA pixels (the red channel; R = G = B for grey). */
 export function idsFromRgba(rgba: ArrayLike<number>): Uint8Array {
@@ -28,7 +29,6 @@ export interface OverlayOptions {
 }
 
 export const ERROR_RGB: [number, number, number] = [255, 0, 0];
-const UNKNOWN_RGB: [number, number, number] = [128, 128, 128];
 /** Class ids are the red channel of a grey PNG, so one byte. */
 const ID_COUNT = 256;
 
@@ -38,7 +38,7 @@ const ID_COUNT = 256;
  * round((1 − opacity)·base + opacity·colour). `slotOf` gives each id its entry.
  */
 function blendLut(options: OverlayOptions, opacity: number): { table: Uint8Array; slotOf: Uint8Array; hiddenSlot: number; unknownSlot: number } {
-  const colours = [...options.classes.map((c) => c.rgb), UNKNOWN_RGB];
+  const colours = [...options.classes.map((c) => c.rgb), UNKNOWN_CLASS_RGB];
   const unknownSlot = colours.length - 1;
   const hiddenSlot = colours.length;
   const table = new Uint8Array((colours.length + 1) * 3 * 256);
