@@ -59,7 +59,7 @@ describe('mllmVisualTokenEncoder', () => {
   it('drops a CLIP tower\'s class token and maps its width to the LM\'s, at the configured feature layer', async () => {
     const clip = CLIPVisionModel.randomInit(new CLIPVisionConfig({ hidden_size: 48, intermediate_size: 96, num_hidden_layers: 3, num_attention_heads: 2, image_size: 32, patch_size: 8 }), 3);
     const projector = MultiModalProjector.randomInit(48, 64, 6);
-    const mllm = new Mllm(clip, projector, toy.lm, toy.tokenizer, toy.tokenizerFiles, { ...toy.config, featureLayer: -3 });
+    const mllm = new Mllm(clip, projector, toy.lm, toy.tokenizer, toy.tokenizerFiles, { ...toy.config, featureLayer: -3, selectStrategy: 'default' });
     const pixels = tf.randomNormal([2, 3, 32, 32], 0, 1, 'float32', 8) as tf.Tensor4D;
     const encoder = mllmVisualTokenEncoder(mllm);
     expect(encoder.layer).toBe(1);
