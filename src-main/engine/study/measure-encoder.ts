@@ -36,7 +36,7 @@ export interface LoadedEncoder {
   prep: ImagePreprocess;
   /** Where mean / std came from. */
   prepSource: string;
-  /** The hidden state the probes read: the MLLM's feature layer when the folder is a checkpoint's encoder/, else −2. */
+  /** The hidden state the probes read: the MLLM's feature layer when the folder is a checkpoint's encoder/ or a LLaVA folder, else −2. */
   layer: number;
 }
 
