@@ -24,7 +24,7 @@ import {
   measureSegmentation,
   mllmLoadedEncoder,
 } from '../src-main/engine/study/measure-encoder';
-import { openCheckpoint } from '../src-main/engine/eval/open-checkpoint';
+import { openMllm } from '../src-main/engine/eval/open-mllm';
 import { writeModelRejections } from '../src-main/engine/eval/model-rejections';
 import { qaAccuracy } from '../src-main/engine/eval/qa-accuracy';
 import { exportEncoder } from '../src-main/engine/export';
@@ -199,7 +199,7 @@ const JOBS: Job[] = [
   {
     name: 'eval-qa',
     run: async (ctx) => {
-      const model = await openCheckpoint(need(ctx, 'train-sft:toy'));
+      const model = await openMllm(need(ctx, 'train-sft:toy'));
       try {
         await qaAccuracy(model, ctx.world32, { split: 'all', limit: 6 });
       } finally {
@@ -210,7 +210,7 @@ const JOBS: Job[] = [
   {
     name: 'model-rejections',
     run: async (ctx) => {
-      const model = await openCheckpoint(need(ctx, 'train-sft:toy'));
+      const model = await openMllm(need(ctx, 'train-sft:toy'));
       try {
         await writeModelRejections(model, ctx.world32, join(ctx.root, 'rejections'), { split: 'all', limit: 6 });
       } finally {

@@ -108,13 +108,13 @@ export function registerDataCommands(program: Command): void {
     .option('--threads <n>', THREADS_HELP, threadCount)
     .option('--json', 'print one JSON object')
     .action(async (o: { checkpoint: string; data: string; out: string; split: QaSplit; limit?: number; backend?: string; threads?: number; json?: boolean }) => {
-      const [{ selectBackend }, { openCheckpoint }, { writeModelRejections }] = await Promise.all([
+      const [{ selectBackend }, { openMllm }, { writeModelRejections }] = await Promise.all([
         import('../engine/backend/select'),
-        import('../engine/eval/open-checkpoint'),
+        import('../engine/eval/open-mllm'),
         import('../engine/eval/model-rejections'),
       ]);
       await selectBackend(o.backend, { threads: o.threads });
-      const model = await openCheckpoint(o.checkpoint);
+      const model = await openMllm(o.checkpoint);
       const bar = progressBar('rejections', !o.json && process.stderr.isTTY === true);
       let summary: ModelRejectionsSummary;
       try {

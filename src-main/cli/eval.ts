@@ -31,13 +31,13 @@ export function registerEvalCommands(program: Command): void {
     .option('--threads <n>', THREADS_HELP, threadCount)
     .option('--json', 'print one JSON object: accuracy, se, chance, per kind and per sample')
     .action(async (o: QaCommandOptions) => {
-      const [{ selectBackend }, { openCheckpoint }, { qaAccuracy }] = await Promise.all([
+      const [{ selectBackend }, { openMllm }, { qaAccuracy }] = await Promise.all([
         import('../engine/backend/select'),
-        import('../engine/eval/open-checkpoint'),
+        import('../engine/eval/open-mllm'),
         import('../engine/eval/qa-accuracy'),
       ]);
       const backend = await selectBackend(o.backend, { threads: o.threads });
-      const model = await openCheckpoint(o.checkpoint);
+      const model = await openMllm(o.checkpoint);
       const bar = progressBar('qa', !o.json && process.stderr.isTTY === true);
       let result: QaAccuracyResult;
       try {

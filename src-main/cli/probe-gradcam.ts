@@ -33,7 +33,7 @@ export function registerProbeGradcamCommand(program: Command): void {
   probe
     .command('gradcam')
     .description("Grad-CAM of a checkpoint on a Shapes world's pairs: the focus score of the maps on the question's objects.")
-    .requiredOption('--checkpoint <dir>', 'an MLLM checkpoint folder (<run>/checkpoints/<stage>-<step>)')
+    .requiredOption('--checkpoint <dir>', 'an MLLM checkpoint folder (<run>/checkpoints/<stage>-<step>) or a Hugging Face LLaVA folder (an imported run\'s checkpoint)')
     .requiredOption('--data <dir>', 'a Shapes world (pivot data shapes): pairs.jsonl with target_instances, instances/<id>.png')
     .option('--objective <objective>', `the loss differentiated (${OBJECTIVES.join('|')})`, oneOf('--objective', OBJECTIVES), 'sft')
     .option('--method <method>', "projector-l1 (the study's: L1 of the gradient at the visual tokens) or layer (standard Grad-CAM on --layer)", oneOf('--method', METHODS), 'projector-l1')
@@ -46,13 +46,13 @@ export function registerProbeGradcamCommand(program: Command): void {
     .option('--threads <n>', THREADS_HELP, threadCount)
     .option('--json', 'print one JSON object: the focus summary and per-sample scores')
     .action(async (o: GradcamCommandOptions) => {
-      const [{ selectBackend }, { loadMllm }, { gradcamFocus }] = await Promise.all([
+      const [{ selectBackend }, { openMllm }, { gradcamFocus }] = await Promise.all([
         import('../engine/backend/select'),
-        import('../engine/models/mllm/checkpoint'),
+        import('../engine/eval/open-mllm'),
         import('../engine/analysis/gradcam-focus'),
       ]);
       const backend = await selectBackend(o.backend, { threads: o.threads });
-      const model = await loadMllm(resolve(o.checkpoint));
+      const model = await openMllm(o.checkpoint);
       const bar = progressBar('gradcam', !o.json && process.stderr.isTTY === true);
       let result: GradcamFocusResult;
       try {

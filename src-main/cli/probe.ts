@@ -51,40 +51,36 @@ export function registerProbeCommands(program: Command): void {
 export const PROJECTOR_NEEDS_CHECKPOINT =
   '--with-projector probes the MLLM\'s encoder + projector: pass the MLLM checkpoint with --checkpoint <dir> (the folder with mllm.json), not --encoder';
 
-/**
- * Where the encoder comes from: --encoder, a checkpoint's encoder/, or a LLaVA folder (`llava`: `isLlava` said so),
- * whose vision tower has no folder of its own and is probed from the loaded MLLM.
- */
-function encoderFolderOf(o: ProbeCommandOptions, isLlava: (dir: string) => boolean): { encoderDir: string; mllmDir: string; llava: boolean } {
+/** The MLLM folder the encoder belongs to: --checkpoint (checked), or the folder above --encoder. */
+function mllmFolderOf(o: ProbeCommandOptions, isLlava: (dir: string) => boolean): string {
   if (o.withProjector && o.encoder !== undefined) throw new PivotError('INVALID_REQUEST', PROJECTOR_NEEDS_CHECKPOINT);
   if ((o.encoder === undefined) === (o.checkpoint === undefined)) throw new PivotError('INVALID_REQUEST', 'pass exactly one of --encoder <dir> (a vision folder) or --checkpoint <dir> (an MLLM checkpoint or LLaVA folder)');
-  if (o.checkpoint === undefined) return { encoderDir: resolve(o.encoder as string), mllmDir: dirname(resolve(o.encoder as string)), llava: false };
+  if (o.checkpoint === undefined) return dirname(resolve(o.encoder as string));
   const checkpoint = resolve(o.checkpoint);
-  if (isLlava(checkpoint)) return { encoderDir: checkpoint, mllmDir: checkpoint, llava: true };
-  if (!existsSync(join(checkpoint, 'mllm.json'))) {
+  if (!isLlava(checkpoint) && !existsSync(join(checkpoint, 'mllm.json'))) {
     throw new PivotError('NOT_FOUND', `${checkpoint} is not an MLLM checkpoint (it has no mllm.json) nor a LLaVA folder; pass a checkpoint folder, a LLaVA folder, or --encoder for a vision folder`);
   }
-  return { encoderDir: join(checkpoint, 'encoder'), mllmDir: checkpoint, llava: false };
+  return checkpoint;
 }
 
 async function runProbe(kind: ProbeKind, o: ProbeCommandOptions): Promise<void> {
-  const [{ selectBackend }, { openProbeDataset }, m, { formatNumber }, { openCheckpoint }, { isLlavaFolder }] = await Promise.all([
+  const [{ selectBackend }, { openProbeDataset }, m, { formatNumber }, { openMllm }, { isLlavaFolder }] = await Promise.all([
     import('../engine/backend/select'),
     import('../engine/probes/image-folder'),
     import('../engine/study/measure-encoder'),
     import('../engine/study/table'),
-    import('../engine/eval/open-checkpoint'),
+    import('../engine/eval/open-mllm'),
     import('../engine/models/llava/load'),
   ]);
-  const { encoderDir, mllmDir, llava } = encoderFolderOf(o, isLlavaFolder);
+  const mllmDir = mllmFolderOf(o, isLlavaFolder);
   const backend = await selectBackend(o.backend, { threads: o.threads });
   const dataset = await openProbeDataset(resolve(o.data));
-  // With --with-projector (or from a LLaVA folder) the whole MLLM is loaded: its encoder is probed from it.
-  const mllm = o.withProjector || llava ? await openCheckpoint(mllmDir) : undefined;
-  const encoder = mllm ? m.mllmLoadedEncoder(mllm, mllmDir) : await m.loadEncoderFolder(encoderDir);
+  // With --with-projector the whole MLLM is loaded: its encoder is probed from it.
+  const mllm = o.withProjector ? await openMllm(mllmDir) : undefined;
+  const encoder = mllm ? m.mllmLoadedEncoder(mllm, mllmDir) : o.checkpoint !== undefined ? await m.openCheckpointEncoder(mllmDir) : await m.loadEncoderFolder(resolve(o.encoder as string));
   const images = new m.EncoderImages(encoder, dataset);
   const seeds = m.seedList(o.seeds);
-  const head = { probe: kind, encoder: encoderDir, data: dataset.root, layout: dataset.layout, backend: backend.name, preprocess: encoder.prepSource };
+  const head = { probe: kind, encoder: encoder.dir, data: dataset.root, layout: dataset.layout, backend: backend.name, preprocess: encoder.prepSource };
   const fmt = (x: { mean: number; std: number }) => `${formatNumber(x.mean)} ± ${formatNumber(x.std)}`;
   let report: Record<string, unknown>;
   let text: string;
@@ -104,7 +100,7 @@ async function runProbe(kind: ProbeKind, o: ProbeCommandOptions): Promise<void> 
       if (!existsSync(join(lmDir, 'mllm.json')) && !isLlavaFolder(lmDir)) {
         throw new PivotError('NOT_FOUND', `${lmDir} is not an MLLM checkpoint nor a LLaVA folder; pass --lm <checkpoint> for the language model that reads the captions`);
       }
-      const reader = mllm !== undefined && lmDir === mllmDir ? mllm : await openCheckpoint(lmDir);
+      const reader = mllm !== undefined && lmDir === mllmDir ? mllm : await openMllm(lmDir);
       try {
         const lm = { model: reader.lm, encode: (t: string) => reader.tokenizer.encode(t), padId: reader.padTokenId, source: `the LM of ${lmDir}` };
         const { result, data, visionPooling } = await m.measureAlignment(images, lm);

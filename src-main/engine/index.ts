@@ -13,6 +13,6 @@ export { mutualKnn, layerwiseAlignment, focusScore } from './analysis';
 export { gradcamForSample } from './analysis/gradcam';
 export { gradcamFocus } from './analysis/gradcam-focus';
 export { exportEncoder, exportMllm } from './export';
-export { qaAccuracy, writeModelRejections, answerCandidates, openCheckpoint, type QaAccuracyResult, type ModelRejectionsSummary } from './eval';
+export { qaAccuracy, writeModelRejections, answerCandidates, openMllm, type QaAccuracyResult, type ModelRejectionsSummary } from './eval';
 export { readSafetensors, writeSafetensors, loadSafetensorsFolder } from './io/safetensors';
 export { runSweep, sweepPoints, type SweepOptions, type SweepReport } from './sweep';

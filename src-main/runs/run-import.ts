@@ -1,7 +1,7 @@
 // `pivot runs import DIR`: a LLaVA checkpoint trained elsewhere (the TRL project's sft-out/ or dpo-out/, any
 // LlavaForConditionalGeneration.save_pretrained folder) becomes a finished run of the workspace, its folder copied
-// into runs/<id>/checkpoint with its vision tower beside it as encoder/, so the Compare tab and `pivot probe` measure
-// its encoder like a run trained here.
+// into runs/<id>/checkpoint as it is: eval, the probes, Grad-CAM and export open it as they open a run trained here
+// (engine/eval/open-mllm.ts, study/measure-encoder.ts' openCheckpointEncoder).
 import { cp, readFile, rename, rm } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -9,11 +9,16 @@ import { OBJECTIVES, type ImportedCheckpoint, type RunInfo, type RunObjective } 
 import { PivotError } from '../../src-shared/errors';
 import { loadSafetensorsFolder, SAFETENSORS_FILE, SAFETENSORS_INDEX_FILE } from '../engine/io/safetensors';
 import type { Workspace } from '../store/workspace';
-import { ENCODER_DIR, VISION_TOWER_PREFIXES, writeImportedEncoder } from './imported-encoder';
 import { RunRecorder } from './run-recorder';
 
 /** What a run's folder calls the imported checkpoint. */
 const IMPORTED_CHECKPOINT_DIR = 'checkpoint';
+
+/** Each weight layout's prefix before the vision tower's own `vision_model.…` names. */
+const VISION_TOWER_PREFIXES: Readonly<Record<ImportedCheckpoint['weightNames'], string>> = {
+  'transformers-4': 'vision_tower.',
+  'transformers-5': 'model.vision_tower.',
+};
 
 /** What transformers' save_pretrained of a LLaVA model and its processor write, beside the weights. */
 const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json'];
@@ -39,7 +44,6 @@ export async function importRun(ws: Workspace, request: RunImportRequest): Promi
   const temp = `${checkpoint}.partial`;
   try {
     await cp(from, temp, { recursive: true, errorOnExist: true, force: false });
-    await writeImportedEncoder(temp, checked.weightNames);
     await rename(temp, checkpoint);
   } catch (err) {
     await rm(temp, { recursive: true, force: true });
@@ -48,7 +52,7 @@ export async function importRun(ws: Workspace, request: RunImportRequest): Promi
     throw new PivotError('FILE_UNREADABLE', message, { folder: from, run: run.id });
   }
   const imported: ImportedCheckpoint = { from, at, layout: 'llava', ...checked };
-  record.log('info', `Imported from ${from}: a LLaVA folder with ${checked.weightNames} weight names in ${checked.weightFiles} safetensors file(s); its vision tower is also in ${join(checkpoint, ENCODER_DIR)} for the probes.`);
+  record.log('info', `Imported from ${from}: a LLaVA folder with ${checked.weightNames} weight names in ${checked.weightFiles} safetensors file(s).`);
   return record.finish({ runDir: run.runDir, backend: 'imported', objective, stages: [], finalCheckpoint: checkpoint, cancelled: false, imported });
 }
 

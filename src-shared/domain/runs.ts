@@ -267,7 +267,7 @@ export interface SeedSpread {
 
 /** A run's encoder probed by `probes:start` (the engine's probe job answers exactly this). */
 export interface EncoderProbeResult {
-  /** The encoder folder probed (the run's final checkpoint's encoder/). */
+  /** The encoder folder probed (the run's final checkpoint's encoder/, or the imported LLaVA folder itself). */
   encoder: string;
   /** The dataset folder it was probed on. */
   data: string;

@@ -34,6 +34,15 @@ export interface GradcamResult {
 /** One backward pass of the sample's loss; the map of the chosen method. */
 export function gradcamForSample(model: Mllm, sample: GradcamSample, options: GradcamOptions): GradcamResult {
   const side = model.encoder.config.patchesPerSide;
+  if (model.imageTokenCount !== side * side) {
+    const [why, fix] = model.encoder.hasClassToken
+      ? [`vision_feature_select_strategy "${model.config.selectStrategy}" keeps the class token beside the patches`, 'default']
+      : [`vision_feature_select_strategy "${model.config.selectStrategy}" drops the first token and this tower has no class token, so a patch is lost`, 'full'];
+    throw new PivotError('UNSUPPORTED_MODEL',
+      `Grad-CAM: the MLLM passes ${model.imageTokenCount} visual tokens to its LM, not its encoder's ${side}×${side} patch grid (${why}); ` +
+        `a map needs exactly the patches: use a model whose vision_feature_select_strategy is "${fix}".`,
+    );
+  }
   const objective = sampleObjective(model, sample, options);
   try {
     const { raw, loss } = options.method === 'projector-l1' ? projectorGradcam(objective) : layerGradcam(model, objective, sample, options.layer);

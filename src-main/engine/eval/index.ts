@@ -5,4 +5,4 @@ export { readQaItems, worldMaxCount, QA_SPLITS, type QaItem, type QaItems, type 
 export { scoreCandidates, type ScoreOptions } from './score';
 export { qaAccuracy, evaluateQa, rankCandidates, QA_PROTOCOL, type QaAccuracyResult, type QaAccuracyOptions, type QaSample, type QaScore, type Ranking } from './qa-accuracy';
 export { writeModelRejections, modelRejection, MODEL_ANSWER_REASON, type ModelRejection, type ModelRejectionsOptions, type ModelRejectionsSummary } from './model-rejections';
-export { openCheckpoint } from './open-checkpoint';
+export { openMllm } from './open-mllm';

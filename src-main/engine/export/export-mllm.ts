@@ -2,7 +2,7 @@
 // layout it was loaded from, or transformers 5's for a preset or composed model; re-loaded and compared before kept.
 import { resolve } from 'node:path';
 import { saveLlava } from '../models/llava/save';
-import { loadMllm } from '../models/mllm/checkpoint';
+import { openMllm } from '../eval/open-mllm';
 import type { LlavaLayout } from '../models/mllm/config';
 import type { Objective } from '../train/api';
 import { checkOutFolder, exportSource, type ExportOptions } from './export-encoder';
@@ -29,7 +29,7 @@ export async function exportMllm(options: MllmExportOptions): Promise<MllmExport
   const source = exportSource(options);
   const out = resolve(options.out);
   checkOutFolder(out, source, options.force === true);
-  const model = await loadMllm(source.checkpoint);
+  const model = await openMllm(source.checkpoint);
   try {
     const saved = await saveLlava(model, out, options.maxShardBytes !== undefined ? { maxShardBytes: options.maxShardBytes } : {});
     const { checkpoint, runDir, stage, step, objective } = source;

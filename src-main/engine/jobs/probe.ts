@@ -6,7 +6,7 @@ import { ENCODER_PROBES, type EncoderProbe, type EncoderProbeResult } from '../.
 import type { JobKind } from './job';
 
 export interface ProbeJobOptions {
-  /** An MLLM checkpoint folder (mllm.json): its encoder/ is probed. */
+  /** An MLLM checkpoint folder (mllm.json), its encoder/ probed, or a LLaVA folder (an imported run), its vision tower probed. */
   checkpoint: string;
   /** A Shapes world, class folders or images/ + masks/ folders; default the data the run folder `runDir` trained on. */
   data?: string;
@@ -38,8 +38,7 @@ export const probeJob: JobKind<ProbeJobOptions, ProbeJobProgress, EncoderProbeRe
     threads: z.number().int().min(1).max(1024).optional(),
   }),
   async run(options, { progress }) {
-    const [{ join }, { selectBackend }, { openProbeDataset }, m, { worldFolder }] = await Promise.all([
-      import('node:path'),
+    const [{ selectBackend }, { openProbeDataset }, m, { worldFolder }] = await Promise.all([
       import('../backend/select'),
       import('../probes/image-folder'),
       import('../study/measure-encoder'),
@@ -47,7 +46,7 @@ export const probeJob: JobKind<ProbeJobOptions, ProbeJobProgress, EncoderProbeRe
     ]);
     const backend = await selectBackend(options.backend, options.threads ? { threads: options.threads } : {});
     const dataset = await openProbeDataset(options.data ?? worldFolder(options.runDir));
-    const encoder = await m.loadEncoderFolder(join(options.checkpoint, 'encoder'));
+    const encoder = await m.openCheckpointEncoder(options.checkpoint);
     const images = new m.EncoderImages(encoder, dataset);
     const seeds = m.seedList(options.seeds);
     const result: EncoderProbeResult = { encoder: encoder.dir, data: dataset.root, backend: backend.name, seeds: seeds.length };

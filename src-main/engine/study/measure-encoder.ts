@@ -9,6 +9,7 @@ import { layerwiseAlignment, type LayerwiseAlignment } from '../analysis/alignme
 import { lmLayerFeatures, visionLayerFeatures, type LanguageModelLike } from '../analysis/layer-features';
 import { CLIPVisionConfig } from '../models/clip/config';
 import { loadVisionModel, type VisionModel } from '../models/hf';
+import { isLlavaFolder, loadLlavaVisionTower } from '../models/llava/load';
 import { MLLM_CONFIG_FILE, readMllmConfig } from '../models/mllm/config';
 import type { Mllm } from '../models/mllm/model';
 import { encodePatchTokens, visionModelEncoder } from '../probes/encoder';
@@ -35,7 +36,7 @@ export interface LoadedEncoder {
   prep: ImagePreprocess;
   /** Where mean / std came from. */
   prepSource: string;
-  /** The hidden state the probes read: the MLLM's feature layer when the folder is a checkpoint's encoder/, else −2. */
+  /** The hidden state the probes read: the MLLM's feature layer when the folder is a checkpoint's encoder/ or a LLaVA folder, else −2. */
   layer: number;
 }
 
@@ -45,24 +46,31 @@ export interface LoadedEncoder {
  */
 export async function loadEncoderFolder(dir: string): Promise<LoadedEncoder> {
   const model = await loadVisionModel(dir);
-  const size = model.config.image_size;
-  const clip = model.config instanceof CLIPVisionConfig;
-  let prep: ImagePreprocess = defaultImageProcessor(clip ? 'clip' : 'siglip', size);
-  let prepSource = `${clip ? 'CLIP' : 'SigLIP'} defaults`;
-  let layer = -2;
-  const preprocessor = join(dir, PREPROCESSOR_FILE);
   const mllmJson = join(dirname(dir), MLLM_CONFIG_FILE);
-  if (existsSync(mllmJson)) {
-    const config = readMllmConfig(mllmJson);
-    prep = config.imageProcessor;
-    prepSource = mllmJson;
-    layer = config.featureLayer;
-  }
-  if (existsSync(preprocessor)) {
-    prep = loadImageProcessor(dir, clip ? 'clip' : 'siglip', size);
-    prepSource = preprocessor;
-  }
-  return { dir, model, prep, prepSource, layer };
+  const config = existsSync(mllmJson) ? readMllmConfig(mllmJson) : undefined;
+  const layer = config?.featureLayer ?? -2;
+  if (config && !existsSync(join(dir, PREPROCESSOR_FILE))) return { dir, model, prep: config.imageProcessor, prepSource: mllmJson, layer };
+  return { dir, model, ...folderImageProcessor(dir, model), layer };
+}
+
+/**
+ * The encoder of an MLLM checkpoint: its `encoder/` folder for one written here (mllm.json), or the vision tower of
+ * a Hugging Face LLaVA folder (an imported run) with the folder's preprocessor_config.json and vision_feature_layer,
+ * read without its language model.
+ */
+export async function openCheckpointEncoder(checkpoint: string): Promise<LoadedEncoder> {
+  if (!isLlavaFolder(checkpoint)) return loadEncoderFolder(join(checkpoint, 'encoder'));
+  const { encoder: model, llava } = loadLlavaVisionTower(checkpoint);
+  return { dir: checkpoint, model, ...folderImageProcessor(checkpoint, model), layer: llava.featureLayer };
+}
+
+/** The image processor of `dir`'s preprocessor_config.json, or the family's defaults when it has none; and which. */
+function folderImageProcessor(dir: string, model: VisionModel): Pick<LoadedEncoder, 'prep' | 'prepSource'> {
+  const clip = model.config instanceof CLIPVisionConfig;
+  const size = model.config.image_size;
+  const preprocessor = join(dir, PREPROCESSOR_FILE);
+  if (existsSync(preprocessor)) return { prep: loadImageProcessor(dir, clip ? 'clip' : 'siglip', size), prepSource: preprocessor };
+  return { prep: defaultImageProcessor(clip ? 'clip' : 'siglip', size), prepSource: `${clip ? 'CLIP' : 'SigLIP'} defaults` };
 }
 
 /** What the linear probe ran on, beside its result. */
@@ -135,9 +143,13 @@ export async function measureLinearWithProjector(images: EncoderImages, mllm: Ml
   return { result: { ...result, protocol: LINEAR_PROBE_PROJECTOR_PROTOCOL }, data: describeData(dataset, dataset.items.length), layer: probeEncoder.layer };
 }
 
-/** The MLLM's own encoder as a probe encoder: its normalisation and feature layer from mllm.json. */
+/**
+ * The MLLM's own encoder as a probe encoder: its normalisation and feature layer, as the MLLM reads them — from
+ * mllm.json for a checkpoint written here, from preprocessor_config.json (or the family's defaults) for a LLaVA folder.
+ */
 export function mllmLoadedEncoder(mllm: Mllm, checkpoint: string): LoadedEncoder {
-  return { dir: checkpoint, model: mllm.encoder, prep: mllm.config.imageProcessor, prepSource: join(checkpoint, MLLM_CONFIG_FILE), layer: mllm.config.featureLayer };
+  const [dir, prepSource] = isLlavaFolder(checkpoint) ? [checkpoint, folderImageProcessor(checkpoint, mllm.encoder).prepSource] : [join(checkpoint, 'encoder'), join(checkpoint, MLLM_CONFIG_FILE)];
+  return { dir, model: mllm.encoder, prep: mllm.config.imageProcessor, prepSource, layer: mllm.config.featureLayer };
 }
 
 /** Patch-Seg probe on every image with a mask, the study's protocol (5 epochs, LR 1e-3), one test split per seed. */

@@ -1,7 +1,7 @@
 // The study's second phase: the linear probe (on the encoder and on encoder + projector), the segmentation probe and
 // the alignment of each of the three encoders; the LM side of alignment is the base MLLM's LM, computed once.
 import type { Mllm } from '../models/mllm/model';
-import { loadMllm } from '../models/mllm/checkpoint';
+import { openMllm } from '../eval/open-mllm';
 import type { ProbeDataset } from '../probes/image-folder';
 import {
   captionLmFeatures, EncoderImages, loadEncoderFolder, measureAlignment, measureLinear, measureLinearWithProjector, measureSegmentation,
@@ -32,7 +32,7 @@ export async function measureEncoders(
     try {
       const images = new EncoderImages(encoder, dataset);
       const linear = await lap(`linear ${column}`, () => measureLinear(images, seeds));
-      const mllm = column === 'original' ? base : await loadMllm(branches.checkpoints[column]);
+      const mllm = column === 'original' ? base : await openMllm(branches.checkpoints[column]);
       let linearProjector: LinearMeasurement;
       try {
         linearProjector = await lap(`linear encoder+projector ${column}`, () => measureLinearWithProjector(images, mllm, seeds));

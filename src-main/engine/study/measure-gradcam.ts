@@ -4,7 +4,7 @@
 import type { GradcamMethod } from '../analysis/gradcam';
 import { gradcamFocus, type GradcamFocusResult } from '../analysis/gradcam-focus';
 import { hiddenStateIndex } from '../models/clip/encoder';
-import { loadMllm } from '../models/mllm/checkpoint';
+import { openMllm } from '../eval/open-mllm';
 import type { Mllm } from '../models/mllm/model';
 import type { Objective } from '../train';
 import type { Lap } from './phase-timer';
@@ -26,7 +26,7 @@ export async function measureGradcam(base: Mllm, checkpoints: Record<Column, str
     gradcamFocus(model, world, { method, objective, samples, ...(reference ? { reference } : {}) });
   const baseSft = await lap('gradcam original (sft loss)', () => focus(base, 'sft'));
   const baseDpo = await lap('gradcam original (dpo loss)', () => focus(base, 'dpo'));
-  const sftModel = await loadMllm(checkpoints.sft);
+  const sftModel = await openMllm(checkpoints.sft);
   let sft: GradcamFocusResult;
   let sftStandard: GradcamFocusResult;
   // Standard Grad-CAM explains the feature layer: the last hidden state whose tokens reach the projector.
@@ -37,7 +37,7 @@ export async function measureGradcam(base: Mllm, checkpoints: Record<Column, str
   } finally {
     sftModel.dispose();
   }
-  const dpoModel = await loadMllm(checkpoints.dpo);
+  const dpoModel = await openMllm(checkpoints.dpo);
   let dpo: GradcamFocusResult;
   let dpoStandard: GradcamFocusResult;
   try {

@@ -1,6 +1,6 @@
 // The table's QA-accuracy row: how often the base, SFT and DPO MLLMs answer the world's held-out questions right,
 // the headroom that post-training had (TOY_STUDY.md: an effect shows only when the base model is often wrong).
-import { loadMllm } from '../models/mllm/checkpoint';
+import { openMllm } from '../eval/open-mllm';
 import { qaAccuracy, QA_PROTOCOL, type QaAccuracyResult } from '../eval/qa-accuracy';
 import { readQaItems } from '../eval/qa-items';
 import { columnTitle, type MeasuredCell } from '../../../src-shared/domain/study-report';
@@ -18,7 +18,7 @@ export async function measureQa(checkpoints: Record<Column, string>, world: stri
   const split = heldOutSplit(world);
   const out = {} as QaByColumn;
   for (const column of COLUMNS) {
-    const model = await loadMllm(checkpoints[column]);
+    const model = await openMllm(checkpoints[column]);
     try {
       out[column] = await qaAccuracy(model, world, { split });
     } finally {

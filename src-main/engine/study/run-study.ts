@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { PivotError } from '../../../src-shared/errors';
 import { selectBackend } from '../backend/select';
 import { ensureShapesWorld } from '../data/shapes/ensure-world';
-import { loadMllm } from '../models/mllm/checkpoint';
+import { openMllm } from '../eval/open-mllm';
 import { shapesWorldDataset } from '../probes/image-folder';
 import { readRunManifest } from '../run-folder/manifest';
 import type { Objective, RunEvent, TrainResult } from '../train';
@@ -95,7 +95,7 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
   const world = options.data ? await measuringWorld(recipe, out, say('measure')) : worldFolder(runDir);
   const dataset = await shapesWorldDataset(world);
 
-  const base = await loadMllm(branches.checkpoints.original);
+  const base = await openMllm(branches.checkpoints.original);
   let measured: Awaited<ReturnType<typeof measureEncoders>>;
   let gradcam: Awaited<ReturnType<typeof measureGradcam>>;
   try {

@@ -1,12 +1,11 @@
 // What a sweep measures on each encoder, with the study's own functions: the linear probe and the segmentation probe
 // (mean over probe seeds), the MLLM's QA accuracy on held-out questions (how much headroom a setting leaves or
 // uses), and, when asked, the Grad-CAM focus of the whole MLLM under its own loss.
-import { join } from 'node:path';
 import { gradcamFocus, type GradcamFocusResult } from '../analysis/gradcam-focus';
-import { EncoderImages, loadEncoderFolder, measureLinear, measureSegmentation } from '../study/measure-encoder';
+import { EncoderImages, measureLinear, openCheckpointEncoder, measureSegmentation } from '../study/measure-encoder';
 import { heldOutSplit } from '../study/qa-row';
 import { qaAccuracy, QA_PROTOCOL } from '../eval/qa-accuracy';
-import { loadMllm } from '../models/mllm/checkpoint';
+import { openMllm } from '../eval/open-mllm';
 import type { ProbeDataset } from '../probes/image-folder';
 import type { Objective } from '../train';
 import type { Measured, Measurements } from './result-files';
@@ -27,9 +26,9 @@ const GRADCAM_METHOD = 'projector-l1' as const;
 
 export type { Measured, Measurements } from './result-files';
 
-/** The linear and segmentation probes of the encoder in `checkpoint/encoder`. */
+/** The linear and segmentation probes of the encoder of `checkpoint`. */
 export async function measureProbes(checkpoint: string, dataset: ProbeDataset, probeSeeds: readonly number[]): Promise<Measurements> {
-  const encoder = await loadEncoderFolder(join(checkpoint, 'encoder'));
+  const encoder = await openCheckpointEncoder(checkpoint);
   try {
     const images = new EncoderImages(encoder, dataset);
     const linear = (await measureLinear(images, probeSeeds)).result;
@@ -58,8 +57,8 @@ function focusMeasured(r: GradcamFocusResult): Measured {
  * split; DPO's loss is taken against `reference` (the base MLLM the branch started from), as in `pivot study`.
  */
 export async function measureFocus(checkpoint: string, world: string, objective: Objective, samples: number, reference?: string): Promise<Measured> {
-  const model = await loadMllm(checkpoint);
-  const ref = reference !== undefined ? await loadMllm(reference) : undefined;
+  const model = await openMllm(checkpoint);
+  const ref = reference !== undefined ? await openMllm(reference) : undefined;
   try {
     return focusMeasured(await gradcamFocus(model, world, { method: GRADCAM_METHOD, objective, samples, ...(ref ? { reference: ref } : {}) }));
   } finally {
@@ -70,7 +69,7 @@ export async function measureFocus(checkpoint: string, world: string, objective:
 
 /** The QA accuracy of the MLLM in `checkpoint` on the world's held-out questions; std = binomial standard error. */
 export async function measureQa(checkpoint: string, world: string): Promise<Measured> {
-  const model = await loadMllm(checkpoint);
+  const model = await openMllm(checkpoint);
   try {
     const r = await qaAccuracy(model, world, { split: heldOutSplit(world) });
     return {

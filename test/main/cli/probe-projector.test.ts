@@ -78,4 +78,10 @@ describe('pivot probe linear on a Hugging Face LLaVA folder', () => {
       mllm.dispose();
     }
   }, 60_000);
+
+  it('--with-projector on it names its preprocessor_config.json as the preprocessing, not an mllm.json it has not', async () => {
+    const { code, stdout, stderr } = await startPivot(['probe', 'linear', '--checkpoint', llava, '--with-projector', '--data', world, '--seeds', '1', '--backend', 'cpu', '--json']).done;
+    expect(code, stderr).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ variant: 'encoder+projector', encoder: llava, preprocess: join(llava, 'preprocessor_config.json') });
+  }, 60_000);
 });

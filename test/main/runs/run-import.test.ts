@@ -1,6 +1,6 @@
 // `pivot runs import`: a LLaVA folder trained elsewhere (as TRL's save_pretrained writes it) becomes a finished run
-// whose final checkpoint is a byte-identical copy in runs/<id>/checkpoint, with its vision tower as encoder/ that the
-// probes open and that computes what transformers computes; it records where it came from and its layout; anything
+// whose final checkpoint is a byte-identical copy in runs/<id>/checkpoint, whose vision tower the probes open from it
+// and compute what transformers computes; it records where it came from and its layout; anything
 // else is refused, naming what is missing, and records no run.
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/engine/backend/select';
 import * as tf from '../../../src-main/engine/backend/tf';
 import { loadSafetensorsFolder } from '../../../src-main/engine/io/safetensors';
-import { loadEncoderFolder } from '../../../src-main/engine/study/measure-encoder';
+import { openCheckpointEncoder } from '../../../src-main/engine/study/measure-encoder';
 import { importRun } from '../../../src-main/runs/run-import';
 import { Workspace } from '../../../src-main/store/workspace';
 import { writeLlavaFolder } from '../../helpers/llava-folder';
@@ -36,31 +36,31 @@ describe('importing a LLaVA checkpoint folder as a run', () => {
       runDir: run.runDir, objective: 'dpo', finalCheckpoint: checkpoint, cancelled: false, stages: [],
       imported: { from: folder, layout: 'llava', weightNames: 'transformers-4', weightFiles: 1 },
     });
-    expect(files(checkpoint)).toEqual([...files(folder), 'encoder'].sort());
+    expect(files(checkpoint)).toEqual(files(folder));
     for (const file of files(folder)) expect(readFileSync(join(checkpoint, file)).equals(readFileSync(join(folder, file)))).toBe(true);
     const patch = 'vision_tower.vision_model.embeddings.patch_embedding.weight';
     expect(Array.from(loadSafetensorsFolder(checkpoint).read(patch).data)).toEqual(Array.from(tensors[patch]!.data as Float32Array));
 
     expect(ws.runs.list().map((r) => r.id)).toEqual([run.id]);
-    expect(ws.runs.logs(run.id).entries.map((e) => e.message)).toContain(`Imported from ${folder}: a LLaVA folder with transformers-4 weight names in 1 safetensors file(s); its vision tower is also in ${join(checkpoint, 'encoder')} for the probes.`);
+    expect(ws.runs.logs(run.id).entries.map((e) => e.message)).toContain(`Imported from ${folder}: a LLaVA folder with transformers-4 weight names in 1 safetensors file(s).`);
     // The copy is the run's own: removing the original leaves it whole.
     rmSync(folder, { recursive: true });
     expect(files(checkpoint)).toContain('model.safetensors');
   });
 
-  it.each(['transformers-4', 'transformers-5'] as const)("writes the vision tower (%s names) as the encoder/ the probes open, computing transformers' CLIP outputs", async (layout) => {
+  it.each(['transformers-4', 'transformers-5'] as const)("the probes open its vision tower (%s names) from the folder, computing transformers' CLIP outputs", async (layout) => {
     const folder = join(tempDir('pivot-trl-'), 'out');
     writeLlavaFolder(folder, { layout, shards: 2, trainedWith: 'SFTConfig' });
     const run = await importRun(ws, { folder });
-    const encoderDir = join(run.result!.finalCheckpoint, 'encoder');
-    expect(files(encoderDir)).toEqual(['config.json', 'model.safetensors', 'preprocessor_config.json']);
+    const checkpoint = run.result!.finalCheckpoint;
     await selectBackend('cpu');
-    const encoder = await loadEncoderFolder(encoderDir);
-    expect(encoder.prepSource).toBe(join(encoderDir, 'preprocessor_config.json'));
+    const encoder = await openCheckpointEncoder(checkpoint);
+    expect(encoder).toMatchObject({ dir: checkpoint, prepSource: join(checkpoint, 'preprocessor_config.json'), layer: -2 });
     const reference = loadReference('clip-vision');
     const output = encoder.model.forward(reference.pixel_values!, { outputHiddenStates: false });
     expect(maxRelativeError(output.lastHiddenState, reference.last_hidden_state!)).toBeLessThan(1e-6);
     tf.dispose([output.lastHiddenState, ...Object.values(reference)]);
+    encoder.model.dispose();
   });
 
   it('round trip, transformers 5 names in shards with an index; --name and --objective as given', async () => {
@@ -69,7 +69,7 @@ describe('importing a LLaVA checkpoint folder as a run', () => {
     const run = await importRun(ws, { folder, name: 'TRL sft', objective: 'sft' });
     expect(run).toMatchObject({ name: 'TRL sft', objective: 'sft', status: 'completed' });
     expect(run.result?.imported).toMatchObject({ weightNames: 'transformers-5', weightFiles: 3 });
-    expect(files(run.result!.finalCheckpoint)).toEqual(['config.json', 'encoder', 'model-00001-of-00003.safetensors', 'model-00002-of-00003.safetensors', 'model-00003-of-00003.safetensors',
+    expect(files(run.result!.finalCheckpoint)).toEqual(['config.json', 'model-00001-of-00003.safetensors', 'model-00002-of-00003.safetensors', 'model-00003-of-00003.safetensors',
       'model.safetensors.index.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json']);
   });
 

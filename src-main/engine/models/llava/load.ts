@@ -9,11 +9,12 @@ import { visionModelFromWeights } from '../hf/load-vision-model';
 import { assemble, mllmConfigFor, readTokenizerFiles, tokenizerFromFiles } from '../mllm/build';
 import type { LlavaOrigin } from '../mllm/config';
 import type { Mllm } from '../mllm/model';
+import type { VisionModel } from '../hf/vision-family';
 import { MultiModalProjector, projectorSpecs } from '../mllm/projector';
 import { qwen2FromWeights } from '../qwen2/checkpoint';
 import type { Qwen2ForCausalLM } from '../qwen2/modeling';
 import { weightTensor } from '../weight-tensor';
-import { isLlavaConfig, readLlavaFolderConfig } from './config';
+import { isLlavaConfig, readLlavaFolderConfig, type LlavaConfig } from './config';
 import { detectLayout, LLAVA_KEYS } from './layout';
 
 /** The folder's small files beside config, weights and tokenizer that a saved copy keeps as they were. */
@@ -36,6 +37,14 @@ export function isLlavaFolder(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A LLaVA folder's vision tower alone, with the folder's config: what the probes measure, without loading the LM. */
+export function loadLlavaVisionTower(dir: string): { encoder: VisionModel; llava: LlavaConfig } {
+  const { llava } = readLlavaFolderConfig(dir);
+  const weights = loadSafetensorsFolder(dir);
+  const encoder = visionModelFromWeights(llava.visionConfig, `${join(dir, 'config.json')} (vision_config)`, weights, LLAVA_KEYS[detectLayout(weights)].visionPrefix);
+  return { encoder, llava };
 }
 
 /** Options of `loadLlava`. */

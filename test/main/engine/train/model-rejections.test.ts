@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDataset } from '../../../../src-main/curation/import-dataset';
 import { Workspace } from '../../../../src-main/store/workspace';
-import { openCheckpoint } from '../../../../src-main/engine/eval/open-checkpoint';
+import { openMllm } from '../../../../src-main/engine/eval/open-mllm';
 import { writeModelRejections } from '../../../../src-main/engine/eval/model-rejections';
 import { rankCandidates } from '../../../../src-main/engine/eval/qa-accuracy';
 import { readQaItems } from '../../../../src-main/engine/eval/qa-items';
@@ -94,7 +94,7 @@ describe('a run with rejections: model', () => {
   it("rejects the base checkpoint's own answers, exactly as writeModelRejections picks them", async () => {
     // The same world (same seed) with its metadata intact, read by the existing writer with the base checkpoint.
     const pristine = await smallWorld(join(root, 'pristine'));
-    const base = await openCheckpoint(join(runDir, 'checkpoints/align-1'));
+    const base = await openMllm(join(runDir, 'checkpoints/align-1'));
     let bestWrongScore: Map<string, number>;
     try {
       await writeModelRejections(base, pristine, join(root, 'expected'), { split: 'train' });

@@ -1,5 +1,6 @@
-// Loads the MLLM a user names on the command line — a checkpoint folder or a Hugging Face LLaVA folder — with an
-// error that names the path and what such a folder looks like when it is neither.
+// The one way the engine opens an MLLM it is pointed at — a run's checkpoint written here (mllm.json) or a Hugging
+// Face LLaVA folder (an imported run, a model trained elsewhere) — with an error that names the path and what such a
+// folder looks like when it is neither. Eval, probes, Grad-CAM, the study, the sweep and export all open through it.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PivotError } from '../../../src-shared/errors';
@@ -8,7 +9,7 @@ import { loadMllm } from '../models/mllm/checkpoint';
 import { MLLM_CONFIG_FILE } from '../models/mllm/config';
 import type { Mllm } from '../models/mllm/model';
 
-export async function openCheckpoint(dir: string): Promise<Mllm> {
+export async function openMllm(dir: string): Promise<Mllm> {
   const path = resolve(dir);
   if (!existsSync(path)) {
     throw new PivotError('NOT_FOUND', `Checkpoint ${path} does not exist; pass an MLLM checkpoint folder (<run>/checkpoints/<stage>-<step>) or a Hugging Face LLaVA folder.`);
