@@ -109,5 +109,9 @@ function layerGradcam(model: Mllm, objective: SampleObjective, sample: GradcamSa
  */
 function shiftedBlocks(params: ParameterSet, offset: number): ParameterSet {
   const rename = (name: string) => name.replace(/^encoder\.layers\.(\d+)\./, (_m, k: string) => `encoder.layers.${Number(k) + offset}.`);
-  return { get: (name: string) => params.get(rename(name)), has: (name: string) => params.has(rename(name)) } as unknown as ParameterSet;
+  return {
+    get: (name: string) => params.get(rename(name)),
+    has: (name: string) => params.has(rename(name)),
+    variablesUnder: (prefix: string) => params.variablesUnder(rename(prefix)),
+  } as unknown as ParameterSet;
 }
