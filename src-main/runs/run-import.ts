@@ -20,8 +20,12 @@ const VISION_TOWER_PREFIXES: Readonly<Record<ImportedCheckpoint['weightNames'], 
   'transformers-5': 'model.vision_tower.',
 };
 
-/** What transformers' save_pretrained of a LLaVA model and its processor write, beside the weights. */
-const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json'];
+/**
+ * What a LLaVA folder needs beside its weights: what transformers' save_pretrained of the model and its processor
+ * writes, less tokenizer_config.json, which the engine reads when present (a folder `pivot export --mllm` wrote from
+ * a Shapes-tokenizer model has none).
+ */
+const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'preprocessor_config.json'];
 
 export interface RunImportRequest {
   folder: string;

@@ -115,6 +115,6 @@ describe('pivot runs import', () => {
     const empty = tempDir('pivot-empty-');
     const refused = await startPivot(['runs', 'import', empty, '--workspace', ws.dir]).done;
     expect(refused.code).toBe(64);
-    expect(refused.stderr).toBe(`pivot: ${empty} is not a LLaVA checkpoint folder: it lacks config.json, tokenizer.json, tokenizer_config.json, preprocessor_config.json, model.safetensors (or model.safetensors.index.json and its shards). Import the folder that save_pretrained (or the TRL project's sft.py / dpo.py) wrote.\n`);
+    expect(refused.stderr).toBe(`pivot: ${empty} is not a LLaVA checkpoint folder: it lacks config.json, tokenizer.json, preprocessor_config.json, model.safetensors (or model.safetensors.index.json and its shards). Import the folder that save_pretrained (or the TRL project's sft.py / dpo.py) wrote.\n`);
   }, 60_000);
 });
