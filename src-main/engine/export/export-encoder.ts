@@ -9,7 +9,9 @@ import { SafetensorsFile, writeSafetensorsAtomic, type TensorToWrite } from '../
 import { loadVisionModel } from '../models/hf/load-vision-model';
 import { saveVisionModel } from '../models/hf/save-vision-model';
 import type { VisionModel } from '../models/hf/vision-family';
-import { MLLM_CONFIG_FILE, readMllmConfig } from '../models/mllm/config';
+import { MLLM_CONFIG_FILE, readMllmConfig, type MllmConfig } from '../models/mllm/config';
+import { mllmConfigFor } from '../models/mllm/build';
+import { isLlavaFolder, loadLlavaVisionTower } from '../models/llava/load';
 import { PROJECTOR_FILE } from '../models/mllm/checkpoint';
 import type { Objective } from '../train/api';
 import { modelCard, type ExportMeasurements } from './model-card';
@@ -60,8 +62,7 @@ export async function exportEncoder(options: ExportOptions): Promise<ExportRepor
   const source = exportSource(options);
   const out = resolve(options.out);
   checkOutFolder(out, source, options.force === true);
-  const encoder = await loadVisionModel(join(source.checkpoint, 'encoder'));
-  const mllmConfig = readMllmConfig(join(source.checkpoint, MLLM_CONFIG_FILE), encoder.hasClassToken);
+  const { encoder, mllmConfig } = await openSourceEncoder(source.checkpoint, options.withProjector === true);
   const tmp = join(dirname(out), `.${basename(out)}.export-${randomBytes(4).toString('hex')}`);
   try {
     await mkdir(tmp, { recursive: true });
@@ -98,12 +99,12 @@ async function writeExport(
   dir: string,
   encoder: VisionModel,
   source: ExportSource,
-  mllmConfig: ReturnType<typeof readMllmConfig>,
+  mllmConfig: MllmConfig,
   options: ExportOptions,
 ): Promise<{ projector: Record<string, TensorToWrite> | null; baseModel: string | null }> {
   await saveVisionModel(encoder, dir);
   // The folder the encoder came from: its own, or the LLaVA folder it is the vision tower of (same preprocessor and name).
-  const originalDir = source.manifest?.model.encoder ?? source.manifest?.model.path;
+  const originalDir = source.manifest?.model.encoder ?? source.manifest?.model.path ?? (isLlavaFolder(source.checkpoint) ? source.checkpoint : undefined);
   const processor = preprocessorConfig(mllmConfig.imageProcessor, readOriginalPreprocessor(originalDir));
   await writeFile(join(dir, 'preprocessor_config.json'), `${JSON.stringify(processor, null, 2)}\n`);
   const projector = options.withProjector ? projectorTensors(join(source.checkpoint, PROJECTOR_FILE)) : null;
@@ -116,6 +117,23 @@ async function writeExport(
   });
   await writeFile(join(dir, 'README.md'), card);
   return { projector, baseModel };
+}
+
+/**
+ * The vision tower of a checkpoint and how its MLLM used it: PIVOT's folder (encoder/ + mllm.json) or a LLaVA folder
+ * (its tower, feature layer, strategy and preprocessor_config.json). A LLaVA folder's projector sits among its
+ * weights, not in projector.safetensors: exporting it beside the encoder is refused rather than guessed.
+ */
+async function openSourceEncoder(checkpoint: string, withProjector: boolean): Promise<{ encoder: VisionModel; mllmConfig: MllmConfig }> {
+  if (!isLlavaFolder(checkpoint)) {
+    const encoder = await loadVisionModel(join(checkpoint, 'encoder'));
+    return { encoder, mllmConfig: readMllmConfig(join(checkpoint, MLLM_CONFIG_FILE), encoder.hasClassToken) };
+  }
+  if (withProjector) {
+    throw new PivotError('INVALID_REQUEST', `${checkpoint} is a LLaVA folder: its projector is part of the model; export the whole model with --mllm, or the encoder alone without --with-projector.`);
+  }
+  const { encoder, llava } = loadLlavaVisionTower(checkpoint);
+  return { encoder, mllmConfig: mllmConfigFor(encoder, llava.featureLayer, checkpoint, llava.selectStrategy) };
 }
 
 /** The checkpoint's projector tensors as float32, names as they are (LLaVA's `multi_modal_projector.*`). */

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { OBJECTIVES } from '../../../src-shared/domain/runs';
 import { PivotError } from '../../../src-shared/errors';
+import { isLlavaFolder } from '../models/llava/load';
 import { MLLM_CONFIG_FILE } from '../models/mllm/config';
 import type { Objective } from '../train/api';
 import { readRunManifest, type RunManifest } from '../run-folder/manifest';
@@ -24,6 +25,9 @@ export interface ExportSource {
   state: RunState | null;
 }
 
+/** Where `pivot runs import` puts the LLaVA folder in a run's folder. */
+const IMPORTED_CHECKPOINT = 'checkpoint';
+
 /** Whether a stage of `kind` is a post-training branch, whose objective the export reports. */
 function isObjective(kind: string | undefined): kind is Objective {
   return (OBJECTIVES as readonly (string | undefined)[]).includes(kind);
@@ -32,8 +36,9 @@ function isObjective(kind: string | undefined): kind is Objective {
 /** A checkpoint folder (written by `saveMllm` or a training run), and its run folder when it is inside one. */
 export function sourceFromCheckpoint(dir: string): ExportSource {
   const checkpoint = resolve(dir);
+  if (isLlavaFolder(checkpoint)) return { checkpoint, runDir: null, stage: null, step: null, objective: null, manifest: null, state: null };
   if (!existsSync(join(checkpoint, MLLM_CONFIG_FILE))) {
-    throw new PivotError('INVALID_REQUEST', `${checkpoint} is not an MLLM checkpoint (no ${MLLM_CONFIG_FILE}); pass a folder under <run>/checkpoints/, or the run folder with --run.`);
+    throw new PivotError('INVALID_REQUEST', `${checkpoint} is not an MLLM checkpoint (no ${MLLM_CONFIG_FILE}, nor a LLaVA config.json); pass a folder under <run>/checkpoints/, or the run folder with --run.`);
   }
   const parent = dirname(checkpoint);
   const runDir = basename(parent) === 'checkpoints' && existsSync(join(dirname(parent), STATE_FILE)) ? dirname(parent) : null;
@@ -56,6 +61,9 @@ export function sourceFromCheckpoint(dir: string): ExportSource {
 export function sourceFromRun(runDir: string, choose: { stage?: string; objective?: Objective } = {}): ExportSource {
   const dir = resolve(runDir);
   const state = readRunState(dir);
+  // An imported run (`pivot runs import`) trained nowhere here: its checkpoint is the LLaVA folder it brought.
+  const imported = join(dir, IMPORTED_CHECKPOINT);
+  if (!state && isLlavaFolder(imported)) return { ...sourceFromCheckpoint(imported), runDir: dir };
   if (!state || Object.keys(state.stages).length === 0) {
     throw new PivotError('INVALID_REQUEST', `${dir} holds no trained stage (no state.json with stages): train the run first, or pass a checkpoint folder with --checkpoint.`);
   }

@@ -1,12 +1,14 @@
 // A run imported with `pivot runs import` is measured like a run trained here, straight from its LLaVA folder
 // (no encoder/ copy beside it): `pivot eval qa`, `pivot probe linear` and `pivot probe gradcam` on its checkpoint,
 // and the window's probe job on the run, give the numbers of the same model loaded by the library.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/engine/backend/select';
 import { writeShapesWorld } from '../../../src-main/engine/data/shapes';
 import { shapesTokenizerText } from '../../../src-main/engine/data/shapes/tokenizer';
+import { exportEncoder, exportMllm } from '../../../src-main/engine/export';
+import { EXPORT_TOLERANCE } from '../../../src-main/engine/export/verify';
 import { qaAccuracy } from '../../../src-main/engine/eval/qa-accuracy';
 import { probeJob } from '../../../src-main/engine/jobs/probe';
 import { loadLlava, saveLlava } from '../../../src-main/engine/models/llava';
@@ -93,5 +95,28 @@ describe('an imported run, measured from its LLaVA folder', () => {
     expect(result).toMatchObject({ encoder: checkpoint, data: world, backend: 'cpu', seeds: 1 });
     expect(result.linear?.accuracy).toMatchObject({ mean: libraryLinear[0], n: 1 });
     expect(progress).toEqual([{ probe: 'linear', index: 1, of: 1 }]);
+  }, 60_000);
+  it('exports: its encoder alone as the folder\'s vision tower and processor, and the whole MLLM as it came', async () => {
+    const encoderOut = join(root, 'exported-encoder');
+    const report = await exportEncoder({ runDir, out: encoderOut });
+    expect(report).toMatchObject({ checkpoint, runDir, stage: null, objective: null, modelType: 'siglip_vision_model', withProjector: false });
+    expect(report.maxRelativeError).toBeLessThanOrEqual(EXPORT_TOLERANCE);
+    expect(report.files).toEqual(['README.md', 'config.json', 'model.safetensors', 'preprocessor_config.json']);
+    const { processor_class: _kept, ...folderProcessor } = JSON.parse(readFileSync(join(checkpoint, 'preprocessor_config.json'), 'utf8')) as Record<string, unknown>;
+    expect(JSON.parse(readFileSync(join(encoderOut, 'preprocessor_config.json'), 'utf8'))).toEqual(folderProcessor);
+    await expect(exportEncoder({ runDir, out: join(root, 'with-projector'), withProjector: true })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+
+    const mllmOut = join(root, 'exported-mllm');
+    await exportMllm({ runDir, out: mllmOut });
+    const [source, copy] = [await loadLlava(checkpoint), await loadLlava(mllmOut)];
+    try {
+      for (const part of ['encoder', 'projector', 'lm'] as const) {
+        const theirs = new Map(copy.namedVariables(part).map(([name, v]) => [name, v.dataSync()]));
+        for (const [name, v] of source.namedVariables(part)) expect(theirs.get(name), name).toEqual(v.dataSync());
+      }
+    } finally {
+      source.dispose();
+      copy.dispose();
+    }
   }, 60_000);
 });
