@@ -30,12 +30,27 @@ export function servePivot(workspace: string): Promise<ServedWorkspace> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
+    let served = false;
+    let stopping = false;
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const match = /Open (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(out);
-      if (match) resolve({ url: match[1]!, stop: () => child.kill('SIGTERM') });
+      if (match) {
+        served = true;
+        resolve({
+          url: match[1]!,
+          stop: () => {
+            stopping = true;
+            child.kill('SIGTERM');
+          },
+        });
+      }
     });
-    child.on('close', (code) => reject(new Error(`pivot serve exited ${code}: ${err}`)));
+    // A server that dies under a test shows in the page only as "connection lost": say why here.
+    child.on('close', (code, signal) => {
+      if (!served) reject(new Error(`pivot serve exited ${code}: ${err}`));
+      else if (!stopping) console.error(`pivot serve exited during the test (code ${code}, signal ${signal}):\n${err}`);
+    });
   });
 }
