@@ -44,7 +44,7 @@ describe('the export job', () => {
     const failure = exportInHost({ checkpoint: notACheckpoint, out: join(parent, 'encoder'), backend: 'cpu' });
     await expect(failure).rejects.toMatchObject({
       code: 'INVALID_REQUEST',
-      message: `${notACheckpoint} is not an MLLM checkpoint (no mllm.json); pass a folder under <run>/checkpoints/, or the run folder with --run.`,
+      message: `${notACheckpoint} is not an MLLM checkpoint (no mllm.json, nor a LLaVA config.json); pass a folder under <run>/checkpoints/, or the run folder with --run.`,
     });
     expect(readdirSync(parent)).toEqual([]);
   });
