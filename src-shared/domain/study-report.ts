@@ -1,7 +1,9 @@
 // A study's report.json (`pivot study` → `<out>/report.json`): one zod schema that the engine writes and the app and
-// the window parse, and the one "inside the noise" verdict that every rendering of the table (the CLI, report.html,
-// the Compare tab, CSV / Markdown) and the sweep judge a difference by.
+// the window parse, and the DPO − SFT difference each row stores (judged as every rendering judges it, by the 95 %
+// interval of src-shared/stats/difference.ts).
 import { z } from 'zod';
+import { difference } from '../stats/difference';
+import { verdictText } from '../stats/difference-text';
 import type { ReportExamplesIndex } from './study-examples';
 
 /** A number JSON may have written as null: the engine's NaN / ±Infinity (JSON has none). */
@@ -18,6 +20,11 @@ export const metricCellSchema = z
     values: z.array(measuredNumber),
     /** The seeds behind `values`, when they are per seed. */
     seeds: z.array(z.number()).nullable(),
+    /**
+     * The sample (QA question, Grad-CAM pair) behind each value, when they are per sample: cells measured on the same
+     * samples are compared sample by sample. Absent in reports written before intervals.
+     */
+    sampleIds: z.array(z.string()).nullable().optional(),
     chance: z.number().nullable(),
     ceiling: z.number().nullable(),
     protocol: z.string(),
@@ -29,34 +36,6 @@ export type MetricCell = z.infer<typeof metricCellSchema>;
 /** A cell as the engine measures it, before JSON turns its NaN into null. */
 export type MeasuredCell = MetricCell & { mean: number; std: number; values: number[] };
 
-/** What a difference of two cells is called: only a difference larger than the noise gets a direction. */
-export type Verdict = 'inside the noise' | 'higher' | 'lower' | 'no noise estimate';
-
-export interface Delta {
-  /** The cell's mean − the reference cell's mean. */
-  value: number;
-  /** The larger of the two stds (0 when both are single measurements). */
-  noise: number;
-  verdict: Verdict;
-}
-
-/**
- * `cell − reference`: "inside the noise" when |Δ| ≤ the larger std of the two; for two single measurements (no
- * spread) there is no noise estimate and the verdict says so instead of claiming a direction. Null when either
- * cell or mean is missing.
- */
-export function deltaOf(cell: MetricCell | null | undefined, reference: MetricCell | null | undefined): Delta | null {
-  if (!cell || !reference) return null;
-  const a = cell.mean;
-  const b = reference.mean;
-  if (a === null || b === null || !Number.isFinite(a) || !Number.isFinite(b)) return null;
-  const value = a - b;
-  if (cell.spread === 'single' && reference.spread === 'single') return { value, noise: 0, verdict: 'no noise estimate' };
-  const noise = Math.max(cell.std ?? 0, reference.std ?? 0);
-  const verdict: Verdict = Math.abs(value) <= noise ? 'inside the noise' : value > 0 ? 'higher' : 'lower';
-  return { value, noise, verdict };
-}
-
 const COLUMN_ORDER = ['original', 'sft', 'dpo'];
 const COLUMN_TITLES: Record<string, string> = { original: 'original', sft: 'SFT', dpo: 'DPO' };
 
@@ -65,13 +44,22 @@ export function columnTitle(column: string): string {
   return COLUMN_TITLES[column] ?? column;
 }
 
-/** The verdict in words, naming the column a direction is about ("DPO higher"). */
-export function verdictWords(delta: Delta, column: string): string {
-  return delta.verdict === 'higher' || delta.verdict === 'lower' ? `${columnTitle(column)} ${delta.verdict}` : delta.verdict;
-}
-
-/** A row's stored DPO − SFT delta, its verdict in words ("DPO higher"), as report.json has always held it. */
-const rowDeltaSchema = z.object({ value: z.number(), noise: z.number(), verdict: z.string() }).passthrough();
+/**
+ * A row's stored DPO − SFT difference: `value` (the mean difference), `noise` and `verdict` ("DPO higher") as readers
+ * before intervals expect them, and the interval beside. `noise` is now half the interval's width (0 without one).
+ */
+const rowDeltaSchema = z
+  .object({
+    value: z.number(),
+    noise: z.number(),
+    verdict: z.string(),
+    low: measuredNumber.optional(),
+    high: measuredNumber.optional(),
+    effectSize: measuredNumber.optional(),
+    n: z.number().optional(),
+    method: z.string().optional(),
+  })
+  .passthrough();
 export type RowDelta = z.infer<typeof rowDeltaSchema>;
 
 export const studyRowSchema = z
@@ -86,10 +74,12 @@ export const studyRowSchema = z
   .passthrough();
 export type StudyRow = z.infer<typeof studyRowSchema>;
 
-/** The row's DPO − SFT delta as stored in report.json (the study's question); the window takes any reference. */
+/** The row's DPO − SFT difference as stored in report.json (the study's question); the window takes any reference. */
 export function rowDelta(cells: StudyRow['cells']): RowDelta | null {
-  const delta = deltaOf(cells.dpo, cells.sft);
-  return delta && { ...delta, verdict: verdictWords(delta, 'dpo') };
+  const d = difference(cells.dpo, cells.sft);
+  if (!d) return null;
+  const noise = Number.isFinite(d.high - d.low) ? (d.high - d.low) / 2 : 0;
+  return { value: d.mean, noise, verdict: verdictText(d, columnTitle('dpo')), low: d.low, high: d.high, effectSize: d.effectSize, n: d.n, method: d.method };
 }
 
 export const encoderSourceSchema = z

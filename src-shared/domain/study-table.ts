@@ -1,7 +1,9 @@
 // The comparison table of a study report: the one model that the CLI's text table, report.html, the Compare tab and
 // its CSV / Markdown export all render from — the encoder columns in order, a reference column, and per row its
-// cells, chance / ceiling, protocols and each compared column's delta against the reference with its verdict.
-import { deltaOf, orderedColumns, type Delta, type MetricCell, type StudyReport } from './study-report';
+// cells, chance / ceiling, protocols and each compared column's difference from the reference: its 95 % interval and
+// the verdict read off it (src-shared/stats/difference.ts).
+import { difference, type Difference } from '../stats/difference';
+import { orderedColumns, type MetricCell, type StudyReport } from './study-report';
 
 export interface CompareRow {
   key: string;
@@ -12,8 +14,8 @@ export interface CompareRow {
   chance: number | null;
   ceiling: number | null;
   cells: Record<string, MetricCell | null>;
-  /** Per compared column: Δ against the reference (null where either is missing). */
-  deltas: Record<string, Delta | null>;
+  /** Per compared column: its difference from the reference (null where either is missing). */
+  deltas: Record<string, Difference | null>;
 }
 
 export interface CompareTable {
@@ -37,8 +39,8 @@ export function compareTable(report: Pick<StudyReport, 'encoders' | 'rows'>, ref
     for (const c of columns) cells[c] = row.cells[c] ?? null;
     const present = columns.map((c) => cells[c]).filter((c): c is MetricCell => c !== null);
     const protocols = [...new Set(present.map((c) => c.protocol))];
-    const deltas: Record<string, Delta | null> = {};
-    for (const c of others) deltas[c] = deltaOf(cells[c], cells[ref]);
+    const deltas: Record<string, Difference | null> = {};
+    for (const c of others) deltas[c] = difference(cells[c], cells[ref]);
     return {
       key: row.key,
       label: row.label,

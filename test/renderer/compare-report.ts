@@ -1,5 +1,6 @@
 // A small hand-made study report for the Compare screen's tests: three encoders, a per-seed row with per-class
-// details, a single-measurement row and a per-sample row whose cells come from two protocols.
+// details, a single-measurement row and a per-sample row whose cells come from two protocols (no sample ids, as in a
+// report written before intervals: compared unpaired).
 import type { MetricCell, StudyReport } from '../../src-shared/domain/study-report';
 
 export function cell(mean: number, std: number, values: number[], extra: Partial<MetricCell> = {}): MetricCell {
@@ -26,7 +27,11 @@ export function smallReport(): StudyReport {
     rows: [
       {
         key: 'linear', label: 'linear probe acc', protocol: 'linear-probe/x',
-        cells: { original: cell(0.5, 0.125, [0.375, 0.625]), sft: cell(0.625, 0.0625, [0.5625, 0.6875]), dpo: cell(0.875, 0.0625, [0.8125, 0.9375]) },
+        // Three probe seeds: DPO − SFT per seed 0.3125, 0.1875, 0.25 (an interval above 0); original − SFT −0.1875,
+        // −0.125, −0.0625 (an interval holding 0).
+        cells: {
+          original: cell(0.5, 0.125, [0.375, 0.5, 0.625]), sft: cell(0.625, 0.0625, [0.5625, 0.625, 0.6875]), dpo: cell(0.875, 0.0625, [0.875, 0.8125, 0.9375]),
+        },
       },
       {
         key: 'focus', label: 'focus score', protocol: 'gradcam',

@@ -80,7 +80,7 @@ describe('the compare screen', () => {
     expect(w.findAll('[data-testid="compare-row"]').map((r) => r.attributes('data-key'))).toEqual(['linear', 'focus', 'alignment']);
     const linear = row(w, 'linear');
     expect(linear.get('[data-testid="cell-original"]').text()).toBe('0.500 ± 0.125');
-    expect(linear.get('[data-testid="cell-original"]').attributes('title')).toContain('seed 0: 0.375\nseed 1: 0.625');
+    expect(linear.get('[data-testid="cell-original"]').attributes('title')).toContain('seed 0: 0.375\nseed 1: 0.500\nseed 2: 0.625');
     expect(linear.get('[data-testid="row-protocol"]').text()).toBe('linear-probe/x');
     expect(linear.get('[data-testid="row-chance"]').text()).toBe('0.250');
     expect(linear.get('[data-testid="row-ceiling"]').text()).toBe('1.000');
@@ -92,27 +92,34 @@ describe('the compare screen', () => {
     expect(w.findAll('[data-testid="compare-row"]')).toHaveLength(1);
   });
 
-  it('shows deltas against the chosen reference, coloured, with the verdict', async () => {
+  it('shows each difference from the chosen reference with its 95 % interval, coloured by the verdict read off it', async () => {
     const w = await mountCompare(backendWithReports());
+    const text = (cell: { text(): string }) => cell.text().replace(/\s+/g, ' ');
+    // DPO − SFT per probe seed 0.3125, 0.1875, 0.25: 0.25 ± 4.303 · 0.0625 / √3, all above 0.
     let dpo = row(w, 'linear').get('[data-testid="delta-dpo"]');
+    expect(text(dpo)).toBe('Δ +0.250 [+0.095, +0.405] DPO higher');
     expect(dpo.attributes('data-verdict')).toBe('higher');
-    expect(dpo.text()).toContain('+0.250');
-    expect(dpo.classes()).toContain('delta--up');
+    expect(dpo.classes()).toContain('delta--higher');
+    expect(dpo.attributes('title')).toBe('DPO − SFT = +0.250 [+0.095, +0.405], d_z 4.00 (paired t over seeds, n 3); DPO higher');
+    // original − SFT per seed −0.1875, −0.125, −0.0625: the interval holds 0, so no direction and no colour.
     const original = row(w, 'linear').get('[data-testid="delta-original"]');
-    expect(original.attributes('data-verdict')).toBe('inside the noise');
-    expect(original.text()).toContain('inside the noise');
-    expect(original.classes()).toContain('delta--noise');
+    expect(text(original)).toBe('Δ −0.125 [−0.280, +0.030] no difference detected');
+    expect(original.attributes('data-verdict')).toBe('no difference detected');
+    expect(original.classes()).toContain('delta--none');
+    expect(text(row(w, 'focus').get('[data-testid="delta-dpo"]'))).toBe('Δ −0.125 [−0.313, +0.063] no difference detected');
     expect(row(w, 'linear').find('[data-testid="delta-sft"]').exists()).toBe(false);
 
     await w.get('[data-testid="reference-select"]').setValue('dpo');
     await settle();
     expect(w.get('[data-testid="compare-table"]').attributes('data-reference')).toBe('dpo');
     const sft = row(w, 'linear').get('[data-testid="delta-sft"]');
+    expect(text(sft)).toBe('Δ −0.250 [−0.405, −0.095] SFT lower');
     expect(sft.attributes('data-verdict')).toBe('lower');
-    expect(sft.classes()).toContain('delta--down');
-    expect(sft.text()).toContain('-0.250');
+    expect(sft.classes()).toContain('delta--lower');
     dpo = row(w, 'alignment').get('[data-testid="delta-sft"]');
+    expect(text(dpo)).toBe('Δ +0.000 no noise estimate');
     expect(dpo.attributes('data-verdict')).toBe('no noise estimate');
+    expect(dpo.classes()).toContain('delta--unknown');
   });
 
   it("expands a row to its per-class breakdown (with each class's support) when the details have one", async () => {

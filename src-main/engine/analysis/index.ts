@@ -2,6 +2,4 @@
 export { layerwiseAlignment, mutualKnn, mutualKnnFromNeighbours, nearestNeighbours, outlierThreshold, type AlignmentOptions, type FeatureSet, type LayerwiseAlignment } from './alignment';
 export { lmLayerFeatures, visionLayerFeatures, type LanguageModelLike, type LayerFeatures, type VisionTower } from './layer-features';
 export { focusScore, focusSummary, type FocusSample, type FocusScore, type FocusSummary } from './focus';
-export { seedDifference, seedValues, type Difference, type DifferenceMethod, type DifferenceVerdict, type SeedValue } from './paired-difference';
 export { probeReliability, RELIABILITY_METHOD, smallestDetectableDifference, type ProbeReliability, type ProbeSplit } from './probe-reliability';
-export { differenceText, signed, verdictText } from './difference-text';

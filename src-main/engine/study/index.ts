@@ -7,6 +7,6 @@ export {
 } from './measure-encoder';
 export { COLUMNS, reportJsonText, reportSummary, row, writeReportJson, type Column, type ComparisonRow, type WrittenStudyReport } from './report-json';
 export { escapeHtml, lossCurveSvg, reportHtml, writeReportHtml, type GradcamExample, type ReportExamples, type SegmentationExample } from './report-html';
-export { formatCell, formatDelta, formatNumber, formatTable } from './table';
+export { formatCell, formatDifference, formatNumber, formatTable } from './table';
 export { summariseMetrics } from './training-summary';
 export { classMapPng, heatmapOverImagePng, imagePng, pngDataUrl } from './images';

@@ -30,7 +30,8 @@ export async function measureQa(checkpoints: Record<Column, string>, world: stri
 
 function qaCell(r: QaAccuracyResult, column: Column): MeasuredCell {
   return {
-    mean: r.accuracy, std: r.se, spread: 'samples', values: r.samples.map((s) => (s.correct ? 1 : 0)), seeds: null,
+    // The questions are the same for every column: named, so that DPO − SFT is taken question by question.
+    mean: r.accuracy, std: r.se, spread: 'samples', values: r.samples.map((s) => (s.correct ? 1 : 0)), seeds: null, sampleIds: r.samples.map((s) => s.id),
     chance: r.chance, ceiling: 1, protocol: QA_PROTOCOL,
     note: `${column === 'original' ? 'base' : columnTitle(column)} MLLM on ${r.n} pairs of the ${r.split} split, every possible answer ranked by log-prob; ` +
       'std = binomial standard error √(p(1−p)/n) over the questions, not a spread over seeds; chance = mean 1/|candidates|',

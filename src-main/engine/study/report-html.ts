@@ -1,10 +1,11 @@
 // report.html: one self-contained page (inline CSS, inline SVG curves, images as data: URLs, no external asset).
 import { writeFile } from 'node:fs/promises';
-import { columnTitle, verdictWords, type StageCurve } from '../../../src-shared/domain/study-report';
+import { columnTitle, type StageCurve } from '../../../src-shared/domain/study-report';
 import { compareTable } from '../../../src-shared/domain/study-table';
+import { methodText, verdictText } from '../../../src-shared/stats/difference-text';
 import { findingsHtml } from './report-findings';
 import { COLUMNS, type WrittenStudyReport } from './report-json';
-import { formatCell, formatDelta, formatNumber } from './table';
+import { formatCell, formatDifference, formatNumber } from './table';
 
 export interface GradcamExample {
   id: string;
@@ -84,13 +85,13 @@ export function reportHtml(report: WrittenStudyReport, examples: ReportExamples)
   const table = [
     '<table id="comparison"><thead><tr><th>metric</th>',
     ...t.columns.map((c) => `<th>${columnTitle(c)}</th>`),
-    ...t.compared.map((c) => `<th>${columnTitle(c)} − ${columnTitle(t.reference)}</th><th>verdict</th>`),
+    ...t.compared.map((c) => `<th>${columnTitle(c)} − ${columnTitle(t.reference)} [95 % interval]</th><th>verdict</th>`),
     '<th>chance</th><th>ceiling</th><th>protocol</th></tr></thead><tbody>',
     ...t.rows.map((r) =>
       `<tr><td>${e(r.label)}</td>${t.columns.map((c) => `<td title="${e(r.cells[c]?.note ?? '')}">${e(formatCell(r.cells[c] ?? null))}</td>`).join('')}` +
       t.compared.map((c) => {
-        const delta = r.deltas[c] ?? null;
-        return `<td>${e(formatDelta(delta))}</td><td class="v">${e(delta ? verdictWords(delta, c) : '')}</td>`;
+        const d = r.deltas[c] ?? null;
+        return `<td title="${e(d ? methodText(d) : '')}">${e(formatDifference(d))}</td><td class="v">${e(d ? verdictText(d, columnTitle(c)) : '')}</td>`;
       }).join('') +
       `<td>${optional(r.chance)}</td><td>${optional(r.ceiling)}</td><td class="v small">${e(r.protocol)}</td></tr>`),
     '</tbody></table>',
@@ -114,7 +115,7 @@ export function reportHtml(report: WrittenStudyReport, examples: ReportExamples)
 <ul>${enc}</ul>
 <h2>Comparison</h2>
 ${table}
-<p class="small">Cells: mean ± std (over seeds for the probes, over Grad-CAM samples for focus; alignment is one measurement). Verdict: "inside the noise" when |Δ| ≤ the larger std of the SFT and DPO cells. Nothing was tuned toward any direction; this is what came out.</p>
+<p class="small">Cells: mean ± std (over seeds for the probes, over Grad-CAM samples for focus; alignment is one measurement). DPO − SFT: the mean difference with its 95 % interval — a paired t-interval over the probe seeds for the probes, a paired bootstrap over the questions or Grad-CAM pairs for QA and focus (both models measured on the same ones), none for a single measurement. Verdict: "DPO higher" or "DPO lower" only when the interval excludes 0, else "no difference detected"; no threshold was tuned toward any direction. The Findings below give each interval's effect size.</p>
 <ul class="small">${report.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>
 ${findingsHtml(report.rows, report.reliability ?? [], e)}
 <h2>Training curves</h2>

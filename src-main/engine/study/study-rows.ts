@@ -28,8 +28,10 @@ function segCells(m: SegmentationMeasurement, column: string): { recall: Measure
 }
 
 function focusCell(r: GradcamFocusResult, note: string): MeasuredCell {
+  // Every model is mapped on the same pairs: named, so that DPO − SFT is taken pair by pair (an empty map is skipped).
+  const scored = r.samples.flatMap((s) => (s.score !== null ? [{ id: s.id, score: s.score }] : []));
   return {
-    mean: r.mean, std: r.std, spread: 'samples', values: r.samples.map((s) => s.score).filter((s): s is number => s !== null), seeds: null,
+    mean: r.mean, std: r.std, spread: 'samples', values: scored.map((s) => s.score), seeds: null, sampleIds: scored.map((s) => s.id),
     chance: r.chance, ceiling: 1, protocol: `gradcam-focus/${r.method}/${r.objective}-loss`,
     note: `${note}; ${r.n} pairs of the ${r.split} split${r.skipped ? `, ${r.skipped} empty maps skipped` : ''}`,
   };

@@ -1,7 +1,9 @@
 // The comparison table as plain text: aligned columns, what `pivot study` prints last, rendered from the shared
 // table model (src-shared/domain/study-table.ts).
-import { columnTitle, verdictWords, type MetricCell } from '../../../src-shared/domain/study-report';
+import { columnTitle, type MetricCell } from '../../../src-shared/domain/study-report';
 import type { CompareTable } from '../../../src-shared/domain/study-table';
+import type { Difference } from '../../../src-shared/stats/difference';
+import { intervalText, verdictText } from '../../../src-shared/stats/difference-text';
 
 export function formatNumber(x: number | null, digits = 3): string {
   return x !== null && Number.isFinite(x) ? x.toFixed(digits) : 'n/a';
@@ -12,25 +14,23 @@ export function formatCell(cell: MetricCell | null): string {
   return cell.spread === 'single' ? formatNumber(cell.mean) : `${formatNumber(cell.mean)} ± ${formatNumber(cell.std)}`;
 }
 
-export function formatDelta(delta: { value: number } | null | undefined): string {
-  if (!delta) return '—';
-  const text = formatNumber(Math.abs(delta.value));
-  // The sign of what is shown: a difference that rounds to zero is +0.000, never −0.000.
-  return `${delta.value < 0 && Number(text) !== 0 ? '−' : '+'}${text}`;
+/** A difference as the table shows it: "+0.040 [+0.020, +0.060]", the mean alone where there is no interval. */
+export function formatDifference(d: Difference | null | undefined): string {
+  return d ? intervalText(d) : '—';
 }
 
 /**
- * The header and one line per row: metric (left-aligned), the columns and each compared column's Δ against the
- * reference (right-aligned), and its verdict (left-aligned).
+ * The header and one line per row: metric (left-aligned), the columns and each compared column's difference from the
+ * reference with its 95 % interval (right-aligned), and the verdict read off the interval (left-aligned).
  */
 export function formatTable(table: CompareTable): string {
-  const header = ['metric', ...table.columns.map(columnTitle), ...table.compared.flatMap((c) => [`${columnTitle(c)} − ${columnTitle(table.reference)}`, 'verdict'])];
+  const header = ['metric', ...table.columns.map(columnTitle), ...table.compared.flatMap((c) => [`${columnTitle(c)} − ${columnTitle(table.reference)} [95 % interval]`, 'verdict'])];
   const body = table.rows.map((r) => [
     r.label,
     ...table.columns.map((c) => formatCell(r.cells[c] ?? null)),
     ...table.compared.flatMap((c) => {
-      const delta = r.deltas[c] ?? null;
-      return [formatDelta(delta), delta ? verdictWords(delta, c) : ''];
+      const d = r.deltas[c] ?? null;
+      return [formatDifference(d), d ? verdictText(d, columnTitle(c)) : ''];
     }),
   ]);
   const all = [header, ...body];

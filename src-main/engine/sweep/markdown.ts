@@ -1,7 +1,9 @@
 // `sweep.md`: one row per setting (objective, LR, β, length) with each metric's mean ± noise over branch seeds, the
 // base encoder, chance and ceiling, then per metric the best DPO setting against the best SFT one. Columns are
 // padded so the same text reads as a table in a terminal (`pivot sweep` prints it last).
-import { formatCell, formatDelta, formatNumber } from '../study/table';
+import { difference } from '../../../src-shared/stats/difference';
+import { intervalText, methodText, verdictText } from '../../../src-shared/stats/difference-text';
+import { formatCell, formatNumber } from '../study/table';
 import type { MeanStd } from '../probes/stats';
 import { lengthWords, lrText } from './grid';
 import { METRIC_LABELS, SWEEP_METRICS, type SweepMetric } from './measure';
@@ -52,9 +54,12 @@ export function sweepMarkdown(report: SweepReport): string {
     ['ceiling', ...blank, ...metrics.map((m) => levelOf(m, 'ceiling')), '', ''],
   ], right);
   const verdictTable = markdownTable(
-    ['metric', 'best SFT setting', 'SFT', 'best DPO setting', 'DPO', 'DPO − SFT', 'verdict'],
-    report.verdicts.map((v) => [v.label, v.sftSetting ?? '–', formatCell(v.cells.sft), v.dpoSetting ?? '–', formatCell(v.cells.dpo), formatDelta(v.delta), v.delta?.verdict ?? '']),
-    [false, false, true, false, true, true, false],
+    ['metric', 'best SFT setting', 'SFT', 'best DPO setting', 'DPO', 'DPO − SFT [95 % interval]', 'verdict', 'interval'],
+    report.verdicts.map((v) => {
+      const d = difference(v.cells.dpo, v.cells.sft);
+      return [v.label, v.sftSetting ?? '–', formatCell(v.cells.sft), v.dpoSetting ?? '–', formatCell(v.cells.dpo), d ? intervalText(d) : '–', d ? verdictText(d, 'DPO') : '', d ? methodText(d) : ''];
+    }),
+    [false, false, true, false, true, true, false, false],
   );
   const points = report.points.length;
   return [
@@ -62,7 +67,7 @@ export function sweepMarkdown(report: SweepReport): string {
     '',
     `${points} point${points === 1 ? '' : 's'} (${report.settings.length} settings × branch seeds ${report.grid.seeds.join(', ')}) on ${report.backend}; ` +
       `probe seeds ${report.probeSeeds.join(', ')}. Each cell: mean over branch seeds of the encoder's score (itself a mean over probe seeds${report.focusSamples ? `, or over ${report.focusSamples} Grad-CAM pairs` : ''}) ` +
-      `± the larger of its std over branch seeds and its mean std over probe seeds (or pairs); one seed shows the mean alone. The base row is the encoder every branch starts from (std over probe seeds).`,
+      `± its std over branch seeds; one seed shows the mean alone. The base row is the encoder every branch starts from (std over probe seeds).`,
     '',
     table,
     '',
@@ -70,6 +75,9 @@ export function sweepMarkdown(report: SweepReport): string {
     '## Best DPO setting vs best SFT setting',
     '',
     verdictTable,
+    '',
+    'The interval is over branch seeds (each value the mean over the probe seeds): a paired t-interval where the two settings share their branch seeds, ' +
+      'a bootstrap over each side\'s branch seeds where they do not; a direction only where it excludes 0.',
     '',
     ...report.notes.map((n) => `- ${n}`),
     '',

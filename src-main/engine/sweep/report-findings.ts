@@ -2,8 +2,8 @@
 // to or worse than SFT's. Every DPO setting is set against every SFT setting of the same length, paired by branch
 // seed (the same base checkpoint, data order and probe splits), with the 95 % interval of the per-seed differences
 // and d_z; the words follow the interval. "No setting found" is a finding too.
-import { differenceText } from '../analysis/difference-text';
-import { seedDifference, seedValues, type Difference } from '../analysis/paired-difference';
+import { difference, type Difference } from '../../../src-shared/stats/difference';
+import { differenceText } from '../../../src-shared/stats/difference-text';
 import { probeReliability, RELIABILITY_METHOD, type ProbeReliability } from '../analysis/probe-reliability';
 import { lengthWords, lrText, type SweepLength } from './grid';
 import { METRIC_LABELS, SWEEP_METRICS, type Measurements, type SweepMetric } from './measure';
@@ -32,13 +32,9 @@ export function sweepFindings(settings: readonly SettingSummary[], rejections: R
   return SWEEP_METRICS.flatMap((metric) =>
     dpo.flatMap((d) =>
       sft.flatMap((s): SweepFinding[] => {
-        const dc = d.metrics[metric];
-        const sc = s.metrics[metric];
-        if (!dc || !sc || !sameLength(d.length, s.length)) return [];
-        return [{
-          metric, dpoSetting: d.setting, sftSetting: s.setting, lr: d.lr, beta: d.beta ?? null, length: d.length, rejections,
-          difference: seedDifference(seedValues(dc), seedValues(sc)),
-        }];
+        const diff = difference(d.metrics[metric], s.metrics[metric]);
+        if (!diff || !sameLength(d.length, s.length)) return [];
+        return [{ metric, dpoSetting: d.setting, sftSetting: s.setting, lr: d.lr, beta: d.beta ?? null, length: d.length, rejections, difference: diff }];
       }),
     ),
   );
@@ -65,9 +61,9 @@ function metricLines(findings: readonly SweepFinding[]): string[] {
   const line = (words: string, list: string[]) => `  - ${words}: ${list.length > 0 ? list.join('; ') : 'no setting found'}`;
   const unjudged = at('too few seeds');
   return [
-    line("DPO's encoder better", at('better')),
+    line("DPO's encoder better", at('higher')),
     line('no difference detected', at('no difference detected')),
-    line("DPO's encoder worse", at('worse')),
+    line("DPO's encoder worse", at('lower')),
     ...(unjudged.length > 0 ? [`  - not judged (fewer than two branch seeds): ${unjudged.join('; ')}`] : []),
   ];
 }

@@ -189,8 +189,8 @@ async function writeReport(input: ReportInput): Promise<SweepReport> {
 function notes(input: ReportInput, results: readonly PointResult[]): string[] {
   const baseStage = input.base.stage;
   const list = [
-    `Every point is a branch trained from the same base checkpoint (${baseStage}); a branch seed changes only its data order, so the spread over branch seeds is post-training noise; each cell's ± is the larger of that and the probes' own spread (the one pivot demo reports), so a sweep never calls a difference the demo would call noise. Points with the same seed see the same order.`,
-    'The best setting per objective is picked by the very numbers it reports (the highest mean of several settings), which flatters the objective with more settings; the verdict uses `pivot demo`\'s rule: inside the noise when |Δ| ≤ the larger std.',
+    `Every point is a branch trained from the same base checkpoint (${baseStage}); a branch seed changes only its data order, so the spread over branch seeds is post-training noise (each value also carries the probes' own, being a mean over probe seeds). Points with the same seed see the same order.`,
+    'The best setting per objective is picked by the very numbers it reports (the highest mean of several settings), which flatters the objective with more settings; the verdict is `pivot study`\'s: the 95 % interval of DPO − SFT over branch seeds (paired t by branch seed where both settings share them, else a bootstrap over each side\'s seeds), a direction only where it excludes 0.',
     `Probes: all images of the run's world, each probe seed (${input.withNow.probeSeeds.join(', ')}) drawing its own 80/20 split, as \`pivot demo\` does; the MLLMs saw the non-test images in training, never their labels or masks.`,
     'Loss and DPO acc: means over the last 10 % of each branch\'s training steps (training batches, not held out); DPO acc is the share of pairs whose chosen answer out-rewards the rejected one.',
   ];

@@ -1,5 +1,6 @@
 // From points to answers: each setting's metrics as mean ± std over its branch seeds, and per metric the best DPO
-// setting against the best SFT setting, judged by the study's own rule (`deltaOf`: inside the noise or not).
+// setting against the best SFT setting, judged as the study judges every difference: the 95 % interval over branch
+// seeds (paired by branch seed where both settings share them), a direction only where it excludes 0.
 import type { MeasuredCell } from '../../../src-shared/domain/study-report';
 import { row, type ComparisonRow } from '../study/report-json';
 import { meanStd, type MeanStd } from '../probes/stats';
@@ -13,8 +14,8 @@ export interface SettingSummary extends SweepSetting {
   points: string[];
   seeds: number[];
   /**
-   * Per metric: the mean over the branch seeds of each point's value (itself a mean over probe seeds), ± the larger
-   * of the std over branch seeds and the mean std over probe seeds.
+   * Per metric: the mean over the branch seeds of each point's value (itself a mean over probe seeds) ± the std over
+   * branch seeds, each branch seed's value kept with its seed (the unit the intervals are over).
    */
   metrics: Partial<Record<SweepMetric, MeasuredCell>>;
   training: { finalLoss: MeanStd; tailLoss: MeanStd; tailDpoAccuracy?: MeanStd };
@@ -27,8 +28,8 @@ interface Best {
 }
 
 /**
- * One metric as `pivot study` compares it — original (the base encoder), SFT, DPO, and DPO − SFT with its noise
- * verdict — where SFT and DPO are each objective's best setting, named beside.
+ * One metric as `pivot study` compares it — original (the base encoder), SFT, DPO, and DPO − SFT with its interval
+ * and verdict — where SFT and DPO are each objective's best setting, named beside.
  */
 export interface Verdict extends ComparisonRow {
   metric: SweepMetric;
@@ -41,18 +42,16 @@ function cellOf(results: readonly PointResult[], metric: SweepMetric): MeasuredC
   const first = measured[0]?.m;
   if (!first) return null;
   const values = measured.map((x) => x.m.value);
-  const { mean, std: branchStd } = meanStd(values);
-  // Branch seeds alone can agree closely while each value still carries the probe's own noise (its splits or MLP
-  // seeds, the spread `pivot study` judges by): the larger of the two keeps a sweep from calling what the study
-  // would call noise a difference. One branch seed stays a single measurement: no claim about post-training noise.
+  // Each branch seed's value already carries the probe's own noise (it is a mean over probe seeds or pairs), so the
+  // spread over branch seeds holds both; one branch seed is a single measurement with no spread to show.
+  const { mean, std } = meanStd(values);
   const probeStd = measured.reduce((sum, x) => sum + x.m.std, 0) / measured.length;
-  const std = values.length > 1 ? Math.max(branchStd, probeStd) : branchStd;
   return {
     mean, std, spread: values.length > 1 ? 'seeds' : 'single', values, seeds: measured.map((x) => x.seed),
     chance: first.chance, ceiling: first.ceiling, protocol: first.protocol,
     note:
-      `over ${values.length} branch seed${values.length === 1 ? '' : 's'}; each value is the mean over ${first.values.length} ${first.over}; ` +
-      `± the larger of the std over branch seeds (${branchStd.toFixed(4)}) and the mean std over ${first.over} (${probeStd.toFixed(4)})`,
+      `over ${values.length} branch seed${values.length === 1 ? '' : 's'}; each value is the mean over ${first.values.length} ${first.over} ` +
+      `(mean std over ${first.over} ${probeStd.toFixed(4)}); ± the std over branch seeds`,
   };
 }
 

@@ -4,8 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatCell, formatDelta } from '../../../src-main/engine/study/table';
+import { formatCell, formatDifference } from '../../../src-main/engine/study/table';
 import { orderedColumns, type StudyReportAsWritten } from '../../../src-shared/domain/study-report';
+import { difference } from '../../../src-shared/stats/difference';
 import { tempDir } from '../../helpers/workspace';
 import { startPivot } from './run-pivot';
 
@@ -27,8 +28,9 @@ describe('pivot demo --quick', () => {
       const printed = lines.find((l) => l.startsWith(`${row.label} `));
       expect(printed, row.label).toBeDefined();
       const fields = printed!.split(/ {2,}/);
-      const delta = row.delta ?? null;
-      expect(fields).toEqual([row.label, ...columns.map((c) => formatCell(row.cells[c] ?? null)), formatDelta(delta), ...(delta ? [delta.verdict] : [])]);
+      const d = difference(row.cells.dpo, row.cells.sft);
+      expect(d?.mean ?? null, row.label).toBe(row.delta?.value ?? null);
+      expect(fields).toEqual([row.label, ...columns.map((c) => formatCell(row.cells[c] ?? null)), formatDifference(d), ...(row.delta ? [row.delta.verdict] : [])]);
     }
   }, 120_000);
 });

@@ -23,9 +23,9 @@ const rows = [
 describe('study findings', () => {
   it('states each measured metric with its interval; a direction only where the interval excludes 0', () => {
     expect(studyFindings(rows).map(findingLine)).toEqual([
-      'linear probe acc: DPO better, DPO − SFT +0.040 [+0.020, +0.060], d_z 2.53 (paired t over seeds, n 5)',
+      'linear probe acc: DPO higher, DPO − SFT +0.040 [+0.020, +0.060], d_z 2.53 (paired t over seeds, n 5)',
       'segmentation macro recall: no difference detected, DPO − SFT +0.018 [−0.004, +0.040], d_z 1.01 (paired t over seeds, n 5)',
-      'alignment: too few seeds, DPO − SFT −0.020 (1 seed: no interval)',
+      'alignment: no noise estimate, DPO − SFT −0.020 (single measurements: no interval)',
     ]);
   });
 

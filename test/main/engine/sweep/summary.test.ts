@@ -1,5 +1,5 @@
 // From points to the verdict, on known numbers: each setting's mean ± std over branch seeds, the best SFT and DPO
-// settings per metric, `pivot demo`'s noise rule, and the Markdown table that shows it.
+// settings per metric, the 95 % interval over branch seeds the verdict follows, and the Markdown table that shows it.
 import { describe, expect, it } from 'vitest';
 import { sweepMarkdown, summariseSettings, verdicts, type PointResult, type SweepPoint, type SweepReport } from '../../../../src-main/engine/sweep';
 import type { Stage } from '../../../../src-main/engine/train';
@@ -21,7 +21,7 @@ function point(setting: string, seed: number, linear: number, training: Partial<
 const results = [
   point('sft-lr1e-4-e3', 0, 0.6), point('sft-lr1e-4-e3', 1, 0.7),
   point('sft-lr5e-5-e3', 0, 0.5), point('sft-lr5e-5-e3', 1, 0.5),
-  point('dpo-lr2e-5-b0.1-e3', 0, 0.8, { tailDpoAccuracy: 0.75 }), point('dpo-lr2e-5-b0.1-e3', 1, 0.9, { tailDpoAccuracy: 0.25 }),
+  point('dpo-lr2e-5-b0.1-e3', 0, 0.8, { tailDpoAccuracy: 0.75 }), point('dpo-lr2e-5-b0.1-e3', 1, 0.92, { tailDpoAccuracy: 0.25 }),
 ];
 
 describe('sweep summary', () => {
@@ -40,22 +40,21 @@ describe('sweep summary', () => {
     expect(settings[0]!.training.tailDpoAccuracy).toBeUndefined();
   });
 
-  it('compares the best DPO setting with the best SFT setting by the demo\'s noise rule', () => {
+  it('compares the best DPO setting with the best SFT setting by the 95 % interval over branch seeds', () => {
     const settings = summariseSettings(results);
     const [linear] = verdicts(settings, {});
-    expect(linear).toMatchObject({ metric: 'linear', sftSetting: 'sft-lr1e-4-e3', dpoSetting: 'dpo-lr2e-5-b0.1-e3', delta: { verdict: 'DPO higher' } });
-    expect(linear!.delta!.value).toBeCloseTo(0.2, 12);
-    expect(linear!.delta!.noise).toBeCloseTo(Math.sqrt(0.005), 12);
-    // Within the larger std: inside the noise.
+    // Per branch seed DPO − SFT 0.2, 0.22: 0.21 ± t(0.975, 1) · 0.01414 / √2 = 0.21 ± 0.127, above 0.
+    expect(linear).toMatchObject({ metric: 'linear', sftSetting: 'sft-lr1e-4-e3', dpoSetting: 'dpo-lr2e-5-b0.1-e3', delta: { verdict: 'DPO higher', method: 'paired t over seeds', n: 2 } });
+    expect(linear!.delta!.value).toBeCloseTo(0.21, 12);
+    expect(linear!.delta!.noise).toBeCloseTo(12.706204736174694 * 0.01, 9);
+    // Per branch seed 0, 0.04: 0.02 ± 0.254, holding 0.
     const close = summariseSettings([...results.slice(0, 4), point('dpo-lr2e-5-b0.1-e3', 0, 0.6), point('dpo-lr2e-5-b0.1-e3', 1, 0.74)]);
-    expect(verdicts(close, {})[0]!.delta!.verdict).toBe('inside the noise');
-    // Branch seeds that agree do not hide the probe's own noise (0.01 per point here): +0.008 stays inside it.
-    const agreeing = summariseSettings([point('sft-lr1e-4-e3', 0, 0.6), point('sft-lr1e-4-e3', 1, 0.6), point('dpo-lr2e-5-b0.1-e3', 0, 0.608), point('dpo-lr2e-5-b0.1-e3', 1, 0.608)]);
-    expect(agreeing[0]!.metrics.linear!.std).toBeCloseTo(0.01, 12);
-    expect(verdicts(agreeing, {})[0]!.delta).toMatchObject({ verdict: 'inside the noise' });
-    expect(verdicts(agreeing, {})[0]!.delta!.noise).toBeCloseTo(0.01, 12);
-    // One branch seed: no spread, so no claim.
-    expect(verdicts(summariseSettings([results[0]!, results[4]!]), {})[0]!.delta!.verdict).toBe('no noise estimate');
+    expect(verdicts(close, {})[0]!.delta).toMatchObject({ verdict: 'no difference detected', method: 'paired t over seeds' });
+    // DPO on other branch seeds than SFT: nothing to pair, each side bootstrapped over its own seeds.
+    const apart = summariseSettings([...results.slice(0, 4), point('dpo-lr2e-5-b0.1-e3', 2, 0.8), point('dpo-lr2e-5-b0.1-e3', 3, 0.92)]);
+    expect(verdicts(apart, {})[0]!.delta).toMatchObject({ method: 'bootstrap over seeds', n: 2 });
+    // One branch seed: no interval, so no claim.
+    expect(verdicts(summariseSettings([results[0]!, results[4]!]), {})[0]!.delta!.verdict).toBe('too few seeds');
     // Only one objective swept: no delta.
     expect(verdicts(summariseSettings(results.slice(0, 2)), {})[0]).toMatchObject({ dpoSetting: null, delta: null });
   });
@@ -73,13 +72,13 @@ describe('sweep summary', () => {
     expect(rows.slice(1, 7)).toEqual([
       ['base (instruct)', '', '', '', '', '0.550 ± 0.020', '', ''],
       ['sft', '1e-4', '–', '3 epochs', '2', '0.650 ± 0.071', '1.000 ± 0.000', '–'],
-      ['sft', '5e-5', '–', '3 epochs', '2', '0.500 ± 0.010', '1.000 ± 0.000', '–'], // ± the probe's own noise: the two branch seeds agree
-      ['dpo', '2e-5', '0.1', '3 epochs', '2', '0.850 ± 0.071', '1.000 ± 0.000', '0.500 ± 0.354'],
+      ['sft', '5e-5', '–', '3 epochs', '2', '0.500 ± 0.000', '1.000 ± 0.000', '–'], // the two branch seeds agree
+      ['dpo', '2e-5', '0.1', '3 epochs', '2', '0.860 ± 0.085', '1.000 ± 0.000', '0.500 ± 0.354'],
       ['chance', '', '', '', '', '0.250', '', ''],
       ['ceiling', '', '', '', '', '1.000', '', ''],
     ]);
-    expect(rows[7]).toEqual(['metric', 'best SFT setting', 'SFT', 'best DPO setting', 'DPO', 'DPO − SFT', 'verdict']);
-    expect(rows[8]).toEqual(['linear probe acc', 'sft-lr1e-4-e3', '0.650 ± 0.071', 'dpo-lr2e-5-b0.1-e3', '0.850 ± 0.071', '+0.200', 'DPO higher']);
+    expect(rows[7]).toEqual(['metric', 'best SFT setting', 'SFT', 'best DPO setting', 'DPO', 'DPO − SFT [95 % interval]', 'verdict', 'interval']);
+    expect(rows[8]).toEqual(['linear probe acc', 'sft-lr1e-4-e3', '0.650 ± 0.071', 'dpo-lr2e-5-b0.1-e3', '0.860 ± 0.085', '+0.210 [+0.083, +0.337]', 'DPO higher', 'paired t over seeds, n 2']);
     expect(lines).toContain('- a note');
   });
 
