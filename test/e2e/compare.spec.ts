@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import sharp from 'sharp';
-import { formatCell, formatSigned } from '../../src-renderer/src/lib/compare-table';
+import { formatCell, formatDifference } from '../../src-renderer/src/lib/compare-table';
 import type { StudyReportAsWritten } from '../../src-shared/domain/study-report';
+import { difference } from '../../src-shared/stats/difference';
 import type { ReportExamplesIndex } from '../../src-shared/domain/study-examples';
 import { servePivot, type ServedWorkspace } from './server';
 
@@ -108,14 +109,15 @@ test('compare the encoders of a quick study', async ({ page }, testInfo) => {
   await expect(page.getByTestId('compare-row')).toHaveCount(10);
   await expect(table).toContainText('qa-accuracy/candidate-ranking');
 
-  // Every cell shows the report.json's number as the window formats it, and the DPO − SFT delta its stored value.
+  // Every cell shows the report.json's number as the window formats it, and DPO − SFT its interval from those cells.
   const reportFile = studyReportFile(workspace);
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as StudyReportAsWritten;
   expect(report.rows).toHaveLength(10);
   for (const row of report.rows) {
     const shown = page.locator(`[data-testid="compare-row"][data-key="${row.key}"]`);
     for (const [column, cell] of Object.entries(row.cells)) await expect(shown.getByTestId(`cell-${column}`)).toHaveText(formatCell(cell));
-    if (row.delta) await expect(shown.getByTestId('delta-dpo')).toContainText(formatSigned(row.delta.value));
+    const d = difference(row.cells.dpo, row.cells.sft);
+    if (d) await expect(shown.getByTestId('delta-dpo')).toContainText(formatDifference(d));
   }
 
   const sftMap = page.getByTestId('gradcam-map-sft').locator('img');

@@ -50,7 +50,7 @@ describe('pivot sweep', () => {
     expect(summary.settings.map((s) => s.setting)).toEqual(['sft-lr1e-3-steps3', 'dpo-lr2e-4-b0.1-steps3']);
     expect(summary.settings[0]!.metrics.linear!.n).toBe(1);
     expect(summary.verdicts.map((v) => [v.metric, v.delta.verdict])).toEqual([
-      ['linear', 'no noise estimate'], ['segRecall', 'no noise estimate'], ['mIoU', 'no noise estimate'], ['qa', 'no noise estimate'],
+      ['linear', 'too few seeds'], ['segRecall', 'too few seeds'], ['mIoU', 'too few seeds'], ['qa', 'too few seeds'],
     ]);
     // Nothing trained or measured: only reading and writing the summary.
     expect(summary.durationsMs.total).toBeLessThan(5000);

@@ -14,9 +14,13 @@ import { studyReportAsWrittenSchema, type MeasuredCell } from '../../../../src-s
 import { compareTable } from '../../../../src-shared/domain/study-table';
 import { removeTemp, tempFolder } from '../train/helpers';
 
-/** The numbers a shown cell holds: "0.500 ± 0.020" → [0.5, 0.02], "+0.040" / "−0.050" → [0.04] / [−0.05], "—" → null. */
+/**
+ * The numbers a shown cell holds: "0.500 ± 0.020" → [0.5, 0.02], "+0.040 [+0.015, +0.065]" → [0.04, 0.015, 0.065],
+ * "−0.050" → [−0.05], "—" → null.
+ */
 function shownNumbers(text: string): number[] | null {
-  return text === '—' ? null : text.split(' ± ').map((x) => (x === 'n/a' ? NaN : Number(x.replace('−', '-'))));
+  if (text === '—') return null;
+  return text.replace(/[[\],]/g, ' ').split(/ ± | +/).filter((x) => x !== '').map((x) => (x === 'n/a' ? NaN : Number(x.replace('−', '-'))));
 }
 
 /** A shown cell holds these numbers to the 3 decimals it prints (n/a where the report has none). */
@@ -86,7 +90,10 @@ describe('runStudy', () => {
       expect(cell.std).toBeCloseTo(Math.sqrt((cell.mean * (1 - cell.mean)) / questions.length), 12);
       expect(cell.chance).toBeCloseTo(questions.reduce((a, q) => a + 1 / q.candidates.length, 0) / questions.length, 12);
       expect(cell).toMatchObject({ spread: 'samples', ceiling: 1, seeds: null });
+      expect(cell.sampleIds).toEqual(questions.map((q) => q.record.key));
     }
+    // Every MLLM answered the same questions: DPO − SFT is taken question by question.
+    expect(qa.delta).toMatchObject({ method: 'paired bootstrap over samples', n: questions.length });
     const focus = report.rows.find((r) => r.key === 'focus')!;
     for (const column of ['sft', 'dpo'] as const) {
       expect(focus.cells[column]!.mean).toBeGreaterThanOrEqual(0);
@@ -145,7 +152,7 @@ describe('runStudy', () => {
 
     // report.json, the table `pivot study` prints and report.html show the same numbers, row by row and column by column.
     const cli = formatTable(compareTable(report, 'sft', ['dpo'])).trimEnd().split('\n').map((line) => line.split(/ {2,}/));
-    expect(cli[0]!.slice(0, 5)).toEqual(['metric', 'original', 'SFT', 'DPO', 'DPO − SFT']);
+    expect(cli[0]!.slice(0, 6)).toEqual(['metric', 'original', 'SFT', 'DPO', 'DPO − SFT [95 % interval]', 'verdict']);
     const page = new Window().document;
     page.body.innerHTML = html;
     const htmlRows = [...page.querySelectorAll('#comparison tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''));
@@ -154,7 +161,10 @@ describe('runStudy', () => {
       for (const [source, cells] of [['CLI', cli[i + 2]!], ['report.html', htmlRows[i]!]] as const) {
         expect(cells[0], `${source} row ${i}`).toBe(r.label);
         COLUMNS.forEach((column, j) => expectShown(cells[j + 1]!, r.cells[column], `${source} ${r.key} ${column}`));
-        expectShownNumbers(cells[4]!, r.delta ? [r.delta.value] : null, `${source} ${r.key} DPO − SFT`);
+        const d = r.delta;
+        const interval = d && Number.isFinite(d.low ?? Number.NaN) ? [d.low as number, d.high as number] : [];
+        expectShownNumbers(cells[4]!, d ? [d.value, ...interval] : null, `${source} ${r.key} DPO − SFT`);
+        if (d) expect(cells[5], `${source} ${r.key} verdict`).toBe(d.verdict);
       }
     });
   }, 90_000);

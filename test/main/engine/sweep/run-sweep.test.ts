@@ -61,10 +61,10 @@ describe('runSweep', () => {
     ]);
     expect(report.settings[0]!.metrics.linear!.mean).toBe(report.points[0]!.metrics.linear!.value);
     expect(report.verdicts.map((v) => [v.metric, v.sftSetting, v.dpoSetting, v.delta?.verdict])).toEqual([
-      ['linear', 'sft-lr1e-3-steps3', 'dpo-lr2e-4-b0.1-steps3', 'no noise estimate'],
-      ['segRecall', 'sft-lr1e-3-steps3', 'dpo-lr2e-4-b0.1-steps3', 'no noise estimate'],
-      ['mIoU', 'sft-lr1e-3-steps3', 'dpo-lr2e-4-b0.1-steps3', 'no noise estimate'],
-      ['qa', 'sft-lr1e-3-steps3', 'dpo-lr2e-4-b0.1-steps3', 'no noise estimate'],
+      ['linear', 'sft-lr1e-3-steps3', 'dpo-lr2e-4-b0.1-steps3', 'too few seeds'],
+      ['segRecall', 'sft-lr1e-3-steps3', 'dpo-lr2e-4-b0.1-steps3', 'too few seeds'],
+      ['mIoU', 'sft-lr1e-3-steps3', 'dpo-lr2e-4-b0.1-steps3', 'too few seeds'],
+      ['qa', 'sft-lr1e-3-steps3', 'dpo-lr2e-4-b0.1-steps3', 'too few seeds'],
     ]);
     expect(report.base.metrics.qa!.over).toBe('questions');
     // Each point's numbers are its own checkpoint's (and the base's the base's): measuring that checkpoint directly
