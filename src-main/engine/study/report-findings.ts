@@ -34,7 +34,7 @@ export function findingsHtml(rows: readonly ComparisonRow[], reliability: readon
     `<p><b>${escape(headline)}</b></p>`,
     `<ul>${findings.map((f) => `<li>${escape(findingLine(f))}</li>`).join('')}</ul>`,
     '<p class="small">95 % intervals of DPO − SFT. Probe rows: a paired t-interval over the probe seeds (both encoders probed on the same splits and seeds); ' +
-      'per-sample rows (focus, QA): a paired bootstrap over the samples (both models asked the same questions, mapped on the same pairs; 10 000 resamples of the per-sample differences); ' +
+      'per-sample rows (focus, QA): a paired bootstrap over the samples (10 000 resamples of the per-sample differences: both models asked the same questions, mapped on the same pairs; each side resampled apart where they were not); ' +
       'alignment is one measurement (no interval). This study trains one branch seed per objective, so the intervals hold ' +
       'the probes\' noise only, not post-training\'s: `pivot sweep` with two or more branch seeds measures that. A direction is named only when the interval excludes 0; ' +
       'd_z is the mean difference over the std of the per-seed (per-sample) differences. How the defaults were chosen: the recipe keeps the paper\'s LR ratios (DPO\'s LR 5× below SFT\'s) at 30× its values for the tiny models, and its β 0.1, ' +

@@ -115,7 +115,7 @@ export function reportHtml(report: WrittenStudyReport, examples: ReportExamples)
 <ul>${enc}</ul>
 <h2>Comparison</h2>
 ${table}
-<p class="small">Cells: mean ± std (over seeds for the probes, over Grad-CAM samples for focus; alignment is one measurement). DPO − SFT: the mean difference with its 95 % interval — a paired t-interval over the probe seeds for the probes, a paired bootstrap over the questions or Grad-CAM pairs for QA and focus (both models measured on the same ones), none for a single measurement. Verdict: "DPO higher" or "DPO lower" only when the interval excludes 0, else "no difference detected"; no threshold was tuned toward any direction. The Findings below give each interval's effect size.</p>
+<p class="small">Cells: mean ± std (over seeds for the probes, over Grad-CAM samples for focus; alignment is one measurement). DPO − SFT: the mean difference with its 95 % interval — a paired t-interval over the probe seeds for the probes, a paired bootstrap over the questions or Grad-CAM pairs for QA and focus (both models measured on the same ones; each side resampled apart where they were not), none for a single measurement; the cell's tooltip names the method. Verdict: "DPO higher" or "DPO lower" only when the interval excludes 0, else "no difference detected"; no threshold was tuned toward any direction. The Findings below give each interval's effect size.</p>
 <ul class="small">${report.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>
 ${findingsHtml(report.rows, report.reliability ?? [], e)}
 <h2>Training curves</h2>

@@ -42,7 +42,7 @@ describe('pivot sweep', () => {
     const summary = JSON.parse(lines[0]!) as {
       points: number; files: { json: string };
       settings: { setting: string; metrics: Record<string, { mean: number; n: number }> }[];
-      verdicts: { metric: string; delta: { verdict: string } }[];
+      verdicts: { metric: string; delta: { verdict: string; method: string; n: number; low: number | null } }[];
       durationsMs: { total: number };
     };
     expect(summary.points).toBe(2);
@@ -52,6 +52,8 @@ describe('pivot sweep', () => {
     expect(summary.verdicts.map((v) => [v.metric, v.delta.verdict])).toEqual([
       ['linear', 'too few seeds'], ['segRecall', 'too few seeds'], ['mIoU', 'too few seeds'], ['qa', 'too few seeds'],
     ]);
+    // Paired by the one branch seed both settings share, with no interval to give (NaN written as null).
+    expect(summary.verdicts[0]!.delta).toMatchObject({ method: 'paired t over seeds', n: 1, low: null });
     // Nothing trained or measured: only reading and writing the summary.
     expect(summary.durationsMs.total).toBeLessThan(5000);
   }, 240_000);
