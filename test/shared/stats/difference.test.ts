@@ -142,6 +142,18 @@ describe('difference on different seeds (bootstrap over seeds)', () => {
     expect(difference(dpo, sft)).toEqual(d);
   });
 
+  it('gives the very numbers the engine-only implementation gave (src-main/engine/analysis/paired-difference.ts at 20b687d)', () => {
+    expect(difference(perSeed([0.5, 0.52, 0.51, 0.53], [1, 2, 3, 4]), perSeed([0.4, 0.41, 0.42], [5, 6, 7]))).toEqual({
+      method: 'bootstrap over seeds', n: 3, mean: 0.10500000000000004, low: 0.09083333333333338, high: 0.11916666666666664, effectSize: 8.874119674649426, verdict: 'higher',
+    });
+    expect(difference(perSeed([0.23, 0.26, 0.26, 0.21, 0.29]), perSeed([0.2, 0.22, 0.21, 0.19, 0.23]))).toEqual({
+      method: 'paired t over seeds', n: 5, mean: 0.039999999999999994, low: 0.02036756838522391, high: 0.05963243161477608, effectSize: 2.529822128134704, verdict: 'higher',
+    });
+    expect(difference(perSeed([0.5, 0.61, 0.47], [1, 2, 3]), perSeed([0.45, 0.5, 0.44, 0.52], [4, 5, 6, 7]))).toEqual({
+      method: 'bootstrap over seeds', n: 3, mean: 0.049166666666666636, low: -0.020000000000000018, high: 0.13, effectSize: 0.887604502394309, verdict: 'no difference detected',
+    });
+  });
+
   it('skips values JSON wrote as null', () => {
     const d = difference({ mean: 0.5, spread: 'seeds', values: [0.4, null, 0.6], seeds: [0, 1, 2] }, { mean: 0.3, spread: 'seeds', values: [0.3, 0.3, 0.3], seeds: [0, 1, 2] })!;
     expect(d.method).toBe('bootstrap over seeds');
