@@ -59,15 +59,10 @@ export interface DifferenceOptions {
 
 const finite = (x: number | null | undefined): x is number => x !== null && x !== undefined && Number.isFinite(x);
 
-function verdictOf(n: number, low: number, high: number): DifferenceVerdict {
-  if (n < 2) return 'too few seeds';
-  return low > 0 ? 'higher' : high < 0 ? 'lower' : 'no difference detected';
-}
-
+/** The verdict read off the interval: fewer than two values give none. */
 function judged(method: DifferenceMethod, n: number, mean: number, low: number, high: number, effectSize: number): Difference {
-  return n < 2
-    ? { method, n, mean, low: Number.NaN, high: Number.NaN, effectSize: Number.NaN, verdict: 'too few seeds' }
-    : { method, n, mean, low, high, effectSize, verdict: verdictOf(n, low, high) };
+  if (n < 2) return { method, n, mean, low: Number.NaN, high: Number.NaN, effectSize: Number.NaN, verdict: 'too few seeds' };
+  return { method, n, mean, low, high, effectSize, verdict: low > 0 ? 'higher' : high < 0 ? 'lower' : 'no difference detected' };
 }
 
 /** The finite values of a cell, with the seed behind each when the cell has seeds. */
