@@ -5,10 +5,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/engine/backend/select';
-import { shapesTokenizerText } from '../../../src-main/engine/data/shapes/tokenizer';
-import { loadLlava, saveLlava } from '../../../src-main/engine/models/llava';
-import { createPresetMllm } from '../../../src-main/engine/models/mllm';
+import { loadLlava } from '../../../src-main/engine/models/llava';
 import { Workspace } from '../../../src-main/store/workspace';
+import { saveToyModel } from '../../helpers/toy-model';
 import { removeTemp, tempFolder } from '../engine/train/helpers';
 import { startPivot } from './run-pivot';
 
@@ -27,9 +26,7 @@ branches:
 
 beforeAll(async () => {
   await selectBackend('cpu');
-  const model = createPresetMllm('toy', { tokenizerFiles: { 'tokenizer.json': shapesTokenizerText() }, tokenizerSource: 'shapes', seed: 6 });
-  await saveLlava(model, base);
-  model.dispose();
+  await saveToyModel(6, { llava: base });
 });
 afterAll(() => removeTemp(root));
 
