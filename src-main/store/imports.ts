@@ -1,7 +1,7 @@
 // The import history of a workspace: every import's report (when, file, format, counts, blank lines) and its rejected
 // records, so they outlive the Import dialog and reach the window from `pivot data import` too.
 import type Database from 'better-sqlite3';
-import type { ImportFormat, ImportHistoryEntry, ImportReport, RejectedRecord } from '../../src-shared/domain/import-report';
+import type { ImportHistoryEntry, ImportReport, RejectedRecord } from '../../src-shared/domain/import-report';
 import { PivotError } from '../../src-shared/errors';
 
 /** What an import leaves to record: where its pairs went, the file it read, and its report. */
@@ -9,18 +9,6 @@ export interface FinishedImport {
   dataset: string;
   file: string;
   report: ImportReport;
-}
-
-interface ImportRow {
-  id: number;
-  at: string;
-  dataset: string;
-  file: string;
-  format: ImportFormat;
-  imported: number;
-  skipped: number;
-  blankLines: number;
-  rejected: number;
 }
 
 const SELECT_IMPORTS = `SELECT id, at, dataset, file, format, imported, skipped, blank_lines AS blankLines, rejected FROM imports`;
@@ -45,14 +33,14 @@ export class ImportHistory {
           .lastInsertRowid,
       );
       for (const r of report.rejected) insertRejection.run(id, r.line ?? null, r.index ?? null, r.id ?? null, r.reason);
-      return this.db.prepare(`${SELECT_IMPORTS} WHERE id = ?`).get(id) as ImportRow;
+      return this.db.prepare(`${SELECT_IMPORTS} WHERE id = ?`).get(id) as ImportHistoryEntry;
     }).immediate();
   }
 
   /** The imports of one dataset (or of every dataset), newest first. */
   list(dataset?: string): ImportHistoryEntry[] {
-    if (dataset === undefined) return this.db.prepare(`${SELECT_IMPORTS} ORDER BY id DESC`).all() as ImportRow[];
-    return this.db.prepare(`${SELECT_IMPORTS} WHERE dataset = ? ORDER BY id DESC`).all(dataset) as ImportRow[];
+    if (dataset === undefined) return this.db.prepare(`${SELECT_IMPORTS} ORDER BY id DESC`).all() as ImportHistoryEntry[];
+    return this.db.prepare(`${SELECT_IMPORTS} WHERE dataset = ? ORDER BY id DESC`).all(dataset) as ImportHistoryEntry[];
   }
 
   /** The records one import rejected, in file order, as its report gave them. */

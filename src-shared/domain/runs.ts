@@ -189,6 +189,9 @@ export interface MetricPoint {
   values: Record<string, number>;
 }
 
+/** The metric names probe-as-you-train (`probeEvery`) logs to metrics.jsonl and the Training tab's probes chart draws. */
+export const TRAINING_PROBE_METRICS = { linear: 'probe/linear_accuracy', segmentation: 'probe/seg_miou' } as const;
+
 export interface RunMetrics {
   runId: number;
   /** Points recorded; `points` holds at most the asked maxPoints, each the mean of a run of consecutive points. */

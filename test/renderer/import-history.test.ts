@@ -57,6 +57,37 @@ describe('the import history in the Datasets dialog', () => {
     expect(dialog.findAll('[data-testid="import-rejected-reason"]').map((c) => c.text())).toEqual(['chosen is empty', 'image not found: x.png']);
   });
 
+  it('heads both tables with their columns, the rejected records spanning the whole import row', async () => {
+    const screen = await mountScreen(backendWithImports());
+    wrapper = screen.wrapper;
+    await wrapper.get('[data-testid="open-datasets"]').trigger('click');
+    await settle();
+    await wrapper.get('[data-testid="datasets-select"]').setValue('shapes');
+    await wrapper.get('[data-import-id="1"] [data-testid="import-row-show"]').trigger('click');
+    await settle();
+
+    const heads = (testid: string) => wrapper!.findAll(`[data-testid="${testid}"] > thead > tr > th`).map((th) => [th.text(), th.classes()]);
+    expect(heads('imports-table')).toEqual([
+      ['When', []],
+      ['File', []],
+      ['Format', []],
+      ['Imported', ['num']],
+      ['Skipped', ['num']],
+      ['Blank lines', ['num']],
+      ['Rejected', ['num']],
+      ['', []],
+    ]);
+    expect(heads('import-rejected-table')).toEqual([
+      ['Where', []],
+      ['Record id', []],
+      ['Reason', []],
+    ]);
+    const cell = wrapper.get('[data-testid="import-rejected-table"]').element.closest('td');
+    expect(cell?.colSpan).toBe(8);
+    expect(wrapper.findAll('[data-testid="imports-table"] > tbody > tr').length).toBe(3);
+    expect(wrapper.findAll('[data-testid="import-rejected-table"] > tbody > tr').length).toBe(2);
+  });
+
   it("downloads an import's rejected records as JSONL, one record per line", async () => {
     const backend = backendWithImports();
     const blobs: Blob[] = [];

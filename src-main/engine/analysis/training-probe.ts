@@ -3,13 +3,11 @@
 // numbers the study is about beside them — when and how the SFT and DPO encoders part ways. The same functions as
 // `pivot study`, on the model in memory: a value equals that probe run on the checkpoint of the same step.
 import { existsSync } from 'node:fs';
+import { TRAINING_PROBE_METRICS } from '../../../src-shared/domain/runs';
 import { PivotError } from '../../../src-shared/errors';
 import type { Mllm } from '../models/mllm/model';
 import { shapesWorldDataset, type ProbeDataset } from '../probes/image-folder';
 import { EncoderImages, measureLinear, measureSegmentation, mllmLoadedEncoder } from '../study/measure-encoder';
-
-/** The metric names metrics.jsonl and the Training tab's chart use. */
-export const TRAINING_PROBE_METRICS = { linear: 'probe/linear_accuracy', segmentation: 'probe/seg_miou' } as const;
 
 /** The fixed split: the world's first images (file order), one probe seed. Small, since it runs inside training. */
 export const TRAINING_PROBE_IMAGES = 120;

@@ -2,7 +2,7 @@
 // run's points — x by step or by time, one line per metric and stage (an SFT loss of ~4 and a DPO loss of ~0.69 are
 // different quantities), raw values faint behind their EMA-smoothed line, the smoothing restarting at each stage —
 // or from several runs overlaid, one colour each.
-import type { MetricPoint } from '../../../src-shared/domain/runs';
+import { TRAINING_PROBE_METRICS, type MetricPoint } from '../../../src-shared/domain/runs';
 import { emaSmooth } from './smoothing';
 
 export type XAxisKind = 'step' | 'time';
@@ -24,7 +24,7 @@ export const CHARTS: readonly ChartSpec[] = [
   { id: 'margins', title: 'Reward margin (DPO)', metrics: ['rewards/margins'], smooth: true, optional: true },
   { id: 'accuracies', title: 'Reward accuracy (DPO)', metrics: ['rewards/accuracies'], smooth: true, optional: true, yRange: [0, 1] },
   // A branch's probe-as-you-train (`probeEvery`): a few points per stage, so never smoothed.
-  { id: 'probes', title: 'Encoder probes (probeEvery)', metrics: ['probe/linear_accuracy', 'probe/seg_miou'], smooth: false, optional: true, yRange: [0, 1] },
+  { id: 'probes', title: 'Encoder probes (probeEvery)', metrics: [TRAINING_PROBE_METRICS.linear, TRAINING_PROBE_METRICS.segmentation], smooth: false, optional: true, yRange: [0, 1] },
   // The stage's LR, then each part's own where it differs (the engine logs `<part>_learning_rate` only then).
   { id: 'lr', title: 'Learning rate', metrics: ['learning_rate', 'encoder_learning_rate', 'projector_learning_rate', 'lm_learning_rate'], smooth: false },
 ];

@@ -2,22 +2,12 @@
 // and an import whose records are all already in the workspace files no new, empty dataset.
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../src-main/cli/main';
 import { Workspace } from '../../../src-main/store/workspace';
+import { pivotInProcess } from '../../helpers/pivot-in-process';
 import { imageBytes, removeTempDirs, tempDir, writeBytes, writeJson, writeJsonl } from '../datasets/fixtures';
 
 afterAll(removeTempDirs);
 afterEach(() => vi.restoreAllMocks());
-
-async function pivot(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  const code = await main(['node', 'pivot', ...args]);
-  vi.restoreAllMocks();
-  return { code, stdout, stderr };
-}
 
 /** A TRL file of two pairs, a blank line between them and a trailing blank one, with its image. */
 async function trlFile(dir: string, rel: string): Promise<string> {
@@ -30,11 +20,11 @@ describe('pivot data import', () => {
   it('reports the detected format and the blank lines skipped, in --json and in text', async () => {
     const dir = await tempDir();
     const file = await trlFile(dir, 'pairs.jsonl');
-    const json = await pivot('data', 'import', file, '--workspace', join(dir, 'ws'), '--json');
+    const json = await pivotInProcess('data', 'import', file, '--workspace', join(dir, 'ws'), '--json');
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual({ format: 'trl', imported: 2, skipped: 0, blankLines: 2, rejected: [] });
 
-    const again = await pivot('data', 'import', file, '--workspace', join(dir, 'ws'));
+    const again = await pivotInProcess('data', 'import', file, '--workspace', join(dir, 'ws'));
     expect(again.stdout).toBe('Imported 0 pairs (trl), skipped 2 already present, rejected 0; 2 blank lines ignored.\n');
   });
 
@@ -42,7 +32,7 @@ describe('pivot data import', () => {
     const dir = await tempDir();
     await writeBytes(dir, 'x.png', await imageBytes(4, 4));
     const file = await writeJson(dir, 'rlaif.json', [{ question: 'Q?', chosen: 'A', rejected: 'B', image: 'x.png' }]);
-    const json = await pivot('data', 'import', file, '--workspace', join(dir, 'ws'), '--json');
+    const json = await pivotInProcess('data', 'import', file, '--workspace', join(dir, 'ws'), '--json');
     expect(JSON.parse(json.stdout)).toEqual({ format: 'rlaif-v', imported: 1, skipped: 0, blankLines: 0, rejected: [] });
   });
 
@@ -51,8 +41,8 @@ describe('pivot data import', () => {
     const first = await trlFile(dir, 'pairs.jsonl');
     const copy = await trlFile(dir, 'copy.jsonl');
     const ws = join(dir, 'ws');
-    expect((await pivot('data', 'import', first, '--workspace', ws, '--dataset', 'original', '--json')).code).toBe(0);
-    const dup = await pivot('data', 'import', copy, '--workspace', ws, '--dataset', 'copy', '--json');
+    expect((await pivotInProcess('data', 'import', first, '--workspace', ws, '--dataset', 'original', '--json')).code).toBe(0);
+    const dup = await pivotInProcess('data', 'import', copy, '--workspace', ws, '--dataset', 'copy', '--json');
     const workspace = Workspace.open(ws);
     expect(workspace.pairs.datasets().map((d) => [d.name, d.pairs])).toEqual([['original', 2]]);
     workspace.close();
@@ -67,7 +57,7 @@ describe('pivot data import keeps its report in the workspace', () => {
     const good = { images: ['red.png'], prompt: 'Q?', chosen: 'yes.', rejected: 'no.' };
     const file = await writeJsonl(dir, 'pairs.jsonl', [good, '', { images: ['red.png'], prompt: 'Q?', chosen: '', rejected: 'no.' }, 'not json']);
     const ws = join(dir, 'ws');
-    const out = await pivot('data', 'import', file, '--workspace', ws, '--dataset', 'mine', '--json');
+    const out = await pivotInProcess('data', 'import', file, '--workspace', ws, '--dataset', 'mine', '--json');
     expect(out.code).toBe(0);
     const report = JSON.parse(out.stdout) as { rejected: Array<{ line: number; reason: string }> };
     expect(report.rejected.map((r) => r.line)).toEqual([3, 4]);
@@ -87,17 +77,17 @@ describe('pivot data imports', () => {
     await writeBytes(dir, 'red.png', await imageBytes(4, 4));
     const file = await writeJsonl(dir, 'pairs.jsonl', [{ images: ['red.png'], prompt: 'Q?', chosen: 'yes.', rejected: 'no.' }, 'not json']);
     const ws = join(dir, 'ws');
-    await pivot('data', 'import', file, '--workspace', ws, '--dataset', 'mine', '--json');
+    await pivotInProcess('data', 'import', file, '--workspace', ws, '--dataset', 'mine', '--json');
 
-    const listed = await pivot('data', 'imports', '--workspace', ws, '--dataset', 'mine', '--json');
+    const listed = await pivotInProcess('data', 'imports', '--workspace', ws, '--dataset', 'mine', '--json');
     expect(listed.code).toBe(0);
     const [entry] = JSON.parse(listed.stdout) as Array<{ id: number; imported: number; rejected: number }>;
     expect(entry).toMatchObject({ imported: 1, rejected: 1 });
-    const rejected = await pivot('data', 'imports', '--workspace', ws, '--rejected', String(entry!.id));
+    const rejected = await pivotInProcess('data', 'imports', '--workspace', ws, '--rejected', String(entry!.id));
     expect(rejected.stdout.trim().split('\n').map((l) => JSON.parse(l) as { line: number })).toEqual([
       { line: 2, reason: expect.any(String) as string },
     ]);
-    const missing = await pivot('data', 'imports', '--workspace', ws, '--rejected', '99');
+    const missing = await pivotInProcess('data', 'imports', '--workspace', ws, '--rejected', '99');
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain('No import with id 99 in this workspace.');
   });

@@ -1,30 +1,20 @@
 // A --json command that fails prints one JSON error object on stdout (its message still on stderr), and a reader
 // that closes stdout early (`pivot … --json | head`) ends the command quietly, without a stack trace.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../src-main/cli/main';
+import { pivotInProcess } from '../../helpers/pivot-in-process';
+import { tempDir } from '../../helpers/workspace';
 import { startPivot } from './run-pivot';
 
-const root = mkdtempSync(join(tmpdir(), 'pivot-json-errors-'));
+const root = tempDir('pivot-json-errors-');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
-
-async function pivot(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  const code = await main(['node', 'pivot', ...args]);
-  vi.restoreAllMocks();
-  return { code, stdout, stderr };
-}
 
 describe('--json failures', () => {
   it('prints one error object with the code, message and details on stdout, and the message on stderr', async () => {
     const missing = join(root, 'nowhere', 'pairs.jsonl');
-    const result = await pivot('data', 'import', missing, '--workspace', join(root, 'ws'), '--json');
+    const result = await pivotInProcess('data', 'import', missing, '--workspace', join(root, 'ws'), '--json');
     const message = `Dataset file "${missing}" does not exist; check the path.`;
     expect(result.code).toBe(65);
     expect(JSON.parse(result.stdout)).toEqual({ error: { code: 'FILE_UNREADABLE', message } });
@@ -33,7 +23,7 @@ describe('--json failures', () => {
     expect(result.stderr).toBe(`pivot: ${message}\n`);
 
     const out = join(root, 'no-folder', 'x.jsonl');
-    const refused = await pivot('data', 'export', '--workspace', join(root, 'ws'), '--out', out, '--json');
+    const refused = await pivotInProcess('data', 'export', '--workspace', join(root, 'ws'), '--out', out, '--json');
     expect(JSON.parse(refused.stdout)).toEqual({
       error: {
         code: 'INVALID_REQUEST',
@@ -44,13 +34,13 @@ describe('--json failures', () => {
   });
 
   it('prints a usage mistake as an INVALID_REQUEST object too', async () => {
-    const result = await pivot('data', 'export', '--workspace', root, '--json');
+    const result = await pivotInProcess('data', 'export', '--workspace', root, '--json');
     expect(result.code).toBe(64);
     expect(JSON.parse(result.stdout)).toEqual({ error: { code: 'INVALID_REQUEST', message: "required option '--out <file>' not specified" } });
   });
 
   it('prints nothing more without --json', async () => {
-    const result = await pivot('data', 'import', join(root, 'nope.jsonl'), '--workspace', join(root, 'ws'));
+    const result = await pivotInProcess('data', 'import', join(root, 'nope.jsonl'), '--workspace', join(root, 'ws'));
     expect(result.code).toBe(65);
     expect(result.stdout).toBe('');
   });

@@ -4,12 +4,10 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/engine/backend/select';
-import { writeShapesWorld } from '../../../src-main/engine/data/shapes';
-import { shapesTokenizerText } from '../../../src-main/engine/data/shapes/tokenizer';
 import { readQaItems } from '../../../src-main/engine/eval/qa-items';
-import { saveLlava } from '../../../src-main/engine/models/llava';
 import { qaAccuracy } from '../../../src-main/engine/eval';
-import { createPresetMllm, loadMllm, saveMllm } from '../../../src-main/engine/models/mllm';
+import { loadMllm } from '../../../src-main/engine/models/mllm';
+import { saveToyModel, writeProbeWorld } from '../../helpers/toy-model';
 import { tempDir } from '../../helpers/workspace';
 import { startPivot } from './run-pivot';
 
@@ -21,11 +19,8 @@ const world = join(root, 'world');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 beforeAll(async () => {
   await selectBackend('cpu');
-  const model = createPresetMllm('toy', { tokenizerFiles: { 'tokenizer.json': shapesTokenizerText() }, tokenizerSource: 'shapes', seed: 8 });
-  await saveMllm(model, checkpoint);
-  await saveLlava(model, llava);
-  model.dispose();
-  await writeShapesWorld({ out: world, count: 30, seed: 5, size: 32, difficulty: 'easy' });
+  await saveToyModel(8, { checkpoint, llava });
+  await writeProbeWorld(world);
 });
 
 describe('pivot eval qa', () => {

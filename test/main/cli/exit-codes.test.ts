@@ -1,33 +1,22 @@
 // `pivot`'s exit status tells a usage mistake (64) from bad input data (65) and from a bug (70), through `main`
 // itself with commands that fail before any model is loaded.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { exitStatusOf } from '../../../src-main/cli/exit-codes';
-import { main } from '../../../src-main/cli/main';
 import { PivotError } from '../../../src-shared/errors';
+import { pivotInProcess } from '../../helpers/pivot-in-process';
+import { tempDir } from '../../helpers/workspace';
 
-const root = mkdtempSync(join(tmpdir(), 'pivot-exit-'));
+const root = tempDir('pivot-exit-');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 
-/** Runs `pivot args…` in this process, returning its exit status and what it printed. */
-async function pivot(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  const code = await main(['node', 'pivot', ...args]);
-  vi.restoreAllMocks();
-  return { code, stdout, stderr };
-}
-
 describe('pivot exit status', () => {
   it('is 0 for --help, which lists the exit statuses', async () => {
-    const { code, stdout } = await pivot('--help');
+    const { code, stdout } = await pivotInProcess('--help');
     expect(code).toBe(0);
     expect(stdout).toContain('Exit status:');
     expect(stdout).toContain('64   usage: a bad command, option or recipe value (INVALID_REQUEST, INVALID_CONFIG)');
@@ -35,14 +24,14 @@ describe('pivot exit status', () => {
   });
 
   it('is 64 for an unknown command or a bad option value', async () => {
-    expect((await pivot('data', 'nonsense')).code).toBe(64);
-    const badCount = await pivot('data', 'shapes', '--out', join(root, 'w'), '--count', 'zero');
+    expect((await pivotInProcess('data', 'nonsense')).code).toBe(64);
+    const badCount = await pivotInProcess('data', 'shapes', '--out', join(root, 'w'), '--count', 'zero');
     expect(badCount.code).toBe(64);
     expect(badCount.stderr).toContain('--count must be a positive integer, got "zero".');
   });
 
   it('is 64 for an invalid option the engine refuses (INVALID_CONFIG)', async () => {
-    const { code, stderr } = await pivot('data', 'shapes', '--out', join(root, 'w'), '--count', '2', '--size', '16');
+    const { code, stderr } = await pivotInProcess('data', 'shapes', '--out', join(root, 'w'), '--count', '2', '--size', '16');
     expect(code).toBe(64);
     expect(stderr).toBe('pivot: shapes world: size must be a whole number of px from 32 to 512, got 16\n');
   });
@@ -51,14 +40,14 @@ describe('pivot exit status', () => {
     const recipe = join(root, 'negative-lr.yaml');
     const quick = readFileSync(fileURLToPath(new URL('../../../resources/recipes/shapes-quick.yaml', import.meta.url)), 'utf8');
     writeFileSync(recipe, quick.replace('lr: 1.0e-3', 'lr: -1'));
-    const { code, stderr } = await pivot('sweep', '--recipe', recipe, '--out', join(root, 'sweep'));
+    const { code, stderr } = await pivotInProcess('sweep', '--recipe', recipe, '--out', join(root, 'sweep'));
     expect(code).toBe(64);
     expect(stderr).toMatch(new RegExp(`^pivot: ${recipe}: .*lr`));
   });
 
   it('is 65 for a missing input file', async () => {
     const missing = join(root, 'nowhere', 'pairs.jsonl');
-    const { code, stderr } = await pivot('data', 'import', missing, '--workspace', join(root, 'ws'));
+    const { code, stderr } = await pivotInProcess('data', 'import', missing, '--workspace', join(root, 'ws'));
     expect(code).toBe(65);
     expect(stderr).toContain(missing);
   });

@@ -5,10 +5,9 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/engine/backend/select';
-import { shapesTokenizerText } from '../../../src-main/engine/data/shapes/tokenizer';
-import { createPresetMllm, saveMllm } from '../../../src-main/engine/models/mllm';
 import { loadRecipe, pipelineFor } from '../../../src-main/engine/train';
 import { Workspace } from '../../../src-main/store/workspace';
+import { saveToyModel } from '../../helpers/toy-model';
 import { tempDir } from '../../helpers/workspace';
 import { startPivot } from './run-pivot';
 
@@ -22,9 +21,7 @@ beforeAll(async () => {
   const run = ws.runs.create({ recipe: 'shapes-quick', objective: 'sft', backend: 'cpu', data: null, ownerPid: process.pid });
   ws.close();
   runDir = run.runDir;
-  const model = createPresetMllm('toy', { tokenizerFiles: { 'tokenizer.json': shapesTokenizerText() }, tokenizerSource: 'shapes', seed: 8 });
-  await saveMllm(model, join(runDir, 'checkpoints', 'sft-8'));
-  model.dispose();
+  await saveToyModel(8, { checkpoint: join(runDir, 'checkpoints', 'sft-8') });
   const recipe = loadRecipe('shapes-quick');
   const stages = pipelineFor(recipe, 'sft');
   const checkpoints: Record<string, string> = { align: 'align-3', instruct: 'instruct-6', sft: 'sft-8' };

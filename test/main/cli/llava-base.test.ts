@@ -1,42 +1,30 @@
 // `pivot train --base DIR` and `pivot export --mllm` on the real engine: a toy model saved as a LLaVA folder is
 // post-trained (one projector step) and exported back as a LLaVA folder; --base with --resume, or half of
 // --encoder --lm, is refused before anything runs.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/engine/backend/select';
-import { shapesTokenizerText } from '../../../src-main/engine/data/shapes/tokenizer';
-import { loadLlava, saveLlava } from '../../../src-main/engine/models/llava';
-import { createPresetMllm } from '../../../src-main/engine/models/mllm';
+import { loadLlava } from '../../../src-main/engine/models/llava';
 import { Workspace } from '../../../src-main/store/workspace';
+import { writeOneStepRecipe } from '../../helpers/one-step-recipe';
+import { saveToyModel } from '../../helpers/toy-model';
 import { removeTemp, tempFolder } from '../engine/train/helpers';
 import { startPivot } from './run-pivot';
 
 const root = tempFolder('llava-base-cli');
 const base = join(root, 'base');
 const workspace = join(root, 'workspace');
-const RECIPE = `name: tiny-preset
-objective: sft
-model: { preset: small }
-data:
-  shapes: { count: 8, seed: 0, size: 32, difficulty: easy }
-stages: []
-branches:
-  sft: { trainable: [projector], lr: 1.0e-3, maxSteps: 1, batchSize: 2, warmupRatio: 0 }
-`;
 
 beforeAll(async () => {
   await selectBackend('cpu');
-  const model = createPresetMllm('toy', { tokenizerFiles: { 'tokenizer.json': shapesTokenizerText() }, tokenizerSource: 'shapes', seed: 6 });
-  await saveLlava(model, base);
-  model.dispose();
+  await saveToyModel(6, { llava: base });
 });
 afterAll(() => removeTemp(root));
 
 describe('pivot train --base and pivot export --mllm', () => {
   it('post-trains the LLaVA folder in place of the recipe\'s model and exports the result as one', async () => {
-    const recipe = join(root, 'tiny.yaml');
-    writeFileSync(recipe, RECIPE);
+    const recipe = writeOneStepRecipe(root, 'tiny-preset');
     const trained = await startPivot(['train', '--workspace', workspace, '--recipe', recipe, '--base', base, '--backend', 'cpu', '--json']).done;
     expect(trained.code, trained.stderr).toBe(0);
     expect(JSON.parse(trained.stdout)).toMatchObject({ runId: 1, status: 'completed', objective: 'sft' });

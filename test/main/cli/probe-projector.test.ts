@@ -4,12 +4,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/engine/backend/select';
-import { writeShapesWorld } from '../../../src-main/engine/data/shapes';
-import { shapesTokenizerText } from '../../../src-main/engine/data/shapes/tokenizer';
 import { EncoderImages, measureLinear, measureLinearWithProjector, mllmLoadedEncoder } from '../../../src-main/engine/study/measure-encoder';
-import { saveLlava } from '../../../src-main/engine/models/llava';
-import { createPresetMllm, loadMllm, saveMllm } from '../../../src-main/engine/models/mllm';
+import { loadMllm } from '../../../src-main/engine/models/mllm';
 import { openProbeDataset } from '../../../src-main/engine/probes/image-folder';
+import { saveToyModel, writeProbeWorld } from '../../helpers/toy-model';
 import { removeTemp, tempFolder } from '../engine/train/helpers';
 import { startPivot } from './run-pivot';
 
@@ -20,11 +18,8 @@ const world = join(root, 'world');
 
 beforeAll(async () => {
   await selectBackend('cpu');
-  const model = createPresetMllm('toy', { tokenizerFiles: { 'tokenizer.json': shapesTokenizerText() }, tokenizerSource: 'shapes', seed: 2 });
-  await saveMllm(model, checkpoint);
-  await saveLlava(model, llava);
-  model.dispose();
-  await writeShapesWorld({ out: world, count: 30, seed: 5, size: 32, difficulty: 'easy' });
+  await saveToyModel(2, { checkpoint, llava });
+  await writeProbeWorld(world);
 });
 afterAll(() => removeTemp(root));
 

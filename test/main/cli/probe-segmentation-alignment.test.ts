@@ -3,10 +3,8 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/engine/backend/select';
-import { writeShapesWorld } from '../../../src-main/engine/data/shapes';
-import { shapesTokenizerText } from '../../../src-main/engine/data/shapes/tokenizer';
-import { createPresetMllm, saveMllm } from '../../../src-main/engine/models/mllm';
 import { formatNumber } from '../../../src-main/engine/study/table';
+import { saveToyModel, writeProbeWorld } from '../../helpers/toy-model';
 import { tempDir } from '../../helpers/workspace';
 import { startPivot } from './run-pivot';
 
@@ -16,10 +14,8 @@ const world = join(root, 'data');
 
 beforeAll(async () => {
   await selectBackend('cpu');
-  const model = createPresetMllm('toy', { tokenizerFiles: { 'tokenizer.json': shapesTokenizerText() }, tokenizerSource: 'shapes', seed: 8 });
-  await saveMllm(model, checkpoint);
-  model.dispose();
-  await writeShapesWorld({ out: world, count: 30, seed: 5, size: 32, difficulty: 'easy' });
+  await saveToyModel(8, { checkpoint });
+  await writeProbeWorld(world);
 });
 
 /** Runs `pivot probe <kind>` on the toy encoder as text and as --json; both must succeed with nothing on stderr. */

@@ -1,28 +1,19 @@
 // `pivot train --encoder DIR --lm DIR` as a user runs it on the shared fixtures (a tiny CLIP vision folder, a tiny
 // Qwen2 folder with its tokenizer): one projector step, the recipe the run trained recorded with both folders in place
 // of its model, and a checkpoint whose frozen encoder and LM are the fixtures' own weights.
-import { copyFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SafetensorsFile } from '../../../src-main/engine/io/safetensors';
 import { Workspace } from '../../../src-main/store/workspace';
+import { writeOneStepRecipe } from '../../helpers/one-step-recipe';
 import { removeTemp, tempFolder } from '../engine/train/helpers';
 import { startPivot } from './run-pivot';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/hf', import.meta.url));
 const root = tempFolder('train-encoder-lm');
 afterAll(() => removeTemp(root));
-
-const RECIPE = `name: tiny
-objective: sft
-model: { preset: small }
-data:
-  shapes: { count: 8, seed: 0, size: 32, difficulty: easy }
-stages: []
-branches:
-  sft: { trainable: [projector], lr: 1.0e-3, maxSteps: 1, batchSize: 2, warmupRatio: 0 }
-`;
 
 /** One tensor's bytes as stored. */
 const bytesOf = (file: string, name: string) => Buffer.from(SafetensorsFile.open(file).read(name).data.buffer);
@@ -33,8 +24,7 @@ describe('pivot train --encoder --lm', () => {
     const lm = join(root, 'qwen2-lm');
     cpSync(join(FIXTURES, 'qwen2-lm'), lm, { recursive: true });
     copyFileSync(join(FIXTURES, 'tokenizer', 'tokenizer.json'), join(lm, 'tokenizer.json'));
-    const recipe = join(root, 'tiny.yaml');
-    writeFileSync(recipe, RECIPE);
+    const recipe = writeOneStepRecipe(root, 'tiny');
     const workspace = join(root, 'workspace');
 
     const trained = await startPivot(['train', '--workspace', workspace, '--recipe', recipe, '--encoder', encoder, '--lm', lm, '--backend', 'cpu', '--json']).done;

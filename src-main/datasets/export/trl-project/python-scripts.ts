@@ -1,6 +1,63 @@
 // The exported project's Python: pivot_trl.py (what sft.py and dpo.py share: the data, the base model, which parts
-// train, one AdamW param group per part), sft.py on TRL's SFTTrainer and dpo.py on TRL's DPOTrainer, written for the
-// versions pinned in requirements.ts (TRL 0.19's examples/scripts/sft_vlm.py and dpo_vlm.py are their models).
+// train, one AdamW param group per part), sft.py on TRL's SFTTrainer and dpo.py on TRL's DPOTrainer (one template,
+// their differences as parameters), written for the versions pinned in requirements.ts (TRL 0.19's
+// examples/scripts/sft_vlm.py and dpo_vlm.py are their models).
+
+/** What sets sft.py and dpo.py apart; the rest of the two scripts is one template (trainerScript). Each piece of Python
+ * is whole lines, each ending in a newline, indented as it stands in the script. */
+interface TrainerScript {
+  /** TRL's `<kind>Config` and `<kind>Trainer`, the branch `settings.<kind>`, the output `<kind>-out/` and `data/<kind>.jsonl`. */
+  kind: 'SFT' | 'DPO';
+  /** The module docstring, without its quotes. */
+  docstring: string;
+  /** Standard-library imports, above TRL's. */
+  imports?: string;
+  /** main()'s first lines, before the training arguments. */
+  beforeArgs?: string;
+  /** The config's fields beyond the training arguments both trainers take. */
+  config: string;
+  /** main()'s lines between loading the base model and building the trainer. */
+  afterLoad?: string;
+  /** The trainer's own keyword arguments, before and after `args`. */
+  trainerBeforeArgs?: string;
+  trainerAfterArgs?: string;
+}
+
+/** sft.py or dpo.py: the settings' branch, the shared pivot_trl.py pieces around TRL's trainer, then save. */
+function trainerScript(script: TrainerScript): string {
+  const { kind } = script;
+  const lower = kind.toLowerCase();
+  return `"""${script.docstring}"""
+${script.imports ?? ''}from trl import ${kind}Config, ${kind}Trainer
+
+import settings
+from pivot_trl import PerPartLearningRates, load_base, load_rows, save, training_arguments
+
+
+class Pivot${kind}Trainer(PerPartLearningRates, ${kind}Trainer):
+    branch = settings.${kind}
+
+
+def main():
+${script.beforeArgs ?? ''}    # The arguments come first: under ZeRO-3 they tell from_pretrained to load the weights already partitioned.
+    args = ${kind}Config(
+        **training_arguments(settings.${kind}, "${lower}-out"),
+${script.config}    )
+    model, processor = load_base(settings.${kind})
+${script.afterLoad ?? ''}    trainer = Pivot${kind}Trainer(
+        model=model,
+${script.trainerBeforeArgs ?? ''}        args=args,
+${script.trainerAfterArgs ?? ''}        train_dataset=load_rows("${lower}.jsonl"),
+        processing_class=processor,
+    )
+    trainer.train()
+    save(trainer, processor)
+
+
+if __name__ == "__main__":
+    main()
+`;
+}
 
 /** File name → contents. */
 export const PYTHON_FILES: Readonly<Record<string, string>> = {
@@ -119,26 +176,13 @@ def save(trainer, processor):
         processor.save_pretrained(trainer.args.output_dir)
 `,
 
-  'sft.py': `"""SFT of the base LLaVA model on the curated pairs' chosen answers (data/sft.jsonl), with TRL's SFTTrainer."""
-from trl import SFTConfig, SFTTrainer
-
-import settings
-from pivot_trl import PerPartLearningRates, load_base, load_rows, save, training_arguments
-
-
-class PivotSFTTrainer(PerPartLearningRates, SFTTrainer):
-    branch = settings.SFT
-
-
-def main():
-    # The arguments come first: under ZeRO-3 they tell from_pretrained to load the weights already partitioned.
-    args = SFTConfig(
-        **training_arguments(settings.SFT, "sft-out"),
-        remove_unused_columns=False,
+  'sft.py': trainerScript({
+    kind: 'SFT',
+    docstring: "SFT of the base LLaVA model on the curated pairs' chosen answers (data/sft.jsonl), with TRL's SFTTrainer.",
+    config: `        remove_unused_columns=False,
         dataset_kwargs={"skip_prepare_dataset": True},
-    )
-    model, processor = load_base(settings.SFT)
-    # Right padding, so that each row's prompt tokens are its first ones (masked below).
+`,
+    afterLoad: `    # Right padding, so that each row's prompt tokens are its first ones (masked below).
     processor.tokenizer.padding_side = "right"
     image_token_id = processor.tokenizer.convert_tokens_to_ids(processor.image_token)
     truncation = {} if settings.MAX_LENGTH is None else {"truncation": True, "max_length": settings.MAX_LENGTH}
@@ -158,43 +202,23 @@ def main():
         batch["labels"] = labels
         return batch
 
-    trainer = PivotSFTTrainer(
-        model=model,
-        args=args,
-        data_collator=collate,
-        train_dataset=load_rows("sft.jsonl"),
-        processing_class=processor,
-    )
-    trainer.train()
-    save(trainer, processor)
-
-
-if __name__ == "__main__":
-    main()
 `,
+    trainerAfterArgs: `        data_collator=collate,
+`,
+  }),
 
-  'dpo.py': `"""DPO of the base LLaVA model (or of sft-out/, see README.md) on the curated pairs (data/dpo.jsonl), with TRL's
-DPOTrainer."""
-import sys
+  'dpo.py': trainerScript({
+    kind: 'DPO',
+    docstring: `DPO of the base LLaVA model (or of sft-out/, see README.md) on the curated pairs (data/dpo.jsonl), with TRL's
+DPOTrainer.`,
+    imports: `import sys
 
-from trl import DPOConfig, DPOTrainer
-
-import settings
-from pivot_trl import PerPartLearningRates, load_base, load_rows, save, training_arguments
-
-
-class PivotDPOTrainer(PerPartLearningRates, DPOTrainer):
-    branch = settings.DPO
-
-
-def main():
-    if len(sys.argv) > 1:
+`,
+    beforeArgs: `    if len(sys.argv) > 1:
         # \`dpo.py sft-out\`: DPO after SFT, from the SFT run's folder.
         settings.BASE_MODEL = sys.argv[1]
-    # The arguments come first: under ZeRO-3 they tell from_pretrained to load the weights already partitioned.
-    args = DPOConfig(
-        **training_arguments(settings.DPO, "dpo-out"),
-        beta=settings.DPO["beta"],
+`,
+    config: `        beta=settings.DPO["beta"],
         # The reference model's log-probs are computed once over the data before the first step (by the model
         # itself, which is the reference then), so no second copy of the model stays in GPU memory.
         precompute_ref_log_probs=True,
@@ -202,20 +226,8 @@ def main():
         # The prompt holds the image's tokens: truncating it alone would cut them.
         max_prompt_length=None,
         max_completion_length=None,
-    )
-    model, processor = load_base(settings.DPO)
-    trainer = PivotDPOTrainer(
-        model=model,
-        ref_model=None,
-        args=args,
-        train_dataset=load_rows("dpo.jsonl"),
-        processing_class=processor,
-    )
-    trainer.train()
-    save(trainer, processor)
-
-
-if __name__ == "__main__":
-    main()
 `,
+    trainerBeforeArgs: `        ref_model=None,
+`,
+  }),
 };
