@@ -7,11 +7,11 @@ import { selectBackend } from '../../../src-main/engine/backend/select';
 import { dispatch } from '../../../src-main/ipc/dispatch';
 import type { HandlerContext } from '../../../src-main/ipc/handlers';
 import { WorkspaceJobs } from '../../../src-main/ipc/workspace-jobs';
-import { shapesTokenizerText } from '../../../src-main/engine/data/shapes/tokenizer';
-import { createPresetMllm, saveMllm } from '../../../src-main/engine/models/mllm';
+import { createPresetMllm, readTokenizerFiles, saveMllm } from '../../../src-main/engine/models/mllm';
 import type { EncoderExportReport, Result } from '../../../src-shared/ipc/contract';
 import { checkTestRecipe, testHost } from '../../helpers/training';
 import { tempDir, workspaceWithPairs } from '../../helpers/workspace';
+import { smallWorld } from '../engine/train/helpers';
 
 let ctx: HandlerContext;
 let checkpoint: string;
@@ -20,9 +20,9 @@ beforeAll(async () => {
   const workspace = await workspaceWithPairs([]);
   ctx = { workspace, emit: () => undefined, jobs: new WorkspaceJobs(workspace, { launch: testHost, checkRecipe: checkTestRecipe, emit: () => undefined }) };
   await selectBackend('cpu');
+  const world = await smallWorld(join(tempDir(), 'world'));
   checkpoint = join(tempDir(), 'run', 'checkpoints', 'dpo-4');
-  // The Shapes tokenizer as it is, without writing a Shapes world for it: only the encoder is exported.
-  const mllm = createPresetMllm('toy', { tokenizerFiles: { 'tokenizer.json': shapesTokenizerText() }, tokenizerSource: 'shapes', seed: 3 });
+  const mllm = createPresetMllm('toy', { tokenizerFiles: readTokenizerFiles(world), tokenizerSource: world, seed: 3 });
   await saveMllm(mllm, checkpoint);
   mllm.dispose();
   const encoder = (column: string, path: string) => ({ column, stage: column, checkpoint: path, encoder: join(path, 'encoder'), note: '' });
