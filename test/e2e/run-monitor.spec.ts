@@ -21,7 +21,8 @@ const SFT = { name: 'sft', steps: 20, samplesPerStep: 8 };
 const DPO = { name: 'dpo', steps: 100, samplesPerStep: 6 };
 const TOTAL = SFT.steps + DPO.steps;
 
-/** A run of two stages that holds at step 10 of SFT and step 30 of DPO until the files `release-<stage>` exist. */
+/** A run of two stages that holds at step 10 of SFT and step 30 of DPO until the file `release-<stage>` exists (the
+ * DPO hold is ended by the Cancel instead). */
 function heldRecipe(dir: string): string {
   const recipe: TestRecipe = {
     stages: [SFT, DPO],
