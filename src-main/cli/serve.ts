@@ -2,12 +2,16 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import type { ServeOptions } from '../server/serve';
 import { nonNegativeInt } from './options';
 
 /** The renderer that `npm run build` writes. */
 export const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.meta.url));
 
-export function registerServeCommand(program: Command): void {
+/** How the served window's runs train: the engine's hosts unless given (tests bring hosts that run a double). */
+export type ServeEngine = Pick<ServeOptions, 'engineHost' | 'checkRecipe'>;
+
+export function registerServeCommand(program: Command, engine: ServeEngine = {}): void {
   program
     .command('serve')
     .description('Serve the PIVOT Studio window on 127.0.0.1 (open the printed URL; it carries the access token).')
@@ -19,7 +23,7 @@ export function registerServeCommand(program: Command): void {
         process.stderr.write(`pivot: the window is not built yet; run \`npm run build\` first (looked in ${RENDERER_DIR}).\n`);
       }
       const workspace = Workspace.open(o.workspace);
-      const server = await serve({ workspace, rendererDir: RENDERER_DIR, port: o.port });
+      const server = await serve({ workspace, rendererDir: RENDERER_DIR, port: o.port, ...engine });
       process.stdout.write(`PIVOT Studio is serving ${workspace.dir}\nOpen ${server.url}\n`);
       const stop = (): void => {
         void server.close().then(() => {

@@ -4,58 +4,17 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator } from '@playwright/test';
 import sharp from 'sharp';
 import { formatCell, formatDifference } from '../../src-renderer/src/lib/compare-table';
 import type { StudyReportAsWritten } from '../../src-shared/domain/study-report';
 import { difference } from '../../src-shared/stats/difference';
 import type { ReportExamplesIndex } from '../../src-shared/domain/study-examples';
+import { recordLongTasks, responseTime, takeLongTasks } from './responsiveness';
 import { servePivot, type ServedWorkspace } from './server';
 
 let served: ServedWorkspace | undefined;
 test.afterEach(() => served?.stop());
-
-/** Records every long task (main thread busy over 50 ms) of the page, from before its first script runs. */
-async function recordLongTasks(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const tasks: number[] = [];
-    (window as unknown as { longTasks: number[] }).longTasks = tasks;
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) tasks.push(entry.duration);
-    }).observe({ type: 'longtask', buffered: true });
-  });
-}
-
-/** Total milliseconds of long tasks recorded since the last call, and forgets them. */
-function takeLongTasks(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const tasks = (window as unknown as { longTasks: number[] }).longTasks;
-    return tasks.splice(0).reduce((sum, d) => sum + d, 0);
-  });
-}
-
-/** Milliseconds from a control's change until the frame after the redraw has been painted: the median of three
- * changes, as one frame on the loaded machine can stall for reasons of its own. */
-async function responseTime(page: Page, selector: string, change: 'range' | 'click'): Promise<number> {
-  const times = [await changeOnce(page, selector, change), await changeOnce(page, selector, change), await changeOnce(page, selector, change)];
-  return times.sort((a, b) => a - b)[1]!;
-}
-
-function changeOnce(page: Page, selector: string, change: 'range' | 'click'): Promise<number> {
-  return page.evaluate(
-    async ([sel, how]) => {
-      const el = document.querySelector(sel) as HTMLInputElement;
-      const start = performance.now();
-      if (how === 'range') {
-        el.value = el.value === '0.3' ? '0.7' : '0.3';
-        el.dispatchEvent(new Event('input', { bubbles: true }));
-      } else el.click();
-      await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-      return performance.now() - start;
-    },
-    [selector, change] as const,
-  );
-}
 
 /** Opaque pixels of a canvas (0 when nothing is drawn yet, or when it is tainted). */
 function opaquePixels(c: HTMLCanvasElement): number {
@@ -179,7 +138,7 @@ test('compare the encoders of a quick study', async ({ page }, testInfo) => {
   await reopened.scrollIntoViewIfNeeded();
   await expect.poll(() => reopened.evaluate(opaquePixels)).toBeGreaterThan(0);
   await page.waitForTimeout(Math.max(0, 3000 - (Date.now() - opened)));
-  const openingLongTasks = await takeLongTasks(page);
+  const openingLongTasks = (await takeLongTasks(page)).totalMs;
   console.log(`compare tab: long tasks on opening ${openingLongTasks.toFixed(0)} ms`);
   expect(openingLongTasks).toBeLessThan(1500);
 

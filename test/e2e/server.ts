@@ -1,8 +1,11 @@
-// Starts `pivot serve` as a user would (the real CLI, a fresh workspace) and returns the printed URL.
+// Starts `pivot serve` as a user would (the real CLI, a fresh workspace) and returns the printed URL; or the same
+// command with its runs trained by the engine's test double (test/helpers/pivot-serve-on-double.ts), for a spec that
+// holds a run where it can look at it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SERVE_ON_DOUBLE = fileURLToPath(new URL('../helpers/pivot-serve-on-double.ts', import.meta.url));
 
 export interface ServedWorkspace {
   url: string;
@@ -26,7 +29,17 @@ export function runPivot(args: string[]): Promise<string> {
 }
 
 export function servePivot(workspace: string): Promise<ServedWorkspace> {
-  const child = pivot(['serve', '--workspace', workspace, '--port', '0']);
+  return served(pivot(['serve', '--workspace', workspace, '--port', '0']));
+}
+
+/** `pivot serve` whose runs train on the test double: its recipes are the double's JSON (test/helpers/training.ts). */
+export function servePivotOnDouble(workspace: string): Promise<ServedWorkspace> {
+  const args = ['--import', 'tsx', SERVE_ON_DOUBLE, 'serve', '--workspace', workspace, '--port', '0'];
+  return served(spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+/** The URL a starting `pivot serve` prints, and how to stop it. */
+function served(child: ChildProcess): Promise<ServedWorkspace> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';

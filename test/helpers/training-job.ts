@@ -1,8 +1,8 @@
 // A test double of the training engine, run by a real engine host process as its `train` job (the host's
 // `--jobs=<this file>` argument): it reads a JSON "recipe" describing stages and behaviour, emits RunEvents on a
 // timer, honours RunControl between steps like the engine, writes a checkpoint file per stage (and on cancel, and every
-// `checkpointEvery` steps), resumes from the run folder's checkpoints as the engine does, and can fail, or exit the
-// process, at a given step.
+// `checkpointEvery` steps), resumes from the run folder's checkpoints as the engine does, can fail, or exit the
+// process, at a given step, and can report a set pace and hold at a step until a test releases it.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobKind } from '../../src-main/engine/jobs/job';
@@ -12,9 +12,17 @@ import { trainJobOptions, type TrainJobOptions } from '../../src-main/engine/job
 import type { Objective, RunEvent, StageResult, TrainOptions, TrainResult } from '../../src-main/engine/train/api';
 
 export interface TestRecipe {
-  stages: Array<{ name: string; steps: number }>;
+  /** `samplesPerStep` (default 1) is what its plan says a step takes: the window's samples/s is steps/s times it. */
+  stages: Array<{ name: string; steps: number; samplesPerStep?: number }>;
   /** Time per step. */
   stepMs: number;
+  /** The time per step its metrics report (elapsedMs = step × this) instead of the wall clock's: an exact pace. */
+  reportedStepMs?: number;
+  /**
+   * At each of these steps, once its metrics are out, it waits until the file `until` exists (the test releases it)
+   * or the run is asked to stop: a run held where a test can look at it without racing it.
+   */
+  holds?: Array<{ stage: string; step: number; until: string }>;
   /** Spend each step computing (never yielding to the event loop), as a real training step does, instead of sleeping. */
   busy?: boolean;
   objective?: Objective;
@@ -69,7 +77,7 @@ async function train(options: TrainOptions): Promise<TrainResult> {
   });
   for (const [index, stage] of recipe.stages.entries()) {
     // Stages are numbered from 1, as the engine numbers them.
-    const plan = recipe.stages.map((s) => ({ stage: s.name, totalSteps: s.steps, samplesPerStep: 1 }));
+    const plan = recipe.stages.map((s) => ({ stage: s.name, totalSteps: s.steps, samplesPerStep: s.samplesPerStep ?? 1 }));
     emit({ type: 'stage', stage: stage.name, index: index + 1, of: recipe.stages.length, totalSteps: stage.steps, plan });
     // Steps and time restart in each stage, as a per-stage loop would count them.
     const started = Date.now();
@@ -102,12 +110,21 @@ async function train(options: TrainOptions): Promise<TrainResult> {
         values['rewards/margins'] = 0.02 * step;
         values['rewards/accuracies'] = Math.min(1, 0.5 + step / (2 * stage.steps));
       }
-      emit({ type: 'metrics', stage: stage.name, step, totalSteps: stage.steps, epoch: step / stage.steps, elapsedMs: Date.now() - started, values });
+      const elapsedMs = recipe.reportedStepMs === undefined ? Date.now() - started : step * recipe.reportedStepMs;
+      emit({ type: 'metrics', stage: stage.name, step, totalSteps: stage.steps, epoch: step / stage.steps, elapsedMs, values });
+      await holdAt(recipe, stage.name, step, control);
       if (recipe.checkpointEvery && step % recipe.checkpointEvery === 0 && step < stage.steps) checkpoint(options.runDir, stage.name, step, emit);
     }
     stages.push({ name: stage.name, steps: stage.steps, finalLoss: loss, checkpoint: checkpoint(options.runDir, stage.name, stage.steps, emit) });
   }
   return result(false);
+}
+
+/** Waits at a step that the recipe's `holds` names until its file exists or the run is asked to stop. */
+async function holdAt(recipe: TestRecipe, stage: string, step: number, control: TrainOptions['control']): Promise<void> {
+  const until = recipe.holds?.find((h) => h.stage === stage && h.step === step)?.until;
+  if (until === undefined) return;
+  while (!existsSync(until) && !control?.shouldStop()) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 /** The step a stage's checkpoint in the run folder holds (0: none). */

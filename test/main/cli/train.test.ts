@@ -114,7 +114,11 @@ describe('pivot train --resume', () => {
   it('refuses a completed run, and a recipe given with --resume', async () => {
     const workspace = tempDir();
     const recipe = testRecipe({ stages: [{ name: 'sft', steps: 2 }], stepMs: 2 });
-    expect((await startPivot(['train', '--workspace', workspace, '--recipe', recipe], {}, false, ON_DOUBLE).done).code).toBe(0);
+    // A completed run as the workspace records it (the refusal reads only its status: no need to train one).
+    const ws = Workspace.open(workspace);
+    ws.runs.create({ recipe, objective: 'sft', backend: 'cpu', data: null, ownerPid: process.pid });
+    ws.runs.update(1, { status: 'completed', startedAt: new Date().toISOString(), endedAt: new Date().toISOString() });
+    ws.close();
     const done = await startPivot(['train', '--workspace', workspace, '--resume', '1'], {}, false, ON_DOUBLE).done;
     expect(done.code).not.toBe(0);
     expect(done.stderr).toContain('Run 1 has ended (completed); there is nothing to resume.');

@@ -11,7 +11,7 @@ import { loadSafetensorsFolder } from '../../../src-main/engine/io/safetensors';
 import { openCheckpointEncoder } from '../../../src-main/engine/study/measure-encoder';
 import { importRun } from '../../../src-main/runs/run-import';
 import { Workspace } from '../../../src-main/store/workspace';
-import { writeLlavaFolder } from '../../helpers/llava-folder';
+import { fixtureTensors, writeLlavaFolder } from '../../helpers/llava-folder';
 import { tempDir } from '../../helpers/workspace';
 import { loadReference, maxRelativeError } from '../engine/models/vision/helpers';
 import { startPivot } from '../cli/run-pivot';
@@ -27,7 +27,7 @@ const files = (dir: string) => readdirSync(dir).sort();
 describe('importing a LLaVA checkpoint folder as a run', () => {
   it('round trip, transformers 4.x names in one file: a completed dpo run whose checkpoint is the folder, byte for byte, encoder weights included', async () => {
     const folder = join(tempDir('pivot-trl-'), 'dpo-out');
-    const tensors = writeLlavaFolder(folder, { layout: 'transformers-4', shards: 1, trainedWith: 'DPOConfig' });
+    writeLlavaFolder(folder, { layout: 'transformers-4', trainedWith: 'DPOConfig', processorFiles: true });
     const run = await importRun(ws, { folder });
 
     expect(run).toMatchObject({ name: 'imported dpo-out', recipe: 'imported', objective: 'dpo', status: 'completed', error: null, backend: 'imported' });
@@ -39,7 +39,8 @@ describe('importing a LLaVA checkpoint folder as a run', () => {
     expect(files(checkpoint)).toEqual(files(folder));
     for (const file of files(folder)) expect(readFileSync(join(checkpoint, file)).equals(readFileSync(join(folder, file)))).toBe(true);
     const patch = 'vision_tower.vision_model.embeddings.patch_embedding.weight';
-    expect(Array.from(loadSafetensorsFolder(checkpoint).read(patch).data)).toEqual(Array.from(tensors[patch]!.data as Float32Array));
+    const fixturePatch = fixtureTensors('clip-vision/model.safetensors')['embeddings.patch_embedding.weight']!;
+    expect(Array.from(loadSafetensorsFolder(checkpoint).read(patch).data)).toEqual(Array.from(fixturePatch.data as Float32Array));
 
     expect(ws.runs.list().map((r) => r.id)).toEqual([run.id]);
     expect(ws.runs.logs(run.id).entries.map((e) => e.message)).toContain(`Imported from ${folder}: a LLaVA folder with transformers-4 weight names in 1 safetensors file(s).`);
@@ -50,7 +51,7 @@ describe('importing a LLaVA checkpoint folder as a run', () => {
 
   it.each(['transformers-4', 'transformers-5'] as const)("the probes open its vision tower (%s names) from the folder, computing transformers' CLIP outputs", async (layout) => {
     const folder = join(tempDir('pivot-trl-'), 'out');
-    writeLlavaFolder(folder, { layout, shards: 2, trainedWith: 'SFTConfig' });
+    writeLlavaFolder(folder, { layout, shards: 2, trainedWith: 'SFTConfig', processorFiles: true });
     const run = await importRun(ws, { folder });
     const checkpoint = run.result!.finalCheckpoint;
     await selectBackend('cpu');
@@ -65,7 +66,7 @@ describe('importing a LLaVA checkpoint folder as a run', () => {
 
   it('round trip, transformers 5 names in shards with an index; --name and --objective as given', async () => {
     const folder = join(tempDir('pivot-trl-'), 'out');
-    writeLlavaFolder(folder, { layout: 'transformers-5', shards: 3 });
+    writeLlavaFolder(folder, { layout: 'transformers-5', shards: 3, processorFiles: true });
     const run = await importRun(ws, { folder, name: 'TRL sft', objective: 'sft' });
     expect(run).toMatchObject({ name: 'TRL sft', objective: 'sft', status: 'completed' });
     expect(run.result?.imported).toMatchObject({ weightNames: 'transformers-5', weightFiles: 3 });
@@ -75,7 +76,7 @@ describe('importing a LLaVA checkpoint folder as a run', () => {
 
   it('refuses a folder that is not a LLaVA checkpoint, naming every file missing, and records no run', async () => {
     const folder = join(tempDir('pivot-trl-'), 'out');
-    writeLlavaFolder(folder, { layout: 'transformers-4', shards: 1, trainedWith: 'SFTConfig' });
+    writeLlavaFolder(folder, { layout: 'transformers-4', trainedWith: 'SFTConfig', processorFiles: true });
     rmSync(join(folder, 'preprocessor_config.json'));
     rmSync(join(folder, 'model.safetensors'));
     await expect(importRun(ws, { folder })).rejects.toMatchObject({
@@ -87,17 +88,17 @@ describe('importing a LLaVA checkpoint folder as a run', () => {
 
   it('refuses a missing shard, another model type, and an objective it cannot tell', async () => {
     const sharded = join(tempDir('pivot-trl-'), 'out');
-    writeLlavaFolder(sharded, { layout: 'transformers-5', shards: 2, trainedWith: 'DPOConfig' });
+    writeLlavaFolder(sharded, { layout: 'transformers-5', shards: 2, trainedWith: 'DPOConfig', processorFiles: true });
     rmSync(join(sharded, 'model-00002-of-00002.safetensors'));
     await expect(importRun(ws, { folder: sharded })).rejects.toMatchObject({ code: 'FILE_UNREADABLE', message: expect.stringContaining('shard "model-00002-of-00002.safetensors"') });
 
     const clip = join(tempDir('pivot-trl-'), 'out');
-    writeLlavaFolder(clip, { layout: 'transformers-4', shards: 1, trainedWith: 'DPOConfig' });
+    writeLlavaFolder(clip, { layout: 'transformers-4', trainedWith: 'DPOConfig', processorFiles: true });
     writeFileSync(join(clip, 'config.json'), JSON.stringify({ model_type: 'clip' }));
     await expect(importRun(ws, { folder: clip })).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: `${join(clip, 'config.json')}: model_type is "clip", not "llava": import a LlavaForConditionalGeneration folder.` });
 
     const untold = join(tempDir('pivot-trl-'), 'out');
-    writeLlavaFolder(untold, { layout: 'transformers-4', shards: 1 });
+    writeLlavaFolder(untold, { layout: 'transformers-4', processorFiles: true });
     await expect(importRun(ws, { folder: untold })).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: `Which objective trained ${untold}? It has no training_args.bin: say it with --objective sft|dpo.` });
     expect(ws.runs.list()).toEqual([]);
   });
@@ -106,7 +107,7 @@ describe('importing a LLaVA checkpoint folder as a run', () => {
 describe('pivot runs import', () => {
   it('imports a folder and prints the run; refuses a folder that is not one with exit status 64', async () => {
     const folder = join(tempDir('pivot-trl-'), 'sft-out');
-    writeLlavaFolder(folder, { layout: 'transformers-4', shards: 1, trainedWith: 'SFTConfig' });
+    writeLlavaFolder(folder, { layout: 'transformers-4', trainedWith: 'SFTConfig', processorFiles: true });
     const done = await startPivot(['runs', 'import', folder, '--workspace', ws.dir, '--json']).done;
     expect(done.stderr).toBe('');
     expect(done.code).toBe(0);

@@ -7,7 +7,7 @@ import { selectBackend } from '../../../../src-main/engine/backend/select';
 import { loadLlava } from '../../../../src-main/engine/models/llava';
 import { modelOutline } from '../../../../src-main/engine/train/model-outline';
 import type { Recipe } from '../../../../src-main/engine/train/recipe';
-import { writeLlavaFolder, type VisionFixture } from '../models/llava/make-llava';
+import { writeLlavaFolder, type VisionFixture } from '../../../helpers/llava-folder';
 import { removeTemp, tempFolder } from './helpers';
 
 const dir = tempFolder('model-outline');

@@ -10,7 +10,7 @@ import { isLlavaFolder, loadLlava } from '../../../../../src-main/engine/models/
 import type { Mllm } from '../../../../../src-main/engine/models/mllm';
 import { removeTemp, tempFolder } from '../../train/helpers';
 import { loadReference } from '../vision/helpers';
-import { IMAGE_TOKEN_ID, writeLlavaFolder } from './make-llava';
+import { IMAGE_TOKEN_ID, writeLlavaFolder } from '../../../../helpers/llava-folder';
 
 const root = tempFolder('llava-load');
 let n = 0;

@@ -15,7 +15,7 @@ import { loadLlava } from '../../../../../src-main/engine/models/llava';
 import type { Mllm } from '../../../../../src-main/engine/models/mllm';
 import { removeTemp, tempFolder } from '../../train/helpers';
 import { FIXTURES, loadReference, maxRelativeError } from '../vision/helpers';
-import { IMAGE_TOKEN_ID, projectorTensors, WIDTH, writeLlavaFolder, type VisionFixture } from './make-llava';
+import { IMAGE_TOKEN_ID, projectorTensors, WIDTH, writeLlavaFolder, type VisionFixture } from '../../../../helpers/llava-folder';
 
 const root = tempFolder('llava-parity');
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '../../../../fixtures/make-llava-fixture.py');

@@ -13,7 +13,7 @@ import { readRunManifest } from '../../../../../src-main/engine/run-folder/manif
 import { train } from '../../../../../src-main/engine/train';
 import { loadRecipe, writeRecipeWithBase } from '../../../../../src-main/engine/train/recipe';
 import { removeTemp, smallWorld, tempFolder, testStage, writeRecipe } from '../../train/helpers';
-import { writeLlavaFolder } from './make-llava';
+import { writeLlavaFolder } from '../../../../helpers/llava-folder';
 
 const root = tempFolder('llava-recipe');
 const base = join(root, 'base');

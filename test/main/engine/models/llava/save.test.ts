@@ -11,7 +11,7 @@ import { loadLlava, saveLlava } from '../../../../../src-main/engine/models/llav
 import { createPresetMllm, loadMllm, saveMllm, type Mllm } from '../../../../../src-main/engine/models/mllm';
 import { buildTrainingExample } from '../../../../../src-main/engine/tokenizer';
 import { removeTemp, tempFolder } from '../../train/helpers';
-import { writeLlavaFolder } from './make-llava';
+import { writeLlavaFolder } from '../../../../helpers/llava-folder';
 
 const root = tempFolder('llava-save');
 const TEMPLATE = "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}<|im_end|>\n{% endfor %}";
