@@ -1,9 +1,10 @@
 // `pivot bench`: one training step's time, throughput and memory for a model size, objective and backend.
 import type { Command } from 'commander';
+import { MODEL_PRESETS } from '../../src-shared/domain/run-settings';
 import { PivotError } from '../../src-shared/errors';
 import { oneOf, positiveInt, threadCount, THREADS_HELP } from './options';
 
-const CONFIGS = ['toy', 'small', 'tiny', 'base'] as const;
+const CONFIGS = MODEL_PRESETS;
 /** The wasm backend's memory stops near 4 GiB (32-bit addressing). */
 const WASM_LIMIT_BYTES = 4 * 2 ** 30;
 

@@ -6,8 +6,8 @@ import { z } from 'zod';
 export const MODEL_PARTS = ['encoder', 'projector', 'lm'] as const;
 export type ModelPart = (typeof MODEL_PARTS)[number];
 
-/** The built-in toy presets (the engine's MLLM_PRESET_NAMES; src-main/engine/run-folder/run-settings.ts checks they agree). */
-export const MODEL_PRESETS = ['toy', 'small', 'tiny', 'base'] as const;
+/** The built-in toy presets by name (the engine's MLLM_PRESETS defines each). */
+export const MODEL_PRESETS = ['toy', 'small', 'small-64px', 'tiny', 'base'] as const;
 
 const folder = z.string().trim().min(1).max(4000);
 

@@ -2,16 +2,15 @@
 // src-shared/domain/run-settings.ts). Written by main when it records a run from the New run form, read by the engine
 // each time the run trains, so a resumed run keeps them.
 import { join } from 'node:path';
-import { MODEL_PARTS, MODEL_PRESETS, runSettingsSchema, type RunSettings } from '../../../src-shared/domain/run-settings';
+import { MODEL_PARTS, runSettingsSchema, type RunSettings } from '../../../src-shared/domain/run-settings';
 import { MLLM_PARTS } from '../models/mllm/parts';
-import { MLLM_PRESET_NAMES } from '../models/mllm/presets';
 import { readJsonFile, writeJsonFile } from './json-file';
 
 export const RUN_SETTINGS_FILE = 'run-settings.json';
 
-// The window's lists must be the engine's.
+// The window's list of parts must be the engine's (the preset names are one list, in src-shared).
 const same = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
-if (!same(MODEL_PRESETS, MLLM_PRESET_NAMES) || !same(MODEL_PARTS, MLLM_PARTS)) throw new Error('src-shared/domain/run-settings.ts lists other presets or parts than the engine');
+if (!same(MODEL_PARTS, MLLM_PARTS)) throw new Error('src-shared/domain/run-settings.ts lists other parts than the engine');
 
 /** The run's settings, or null for a run that asked nothing beyond its recipe. */
 export function readRunSettings(runDir: string): RunSettings | null {

@@ -1,8 +1,10 @@
 // Named toy MLLM sizes for the Shapes world: a SigLIP-style tower without its pooling head (as the paper's
 // MLLMs use it) and a Qwen2-style LM with grouped-query attention, both initialised from a seed.
+import { MODEL_PRESETS } from '../../../../src-shared/domain/run-settings';
 import type { SiglipVisionConfigFields } from '../siglip/config';
 
-export const MLLM_PRESET_NAMES = ['toy', 'small', 'tiny', 'base'] as const;
+/** The names, as the window and the CLI list them (one list, in src-shared). */
+export const MLLM_PRESET_NAMES = MODEL_PRESETS;
 export type MllmPresetName = (typeof MLLM_PRESET_NAMES)[number];
 
 /** One preset: the encoder's config fields and the LM's config.json. */
@@ -28,6 +30,18 @@ export const MLLM_PRESETS: Readonly<Record<MllmPresetName, MllmPreset>> = {
   small: {
     encoder: {
       image_size: 32, patch_size: 4, hidden_size: 64, intermediate_size: 128, num_hidden_layers: 3, num_attention_heads: 4,
+      vision_use_head: false,
+    },
+    lm: {
+      vocab_size: 128, hidden_size: 64, intermediate_size: 176, num_hidden_layers: 2, num_attention_heads: 4,
+      num_key_value_heads: 2, max_position_embeddings: 192, tie_word_embeddings: true,
+    },
+  },
+  // `small` at 64 px in 8-px patches: the same 8×8 grid of 64 image tokens and the same widths, with 4× the pixels in
+  // each patch, so a shape's edges are drawn finely enough to tell apart (issue 15's base search, bench/base-search).
+  'small-64px': {
+    encoder: {
+      image_size: 64, patch_size: 8, hidden_size: 64, intermediate_size: 128, num_hidden_layers: 3, num_attention_heads: 4,
       vision_use_head: false,
     },
     lm: {
