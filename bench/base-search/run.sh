@@ -26,9 +26,10 @@ import json, sys
 metrics, qa, name, wall = sys.argv[1], json.load(open(sys.argv[2])), sys.argv[3], int(sys.argv[4])
 losses = [json.loads(l)['values']['loss'] for l in open(metrics) if '"pretrain-encoder"' in l and '"metrics"' in l]
 tail = losses[-max(1, len(losses) // 10):]
+label_loss = f'{sum(tail) / len(tail):.3f}' if tail else '–'  # a recipe without a labels stage
 kinds = qa['perKind']
 cell = lambda k: f"{kinds[k]['accuracy']:.3f} ± {kinds[k]['se']:.3f}"
-print(f"| {name} | {wall // 60} min {wall % 60} s | {sum(tail) / len(tail):.3f} | {qa['accuracy']:.3f} ± {qa['se']:.3f} | "
+print(f"| {name} | {wall // 60} min {wall % 60} s | {label_loss} | {qa['accuracy']:.3f} ± {qa['se']:.3f} | "
       + ' | '.join(cell(k) for k in ['colour', 'shape', 'count', 'relation']) + ' |')
 PY
 done
