@@ -28,7 +28,7 @@ losses = [json.loads(l)['values']['loss'] for l in open(metrics) if '"pretrain-e
 tail = losses[-max(1, len(losses) // 10):]
 label_loss = f'{sum(tail) / len(tail):.3f}' if tail else '–'  # a recipe without a labels stage
 kinds = qa['perKind']
-cell = lambda k: f"{kinds[k]['accuracy']:.3f} ± {kinds[k]['se']:.3f}"
+cell = lambda k: f"{kinds[k]['accuracy']:.3f} ± {kinds[k]['se']:.3f}" if k in kinds else '–'  # no question of that kind
 print(f"| {name} | {wall // 60} min {wall % 60} s | {label_loss} | {qa['accuracy']:.3f} ± {qa['se']:.3f} | "
       + ' | '.join(cell(k) for k in ['colour', 'shape', 'count', 'relation']) + ' |')
 PY
