@@ -181,7 +181,7 @@ async function countLossRedraws(page: Page): Promise<void> {
 // A fast toy run (a step every 5 ms, the pace at which the window once spent seconds in long tasks redrawing every
 // chart at every step) streams 600 steps into the four charts: they redraw at most once per frame, not once per step,
 // and the finished run shows every point. The long tasks are logged, not bounded: on the loaded 2-core machine they
-// measured 1.1–1.7 s (5.9 s once under a load of 12) against 3.5–5.6 s when every step redrew.
+// measured 0.7–1.8 s (5.9 s once under a load of 12) against 3.5–5.6 s when every step redrew.
 test('a fast run streams into the charts, redrawn once per frame, not once per step', async ({ page }) => {
   test.setTimeout(60_000);
   const dir = mkdtempSync(join(tmpdir(), 'pivot-e2e-fast-'));
