@@ -7,7 +7,7 @@ export const MODEL_PARTS = ['encoder', 'projector', 'lm'] as const;
 export type ModelPart = (typeof MODEL_PARTS)[number];
 
 /** The built-in toy presets by name (the engine's MLLM_PRESETS defines each). */
-export const MODEL_PRESETS = ['toy', 'small', 'small-64px', 'tiny', 'base'] as const;
+export const MODEL_PRESETS = ['toy', 'small', 'small-64px', 'small-lm128', 'tiny', 'base'] as const;
 
 const folder = z.string().trim().min(1).max(4000);
 

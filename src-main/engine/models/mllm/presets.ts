@@ -49,6 +49,18 @@ export const MLLM_PRESETS: Readonly<Record<MllmPresetName, MllmPreset>> = {
       num_key_value_heads: 2, max_position_embeddings: 192, tie_word_embeddings: true,
     },
   },
+  // `small`'s encoder with an LM twice as wide and twice as deep (128 × 4): issue 15's base search found the 64 × 2 LM
+  // answering relation questions at chance even once the encoder saw shapes (bench/RESULTS.md).
+  'small-lm128': {
+    encoder: {
+      image_size: 32, patch_size: 4, hidden_size: 64, intermediate_size: 128, num_hidden_layers: 3, num_attention_heads: 4,
+      vision_use_head: false,
+    },
+    lm: {
+      vocab_size: 128, hidden_size: 128, intermediate_size: 352, num_hidden_layers: 4, num_attention_heads: 4,
+      num_key_value_heads: 2, max_position_embeddings: 192, tie_word_embeddings: true,
+    },
+  },
   // Issue 3's study size: 64 image tokens, ViT 192 × 6, LM 256 × 4 (4 heads, 2 KV heads, MLP 688, vocab 512).
   tiny: {
     encoder: {

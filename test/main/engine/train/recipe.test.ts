@@ -66,7 +66,7 @@ describe('recipe errors', () => {
     writeFileSync(file, ['model: { preset: huge }', 'data: { folder: world }', 'stages:', '  - { name: a, kind: caption, trainable: [projector], lr: fast }', 'branches: { dpo: { trainable: lm, lr: 1e-6 } }', ''].join('\n'));
     expect(() => loadRecipe(file)).toThrow(
       [
-        `${file}: "model.preset" must be one of "toy", "small", "small-64px", "tiny", "base", got string "huge"`,
+        `${file}: "model.preset" must be one of "toy", "small", "small-64px", "small-lm128", "tiny", "base", got string "huge"`,
         `${file}: "stages[0].lr" must be a number, got string "fast"`,
         `${file}: "branches.dpo.trainable" must be a list, got string "lm"`,
       ].join('\n'),
@@ -87,7 +87,7 @@ describe('recipe errors', () => {
     const noBranch = writeJson('branch.json', { ...minimal, objective: 'dpo' });
     expect(() => loadRecipe(noBranch)).toThrow(`${noBranch}: "objective" is dpo but "branches.dpo" is not defined.`);
     const model = writeJson('model.json', { ...minimal, model: { preset: 'toy', lm: 'x' } });
-    expect(() => loadRecipe(model)).toThrow(`${model}: "model" needs exactly one of "preset" (toy, small, small-64px, tiny, base), "path" (a Hugging Face LLaVA folder) or both "encoder" and "lm"`);
+    expect(() => loadRecipe(model)).toThrow(`${model}: "model" needs exactly one of "preset" (toy, small, small-64px, small-lm128, tiny, base), "path" (a Hugging Face LLaVA folder) or both "encoder" and "lm"`);
     const sweep = writeJson('sweep.json', { ...minimal, sweep: { lr: [1e-4, 1e-5] } });
     expect(() => loadRecipe(sweep)).toThrow(`${sweep}: "sweep.lr" must be an object, got a list`);
   });

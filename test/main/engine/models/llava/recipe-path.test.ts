@@ -38,7 +38,7 @@ describe('model.path in a recipe', () => {
 
   it('is refused with a preset, with a tokenizer, or when the folder is not a LLaVA folder, naming the field', () => {
     const both = writeRecipe(root, { model: { path: 'base', preset: 'toy' }, stages: [], branches }, 'both.json');
-    expect(() => loadRecipe(both)).toThrow(`${both}: "model" needs exactly one of "preset" (toy, small, small-64px, tiny, base), "path" (a Hugging Face LLaVA folder) or both "encoder" and "lm"`);
+    expect(() => loadRecipe(both)).toThrow(`${both}: "model" needs exactly one of "preset" (toy, small, small-64px, small-lm128, tiny, base), "path" (a Hugging Face LLaVA folder) or both "encoder" and "lm"`);
     const tokenizer = writeRecipe(root, { model: { path: 'base', tokenizer: 'x' }, stages: [], branches }, 'tok.json');
     expect(() => loadRecipe(tokenizer)).toThrow(`${tokenizer}: "model.tokenizer" cannot be set with "model.path"`);
     const missing = writeRecipe(root, { model: { path: 'nowhere' }, stages: [], branches }, 'missing.json');
