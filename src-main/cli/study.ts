@@ -7,6 +7,7 @@ import { ENGINE_BACKENDS } from '../../src-shared/domain/runs';
 import { PivotError } from '../../src-shared/errors';
 import { compareTable } from '../../src-shared/domain/study-table';
 import { reportFolderName } from '../reports/report-files';
+import { STUDY_PROBE_IMAGES } from '../engine/study/probe-images';
 import { oneOf, positiveInt, threadCount, THREADS_HELP } from './options';
 import { registerProbeCommands } from './probe';
 import { progressBar } from './progress';
@@ -18,6 +19,7 @@ interface StudyCommandOptions {
   quick?: boolean;
   recipe?: string;
   seeds: number;
+  probeImages?: number;
   samples?: number;
   backend?: string;
   threads?: number;
@@ -43,6 +45,7 @@ export function registerStudyCommand(program: Command): void {
     .option('--quick', 'the shapes-quick recipe (seconds, not a study) instead of shapes-study (minutes)')
     .option('--recipe <name|file>', 'run the study on this recipe (a built-in name or a recipe file) instead of shapes-study; it needs sft and dpo branches')
     .option('--seeds <k>', 'probe seeds (split seeds of the linear probe, MLP seeds of the segmentation probe)', positiveInt('--seeds'), 3)
+    .option('--probe-images <n>', `the probes measure the world's first n images (default ${STUDY_PROBE_IMAGES}; all where it has fewer)`, positiveInt('--probe-images'))
     .option('--samples <n>', 'Grad-CAM test pairs per model (default 32, 16 with --quick)', positiveInt('--samples'))
     .option('--backend <name>', `engine backend (${ENGINE_BACKENDS.join('|')}); the best available otherwise`, oneOf('--backend', ENGINE_BACKENDS))
     .option('--threads <n>', THREADS_HELP, threadCount)
@@ -65,6 +68,7 @@ export function registerStudyCommand(program: Command): void {
         out, seeds: o.seeds, ...(o.quick ? { quick: true } : {}), ...(o.recipe ? { recipe: o.recipe } : {}), ...(o.backend ? { backend: o.backend } : {}),
         ...(o.threads ? { threads: o.threads } : {}),
         ...(o.samples !== undefined ? { gradcamSamples: o.samples } : {}),
+        ...(o.probeImages ? { probeImages: o.probeImages } : {}),
         onProgress: (p) => {
           recorded?.runs.push(p);
           if (!tty || p.type === 'trained') return;

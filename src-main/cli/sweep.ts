@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ENGINE_BACKENDS } from '../../src-shared/domain/runs';
 import type { SweepProgress, SweepReport } from '../engine/sweep';
+import { STUDY_PROBE_IMAGES } from '../engine/study/probe-images';
 import { oneOf, positiveInt, threadCount, THREADS_HELP } from './options';
 import { progressBar } from './progress';
 
@@ -13,6 +14,7 @@ interface SweepCommandOptions {
   backend?: string;
   threads?: number;
   probeSeeds: number;
+  probeImages?: number;
   focus?: boolean;
   json?: boolean;
 }
@@ -29,12 +31,13 @@ export function registerSweepCommand(program: Command): void {
     .option('--backend <name>', `engine backend (${ENGINE_BACKENDS.join('|')}); the best available otherwise`, oneOf('--backend', ENGINE_BACKENDS))
     .option('--threads <n>', THREADS_HELP, threadCount)
     .option('--probe-seeds <k>', 'probe seeds per encoder (split seeds of the linear probe, MLP seeds of the segmentation probe)', positiveInt('--probe-seeds'), 3)
+    .option('--probe-images <n>', `the probes measure the world's first n images (default ${STUDY_PROBE_IMAGES}; all where it has fewer)`, positiveInt('--probe-images'))
     .option('--focus', `also the Grad-CAM focus of every post-trained MLLM (${FOCUS_SAMPLES} test pairs each)`)
     .option('--json', 'print one JSON object (settings, verdicts, file paths) instead of the table')
     .action(async (o: SweepCommandOptions) => {
       const { runSweep } = await import('../engine/sweep');
       const report = await runSweep({
-        recipe: o.recipe, out: o.out, probeSeeds: o.probeSeeds, ...(o.backend ? { backend: o.backend } : {}), ...(o.threads ? { threads: o.threads } : {}),
+        recipe: o.recipe, out: o.out, probeSeeds: o.probeSeeds, ...(o.probeImages ? { probeImages: o.probeImages } : {}), ...(o.backend ? { backend: o.backend } : {}), ...(o.threads ? { threads: o.threads } : {}),
         ...(o.focus ? { focusSamples: FOCUS_SAMPLES } : {}),
         onProgress: o.json ? undefined : progressPrinter(process.stderr.isTTY === true),
       });

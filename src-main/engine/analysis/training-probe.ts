@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { TRAINING_PROBE_METRICS } from '../../../src-shared/domain/runs';
 import { PivotError } from '../../../src-shared/errors';
 import type { Mllm } from '../models/mllm/model';
-import { shapesWorldDataset, type ProbeDataset } from '../probes/image-folder';
+import { firstImages, shapesWorldDataset, type ProbeDataset } from '../probes/image-folder';
 import { EncoderImages, measureLinear, measureSegmentation, mllmLoadedEncoder } from '../study/measure-encoder';
 
 /** The fixed split: the world's first images (file order), one probe seed. Small, since it runs inside training. */
@@ -28,7 +28,7 @@ export async function trainingProbeDataset(world: string, count = TRAINING_PROBE
   } catch (error) {
     throw new PivotError('INVALID_CONFIG', `probeEvery needs the run's data to be a Shapes world (labels, and masks for the segmentation probe): ${(error as Error).message}. Remove probeEvery from the branch, or train on a Shapes world.`, { file: world, field: 'probeEvery' });
   }
-  return { ...dataset, items: dataset.items.slice(0, count) };
+  return firstImages(dataset, count);
 }
 
 export async function trainingProbe(world: string): Promise<TrainingProbe> {

@@ -21,6 +21,7 @@ export const studyJob: JobKind<StudyJobOptions, StudyProgress, StudyJobResult> =
     recipe: z.string().min(1).optional(),
     data: z.string().min(1).optional(),
     seeds: z.number().int().min(1).optional(),
+    probeImages: z.number().int().min(1).optional(),
     backend: z.string().min(1).optional(),
     threads: z.number().int().min(1).max(1024).optional(),
     gradcamSamples: z.number().int().min(1).optional(),

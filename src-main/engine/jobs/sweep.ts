@@ -23,6 +23,7 @@ export const sweepJob: JobKind<SweepJobOptions, SweepProgress, SweepJobResult> =
     backend: z.string().min(1).optional(),
     threads: z.number().int().min(1).max(1024).optional(),
     probeSeeds: z.number().int().min(1).optional(),
+    probeImages: z.number().int().min(1).optional(),
     focusSamples: z.number().int().min(1).optional(),
   }),
   async run(options, { progress }) {

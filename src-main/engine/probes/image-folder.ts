@@ -27,6 +27,18 @@ export interface ProbeDataset {
   maskClassNames: string[];
   /** Mask value that marks unlabelled pixels (255 by the VOC / ADE convention), excluded from every metric. */
   ignoreIndex: number;
+  /** Set when `items` is the folder's first images only (`firstImages`): how many images the folder holds. */
+  imagesInFolder?: number;
+}
+
+/**
+ * The dataset's first `count` images (file order), or all of it when it holds no more. A large world is measured on
+ * part of it: the linear probe's L-BFGS and the alignment's k-NN grow faster than the image count, and a Shapes
+ * world's images are independent draws, so its first images are as good a sample as any.
+ */
+export function firstImages(dataset: ProbeDataset, count: number): ProbeDataset {
+  if (dataset.items.length <= count) return dataset;
+  return { ...dataset, items: dataset.items.slice(0, count), imagesInFolder: dataset.imagesInFolder ?? dataset.items.length };
 }
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp']);

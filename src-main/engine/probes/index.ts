@@ -1,5 +1,5 @@
 // Encoder probes: datasets and image loading, the linear probe, the Patch-Seg segmentation probe.
-export { classFolderDataset, openProbeDataset, segmentationFolderDataset, shapesWorldDataset, type ProbeDataset, type ProbeItem, type ProbeSplit } from './image-folder';
+export { classFolderDataset, firstImages, openProbeDataset, segmentationFolderDataset, shapesWorldDataset, type ProbeDataset, type ProbeItem, type ProbeSplit } from './image-folder';
 export { CLIP_MEAN, CLIP_STD, SIGLIP_MEAN, SIGLIP_STD, decodeImage, loadImages, loadMasks, stackPixels, type ImagePreprocess, type MaskSource } from './image-decode';
 export { decodeMaskPng, readMaskPng, resizeMaskNearest, type ClassMask } from './mask-png';
 export { encodeBatches, encodePatchTokens, visionModelEncoder, type EncoderFeatures, type FeatureBatch, type FeatureEncoder, type VisionModelEncoder } from './encoder';

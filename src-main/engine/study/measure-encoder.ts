@@ -106,8 +106,13 @@ export class EncoderImages {
   }
 }
 
+/** Which of the folder's images were measured: all, or its first so many. */
+function measuredPart(dataset: ProbeDataset): string {
+  return dataset.imagesInFolder === undefined ? '' : ` (its first ${dataset.items.length} of ${dataset.imagesInFolder})`;
+}
+
 function describeData(dataset: ProbeDataset, n: number): string {
-  return `${n} images of ${dataset.root} (${dataset.layout}); each seed draws its own test split (20 %)`;
+  return `${n} images of ${dataset.root}${measuredPart(dataset)} (${dataset.layout}); each seed draws its own test split (20 %)`;
 }
 
 function requireLabels(dataset: ProbeDataset): void {
@@ -181,11 +186,23 @@ export interface AlignmentLm {
 export function captionsOf(dataset: ProbeDataset): string[] {
   const path = join(dataset.root, 'captions.jsonl');
   if (dataset.layout !== 'shapes-world' || !existsSync(path)) throw new PivotError('INVALID_DATA', `${dataset.root}: alignment needs a caption per image (a Shapes world's captions.jsonl)`, { folder: dataset.root });
-  const rows = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { caption?: unknown });
-  if (rows.length !== dataset.items.length) throw new PivotError('INVALID_DATA', `${path}: ${rows.length} captions for ${dataset.items.length} images`, { file: path });
-  return rows.map((r, i) => {
-    if (typeof r.caption !== 'string' || r.caption === '') throw new PivotError('INVALID_DATA', `${path}: line ${i + 1} has no "caption"`, { file: path, line: i + 1 });
-    return r.caption;
+  // By image, not by line: a probe may measure part of the world (its first images).
+  const byImage = new Map<string, string>();
+  readFileSync(path, 'utf8').split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    let row: { image?: unknown; caption?: unknown };
+    try {
+      row = JSON.parse(line) as typeof row;
+    } catch {
+      throw new PivotError('INVALID_DATA', `${path}: line ${i + 1} is not valid JSON`, { file: path, line: i + 1 });
+    }
+    if (typeof row.caption !== 'string' || row.caption === '') throw new PivotError('INVALID_DATA', `${path}: line ${i + 1} has no "caption"`, { file: path, line: i + 1 });
+    if (typeof row.image === 'string') byImage.set(join(dataset.root, row.image), row.caption);
+  });
+  return dataset.items.map((item) => {
+    const caption = byImage.get(item.image);
+    if (caption === undefined) throw new PivotError('INVALID_DATA', `${path}: no caption for ${item.image}`, { file: path });
+    return caption;
   });
 }
 
@@ -204,5 +221,5 @@ export async function measureAlignment(images: EncoderImages, lm: AlignmentLm, l
   const text = lmFeatures ?? (await captionLmFeatures(lm, dataset));
   const vision = await visionLayerFeatures(images.encoder.model, await images.all());
   const result = layerwiseAlignment(vision.layers, text, { k: STUDY_ALIGNMENT_K });
-  return { result, data: `all ${dataset.items.length} images of ${dataset.root} with their captions`, visionPooling: vision.pooling, lm: lm.source };
+  return { result, data: `${dataset.items.length} images of ${dataset.root}${measuredPart(dataset)} with their captions`, visionPooling: vision.pooling, lm: lm.source };
 }

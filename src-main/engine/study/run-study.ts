@@ -7,13 +7,14 @@ import { PivotError } from '../../../src-shared/errors';
 import { selectBackend } from '../backend/select';
 import { ensureShapesWorld } from '../data/shapes/ensure-world';
 import { openMllm } from '../eval/open-mllm';
-import { shapesWorldDataset } from '../probes/image-folder';
+import { firstImages, shapesWorldDataset } from '../probes/image-folder';
 import { readRunManifest } from '../run-folder/manifest';
 import type { Objective, RunEvent, TrainResult } from '../train';
 import { loadRecipe } from '../train/recipe';
 import { writeExamples } from './examples';
 import { htmlExamples } from './html-examples';
 import { seedList } from './measure-encoder';
+import { STUDY_PROBE_IMAGES } from './probe-images';
 import { measureEncoders } from './measure-encoders';
 import { measureGradcam } from './measure-gradcam';
 import { phaseTimer } from './phase-timer';
@@ -44,6 +45,8 @@ export interface StudyOptions {
   data?: string;
   /** Probe seeds 0..seeds-1. Default 3. */
   seeds?: number;
+  /** The probes measure the world's first this many images (all when it has fewer). Default STUDY_PROBE_IMAGES. */
+  probeImages?: number;
   backend?: string;
   /** CPU threads of the native backend; all cores when omitted. */
   threads?: number;
@@ -93,7 +96,7 @@ export async function runStudy(options: StudyOptions): Promise<StudyResult> {
   const branches = await trainBranches({ recipe, runDir, backend: backend.name, ...(options.data ? { data: options.data } : {}), lap, say: say('train'), onEvent, onTrained });
   await selectBackend(backend.name);
   const world = options.data ? await measuringWorld(recipe, out, say('measure')) : worldFolder(runDir);
-  const dataset = await shapesWorldDataset(world);
+  const dataset = firstImages(await shapesWorldDataset(world), options.probeImages ?? STUDY_PROBE_IMAGES);
 
   const base = await openMllm(branches.checkpoints.original);
   let measured: Awaited<ReturnType<typeof measureEncoders>>;

@@ -29,6 +29,8 @@ export type Measurements = z.output<typeof measurementsSchema>;
 const measuredWithSchema = z.object({
   probeSeeds: z.array(z.number().int()),
   focusSamples: z.number().int().nullable(),
+  /** The probes' images: the world's first this many (absent in results from before there was a limit: all). */
+  probeImages: z.number().int().optional(),
   /** QA accuracy measured too (results from before it was are measured again). */
   qa: z.boolean(),
 });

@@ -7,8 +7,9 @@ import { join, resolve } from 'node:path';
 import { PivotError } from '../../../src-shared/errors';
 import { selectBackend } from '../backend/select';
 import { seedList } from '../study/measure-encoder';
+import { STUDY_PROBE_IMAGES } from '../study/probe-images';
 import { writeFileAtomic } from '../io/atomic-write';
-import { shapesWorldDataset, type ProbeDataset } from '../probes/image-folder';
+import { firstImages, shapesWorldDataset, type ProbeDataset } from '../probes/image-folder';
 import { loadRecipe, train, type RunEvent, type Stage, type Sweep } from '../train';
 import { readJsonFile } from '../run-folder/json-file';
 import { readRunState } from '../run-folder/state';
@@ -38,6 +39,8 @@ export interface SweepOptions {
   threads?: number;
   /** Probe seeds 0..k-1. Default 3. */
   probeSeeds?: number;
+  /** The probes measure the world's first this many images (all when it has fewer). Default STUDY_PROBE_IMAGES. */
+  probeImages?: number;
   /** Also the Grad-CAM focus of each post-trained MLLM on this many test pairs (off when omitted). */
   focusSamples?: number;
   onProgress?: (p: SweepProgress) => void;
@@ -61,9 +64,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
   await mkdir(recipesDir, { recursive: true });
   await mkdir(join(out, 'points'), { recursive: true });
   const backend = await selectBackend(options.backend, { threads: options.threads });
-  const withNow: MeasuredWith = { probeSeeds: seedList(options.probeSeeds ?? 3), focusSamples: options.focusSamples ?? null, qa: true };
+  const withNow: MeasuredWith = { probeSeeds: seedList(options.probeSeeds ?? 3), focusSamples: options.focusSamples ?? null, probeImages: options.probeImages ?? STUDY_PROBE_IMAGES, qa: true };
   const world = recipe.data.folder ?? join(runDir, 'data');
   let dataset: ProbeDataset | null = null;
+  const probeDataset = async () => (dataset ??= firstImages(await shapesWorldDataset(world), withNow.probeImages ?? STUDY_PROBE_IMAGES));
   const say = (p: SweepProgress) => options.onProgress?.(p);
   const baseCheckpoint = () => {
     const base = readRunState(runDir)?.stages[baseStage.name];
@@ -92,8 +96,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
     await selectBackend(backend.name);
     say({ type: 'point', ...progress, status: 'measure', message: `${point.name}: measuring the encoder` });
     const measureStart = Date.now();
-    dataset ??= await shapesWorldDataset(world);
-    const metrics = await measureProbes(trained.finalCheckpoint, dataset, withNow.probeSeeds);
+    const metrics = await measureProbes(trained.finalCheckpoint, await probeDataset(), withNow.probeSeeds);
     metrics.qa = await measureQa(trained.finalCheckpoint, world);
     if (withNow.focusSamples !== null) {
       metrics.focus = await measureFocus(trained.finalCheckpoint, world, point.objective, withNow.focusSamples, point.objective === 'dpo' ? baseCheckpoint() : undefined);
@@ -108,7 +111,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
     say({ type: 'point', ...progress, status: 'done', message: `${point.name}: done` });
   }
 
-  const base = await measureBase(out, baseStage.name, baseCheckpoint(), world, withNow, async () => (dataset ??= await shapesWorldDataset(world)), say);
+  const base = await measureBase(out, baseStage.name, baseCheckpoint(), world, withNow, probeDataset, say);
   return writeReport({ out, runDir, recipe: { name: recipe.name, source: recipe.source }, grid: recipe.sweep as Sweep, rejections: recipe.branches.dpo?.rejections ?? 'scripted', backend: backend.name, base, results, withNow, sharedStages: recipe.stages, started });
 }
 
@@ -120,7 +123,7 @@ async function measureBase(
   const path = join(out, 'base.json');
   const earlier = readJsonFile(path, baseResultSchema);
   if (earlier) {
-    if (earlier.checkpoint === checkpoint && sameJson({ probeSeeds: earlier.probeSeeds, focusSamples: earlier.focusSamples, qa: earlier.qa }, withNow)) {
+    if (earlier.checkpoint === checkpoint && sameJson({ probeSeeds: earlier.probeSeeds, focusSamples: earlier.focusSamples, probeImages: earlier.probeImages, qa: earlier.qa }, withNow)) {
       say({ type: 'base', message: `base encoder (${stage}): measured already (base.json)` });
       return earlier;
     }
@@ -191,7 +194,7 @@ function notes(input: ReportInput, results: readonly PointResult[]): string[] {
   const list = [
     `Every point is a branch trained from the same base checkpoint (${baseStage}); a branch seed changes only its data order, so the spread over branch seeds is post-training noise (each value also carries the probes' own, being a mean over probe seeds). Points with the same seed see the same order.`,
     'The best setting per objective is picked by the very numbers it reports (the highest mean of several settings), which flatters the objective with more settings; the verdict is `pivot study`\'s: the 95 % interval of DPO − SFT over branch seeds (paired t by branch seed where both settings share them, else a bootstrap over each side\'s seeds), a direction only where it excludes 0.',
-    `Probes: all images of the run's world, each probe seed (${input.withNow.probeSeeds.join(', ')}) drawing its own 80/20 split, as \`pivot demo\` does; the MLLMs saw the non-test images in training, never their labels or masks.`,
+    `Probes: the first ${input.withNow.probeImages} images of the run's world (all, where it has fewer), each probe seed (${input.withNow.probeSeeds.join(', ')}) drawing its own 80/20 split, as \`pivot demo\` does; the MLLMs saw the non-test images in training, never their labels or masks.`,
     'Loss and DPO acc: means over the last 10 % of each branch\'s training steps (training batches, not held out); DPO acc is the share of pairs whose chosen answer out-rewards the rejected one.',
   ];
   list.push('QA accuracy: each MLLM ranks every possible answer of the world\'s held-out questions by log-prob (as `pivot eval qa` does); ± the binomial standard error over the questions.');

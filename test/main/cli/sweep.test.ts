@@ -13,7 +13,7 @@ afterAll(() => removeTemp(root));
 describe('pivot sweep', () => {
   it('is registered with its options', () => {
     const sweep = buildProgram().commands.find((c) => c.name() === 'sweep')!;
-    expect(sweep.options.map((o) => o.long)).toEqual(['--recipe', '--out', '--backend', '--threads', '--probe-seeds', '--focus', '--json']);
+    expect(sweep.options.map((o) => o.long)).toEqual(['--recipe', '--out', '--backend', '--threads', '--probe-seeds', '--probe-images', '--focus', '--json']);
   });
 
   it('runs a sweep with progress lines and the table, then resumes it as JSON without training', async () => {

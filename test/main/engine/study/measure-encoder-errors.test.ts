@@ -34,8 +34,24 @@ describe('captionsOf', () => {
   });
 
   it('names the line of a caption that is missing', () => {
-    writeFileSync(join(root, 'captions.jsonl'), '{"caption":"a red circle"}\n{"caption":""}\n');
+    writeFileSync(join(root, 'captions.jsonl'), '{"image":"img0.png","caption":"a red circle"}\n{"image":"img1.png","caption":""}\n');
     const err = thrown(() => captionsOf(dataset('shapes-world', 2)));
     expect(err.toJSON()).toEqual({ code: 'INVALID_DATA', message: `${join(root, 'captions.jsonl')}: line 2 has no "caption"`, details: { file: join(root, 'captions.jsonl'), line: 2 } });
+  });
+
+  it("gives each image its own caption, by image, when a probe measures only some of the world's images", () => {
+    const lines = ['{"image":"img0.png","caption":"a red circle"}', '{"image":"img1.png","caption":"a blue square"}', '{"image":"img2.png","caption":"two crosses"}'];
+    writeFileSync(join(root, 'captions.jsonl'), `${lines.join('\n')}\n`);
+    const some = dataset('shapes-world', 3);
+    expect(captionsOf(some)).toEqual(['a red circle', 'a blue square', 'two crosses']);
+    expect(captionsOf({ ...some, items: [some.items[2]!, some.items[0]!] })).toEqual(['two crosses', 'a red circle']);
+  });
+
+  it('names the image that has no caption, and the line that is not JSON', () => {
+    writeFileSync(join(root, 'captions.jsonl'), '{"image":"img0.png","caption":"a red circle"}\n');
+    const missing = thrown(() => captionsOf(dataset('shapes-world', 2)));
+    expect(missing.toJSON()).toEqual({ code: 'INVALID_DATA', message: `${join(root, 'captions.jsonl')}: no caption for ${join(root, 'img1.png')}`, details: { file: join(root, 'captions.jsonl') } });
+    writeFileSync(join(root, 'captions.jsonl'), '{"image":"img0.png","caption":"a red circle"}\n{"image":\n');
+    expect(thrown(() => captionsOf(dataset('shapes-world', 1))).message).toBe(`${join(root, 'captions.jsonl')}: line 2 is not valid JSON`);
   });
 });

@@ -43,7 +43,7 @@ afterAll(() => removeTemp(root));
 
 describe('runStudy', () => {
   it('trains sft and dpo from one base, measures original / SFT / DPO, and writes both reports', async () => {
-    const { report: returned } = await runStudy({ out: root, quick: true, seeds: 2, gradcamSamples: 3, examples: 2, backend: 'wasm' });
+    const { report: returned } = await runStudy({ out: root, quick: true, seeds: 2, probeImages: 30, gradcamSamples: 3, examples: 2, backend: 'wasm' });
     const report = JSON.parse(readFileSync(join(root, 'report.json'), 'utf8')) as WrittenStudyReport;
     // What it wrote is report.json as the shared schema describes it, every field kept.
     expect(studyReportAsWrittenSchema.parse(report)).toEqual(report);
@@ -73,6 +73,11 @@ describe('runStudy', () => {
       expect(row.delta!.value).toBeCloseTo(row.cells.dpo!.mean - row.cells.sft!.mean, 12);
     }
     expect(report.rows.find((r) => r.key === 'linear')!.protocol).toBe('linear-probe/mean-pooled-l2');
+    // The probes measured the world's first 30 of its 40 images (probeImages), and say so.
+    const world = join(root, 'run', 'data');
+    for (const key of ['linear', 'linearProjector', 'segRecall', 'alignment']) {
+      expect(report.rows.find((r) => r.key === key)!.cells.dpo!.note, key).toContain(`30 images of ${world} (its first 30 of 40)`);
+    }
     // The same probe on each MLLM's visual tokens (encoder + projector), its own row and protocol.
     const projectorRow = report.rows.find((r) => r.key === 'linearProjector')!;
     expect(projectorRow.protocol).toBe('linear-probe/mean-pooled-l2/encoder+projector');

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { shapesWorldDataset } from '../../../../src-main/engine/probes/image-folder';
+import { firstImages, shapesWorldDataset } from '../../../../src-main/engine/probes/image-folder';
 import { runSweep, type SweepProgress, type SweepReport } from '../../../../src-main/engine/sweep';
 import { measureProbes, measureQa } from '../../../../src-main/engine/sweep/measure';
 import { removeTemp, tempFolder } from '../train/helpers';
@@ -20,7 +20,7 @@ describe('runSweep', () => {
     const recipe = writeTinySweepRecipe(root);
     const out = join(root, 'out');
     const first: SweepProgress[] = [];
-    await runSweep({ recipe, out, backend: 'wasm', probeSeeds: 2, onProgress: (p) => first.push(p) });
+    await runSweep({ recipe, out, backend: 'wasm', probeSeeds: 2, probeImages: 20, onProgress: (p) => first.push(p) });
 
     // One checkpoint per shared stage, however many points use it; one per point.
     expect(readdirSync(join(out, 'run', 'checkpoints')).sort()).toEqual(['align-2', 'dpo-lr2e-4-b0.1-steps3-s0-3', 'instruct-3', 'sft-lr1e-3-steps3-s0-3']);
@@ -68,9 +68,12 @@ describe('runSweep', () => {
     ]);
     expect(report.base.metrics.qa!.over).toBe('questions');
     // Each point's numbers are its own checkpoint's (and the base's the base's): measuring that checkpoint directly
-    // gives them, and the three checkpoints measure differently, so another checkpoint's numbers cannot pass.
+    // gives them, and the three checkpoints measure differently, so another checkpoint's numbers cannot pass. The
+    // probes measured the world's first 20 of its 24 images (probeImages).
     const world = join(out, 'run', 'data');
-    const dataset = await shapesWorldDataset(world);
+    const dataset = firstImages(await shapesWorldDataset(world), 20);
+    expect(dataset.imagesInFolder).toBe(24);
+    expect(report.notes).toContain(`Probes: the first 20 images of the run's world (all, where it has fewer), each probe seed (0, 1) drawing its own 80/20 split, as \`pivot demo\` does; the MLLMs saw the non-test images in training, never their labels or masks.`);
     for (const [checkpoint, metrics] of [[report.base.checkpoint, report.base.metrics], ...report.points.map((p) => [p.checkpoint, p.metrics] as const)] as const) {
       const direct = await measureProbes(checkpoint, dataset, [0, 1]);
       direct.qa = await measureQa(checkpoint, world);
@@ -98,7 +101,7 @@ describe('runSweep', () => {
 
     const metricsBefore = readFileSync(join(out, 'run', 'metrics.jsonl'), 'utf8');
     const second: SweepProgress[] = [];
-    const again = await runSweep({ recipe, out, backend: 'wasm', probeSeeds: 2, onProgress: (p) => second.push(p) });
+    const again = await runSweep({ recipe, out, backend: 'wasm', probeSeeds: 2, probeImages: 20, onProgress: (p) => second.push(p) });
     expect(second.map((p) => (p.type === 'train' ? 'train' : p.type === 'point' ? `${p.name}:${p.status}` : p.message))).toEqual([
       `${POINTS[0]}:skip`, `${POINTS[1]}:skip`, 'base encoder (instruct): measured already (base.json)',
     ]);
