@@ -64,10 +64,11 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
   await mkdir(recipesDir, { recursive: true });
   await mkdir(join(out, 'points'), { recursive: true });
   const backend = await selectBackend(options.backend, { threads: options.threads });
-  const withNow: MeasuredWith = { probeSeeds: seedList(options.probeSeeds ?? 3), focusSamples: options.focusSamples ?? null, probeImages: options.probeImages ?? STUDY_PROBE_IMAGES, qa: true };
+  const probeImages = options.probeImages ?? STUDY_PROBE_IMAGES;
+  const withNow: MeasuredWith = { probeSeeds: seedList(options.probeSeeds ?? 3), focusSamples: options.focusSamples ?? null, probeImages, qa: true };
   const world = recipe.data.folder ?? join(runDir, 'data');
   let dataset: ProbeDataset | null = null;
-  const probeDataset = async () => (dataset ??= firstImages(await shapesWorldDataset(world), withNow.probeImages ?? STUDY_PROBE_IMAGES));
+  const probeDataset = async () => (dataset ??= firstImages(await shapesWorldDataset(world), probeImages));
   const say = (p: SweepProgress) => options.onProgress?.(p);
   const baseCheckpoint = () => {
     const base = readRunState(runDir)?.stages[baseStage.name];
