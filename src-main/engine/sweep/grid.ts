@@ -1,7 +1,7 @@
 // A recipe's sweep expanded into points: every combination of the branch's LR (per objective), DPO's β, the training
-// length and the branch seed, each named after its settings so its checkpoints say what they are.
+// length, DPO's rejection kind and the branch seed, each named after its settings so its checkpoints say what they are.
 import { PivotError } from '../../../src-shared/errors';
-import type { Objective, Recipe, Stage, Sweep } from '../train';
+import type { Objective, Recipe, RejectionKind, Stage, Sweep } from '../train';
 
 /** How long a point trains: passes over its data, or exactly this many optimisation steps. */
 export type SweepLength = { epochs: number } | { maxSteps: number };
@@ -17,6 +17,8 @@ export interface SweepSetting {
   /** DPO only. */
   beta?: number;
   length: SweepLength;
+  /** DPO only: where its rejected answers come from. */
+  rejections?: RejectionKind;
 }
 
 /** A setting with one branch seed: one branch trained, one encoder measured. */
@@ -39,9 +41,13 @@ export function lengthWords(length: SweepLength): string {
   return 'maxSteps' in length ? `${length.maxSteps} steps` : `${length.epochs} epoch${length.epochs === 1 ? '' : 's'}`;
 }
 
+/** Scripted rejections leave the name as it was before this axis existed, so older sweep folders still resume. */
+const rejectionText = (r: RejectionKind | undefined) => (r === 'model' ? '-model' : '');
+
 function settingsOf(objective: Objective, branch: Stage, sweep: Sweep): SweepSetting[] {
   const lrs = sweep.lr[objective] ?? [branch.lr];
   const betas = objective === 'dpo' ? (sweep.beta ?? [branch.beta]) : [undefined];
+  const rejectionKinds: (RejectionKind | undefined)[] = objective === 'dpo' ? (sweep.rejections ?? [branch.rejections ?? 'scripted']) : [undefined];
   const lengths: SweepLength[] = sweep.maxSteps
     ? sweep.maxSteps.map((maxSteps) => ({ maxSteps }))
     : sweep.epochs
@@ -49,14 +55,17 @@ function settingsOf(objective: Objective, branch: Stage, sweep: Sweep): SweepSet
       : [branch.maxSteps !== undefined ? { maxSteps: branch.maxSteps } : { epochs: branch.epochs }];
   return lrs.flatMap((lr) =>
     betas.flatMap((beta) =>
-      lengths.map((length): SweepSetting => ({
-        setting: `${objective}-lr${lrText(lr)}${beta === undefined ? '' : `-b${beta}`}-${lengthText(length)}`,
-        objective,
-        lr,
-        encoderLr: lr * (branch.encoderLr / branch.lr),
-        ...(beta === undefined ? {} : { beta }),
-        length,
-      })),
+      lengths.flatMap((length) =>
+        rejectionKinds.map((rejections): SweepSetting => ({
+          setting: `${objective}-lr${lrText(lr)}${beta === undefined ? '' : `-b${beta}`}-${lengthText(length)}${rejectionText(rejections)}`,
+          objective,
+          lr,
+          encoderLr: lr * (branch.encoderLr / branch.lr),
+          ...(beta === undefined ? {} : { beta }),
+          length,
+          ...(rejections === undefined ? {} : { rejections }),
+        })),
+      ),
     ),
   );
 }

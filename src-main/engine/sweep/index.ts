@@ -6,7 +6,7 @@ export { pointRecipe } from './point-recipe';
 export { sweepMarkdown } from './markdown';
 export { METRIC_LABELS, SWEEP_METRICS, type Measured, type Measurements, type SweepMetric } from './measure';
 export { summariseSettings, verdicts, type SettingSummary, type Verdict } from './summary';
-export { findingsMarkdown, sweepFindings, sweepReliability, type RejectionKind, type SweepFinding } from './report-findings';
+export { findingsMarkdown, sweepFindings, sweepReliability, type SweepFinding } from './report-findings';
 export type { PointResult } from './point-result';
 export type { TrainingOutcome } from './result-files';
 export type { SweepReport } from './report';

@@ -1,10 +1,11 @@
-// `sweep.md`: one row per setting (objective, LR, β, length) with each metric's mean ± noise over branch seeds, the
+// `sweep.md`: one row per setting (objective, LR, β, length, rejected answers) with each metric's mean ± noise over branch seeds, the
 // base encoder, chance and ceiling, then per metric the best DPO setting against the best SFT one. Columns are
 // padded so the same text reads as a table in a terminal (`pivot sweep` prints it last).
 import { difference } from '../../../src-shared/stats/difference';
 import { intervalText, methodText, verdictText } from '../../../src-shared/stats/difference-text';
 import { formatCell, formatNumber } from '../study/table';
 import type { MeanStd } from '../probes/stats';
+import type { RejectionKind } from '../train';
 import { lengthWords, lrText } from './grid';
 import { METRIC_LABELS, SWEEP_METRICS, type SweepMetric } from './measure';
 import type { SweepReport } from './report';
@@ -24,6 +25,8 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
   return [line(header), rule, ...rows.map(line)].join('\n');
 }
 
+const REJECTION_CELLS: Record<RejectionKind, string> = { scripted: 'scripted', model: "base model's own" };
+
 function meanStdText(m: MeanStd | undefined): string {
   if (!m || !Number.isFinite(m.mean)) return '–';
   return m.n > 1 ? `${formatNumber(m.mean)} ± ${formatNumber(m.std)}` : formatNumber(m.mean);
@@ -32,9 +35,9 @@ function meanStdText(m: MeanStd | undefined): string {
 export function sweepMarkdown(report: SweepReport): string {
   const metrics = SWEEP_METRICS.filter((m) => report.settings.some((s) => s.metrics[m]));
   const base = baseCells(report.base.metrics);
-  const blank = ['', '', '', ''];
+  const blank = ['', '', '', '', ''];
   const settingRows = report.settings.map((s) => [
-    s.objective, lrText(s.lr), s.beta === undefined ? '–' : String(s.beta), lengthWords(s.length), String(s.seeds.length),
+    s.objective, lrText(s.lr), s.beta === undefined ? '–' : String(s.beta), lengthWords(s.length), s.rejections === undefined ? '–' : REJECTION_CELLS[s.rejections], String(s.seeds.length),
     ...metrics.map((m) => formatCell(s.metrics[m] ?? null)),
     meanStdText(s.training.tailLoss), meanStdText(s.training.tailDpoAccuracy),
   ]);
@@ -45,8 +48,8 @@ export function sweepMarkdown(report: SweepReport): string {
     const cell = report.settings.find((s) => s.metrics[m])?.metrics[m];
     return cell?.[level] == null ? '–' : formatNumber(cell[level] as number);
   };
-  const header = ['objective', 'LR', 'β', 'length', 'seeds', ...metrics.map((m) => METRIC_LABELS[m]), 'loss (last 10 %)', 'DPO acc (last 10 %)'];
-  const right = header.map((_, j) => j === 1 || j === 2 || j >= 4);
+  const header = ['objective', 'LR', 'β', 'length', 'rejected answers', 'seeds', ...metrics.map((m) => METRIC_LABELS[m]), 'loss (last 10 %)', 'DPO acc (last 10 %)'];
+  const right = header.map((_, j) => j === 1 || j === 2 || j >= 5);
   const table = markdownTable(header, [
     baseRow,
     ...settingRows,

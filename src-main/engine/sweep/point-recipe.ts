@@ -58,7 +58,8 @@ export function pointRecipe(recipe: Recipe, point: SweepPoint): RecipeInput {
         lr: point.lr,
         ...(branch.trainable.includes('encoder') ? { encoderLr: point.encoderLr } : {}),
         ...(point.beta !== undefined ? { beta: point.beta } : {}),
-        ...(branch.rejections ? { rejections: branch.rejections } : {}),
+        // Scripted is the default: left out, so the branch resolves exactly as one written without the field.
+        ...(point.rejections === 'model' ? { rejections: 'model' as const } : {}),
         ...point.length,
       },
     },

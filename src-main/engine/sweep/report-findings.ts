@@ -6,11 +6,9 @@ import { difference, type Difference } from '../../../src-shared/stats/differenc
 import { differenceText } from '../../../src-shared/stats/difference-text';
 import { probeReliability, RELIABILITY_METHOD, type ProbeReliability } from '../analysis/probe-reliability';
 import { lengthWords, lrText, type SweepLength } from './grid';
+import type { RejectionKind } from '../train';
 import { METRIC_LABELS, SWEEP_METRICS, type Measurements, type SweepMetric } from './measure';
 import type { SettingSummary } from './summary';
-
-/** Where DPO's rejected answers came from: scripted hallucinations or the base model's own wrong answers. */
-export type RejectionKind = 'scripted' | 'model';
 
 export interface SweepFinding {
   metric: SweepMetric;
@@ -25,8 +23,8 @@ export interface SweepFinding {
 
 const sameLength = (a: SweepLength, b: SweepLength) => JSON.stringify(a) === JSON.stringify(b);
 
-/** Per metric, every DPO setting against every SFT setting of its length, in grid order. */
-export function sweepFindings(settings: readonly SettingSummary[], rejections: RejectionKind): SweepFinding[] {
+/** Per metric, every DPO setting (of either rejection kind) against every SFT setting of its length, in grid order. */
+export function sweepFindings(settings: readonly SettingSummary[]): SweepFinding[] {
   const dpo = settings.filter((s) => s.objective === 'dpo');
   const sft = settings.filter((s) => s.objective === 'sft');
   return SWEEP_METRICS.flatMap((metric) =>
@@ -34,7 +32,7 @@ export function sweepFindings(settings: readonly SettingSummary[], rejections: R
       sft.flatMap((s): SweepFinding[] => {
         const diff = difference(d.metrics[metric], s.metrics[metric]);
         if (!diff || !sameLength(d.length, s.length)) return [];
-        return [{ metric, dpoSetting: d.setting, sftSetting: s.setting, lr: d.lr, beta: d.beta ?? null, length: d.length, rejections, difference: diff }];
+        return [{ metric, dpoSetting: d.setting, sftSetting: s.setting, lr: d.lr, beta: d.beta ?? null, length: d.length, rejections: d.rejections ?? 'scripted', difference: diff }];
       }),
     ),
   );

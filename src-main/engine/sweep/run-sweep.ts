@@ -21,7 +21,7 @@ import { jsonText, readPointResult, trainingOutcome, writePointResult, type Poin
 import { pointRecipe } from './point-recipe';
 import type { SweepReport } from './report';
 import { baseResultSchema, type BaseResult, type MeasuredWith } from './result-files';
-import { sweepFindings, sweepReliability, type RejectionKind } from './report-findings';
+import { sweepFindings, sweepReliability } from './report-findings';
 import { baseCells, summariseSettings, verdicts } from './summary';
 
 export type SweepProgress =
@@ -113,7 +113,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
   }
 
   const base = await measureBase(out, baseStage.name, baseCheckpoint(), world, withNow, probeDataset, say);
-  return writeReport({ out, runDir, recipe: { name: recipe.name, source: recipe.source }, grid: recipe.sweep as Sweep, rejections: recipe.branches.dpo?.rejections ?? 'scripted', backend: backend.name, base, results, withNow, sharedStages: recipe.stages, started });
+  return writeReport({ out, runDir, recipe: { name: recipe.name, source: recipe.source }, grid: recipe.sweep as Sweep, backend: backend.name, base, results, withNow, sharedStages: recipe.stages, started });
 }
 
 /** The base encoder, measured once per measurement settings and kept in base.json. */
@@ -145,8 +145,6 @@ interface ReportInput {
   runDir: string;
   recipe: { name: string; source: string };
   grid: Sweep;
-  /** Where the DPO branch's rejected answers come from. */
-  rejections: RejectionKind;
   backend: string;
   base: BaseResult;
   results: PointResult[];
@@ -175,7 +173,7 @@ async function writeReport(input: ReportInput): Promise<SweepReport> {
     points: results,
     settings,
     verdicts: verdicts(settings, baseCells(base.metrics)),
-    findings: sweepFindings(settings, input.rejections),
+    findings: sweepFindings(settings),
     reliability: sweepReliability(base.metrics),
     durationsMs: {
       total: Date.now() - input.started,

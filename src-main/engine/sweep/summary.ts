@@ -60,7 +60,7 @@ export function summariseSettings(results: readonly PointResult[]): SettingSumma
   const bySetting = new Map<string, PointResult[]>();
   for (const r of results) bySetting.set(r.point.setting, [...(bySetting.get(r.point.setting) ?? []), r]);
   return [...bySetting.values()].map((group) => {
-    const { setting, objective, lr, encoderLr, beta, length } = (group[0] as PointResult).point;
+    const { setting, objective, lr, encoderLr, beta, length, rejections } = (group[0] as PointResult).point;
     const metrics: Partial<Record<SweepMetric, MeasuredCell>> = {};
     for (const metric of SWEEP_METRICS) {
       const cell = cellOf(group, metric);
@@ -68,7 +68,7 @@ export function summariseSettings(results: readonly PointResult[]): SettingSumma
     }
     const accuracies = group.flatMap((r) => (r.training.tailDpoAccuracy !== undefined ? [r.training.tailDpoAccuracy] : []));
     return {
-      setting, objective, lr, encoderLr, ...(beta !== undefined ? { beta } : {}), length,
+      setting, objective, lr, encoderLr, ...(beta !== undefined ? { beta } : {}), length, ...(rejections !== undefined ? { rejections } : {}),
       points: group.map((r) => r.point.name),
       seeds: group.map((r) => r.point.seed),
       metrics,

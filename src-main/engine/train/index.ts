@@ -24,7 +24,7 @@ import { checkAndRecordRecipe } from './run-manifest';
 import { checkStageFits, runStage, stagePlan } from './stage-runner';
 
 export type * from './api';
-export { loadRecipe, pipelineFor, builtInRecipeNames, type Recipe, type Stage, type Sweep } from './recipe';
+export { loadRecipe, pipelineFor, builtInRecipeNames, type Recipe, type RejectionKind, type Stage, type Sweep } from './recipe';
 
 /** Seeds a stage's shuffling from the recipe's seed and the stage's name (so adding a stage moves no other). */
 export function stageSeed(seed: number, stage: string): number {

@@ -87,6 +87,8 @@ export const sweepSchema = z.strictObject({
   beta: sweepValues(z.number().positive()).optional(),
   epochs: sweepValues(z.number().positive().max(MAX_EPOCHS)).optional(),
   maxSteps: sweepValues(z.number().int().positive().max(MAX_STEPS)).optional(),
+  /** Where DPO's rejected answers come from (see the dpo branch's `rejections`): both kinds share the SFT points. */
+  rejections: sweepValues(z.enum(['scripted', 'model'])).optional(),
   /** Branch seeds (see the branch's `seed`). Default [0]. */
   seeds: sweepValues(z.number().int().min(0)).default([0]),
 });

@@ -52,6 +52,9 @@ export interface Stage {
   rejections?: 'model';
 }
 
+/** Where a DPO branch's rejected answers come from: the dataset's scripted hallucinations or the base model's own wrong answers. */
+export type RejectionKind = 'scripted' | 'model';
+
 /** A recipe's sweep, checked against its branches; an axis left out keeps the branch's value. */
 export interface Sweep {
   objectives: Objective[];
@@ -59,6 +62,7 @@ export interface Sweep {
   beta?: number[];
   epochs?: number[];
   maxSteps?: number[];
+  rejections?: RejectionKind[];
   seeds: number[];
 }
 
@@ -260,7 +264,7 @@ function resolveRecipe(r: ParsedRecipe, file: string): Recipe {
 
 function resolveSweep(s: ParsedSweep, branches: Partial<Record<Objective, Stage>>, file: string): Sweep {
   const lists: [string, readonly unknown[] | undefined][] = [
-    ['objectives', s.objectives], ['lr.sft', s.lr?.sft], ['lr.dpo', s.lr?.dpo], ['beta', s.beta], ['epochs', s.epochs], ['maxSteps', s.maxSteps], ['seeds', s.seeds],
+    ['objectives', s.objectives], ['lr.sft', s.lr?.sft], ['lr.dpo', s.lr?.dpo], ['beta', s.beta], ['epochs', s.epochs], ['maxSteps', s.maxSteps], ['rejections', s.rejections], ['seeds', s.seeds],
   ];
   for (const [at, list] of lists) {
     const twice = list?.find((v, i) => list.indexOf(v) !== i);
@@ -274,7 +278,9 @@ function resolveSweep(s: ParsedSweep, branches: Partial<Record<Objective, Stage>
       fail(file, `"sweep.lr.${objective}" is set but "sweep.objectives" (${s.objectives.join(', ')}) does not include ${objective}.`, `sweep.lr.${objective}`);
     }
   }
-  if (s.beta && !s.objectives.includes('dpo')) fail(file, `"sweep.beta" applies to dpo only, but "sweep.objectives" is ${s.objectives.join(', ')}.`, 'sweep.beta');
+  for (const field of ['beta', 'rejections'] as const) {
+    if (s[field] && !s.objectives.includes('dpo')) fail(file, `"sweep.${field}" applies to dpo only, but "sweep.objectives" is ${s.objectives.join(', ')}.`, `sweep.${field}`);
+  }
   if (s.epochs && s.maxSteps) fail(file, `"sweep" sets both "epochs" and "maxSteps"; sweep one training length.`, 'sweep');
   return {
     objectives: [...s.objectives],
@@ -282,6 +288,7 @@ function resolveSweep(s: ParsedSweep, branches: Partial<Record<Objective, Stage>
     ...(s.beta ? { beta: s.beta } : {}),
     ...(s.epochs ? { epochs: s.epochs } : {}),
     ...(s.maxSteps ? { maxSteps: s.maxSteps } : {}),
+    ...(s.rejections ? { rejections: s.rejections } : {}),
     seeds: s.seeds,
   };
 }

@@ -57,9 +57,28 @@ describe('sweep grid', () => {
     expect(sweepPoints(loadRecipe(write('branch.json', { objectives: ['dpo'] }))).map((p) => p.name)).toEqual(['dpo-lr2e-5-b0.1-steps10-s0']);
   });
 
+  it('sweeps where DPO\'s rejected answers come from: one SFT setting serves both kinds, and a model point\'s recipe says so', () => {
+    const recipe = loadRecipe(write('rejections.json', { rejections: ['scripted', 'model'], seeds: [0, 1] }));
+    const points = sweepPoints(recipe);
+    const seed = (s: number) => [`sft-lr1e-4-e2-s${s}`, `dpo-lr2e-5-b0.1-steps10-s${s}`, `dpo-lr2e-5-b0.1-steps10-model-s${s}`];
+    expect(points.map((p) => p.name)).toEqual([...seed(0), ...seed(1)]);
+    expect(points.map((p) => p.rejections)).toEqual([undefined, 'scripted', 'model', undefined, 'scripted', 'model']);
+    const derived = (name: string) => parseRecipe(pointRecipe(recipe, points.find((p) => p.name === name)!), join(dir, `${name}.json`)).branches.dpo!;
+    expect(derived('dpo-lr2e-5-b0.1-steps10-model-s1')).toEqual({ ...recipe.branches.dpo, name: 'dpo-lr2e-5-b0.1-steps10-model-s1', seed: 1, rejections: 'model' });
+    // A scripted point's branch is the branch as written: no field added, so sweeps from before this axis resume.
+    expect(derived('dpo-lr2e-5-b0.1-steps10-s1')).not.toHaveProperty('rejections');
+    // Without the axis, the branch's own kind.
+    const modelBranch = join(dir, 'model-branch.json');
+    writeFileSync(modelBranch, JSON.stringify({ ...minimal, branches: { ...minimal.branches, dpo: { ...minimal.branches.dpo, rejections: 'model' } }, sweep: { objectives: ['dpo'] } }));
+    expect(sweepPoints(loadRecipe(modelBranch)).map((p) => [p.name, p.rejections])).toEqual([['dpo-lr2e-5-b0.1-steps10-model-s0', 'model']]);
+  });
+
   it('refuses bad fields, naming the file and the field', () => {
     const cases: [unknown, string][] = [
       [{ objectives: ['sft'], beta: [0.1] }, '"sweep.beta" applies to dpo only, but "sweep.objectives" is sft.'],
+      [{ objectives: ['sft'], rejections: ['model'] }, '"sweep.rejections" applies to dpo only, but "sweep.objectives" is sft.'],
+      [{ rejections: ['model', 'model'] }, '"sweep.rejections" lists model twice; every grid value must be different.'],
+      [{ rejections: ['own'] }, '"sweep.rejections[0]" must be one of "scripted", "model", got string "own"'],
       [{ objectives: ['dpo'], lr: { sft: [1e-4] } }, '"sweep.lr.sft" is set but "sweep.objectives" (dpo) does not include sft.'],
       [{ epochs: [1], maxSteps: [5] }, '"sweep" sets both "epochs" and "maxSteps"; sweep one training length.'],
       [{ seeds: [0, 1, 0] }, '"sweep.seeds" lists 0 twice; every grid value must be different.'],

@@ -1,7 +1,9 @@
 // A tiny sweep end to end (shapes-quick's model and stages, 24 images, a 2-point grid, one seed): the shared stages
 // are trained once for both points, sweep.json holds every point and setting with finite numbers in [0, 1], and a
-// second run over the same folder trains and measures nothing; each point's numbers are its own checkpoint's.
-import { readdirSync, readFileSync } from 'node:fs';
+// second run over the same folder trains and measures nothing; each point's numbers are its own checkpoint's; a third
+// with the rejection-kind axis added trains only the model-rejections point.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { MODEL_REJECTIONS_DIR } from '../../../../src-main/engine/eval/branch-rejections';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { firstImages, shapesWorldDataset } from '../../../../src-main/engine/probes/image-folder';
@@ -108,5 +110,22 @@ describe('runSweep', () => {
     expect(readFileSync(join(out, 'run', 'metrics.jsonl'), 'utf8')).toBe(metricsBefore);
     expect(again.points).toEqual(report.points);
     expect(again.settings.map((s) => s.metrics)).toEqual(report.settings.map((s) => s.metrics));
+
+    // Both rejection kinds: the same folder resumed with the axis added trains only the new point, on the base
+    // model's own wrong answers, and judges it against the same SFT setting.
+    const withAxis = JSON.parse(readFileSync(recipe, 'utf8')) as { sweep: object };
+    writeFileSync(recipe, JSON.stringify({ ...withAxis, sweep: { ...withAxis.sweep, rejections: ['scripted', 'model'] } }));
+    const third: SweepProgress[] = [];
+    const both = await runSweep({ recipe, out, backend: 'wasm', probeSeeds: 2, probeImages: 20, onProgress: (p) => third.push(p) });
+    const own = 'dpo-lr2e-4-b0.1-steps3-model-s0';
+    expect(third.flatMap((p) => (p.type === 'point' ? [`${p.name}:${p.status}`] : []))).toEqual([
+      `${POINTS[0]}:skip`, `${POINTS[1]}:skip`, `${own}:train`, `${own}:measure`, `${own}:done`,
+    ]);
+    expect(readdirSync(join(out, 'run', MODEL_REJECTIONS_DIR))).toEqual([own]);
+    expect(both.points.map((p) => [p.point.name, p.stage.rejections ?? 'scripted'])).toEqual([[POINTS[0], 'scripted'], [POINTS[1], 'scripted'], [own, 'model']]);
+    expect(both.findings.filter((f) => f.metric === 'linear').map((f) => [f.dpoSetting, f.sftSetting, f.rejections])).toEqual([
+      ['dpo-lr2e-4-b0.1-steps3', 'sft-lr1e-3-steps3', 'scripted'], ['dpo-lr2e-4-b0.1-steps3-model', 'sft-lr1e-3-steps3', 'model'],
+    ]);
+    expect(readFileSync(join(out, 'sweep.md'), 'utf8')).toContain("LR 2e-4, β 0.1, 3 steps, the base model's own wrong answers (dpo-lr2e-4-b0.1-steps3-model vs sft-lr1e-3-steps3:");
   }, 180_000);
 });

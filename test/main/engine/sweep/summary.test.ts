@@ -9,7 +9,7 @@ import { markdownTable } from '../../../../src-main/engine/sweep/markdown';
 function point(setting: string, seed: number, linear: number, training: Partial<PointResult['training']> = {}): PointResult {
   const objective = setting.startsWith('dpo') ? 'dpo' : 'sft';
   const lr = Number(/lr([^-]+e-\d+)/.exec(setting)![1]);
-  const p: SweepPoint = { setting, name: `${setting}-s${seed}`, seed, objective, lr, encoderLr: lr, ...(objective === 'dpo' ? { beta: 0.1 } : {}), length: { epochs: 3 } };
+  const p: SweepPoint = { setting, name: `${setting}-s${seed}`, seed, objective, lr, encoderLr: lr, ...(objective === 'dpo' ? { beta: 0.1, rejections: 'scripted' as const } : {}), length: { epochs: 3 } };
   return {
     point: p, stage: {} as Stage, recipeFile: '', checkpoint: '', measuredWith: { probeSeeds: [0, 1], focusSamples: null, qa: true },
     metrics: { linear: { value: linear, std: 0.01, over: 'probe seeds', values: [linear - 0.01, linear + 0.01], chance: 0.25, ceiling: 1, protocol: 'linear-probe/mean-pooled-l2' } },
@@ -68,14 +68,14 @@ describe('sweep summary', () => {
     } as unknown as SweepReport;
     const lines = sweepMarkdown(report).split('\n');
     const rows = lines.filter((l) => l.startsWith('| ') && !l.startsWith('| -')).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
-    expect(rows[0]).toEqual(['objective', 'LR', 'β', 'length', 'seeds', 'linear probe acc', 'loss (last 10 %)', 'DPO acc (last 10 %)']);
+    expect(rows[0]).toEqual(['objective', 'LR', 'β', 'length', 'rejected answers', 'seeds', 'linear probe acc', 'loss (last 10 %)', 'DPO acc (last 10 %)']);
     expect(rows.slice(1, 7)).toEqual([
-      ['base (instruct)', '', '', '', '', '0.550 ± 0.020', '', ''],
-      ['sft', '1e-4', '–', '3 epochs', '2', '0.650 ± 0.071', '1.000 ± 0.000', '–'],
-      ['sft', '5e-5', '–', '3 epochs', '2', '0.500 ± 0.000', '1.000 ± 0.000', '–'], // the two branch seeds agree
-      ['dpo', '2e-5', '0.1', '3 epochs', '2', '0.860 ± 0.085', '1.000 ± 0.000', '0.500 ± 0.354'],
-      ['chance', '', '', '', '', '0.250', '', ''],
-      ['ceiling', '', '', '', '', '1.000', '', ''],
+      ['base (instruct)', '', '', '', '', '', '0.550 ± 0.020', '', ''],
+      ['sft', '1e-4', '–', '3 epochs', '–', '2', '0.650 ± 0.071', '1.000 ± 0.000', '–'],
+      ['sft', '5e-5', '–', '3 epochs', '–', '2', '0.500 ± 0.000', '1.000 ± 0.000', '–'], // the two branch seeds agree
+      ['dpo', '2e-5', '0.1', '3 epochs', 'scripted', '2', '0.860 ± 0.085', '1.000 ± 0.000', '0.500 ± 0.354'],
+      ['chance', '', '', '', '', '', '0.250', '', ''],
+      ['ceiling', '', '', '', '', '', '1.000', '', ''],
     ]);
     expect(rows[7]).toEqual(['metric', 'best SFT setting', 'SFT', 'best DPO setting', 'DPO', 'DPO − SFT [95 % interval]', 'verdict', 'interval']);
     expect(rows[8]).toEqual(['linear probe acc', 'sft-lr1e-4-e3', '0.650 ± 0.071', 'dpo-lr2e-5-b0.1-e3', '0.860 ± 0.085', '+0.210 [+0.083, +0.337]', 'DPO higher', 'paired t over seeds, n 2']);
