@@ -25,7 +25,7 @@ const FOCUS_SAMPLES = 32;
 export function registerSweepCommand(program: Command): void {
   program
     .command('sweep')
-    .description("Train every point of a recipe's sweep (LR × β × length × seeds) from one base MLLM, probe each encoder, and show where DPO beats SFT.")
+    .description("Train every point of a recipe's sweep (LR × β × length × rejection kind × seeds) from one base MLLM, probe each encoder, and show where DPO beats SFT.")
     .requiredOption('--recipe <name|file>', 'a recipe with a "sweep" block: a file, or a built-in name (shapes-sweep)')
     .requiredOption('--out <dir>', 'output folder (run/, recipes/, points/, sweep.json, sweep.md); the same folder again resumes, skipping finished points')
     .option('--backend <name>', `engine backend (${ENGINE_BACKENDS.join('|')}); the best available otherwise`, oneOf('--backend', ENGINE_BACKENDS))
