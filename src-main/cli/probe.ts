@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ENGINE_BACKENDS } from '../../src-shared/domain/runs';
 import { PivotError } from '../../src-shared/errors';
+import type { ProbeDataset } from '../engine/probes/image-folder';
 import { oneOf, positiveInt, threadCount, THREADS_HELP } from './options';
 
 interface ProbeCommandOptions {
@@ -13,6 +14,7 @@ interface ProbeCommandOptions {
   withProjector?: boolean;
   data: string;
   seeds: number;
+  images?: number;
   lm?: string;
   backend?: string;
   threads?: number;
@@ -38,6 +40,7 @@ export function registerProbeCommands(program: Command): void {
       .option('--checkpoint <dir>', 'an MLLM checkpoint folder (mllm.json), probing its encoder/, or a Hugging Face LLaVA folder, probing its vision tower')
       .requiredOption('--data <dir>', 'a Shapes world, class folders (<class>/*.png) or images/ + masks/ folders')
       .option('--seeds <k>', 'seeds 0..k-1', positiveInt('--seeds'), 3)
+      .option('--images <n>', "measure n of the folder's images: class folders in proportion to each class (and split), a Shapes world or images/ + masks/ its first n; all by default", positiveInt('--images'))
       .option('--backend <name>', `engine backend (${ENGINE_BACKENDS.join('|')}); the best available otherwise`, oneOf('--backend', ENGINE_BACKENDS))
       .option('--threads <n>', THREADS_HELP, threadCount)
       .option('--json', 'print one JSON object');
@@ -51,10 +54,14 @@ export function registerProbeCommands(program: Command): void {
 export const PROJECTOR_NEEDS_CHECKPOINT =
   '--with-projector probes the MLLM\'s encoder + projector: pass the MLLM checkpoint with --checkpoint <dir> (the folder with mllm.json), not --encoder';
 
-/** The MLLM folder the encoder belongs to: --checkpoint (checked), or the folder above --encoder. */
-function mllmFolderOf(o: ProbeCommandOptions, isLlava: (dir: string) => boolean): string {
+/** The options that cannot go together, refused before the engine is loaded. */
+function checkOptions(o: ProbeCommandOptions): void {
   if (o.withProjector && o.encoder !== undefined) throw new PivotError('INVALID_REQUEST', PROJECTOR_NEEDS_CHECKPOINT);
   if ((o.encoder === undefined) === (o.checkpoint === undefined)) throw new PivotError('INVALID_REQUEST', 'pass exactly one of --encoder <dir> (a vision folder) or --checkpoint <dir> (an MLLM checkpoint or LLaVA folder)');
+}
+
+/** The MLLM folder the encoder belongs to: --checkpoint (checked), or the folder above --encoder. */
+function mllmFolderOf(o: ProbeCommandOptions, isLlava: (dir: string) => boolean): string {
   if (o.checkpoint === undefined) return dirname(resolve(o.encoder as string));
   const checkpoint = resolve(o.checkpoint);
   if (!isLlava(checkpoint) && !existsSync(join(checkpoint, 'mllm.json'))) {
@@ -63,10 +70,19 @@ function mllmFolderOf(o: ProbeCommandOptions, isLlava: (dir: string) => boolean)
   return checkpoint;
 }
 
+/** Where a sampled dataset's images came from, as a sentence; nothing when every image is measured. */
+function sampleText(dataset: ProbeDataset): string {
+  if (dataset.imagesInFolder === undefined) return '';
+  const how = dataset.layout === 'class-folders' ? 'in proportion to each class' : 'its first images';
+  return `On ${dataset.items.length} of the ${dataset.imagesInFolder} images of ${dataset.root} (${how}; --images).\n`;
+}
+
 async function runProbe(kind: ProbeKind, o: ProbeCommandOptions): Promise<void> {
-  const [{ selectBackend }, { openProbeDataset }, m, { formatNumber }, { openMllm }, { isLlavaFolder }] = await Promise.all([
+  checkOptions(o);
+  const [{ selectBackend }, { openProbeDataset }, { sampleImages }, m, { formatNumber }, { openMllm }, { isLlavaFolder }] = await Promise.all([
     import('../engine/backend/select'),
     import('../engine/probes/image-folder'),
+    import('../engine/probes/sample-images'),
     import('../engine/study/measure-encoder'),
     import('../engine/study/table'),
     import('../engine/eval/open-mllm'),
@@ -74,13 +90,17 @@ async function runProbe(kind: ProbeKind, o: ProbeCommandOptions): Promise<void> 
   ]);
   const mllmDir = mllmFolderOf(o, isLlavaFolder);
   const backend = await selectBackend(o.backend, { threads: o.threads });
-  const dataset = await openProbeDataset(resolve(o.data));
+  const folder = await openProbeDataset(resolve(o.data));
+  const dataset = o.images === undefined ? folder : sampleImages(folder, o.images);
   // With --with-projector the whole MLLM is loaded: its encoder is probed from it.
   const mllm = o.withProjector ? await openMllm(mllmDir) : undefined;
   const encoder = mllm ? m.mllmLoadedEncoder(mllm, mllmDir) : o.checkpoint !== undefined ? await m.openCheckpointEncoder(mllmDir) : await m.loadEncoderFolder(resolve(o.encoder as string));
   const images = new m.EncoderImages(encoder, dataset);
   const seeds = m.seedList(o.seeds);
-  const head = { probe: kind, encoder: encoder.dir, data: dataset.root, layout: dataset.layout, backend: backend.name, preprocess: encoder.prepSource };
+  const head = {
+    probe: kind, encoder: encoder.dir, data: dataset.root, layout: dataset.layout, images: dataset.items.length, imagesInFolder: dataset.imagesInFolder ?? dataset.items.length,
+    backend: backend.name, preprocess: encoder.prepSource,
+  };
   const fmt = (x: { mean: number; std: number }) => `${formatNumber(x.mean)} ± ${formatNumber(x.std)}`;
   let report: Record<string, unknown>;
   let text: string;
@@ -115,5 +135,5 @@ async function runProbe(kind: ProbeKind, o: ProbeCommandOptions): Promise<void> 
     else encoder.model.dispose();
   }
   if (o.json) process.stdout.write(`${JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))}\n`);
-  else process.stdout.write(text);
+  else process.stdout.write(sampleText(dataset) + text);
 }
