@@ -132,8 +132,9 @@ export class FakeBackend implements Transport {
     return this.calls.filter((c) => c.channel === channel).map((c) => c.request);
   }
 
+  /** Each listener gets its own copy, as over IPC or a WebSocket: the window never shares an object with the backend. */
   emit<E extends EventName>(event: E, payload: Events[E]): void {
-    for (const l of this.listeners.get(event) ?? []) (l as (p: Events[E]) => void)(payload);
+    for (const l of this.listeners.get(event) ?? []) (l as (p: Events[E]) => void)(structuredClone(payload));
   }
 
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
@@ -153,7 +154,7 @@ export class FakeBackend implements Transport {
     try {
       const override = this.overrides.get(channel);
       const data = override ? await override(req) : await this.handle(channel, req);
-      return { ok: true, data };
+      return { ok: true, data: structuredClone(data) };
     } catch (err) {
       return { ok: false, error: PivotError.toData(err) };
     }

@@ -56,6 +56,7 @@ describe('the training store', () => {
     const store = setup(backend);
     await store.init();
     expect(lossData(store)).toEqual([[1, 1], [2, 0.5]]);
+    const [list, run2] = [store.runs, store.runs[0]];
 
     backend.emit('run:event', metricsEvent(2, 3, 0.25));
     backend.emit('run:event', { runId: 2, event: { type: 'log', level: 'warn', message: 'grad norm clipped' }, logId: 7 });
@@ -67,6 +68,10 @@ describe('the training store', () => {
     expect(store.logs.at(-1)).toMatchObject({ id: 7, level: 'warn', message: 'grad norm clipped' });
     expect(store.points).toHaveLength(3);
     expect(store.runs.find((r) => r.id === 1)?.progress).toEqual({ stage: 'align', stageNumber: 1, stages: 3, step: 9, totalSteps: 40 });
+    // Progress moves in place: the list and the other runs are the same objects, so their rows are not rebuilt per step.
+    expect(store.runs).toBe(list);
+    expect(store.runs[0]).toBe(run2);
+    expect(run2?.progress).toMatchObject({ stage: 'dpo', step: 3 });
   });
 
   it('replaces the points a resumed run trains again with the new ones', async () => {

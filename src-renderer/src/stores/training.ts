@@ -181,9 +181,10 @@ export const useTrainingStore = defineStore('training', () => {
 
   function applyStatus({ run }: Events['run:status']): void {
     const before = runs.value.find((r) => r.id === run.id);
+    const statusBefore = before?.status;
     if (before) updateRun(run.id, run);
     else runs.value = [run, ...runs.value];
-    if (FAILED_STATUSES.includes(run.status) && before?.status !== run.status) {
+    if (FAILED_STATUSES.includes(run.status) && statusBefore !== run.status) {
       alert(run.id, `Run ${run.name} ${run.status === 'crashed' ? 'crashed' : 'failed'}: ${run.error ?? 'no reason was recorded (see its log)'}`);
     }
   }
@@ -197,8 +198,10 @@ export const useTrainingStore = defineStore('training', () => {
     alerts.value = alerts.value.filter((a) => a.id !== id);
   }
 
+  /** In place: a metrics event per step then touches only what shows that run's changed fields, not the whole list. */
   function updateRun(id: number, fields: Partial<RunInfo>): void {
-    runs.value = runs.value.map((r) => (r.id === id ? { ...r, ...fields } : r));
+    const run = runs.value.find((r) => r.id === id);
+    if (run) Object.assign(run, fields);
   }
 
   /** Queues a run and shows it; returns it, or null when the app refused (an alert says why until dismissed). */
