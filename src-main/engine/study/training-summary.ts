@@ -1,9 +1,12 @@
 // The training curves of a run, summarised from `metrics.jsonl`: per stage its steps, first / last / lowest loss,
 // the last values of every metric (DPO's rewards among them), a curve of at most `points` (step, loss) points, and
-// each probe-as-you-train metric (`probe/…`, logged every `probeEvery` steps) in full.
+// each probe-as-you-train metric (TRAINING_PROBE_METRICS, logged every `probeEvery` steps) in full.
 import { join } from 'node:path';
+import { TRAINING_PROBE_METRICS } from '../../../src-shared/domain/runs';
 import type { StageCurve, TrainingSummary } from '../../../src-shared/domain/study-report';
 import { METRICS_FILE, readMetrics } from '../run-folder/metrics';
+
+const PROBE_METRICS: ReadonlySet<string> = new Set(Object.values(TRAINING_PROBE_METRICS));
 
 /** Reads `runDir/metrics.jsonl` (stage order of first appearance). */
 export function summariseMetrics(runDir: string, points = 200): TrainingSummary {
@@ -20,7 +23,7 @@ export function summariseMetrics(runDir: string, points = 200): TrainingSummary 
     const curve = rows.filter((_, i) => i % every === 0 || i === rows.length - 1).map((r): [number, number] => [r.step, r.values.loss ?? Number.NaN]);
     const probes: Record<string, [number, number][]> = {};
     for (const r of rows) {
-      for (const [metric, value] of Object.entries(r.values)) if (metric.startsWith('probe/')) (probes[metric] ??= []).push([r.step, value]);
+      for (const [metric, value] of Object.entries(r.values)) if (PROBE_METRICS.has(metric)) (probes[metric] ??= []).push([r.step, value]);
     }
     return {
       stage,

@@ -22,7 +22,7 @@ describe('summariseMetrics', () => {
     });
   });
 
-  it('keeps every probe-as-you-train value of a stage (probe/… metrics, logged every N steps) as its own curve', () => {
+  it('keeps every probe-as-you-train value of a stage (TRAINING_PROBE_METRICS, logged every N steps) as its own curve', () => {
     const run = tempDir('pivot-summary-');
     const probed = (step: number, loss: number, probes: Record<string, number>) =>
       JSON.stringify({ type: 'metrics', stage: 'dpo', step, totalSteps: 4, epoch: step / 4, elapsedMs: step, values: { loss, ...probes } });
