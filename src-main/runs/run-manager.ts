@@ -11,9 +11,10 @@ import type { HostLauncher } from '../engine-jobs/engine-host';
 import type { TrainJobOptions } from '../engine/jobs/train';
 import type { Workspace } from '../store/workspace';
 import { checkRecipe, listRecipes, resolveRecipe } from './recipes';
-import { checkRunPairs, refuseUnusable } from './pair-check';
+import { checkFolderPairs, checkRunPairs, refuseUnusable } from './pair-check';
 import { checkRunData, materialiseRunData } from './run-data';
 import { RunSession, type EmitEvent } from './run-session';
+import { PAIRS_FILE } from '../engine/data/batches/records';
 
 export interface RunManagerOptions {
   /** Starts an engine host: a Node child process (CLI, `pivot serve`) or an Electron utility process (the app). */
@@ -55,7 +56,8 @@ export class RunManager {
     this.checkRecipe(recipe, request.objective);
     const data = request.data ? checkRunData(this.workspace, request.data) : null;
     // Every pair must be trainable with the model before the run exists, not fail it after it started.
-    if (data && !('folder' in data)) refuseUnusable(await this.checkPairsOf({ ...request, recipe, data }));
+    if (data && 'folder' in data) refuseUnusable(await this.checkFolderOf({ ...request, recipe }, data.folder), join(data.folder, PAIRS_FILE));
+    else if (data) refuseUnusable(await this.checkPairsOf({ ...request, recipe, data }));
     const store = this.workspace.runs;
     const queued = store.create({
       ...(request.name ? { name: request.name } : {}),
@@ -103,6 +105,13 @@ export class RunManager {
     const { recipe, objective, data, model, branch, backend } = request;
     return checkRunPairs(this.workspace, this.options.launch, {
       recipe, data, ...(objective ? { objective } : {}), ...(model ? { model } : {}), ...(branch ? { branch } : {}), ...(backend ? { backend } : {}),
+    });
+  }
+
+  private checkFolderOf(request: Omit<ParsedRunStart, 'data'> & { recipe: string }, folder: string): Promise<PairCheck | null> {
+    const { recipe, objective, model, branch, backend } = request;
+    return checkFolderPairs(this.options.launch, {
+      recipe, folder, ...(objective ? { objective } : {}), ...(model ? { model } : {}), ...(branch ? { branch } : {}), ...(backend ? { backend } : {}),
     });
   }
 
