@@ -38,6 +38,14 @@ const measuredWithSchema = z.object({
 /** What a measurement was made with: a result made otherwise is measured again (the checkpoint is kept). */
 export type MeasuredWith = z.output<typeof measuredWithSchema>;
 
+/** Whether a result was measured as asked now: field by field, whatever else the result holds and in whatever order. */
+export function measuredAlike(earlier: MeasuredWith, now: MeasuredWith): boolean {
+  return (
+    earlier.probeSeeds.length === now.probeSeeds.length && earlier.probeSeeds.every((s, i) => s === now.probeSeeds[i]) &&
+    earlier.focusSamples === now.focusSamples && earlier.probeImages === now.probeImages && earlier.qa === now.qa
+  );
+}
+
 const trainingOutcomeSchema = z.object({
   steps: z.number().int(),
   /** Loss of the last step. */

@@ -20,7 +20,7 @@ import { measureFocus, measureProbes, measureQa } from './measure';
 import { jsonText, readPointResult, trainingOutcome, writePointResult, type PointResult } from './point-result';
 import { pointRecipe } from './point-recipe';
 import type { SweepReport } from './report';
-import { baseResultSchema, type BaseResult, type MeasuredWith } from './result-files';
+import { baseResultSchema, measuredAlike, type BaseResult, type MeasuredWith } from './result-files';
 import { sweepFindings, sweepReliability } from './report-findings';
 import { baseCells, summariseSettings, verdicts } from './summary';
 
@@ -45,8 +45,6 @@ export interface SweepOptions {
   focusSamples?: number;
   onProgress?: (p: SweepProgress) => void;
 }
-
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 export async function runSweep(options: SweepOptions): Promise<SweepReport> {
   const started = Date.now();
@@ -83,7 +81,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
     const input = pointRecipe(recipe, point);
     const stage = parseRecipe(input, recipeFile).branches[point.objective] as Stage;
     const earlier = readPointResult(out, point, stage);
-    if (earlier && sameJson(earlier.measuredWith, withNow)) {
+    if (earlier && measuredAlike(earlier.measuredWith, withNow)) {
       say({ type: 'point', ...progress, status: 'skip', message: `${point.name}: measured already (${join('points', `${point.name}.json`)})` });
       results.push(earlier);
       continue;
@@ -123,11 +121,9 @@ async function measureBase(
 ): Promise<BaseResult> {
   const path = join(out, 'base.json');
   const earlier = readJsonFile(path, baseResultSchema);
-  if (earlier) {
-    if (earlier.checkpoint === checkpoint && sameJson({ probeSeeds: earlier.probeSeeds, focusSamples: earlier.focusSamples, probeImages: earlier.probeImages, qa: earlier.qa }, withNow)) {
-      say({ type: 'base', message: `base encoder (${stage}): measured already (base.json)` });
-      return earlier;
-    }
+  if (earlier && earlier.checkpoint === checkpoint && measuredAlike(earlier, withNow)) {
+    say({ type: 'base', message: `base encoder (${stage}): measured already (base.json)` });
+    return earlier;
   }
   say({ type: 'base', message: `base encoder (${stage}): measuring` });
   const metrics = await measureProbes(checkpoint, await dataset(), withNow.probeSeeds);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SweepPoint } from '../../../../src-main/engine/sweep/grid';
 import { pointFile, readPointResult, writePointResult, type PointResult } from '../../../../src-main/engine/sweep/point-result';
+import { measuredAlike } from '../../../../src-main/engine/sweep/result-files';
 import { loadRecipe, pipelineFor } from '../../../../src-main/engine/train/recipe';
 import { tempDir } from '../../../helpers/workspace';
 
@@ -57,5 +58,20 @@ describe('readPointResult', () => {
       code: 'INVALID_CONFIG',
       details: { file: pointFile(out, point.name), stage: point.name },
     }));
+  });
+});
+
+describe('measuredAlike', () => {
+  it('compares what a result was measured with field by field, not by the order its file lists them', () => {
+    const now = { probeSeeds: [0, 1, 2], focusSamples: null, probeImages: 2000, qa: true };
+    const reordered = JSON.parse('{"qa":true,"probeImages":2000,"focusSamples":null,"probeSeeds":[0,1,2]}') as typeof now;
+    expect(measuredAlike(reordered, now)).toBe(true);
+    // A base result holds its metrics beside them.
+    expect(measuredAlike({ ...now, checkpoint: '/x', metrics: {} } as typeof now, now)).toBe(true);
+    expect(measuredAlike({ ...now, probeSeeds: [0, 1] }, now)).toBe(false);
+    expect(measuredAlike({ ...now, probeSeeds: [0, 2, 1] }, now)).toBe(false);
+    expect(measuredAlike({ ...now, probeImages: undefined }, now)).toBe(false);
+    expect(measuredAlike({ ...now, focusSamples: 32 }, now)).toBe(false);
+    expect(measuredAlike({ ...now, qa: false }, now)).toBe(false);
   });
 });
