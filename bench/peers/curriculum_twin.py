@@ -26,8 +26,7 @@ Epoch counts may be fractional (a phase then stops after that share of its shuff
   nice -n 10 /usr/bin/python3 bench/peers/curriculum_twin.py --data /work/exp/relonly-data --threads 1 \
       --run relations --run curriculum --run mixed --pos-epochs 1 --rel-epochs 2
 
-relations_twin.py parses argv at import time, so its helpers (read_png, Tokenizer, text_of, collate, seq_logps,
-acc_str, the SMALL config) are copied here rather than imported; the model comes from twin_model.py.
+The model comes from twin_model.py, the data and scoring helpers from twin_data.py (shared with relations_twin.py).
 AdamW (weight decay 0, betas 0.9/0.999), batch 16, grad-clip 1.0, init as the engine. Prints the training loss every
 --log-every steps, an evaluation at the end of each phase, and one Markdown row per run at the end.
 """
@@ -36,10 +35,8 @@ import json
 import math
 import os
 import random
-import struct
 import sys
 import time
-import zlib
 
 from peer_torch import import_torch
 
@@ -61,140 +58,8 @@ p.add_argument('--eval-every', type=int, default=0, help='also evaluate every th
 p.add_argument('--max-steps', type=int, default=0, help='stop every run after this many steps (timing probes)')
 args = p.parse_args()
 torch = import_torch(args.threads)
-import torch.nn.functional as F  # noqa: E402
 from twin_model import Mllm  # noqa: E402
-
-SMALL = {
-    'vision': dict(family='siglip', image_size=32, patch_size=4, hidden=64, intermediate=128, layers=3, heads=4,
-                   act='gelu_pytorch_tanh', eps=1e-6),
-    'lm': dict(vocab=128, hidden=64, intermediate=176, layers=2, heads=4, kv_heads=2, eps=1e-6, rope_theta=10000.0),
-}
-
-
-# ------------------------------------------------------------------------- helpers copied from relations_twin.py ----
-
-def read_png(path):
-    """8-bit PNG (grey, RGB, palette, grey+alpha, RGBA; not interlaced) -> bytes of H*W*3 RGB, H, W."""
-    with open(path, 'rb') as f:
-        data = f.read()
-    assert data[:8] == b'\x89PNG\r\n\x1a\n', path
-    pos, idat, palette = 8, [], None
-    while pos < len(data):
-        length, kind = struct.unpack('>I4s', data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        pos += 12 + length
-        if kind == b'IHDR':
-            w, h, depth, ctype, _, _, interlace = struct.unpack('>IIBBBBB', body)
-            assert depth == 8 and interlace == 0, (path, depth, interlace)
-        elif kind == b'PLTE':
-            palette = body
-        elif kind == b'IDAT':
-            idat.append(body)
-        elif kind == b'IEND':
-            break
-    raw = zlib.decompress(b''.join(idat))
-    bpp = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[ctype]
-    stride = w * bpp
-    out, prev, i = bytearray(), bytearray(stride), 0
-    for _ in range(h):
-        ft = raw[i]
-        line = bytearray(raw[i + 1:i + 1 + stride])
-        i += 1 + stride
-        if ft == 1:
-            for x in range(bpp, stride):
-                line[x] = (line[x] + line[x - bpp]) & 255
-        elif ft == 2:
-            for x in range(stride):
-                line[x] = (line[x] + prev[x]) & 255
-        elif ft == 3:
-            for x in range(stride):
-                a = line[x - bpp] if x >= bpp else 0
-                line[x] = (line[x] + ((a + prev[x]) >> 1)) & 255
-        elif ft == 4:
-            for x in range(stride):
-                a = line[x - bpp] if x >= bpp else 0
-                b, c = prev[x], (prev[x - bpp] if x >= bpp else 0)
-                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
-                pr = a if (pa <= pb and pa <= pc) else (b if pb <= pc else c)
-                line[x] = (line[x] + pr) & 255
-        else:
-            assert ft == 0, (path, ft)
-        out += line
-        prev = line
-    if ctype == 2:
-        rgb = bytes(out)
-    elif ctype == 6:
-        rgb = bytes(b for j in range(0, len(out), 4) for b in out[j:j + 3])
-    elif ctype == 0:
-        rgb = bytes(b for v in out for b in (v, v, v))
-    elif ctype == 4:
-        rgb = bytes(b for j in range(0, len(out), 2) for b in (out[j],) * 3)
-    else:
-        rgb = bytes(b for v in out for b in palette[3 * v:3 * v + 3])
-    return rgb, h, w
-
-
-class Tokenizer:
-    """The Shapes WordLevel tokenizer: Lowercase, WhitespaceSplit, Punctuation(Isolated), vocab lookup."""
-
-    def __init__(self, path):
-        t = json.load(open(path))
-        self.vocab = dict(t['model']['vocab'])
-        for a in t.get('added_tokens', []):
-            self.vocab[a['content']] = a['id']
-        self.unk = self.vocab.get(t['model'].get('unk_token') or '<unk>', 2)
-        self.eos = self.vocab['<|endoftext|>']
-
-    def encode(self, text):
-        ids = []
-        for word in text.lower().split():
-            piece = ''
-            for ch in word:
-                if not ch.isalnum() and ch != '_':   # punctuation: isolated
-                    if piece:
-                        ids.append(self.vocab.get(piece, self.unk))
-                        piece = ''
-                    ids.append(self.vocab.get(ch, self.unk))
-                else:
-                    piece += ch
-            if piece:
-                ids.append(self.vocab.get(piece, self.unk))
-        return ids
-
-
-def text_of(messages):
-    return ' '.join(c['text'] for m in messages for c in m['content'] if c['type'] == 'text')
-
-
-def collate(rows, pixels, n_image, pad):
-    """rows: (image index, prompt ids, answer ids) -> batch dict with labels/label_mask over [image, text]."""
-    t = max(len(p) + len(a) for _, p, a in rows)
-    text = torch.full((len(rows), t), pad, dtype=torch.long)
-    attention = torch.zeros(len(rows), n_image + t)
-    labels = torch.zeros(len(rows), n_image + t, dtype=torch.long)
-    label_mask = torch.zeros(len(rows), n_image + t)
-    for r, (_, prompt, answer) in enumerate(rows):
-        seq = prompt + answer
-        text[r, :len(seq)] = torch.tensor(seq)
-        attention[r, :n_image + len(seq)] = 1
-        labels[r, n_image:n_image + len(seq)] = torch.tensor(seq)
-        label_mask[r, n_image + len(prompt):n_image + len(seq)] = 1
-    return dict(pixels=pixels[torch.tensor([i for i, _, _ in rows])], text_ids=text, attention_mask=attention,
-                labels=labels[:, 1:], label_mask=label_mask[:, 1:])
-
-
-def seq_logps(model, b):
-    logits = model(b['pixels'], b['text_ids'], None, b['attention_mask'])[:, :-1]
-    r, t, v = logits.shape
-    lp = -F.cross_entropy(logits.reshape(r * t, v), b['labels'].reshape(r * t), reduction='none').view(r, t)
-    return lp, b['label_mask']
-
-
-def acc_str(k, n):
-    if n == 0:
-        return 'n/a'
-    a = k / n
-    return f'{a:.3f} ± {math.sqrt(a * (1 - a) / n):.3f}'
+from twin_data import SMALL, Tokenizer, acc_str, collate, read_png, seq_logps, text_of  # noqa: E402
 
 
 # ------------------------------------------------------------------------------------------------------ data ----
@@ -323,6 +188,8 @@ def run(name, tok, pixels, rel, pos):
         label += f' ({args.rel_epochs:g} ep)'
     if args.lr != 3e-4:
         label += f' lr {args.lr:g}'
+    if args.seed != 0:
+        label += f' seed {args.seed}'
     step, t0, window, final_loss = 0, time.time(), [], float('nan')
     stop = False
     for phase, items, n_steps in phases(name, rel, pos):
