@@ -74,7 +74,7 @@ export function sweepMarkdown(report: SweepReport): string {
     '',
     table,
     '',
-    findingsMarkdown(report.findings, report.reliability),
+    findingsMarkdown(report.findings, report.reliability, report.fromBase),
     '## Best DPO setting vs best SFT setting',
     '',
     verdictTable,

@@ -7,6 +7,7 @@ import { differenceText } from '../../../src-shared/stats/difference-text';
 import { probeReliability, RELIABILITY_METHOD, type ProbeReliability } from '../analysis/probe-reliability';
 import { lengthWords, lrText, type SweepLength } from './grid';
 import type { RejectionKind } from '../train';
+import { baseChangeLine, type BaseChange } from './base-changes';
 import { METRIC_LABELS, SWEEP_METRICS, type Measurements, type SweepMetric } from './measure';
 import type { SettingSummary } from './summary';
 
@@ -66,17 +67,18 @@ function metricLines(findings: readonly SweepFinding[]): string[] {
   ];
 }
 
-export function findingsMarkdown(findings: readonly SweepFinding[], reliability: readonly ProbeReliability[]): string {
+export function findingsMarkdown(findings: readonly SweepFinding[], reliability: readonly ProbeReliability[], fromBase: readonly BaseChange[] = []): string {
   const metrics = SWEEP_METRICS.filter((m) => findings.some((f) => f.metric === m));
   const body = metrics.length === 0
     ? ['No setting found: the sweep holds no DPO and SFT settings of the same length measured on the same metric.']
-    : metrics.flatMap((m) => [`- **${METRIC_LABELS[m]}**`, ...metricLines(findings.filter((f) => f.metric === m))]);
+    : metrics.flatMap((m) => [`- **${METRIC_LABELS[m]}**`, ...metricLines(findings.filter((f) => f.metric === m)), ...baseChangeLine(fromBase, m)]);
   return [
     "## Findings: where DPO's encoder is better, equal or worse than SFT's",
     '',
     'Each DPO setting against each SFT setting of the same length, paired by branch seed (the same base checkpoint, data order and probe splits): ' +
       'the 95 % t-interval of the per-seed differences of the encoders\' scores (each the mean over the probe seeds), Cohen\'s d_z, and a direction only where the interval excludes 0 ' +
-      '(a bootstrap over branch seeds where the two settings were not measured on the same seeds). Focus and QA are per sample within a point, but here too the unit is the branch seed.',
+      '(a bootstrap over branch seeds where the two settings were not measured on the same seeds). Focus and QA are per sample within a point, but here too the unit is the branch seed. ' +
+      'The last line of a metric sets every setting against the base encoder, its score held fixed (a t-interval over the setting\'s branch seeds): whether a branch improved the encoder, or only harmed it less than another.',
     '',
     ...body,
     '',

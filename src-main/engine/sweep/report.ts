@@ -4,6 +4,7 @@ import type { ProbeReliability } from '../analysis/probe-reliability';
 import type { Sweep } from '../train';
 import type { Measured, Measurements } from './measure';
 import type { PointResult } from './point-result';
+import type { BaseChange } from './base-changes';
 import type { SweepFinding } from './report-findings';
 import type { SettingSummary, Verdict } from './summary';
 
@@ -28,6 +29,8 @@ export interface SweepReport {
   verdicts: Verdict[];
   /** Every DPO setting against every SFT setting of its length, per metric, paired by branch seed. */
   findings: SweepFinding[];
+  /** Every setting against the base encoder, per metric: whether a branch improved the encoder or only harmed it less. */
+  fromBase: BaseChange[];
   /** Each probe's split sizes and smallest detectable difference (measured with its sizes: base.json from now on). */
   reliability: ProbeReliability[];
   durationsMs: { total: number; shared: number; perPoint: { train: number; measure: number } };

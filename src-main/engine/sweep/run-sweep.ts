@@ -21,6 +21,7 @@ import { jsonText, readPointResult, trainingOutcome, writePointResult, type Poin
 import { pointRecipe } from './point-recipe';
 import type { SweepReport } from './report';
 import { baseResultSchema, measuredAlike, type BaseResult, type MeasuredWith } from './result-files';
+import { changesFromBase } from './base-changes';
 import { sweepFindings, sweepReliability } from './report-findings';
 import { baseCells, summariseSettings, verdicts } from './summary';
 
@@ -170,6 +171,7 @@ async function writeReport(input: ReportInput): Promise<SweepReport> {
     settings,
     verdicts: verdicts(settings, baseCells(base.metrics)),
     findings: sweepFindings(settings),
+    fromBase: changesFromBase(settings, base.metrics),
     reliability: sweepReliability(base.metrics),
     durationsMs: {
       total: Date.now() - input.started,

@@ -2,6 +2,7 @@
 // scipy.stats.t) → the exact lines saying where DPO's encoder is better, equal or worse than SFT's, "no setting
 // found" where none is, and what each probe can see.
 import { describe, expect, it } from 'vitest';
+import { changesFromBase } from '../../../../src-main/engine/sweep/base-changes';
 import { findingsMarkdown, summariseSettings, sweepFindings, sweepMarkdown, sweepReliability, type PointResult, type SweepPoint, type SweepReport } from '../../../../src-main/engine/sweep';
 import type { Stage } from '../../../../src-main/engine/train';
 
@@ -72,7 +73,7 @@ describe('sweep findings', () => {
     const report = {
       recipe: { name: 'toy-sweep', source: 'x' }, backend: 'cpu', grid: { seeds }, probeSeeds: [0, 1], focusSamples: null,
       base: { stage: 'instruct', checkpoint: '', metrics: base }, points: results, settings, verdicts: [], notes: [],
-      findings: sweepFindings(settings), reliability,
+      findings: sweepFindings(settings), reliability, fromBase: changesFromBase(settings, base),
     } as unknown as SweepReport;
     const md = sweepMarkdown(report);
     expect(md).toContain("## Findings: where DPO's encoder is better, equal or worse than SFT's");
@@ -80,6 +81,12 @@ describe('sweep findings', () => {
     expect(md).toContain('- QA accuracy (MLLM): 40 test questions (one = 0.025) at 0.500 → smallest detectable difference 0.313');
     expect(md).toContain("LR 2e-5, β 0.1, 3 epochs, the base model's own wrong answers (dpo-lr2e-5-b0.1-e3-model vs sft-lr1e-4-e3: +0.040");
     expect(md).toContain('LR 1e-5, β 0.1, 3 epochs, scripted rejections (dpo-lr1e-5-b0.1-e3 vs sft-lr1e-4-e3: +0.014');
+    // Each setting against the base encoder (linear 0.2 held fixed): SFT's per-seed changes 0, +0.02, +0.01, −0.01, +0.03
+    // (mean 0.010, std 0.0158, t(4) 2.776), the first DPO setting's +0.03, +0.06, +0.06, +0.01, +0.09 (0.050, 0.0308).
+    expect(md).toContain(
+      '  - change from the base encoder (its score held fixed): sft-lr1e-4-e3 +0.010 [−0.010, +0.030], d_z 0.63 (paired t over seeds, n 5); ' +
+        'dpo-lr2e-5-b0.1-e3-model +0.050 [+0.012, +0.088], d_z 1.62 (paired t over seeds, n 5); ',
+    );
     // The table says per setting where its rejected answers came from.
     const rows = md.split('\n').filter((l) => /^\| (sft|dpo) /.test(l)).map((l) => l.split('|').slice(1, 7).map((c) => c.trim()));
     expect(rows.slice(0, 3)).toEqual([

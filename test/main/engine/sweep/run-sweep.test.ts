@@ -98,6 +98,11 @@ describe('runSweep', () => {
       ['QA accuracy (MLLM)', report.base.metrics.qa!.values.length, 'questions'],
     ]);
     expect(report.base.metrics.linear!.testSize).toBeGreaterThan(0);
+    // Each setting against the base encoder it started from.
+    expect(report.fromBase.filter((c) => c.metric === 'linear').map((c) => [c.setting, c.difference.mean, c.difference.verdict])).toEqual([
+      ['sft-lr1e-3-steps3', report.points[0]!.metrics.linear!.value - report.base.metrics.linear!.value, 'too few seeds'],
+      ['dpo-lr2e-4-b0.1-steps3', report.points[1]!.metrics.linear!.value - report.base.metrics.linear!.value, 'too few seeds'],
+    ]);
     expect(markdown).toContain("## Findings: where DPO's encoder is better, equal or worse than SFT's");
     expect(markdown).toContain('### What each probe can see');
 
