@@ -9,8 +9,8 @@ threads=$(nproc)
 if [ "${1:-}" = --threads ]; then threads=$2; shift 2; fi
 out=${OUT:-/tmp/base-search}
 mkdir -p "$out"
-echo "| recipe | wall (train) | label loss (last 10 %) | QA all | colour | shape | count | relation |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+echo "| recipe | wall (train) | label loss (last 10 %) | QA all | colour | shape | count | relation | position |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for recipe in "$@"; do
   name=$(basename "$recipe" .yaml)
   ws="$out/$name"
@@ -30,6 +30,6 @@ label_loss = f'{sum(tail) / len(tail):.3f}' if tail else '–'  # a recipe witho
 kinds = qa['perKind']
 cell = lambda k: f"{kinds[k]['accuracy']:.3f} ± {kinds[k]['se']:.3f}" if k in kinds else '–'  # no question of that kind
 print(f"| {name} | {wall // 60} min {wall % 60} s | {label_loss} | {qa['accuracy']:.3f} ± {qa['se']:.3f} | "
-      + ' | '.join(cell(k) for k in ['colour', 'shape', 'count', 'relation']) + ' |')
+      + ' | '.join(cell(k) for k in ['colour', 'shape', 'count', 'relation', 'position']) + ' |')
 PY
 done

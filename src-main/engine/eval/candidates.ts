@@ -1,12 +1,12 @@
 // The closed answer set of a Shapes-world question: every answer the world could have written for it (all colours,
-// all shapes, every count an image can hold, both directions of a relation), in the world's own answer style.
+// all shapes, every count an image can hold, both directions of a relation or a position), in the world's own answer style.
 import { PivotError } from '../../../src-shared/errors';
-import { countSentence } from '../data/shapes/questions';
+import { countSentence, POSITION_ANSWERS } from '../data/shapes/questions';
 import type { QuestionKind } from '../data/shapes/questions';
 import { COLORS, SHAPES, SHAPE_PLURAL, isColor, type Shape } from '../data/shapes/vocab';
 
 /** What a question asks for; `attribute` questions ask for a colour or a shape. */
-export const ASKED_KINDS = ['colour', 'shape', 'count', 'relation'] as const;
+export const ASKED_KINDS = ['colour', 'shape', 'count', 'relation', 'position'] as const;
 export type AskedKind = (typeof ASKED_KINDS)[number];
 
 export interface AnswerCandidates {
@@ -37,6 +37,11 @@ export function answerCandidates(kind: QuestionKind, question: string, maxCount:
       throw new PivotError('INVALID_DATA', `a count question must read "How many <shapes | colour objects> are there?", got "${question}"`, { field: 'question' });
     }
     return { asked: 'count', candidates: Array.from({ length: maxCount + 1 }, (_, n) => countSentence(n, singular, plural)) };
+  }
+  if (kind === 'position') {
+    if (question.endsWith(' on the left or the right?')) return { asked: 'position', candidates: [...POSITION_ANSWERS.x] };
+    if (question.endsWith(' upper or lower?')) return { asked: 'position', candidates: [...POSITION_ANSWERS.y] };
+    throw new PivotError('INVALID_DATA', `a position question must end "on the left or the right?" or "upper or lower?", got "${question}"`, { field: 'question' });
   }
   if (question.includes(' to the left of or to the right of ')) return { asked: 'relation', candidates: ['To the left.', 'To the right.'] };
   if (question.includes(' above or below ')) return { asked: 'relation', candidates: ['Above.', 'Below.'] };

@@ -12,7 +12,7 @@ import { answerCandidates, type AskedKind } from './candidates';
 
 export const QA_SPLITS = ['test', 'train', 'all'] as const;
 export type QaSplit = (typeof QA_SPLITS)[number];
-const QUESTION_KINDS: readonly QuestionKind[] = ['attribute', 'count', 'relation'];
+const QUESTION_KINDS: readonly QuestionKind[] = ['attribute', 'count', 'relation', 'position'];
 
 export interface QaItem {
   record: PairRecord;

@@ -28,6 +28,11 @@ export interface ResolvedDifficulty {
   noise: number;
   /** Largest fraction of an object that later objects may hide (0 = no overlap at all). */
   occlusion: number;
+  /**
+   * Share of images also asked where one object lies ("Is the red circle on the left or the right?"): mixed in, such
+   * questions let a small MLLM learn relations at all (bench/peers/curriculum_twin.py). 0 in every preset.
+   */
+  positionQuestions: number;
 }
 
 export type KnobName = Exclude<keyof ResolvedDifficulty, 'preset'>;
@@ -47,6 +52,7 @@ export const DIFFICULTY_KNOBS: Readonly<Record<KnobName, KnobSpec>> = {
   clutter: { kind: 'range', min: 0, max: 40, doc: 'tiny distractors per image, e.g. 2-6' },
   noise: { kind: 'number', min: 0, max: 1, doc: 'pixel noise std, 0..1' },
   occlusion: { kind: 'number', min: 0, max: 0.9, doc: 'max hidden fraction of an object' },
+  positionQuestions: { kind: 'number', min: 0, max: 1, doc: 'share of images also asked where one object lies' },
 };
 
 const KNOB_NAMES = Object.keys(DIFFICULTY_KNOBS) as KnobName[];
@@ -62,6 +68,7 @@ export const DIFFICULTY_PRESETS: Readonly<Record<DifficultyPreset, ResolvedDiffi
     clutter: { min: 0, max: 0 },
     noise: 0.02,
     occlusion: 0,
+    positionQuestions: 0,
   },
   medium: {
     preset: 'medium',
@@ -72,6 +79,7 @@ export const DIFFICULTY_PRESETS: Readonly<Record<DifficultyPreset, ResolvedDiffi
     clutter: { min: 2, max: 6 },
     noise: 0.06,
     occlusion: 0.2,
+    positionQuestions: 0,
   },
   hard: {
     preset: 'hard',
@@ -82,6 +90,7 @@ export const DIFFICULTY_PRESETS: Readonly<Record<DifficultyPreset, ResolvedDiffi
     clutter: { min: 5, max: 10 },
     noise: 0.12,
     occlusion: 0.35,
+    positionQuestions: 0,
   },
 };
 

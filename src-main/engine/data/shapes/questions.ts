@@ -1,13 +1,13 @@
 // Question / chosen / rejected triples for one scene. Rejected answers are the plausible
-// hallucinations of the study: another object's attribute, an off-by-one count, the mirrored relation.
+// hallucinations of the study: another object's attribute, an off-by-one count, the mirrored relation or position.
 
 import { Rng } from '../../random';
 import { streamRng } from './streams';
 import type { Scene, SceneObject } from './scene';
 import { COLORS, SHAPES, SHAPE_PLURAL, type Color, type Shape } from './vocab';
 
-export type QuestionKind = 'attribute' | 'count' | 'relation';
-export type RejectReason = 'other-object-attribute' | 'wrong-count' | 'mirrored-relation';
+export type QuestionKind = 'attribute' | 'count' | 'relation' | 'position';
+export type RejectReason = 'other-object-attribute' | 'wrong-count' | 'mirrored-relation' | 'mirrored-position';
 
 export interface PreferenceTriple {
   question: string;
@@ -172,8 +172,38 @@ function relationQuestion(scene: Scene, rng: Rng): PreferenceTriple | null {
   };
 }
 
-/** 1–3 triples of different question types for the scene, from the image's own question stream. */
-export function makeQuestions(scene: Scene): PreferenceTriple[] {
+/** The position answers per axis, the first for the smaller coordinate (left, upper). */
+export const POSITION_ANSWERS = { x: ['On the left.', 'On the right.'], y: ['Upper.', 'Lower.'] } as const;
+
+/** Where one object lies in the image, asked of an object clearly off the centre line (the words the vocabulary has). */
+function positionQuestion(scene: Scene, rng: Rng): PreferenceTriple | null {
+  const centre = scene.size / 2;
+  const margin = scene.size / 16;
+  const options: [SceneObject, 'x' | 'y'][] = [];
+  for (const o of scene.objects) {
+    if (Math.abs(o.cx - centre) >= margin) options.push([o, 'x']);
+    if (Math.abs(o.cy - centre) >= margin) options.push([o, 'y']);
+  }
+  if (options.length === 0) return null;
+  const [o, axis] = rng.pick(options);
+  const name = `the ${o.color} ${o.shape}`;
+  const first = (axis === 'x' ? o.cx : o.cy) < centre;
+  const [yes, no] = POSITION_ANSWERS[axis];
+  return {
+    question: axis === 'x' ? `Is ${name} on the left or the right?` : `Is ${name} upper or lower?`,
+    chosen: first ? yes : no,
+    rejected: first ? no : yes,
+    kind: 'position',
+    reason: 'mirrored-position',
+    targetInstances: [o.instance],
+  };
+}
+
+/**
+ * 1–3 triples of different question types for the scene, from the image's own question stream, and with probability
+ * `positionShare` one position question more (drawn after the others, so a world without them is as it was).
+ */
+export function makeQuestions(scene: Scene, positionShare = 0): PreferenceTriple[] {
   const rng = streamRng(scene.seed, scene.index, 'questions');
   const want = rng.int(1, 3);
   const makers: ((s: Scene, r: Rng) => PreferenceTriple | null)[] = [colorQuestion, shapeQuestion, countQuestion, relationQuestion];
@@ -181,6 +211,10 @@ export function makeQuestions(scene: Scene): PreferenceTriple[] {
   for (const make of rng.shuffle(makers)) {
     if (out.length >= want) break;
     const triple = make(scene, rng);
+    if (triple) out.push(triple);
+  }
+  if (positionShare > 0 && rng.chance(positionShare)) {
+    const triple = positionQuestion(scene, rng);
     if (triple) out.push(triple);
   }
   return out;

@@ -40,7 +40,7 @@ export function generateSample(seed: number, index: number, size: number, diffic
     split: splitOf(seed, index),
     scene,
     image: renderScene(scene),
-    questions: makeQuestions(scene),
+    questions: makeQuestions(scene, difficulty.positionQuestions),
     caption: makeCaption(scene),
     label: imageLabel(scene),
   };

@@ -23,6 +23,8 @@ const TEMPLATES = [
   // Relations.
   'Is the {color} {shape} to the left of or to the right of the {color} {shape}? Is {a} above or below {b}?',
   'To the left. To the right. Above. Below.',
+  // Positions (difficulty positionQuestions).
+  'Is the {color} {shape} on the left or the right? Is the {color} {shape} upper or lower? On the left. On the right. Upper. Lower.',
   // Captions.
   'a small {color} {shape} left of a large {color} {shape}, with an {x} and a {y}. an empty textured background',
   CAPTION_PROMPT,

@@ -34,6 +34,14 @@ describe('answerCandidates', () => {
     ]);
   });
 
+  it('offers both sides of the position asked, and names a position question of another form', () => {
+    expect(answerCandidates('position', 'Is the red circle on the left or the right?', 5)).toEqual({ asked: 'position', candidates: ['On the left.', 'On the right.'] });
+    expect(answerCandidates('position', 'Is the red circle upper or lower?', 5)).toEqual({ asked: 'position', candidates: ['Upper.', 'Lower.'] });
+    expect(() => answerCandidates('position', 'Where is the red circle?', 5)).toThrow(
+      'a position question must end "on the left or the right?" or "upper or lower?", got "Where is the red circle?"',
+    );
+  });
+
   it('offers both directions of the relation asked', () => {
     expect(answerCandidates('relation', 'Is the red circle to the left of or to the right of the blue ring?', 5)).toEqual({
       asked: 'relation', candidates: ['To the left.', 'To the right.'],
@@ -83,6 +91,6 @@ describe('readQaItems', () => {
     await writeShapesWorld({ out: bad, count: 1, seed: 1, size: 32 });
     writeFileSync(join(bad, 'img.png'), Buffer.alloc(0));
     writeFileSync(pairs, `${row('attribute')}\n${row(undefined)}\n`);
-    expect(() => readQaItems(bad)).toThrow(`${pairs}:2: field "kind" must be one of attribute, count, relation, got undefined`);
+    expect(() => readQaItems(bad)).toThrow(`${pairs}:2: field "kind" must be one of attribute, count, relation, position, got undefined`);
   });
 });

@@ -19,8 +19,9 @@ describe('Shapes tokenizer', () => {
   it('encodes every question, answer and caption of 300 generated images without an unknown word', () => {
     const texts = new Set<string>([CAPTION_PROMPT]);
     for (let i = 0; i < 300; i++) {
-      // All three difficulties (counts up to 7 objects in 'hard', the most look-alike phrases) and both sizes.
-      const difficulty = parseDifficulty(DIFFICULTY_PRESET_NAMES[i % 3]);
+      // All three difficulties (counts up to 7 objects in 'hard', the most look-alike phrases), both sizes, and
+      // position questions asked of every image.
+      const difficulty = parseDifficulty(`${DIFFICULTY_PRESET_NAMES[i % 3]},positionQuestions=1`);
       const sample = generateSample(11, i, i % 2 === 0 ? 64 : 32, difficulty);
       texts.add(sample.caption);
       for (const q of sample.questions) for (const t of [q.question, q.chosen, q.rejected]) texts.add(t);

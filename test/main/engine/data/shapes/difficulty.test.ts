@@ -16,6 +16,7 @@ describe('parseDifficulty', () => {
       clutter: { min: 2, max: 6 },
       noise: 0.06,
       occlusion: 0.2,
+      positionQuestions: 0,
     });
   });
 
@@ -50,7 +51,7 @@ describe('parseDifficulty', () => {
 
   it('names an unknown knob and lists the valid ones', () => {
     expect(() => parseDifficulty('medium,nosie=0.1')).toThrow(
-      'difficulty: unknown knob "nosie" (valid: objects, objectSize, sharedColors, sharedShapes, clutter, noise, occlusion)',
+      'difficulty: unknown knob "nosie" (valid: objects, objectSize, sharedColors, sharedShapes, clutter, noise, occlusion, positionQuestions)',
     );
   });
 

@@ -164,6 +164,39 @@ describe('Shapes world questions', () => {
   });
 });
 
+describe('position questions (difficulty positionQuestions)', () => {
+  it('ask where one named object lies, answered by its centre, and leave the other questions as they were', () => {
+    const withPositions = parseDifficulty('medium,positionQuestions=0.5');
+    const without = parseDifficulty('medium');
+    let asked = 0;
+    for (let i = 0; i < 200; i++) {
+      const s = generateSample(21, i, SIZE, withPositions);
+      const plain = generateSample(21, i, SIZE, without).questions;
+      const positions = s.questions.filter((q) => q.kind === 'position');
+      // Drawn after the others: a world without position questions is the world it was.
+      expect(s.questions.filter((q) => q.kind !== 'position')).toEqual(plain);
+      expect(positions.length).toBeLessThanOrEqual(1);
+      for (const q of positions) {
+        asked++;
+        const m = /^Is the (\w+) (\w+) (on the left or the right|upper or lower)\?$/.exec(q.question);
+        expect(m, q.question).not.toBeNull();
+        const [, color, shape, form] = m as RegExpExecArray;
+        const named = s.scene.objects.filter((o) => o.color === color && o.shape === shape);
+        expect(named.map((o) => o.instance)).toEqual(q.targetInstances);
+        const o = named[0] as SceneObject;
+        const [centre, answers] = form === 'upper or lower' ? [o.cy, ['Upper.', 'Lower.']] : [o.cx, ['On the left.', 'On the right.']];
+        // Clearly off the centre line (4 px at 64), and the chosen answer the side it is on.
+        expect(Math.abs(centre - SIZE / 2)).toBeGreaterThanOrEqual(SIZE / 16);
+        expect([q.chosen, q.rejected]).toEqual(centre < SIZE / 2 ? answers : [...answers].reverse());
+        expect(q.reason).toBe('mirrored-position');
+      }
+    }
+    // About half the images (a few have no object off the centre lines).
+    expect(asked).toBeGreaterThan(70);
+    expect(asked).toBeLessThan(130);
+  });
+});
+
 describe('pairs.jsonl', () => {
   let dir: string;
   beforeAll(async () => {
