@@ -31,7 +31,8 @@ describe('pivot sweep', () => {
     expect(progress).toContain('[2/2] dpo-lr2e-4-b0.1-steps3-s0: measuring the encoder');
     expect(progress).toContain('base encoder (instruct): measuring');
     expect(first.stdout).toContain('# Sweep tiny-sweep: where does DPO\'s encoder beat SFT\'s?');
-    expect(first.stdout).toMatch(/\| sft +\| +1e-3 \| +– \| 3 steps +\| +1 \| +0\.\d{3} \|/);
+    expect(first.stdout).toMatch(/\| sft +\| +1e-3 \| +– \| 3 steps +\| – +\| +1 \| +0\.\d{3} \|/);
+    expect(first.stdout).toMatch(/\| dpo +\| +2e-4 \| +0\.1 \| 3 steps +\| scripted +\| +1 \| +0\.\d{3} \|/);
     expect(first.stdout).toContain(`Sweep: ${join(out, 'sweep.md')}`);
 
     const again = await startPivot([...args, '--json']).done;
