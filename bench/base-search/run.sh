@@ -20,7 +20,10 @@ for recipe in "$@"; do
   wall=$(( $(date +%s) - start ))
   run=$(ls -d "$ws"/runs/*/ | head -1)
   instruct=$(ls -d "$run"checkpoints/instruct-* | sort -t- -k2 -n | tail -1)
-  node "$here/bin/pivot.mjs" eval qa --checkpoint "$instruct" --data "$run/data" --backend native --threads "$threads" --json > "$ws.qa.json"
+  # A recipe on a dataset folder (data.folder) trains on that folder; a Shapes recipe on the world in the run's data/.
+  data="$run/data"
+  [ -d "$data" ] || data=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["data"]["resolvedFolder"])' "$run/recipe.json")
+  node "$here/bin/pivot.mjs" eval qa --checkpoint "$instruct" --data "$data" --backend native --threads "$threads" --json > "$ws.qa.json"
   python3 - "$run/metrics.jsonl" "$ws.qa.json" "$name" "$wall" <<'PY'
 import json, sys
 metrics, qa, name, wall = sys.argv[1], json.load(open(sys.argv[2])), sys.argv[3], int(sys.argv[4])
